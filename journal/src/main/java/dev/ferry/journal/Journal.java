@@ -1,0 +1,207 @@
+package dev.ferry.journal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.zip.CRC32C;
+
+/**
+ * A crash-safe, append-only log of key/value updates, replayed into the caller's own map at open.
+ *
+ * <p>Each record is framed as length, CRC32C, payload, so a record torn by a crash is detected at
+ * the next open and the log is cut back to its last whole record: an update is either entirely
+ * there or entirely absent. Updates are buffered until {@link #commit()}, which writes and fsyncs
+ * them. When the log holds many more records than live keys, {@link #commit()} rewrites it from
+ * the caller's live entries into a new file that atomically replaces the old one.
+ *
+ * <p>The journal keeps no map of its own, so the caller's in-memory structure is the only copy.
+ */
+public final class Journal implements AutoCloseable {
+
+    private static final byte PUT = 1;
+    private static final byte REMOVE = 2;
+    private static final int MAX_RECORD = 1 << 20;
+    private static final long COMPACTION_SLACK = 10_000;
+
+    private final Path file;
+    private FileChannel channel;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private long records;
+
+    private Journal(Path file, FileChannel channel, long records) {
+        this.file = file;
+        this.channel = channel;
+        this.records = records;
+    }
+
+    /**
+     * Opens (or creates) the journal at {@code file}, handing every surviving update to
+     * {@code replay} in order: a {@code null} value means the key was removed.
+     */
+    public static Journal open(Path file, BiConsumer<String, String> replay) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            long[] whole = replay(channel, replay);
+            channel.truncate(whole[0]);
+            channel.position(whole[0]);
+            return new Journal(file, channel, whole[1]);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Replays records; returns the byte length of the whole records and their count. */
+    private static long[] replay(FileChannel channel, BiConsumer<String, String> replay) throws IOException {
+        channel.position(0);
+        InputStream raw = Channels.newInputStream(channel);
+        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
+        long offset = 0;
+        long count = 0;
+        while (true) {
+            int length;
+            int crc;
+            byte[] payload;
+            try {
+                length = in.readInt();
+                crc = in.readInt();
+                if (length <= 0 || length > MAX_RECORD) {
+                    break;
+                }
+                payload = new byte[length];
+                in.readFully(payload);
+            } catch (EOFException e) {
+                break;
+            }
+            CRC32C check = new CRC32C();
+            check.update(payload);
+            if ((int) check.getValue() != crc) {
+                break;
+            }
+            DataInputStream record = new DataInputStream(new java.io.ByteArrayInputStream(payload));
+            byte op = record.readByte();
+            String key = record.readUTF();
+            replay.accept(key, op == PUT ? record.readUTF() : null);
+            offset += 8 + length;
+            count++;
+        }
+        return new long[] {offset, count};
+    }
+
+    /** Records that {@code key} now has {@code value}; durable after the next {@link #commit()}. */
+    public void put(String key, String value) {
+        append(PUT, key, value);
+    }
+
+    /** Records that {@code key} is gone; durable after the next {@link #commit()}. */
+    public void remove(String key) {
+        append(REMOVE, key, null);
+    }
+
+    /** Drops the updates not yet committed. */
+    public void discardPending() {
+        pending.reset();
+    }
+
+    private void append(byte op, String key, String value) {
+        try {
+            ByteArrayOutputStream payload = new ByteArrayOutputStream(64 + key.length());
+            DataOutputStream out = new DataOutputStream(payload);
+            out.writeByte(op);
+            out.writeUTF(key);
+            if (value != null) {
+                out.writeUTF(value);
+            }
+            CRC32C crc = new CRC32C();
+            byte[] bytes = payload.toByteArray();
+            crc.update(bytes);
+            DataOutputStream framed = new DataOutputStream(pending);
+            framed.writeInt(bytes.length);
+            framed.writeInt((int) crc.getValue());
+            framed.write(bytes);
+            records++;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // Writing to memory does not fail.
+        }
+    }
+
+    /** Writes and fsyncs the pending updates. */
+    public void commit() throws IOException {
+        if (pending.size() == 0) {
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(pending.toByteArray());
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        channel.force(false);
+        pending.reset();
+    }
+
+    /**
+     * Commits, then rewrites the log from {@code live} if it has grown well past the number of
+     * live keys, so replay time and disk use stay proportional to the live state.
+     */
+    public void commitAndCompact(long liveCount, Iterable<Map.Entry<String, String>> live) throws IOException {
+        commit();
+        if (records <= 2 * liveCount + COMPACTION_SLACK) {
+            return;
+        }
+        Path temp = file.resolveSibling(file.getFileName() + ".compact");
+        records = 0;
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            Iterator<Map.Entry<String, String>> entries = live.iterator();
+            while (entries.hasNext()) {
+                Map.Entry<String, String> entry = entries.next();
+                put(entry.getKey(), entry.getValue());
+                if (pending.size() > (1 << 20) || !entries.hasNext()) {
+                    flushTo(out);
+                }
+            }
+            flushTo(out);
+            out.force(false);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(file.toAbsolutePath().getParent());
+        channel.close();
+        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel.position(channel.size());
+    }
+
+    private void flushTo(FileChannel out) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(pending.toByteArray());
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+        pending.reset();
+    }
+
+    /** Makes a directory's entries (a rename or a new file in it) durable. */
+    public static void fsyncDirectory(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

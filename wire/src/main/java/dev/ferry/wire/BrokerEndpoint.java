@@ -1,0 +1,72 @@
+package dev.ferry.wire;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import java.util.List;
+import java.util.Objects;
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.RedeliveryPolicy;
+
+/**
+ * Where the broker is and how to log in: the one seam through which both sides reach it.
+ *
+ * @param url      an ActiveMQ Classic URL: {@code tcp://host:port}, {@code ssl://...},
+ *                 {@code failover:(...)} or {@code vm://name} for an in-process broker
+ * @param user     user name, or {@code null} for an anonymous connection
+ * @param password password, or {@code null}
+ */
+public record BrokerEndpoint(String url, String user, String password) {
+
+    public static final String DEFAULT_URL = "tcp://localhost:61616";
+
+    public BrokerEndpoint {
+        Objects.requireNonNull(url, "broker url");
+    }
+
+    /** The endpoint from the documented environment, with {@code url} overriding FERRY_BROKER_URL when given. */
+    public static BrokerEndpoint fromEnvironment(String url) {
+        String resolved = url != null ? url : System.getenv().getOrDefault("FERRY_BROKER_URL", DEFAULT_URL);
+        return new BrokerEndpoint(resolved, System.getenv("FERRY_BROKER_USER"),
+                System.getenv("FERRY_BROKER_PASSWORD"));
+    }
+
+    /**
+     * Opens and starts a connection.
+     *
+     * @param prefetch how many messages the broker may push ahead to a consumer of this connection
+     */
+    public Connection connect(String clientPurpose, int prefetch) throws JMSException {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(user, password, url);
+        factory.setTrustedPackages(List.of()); // Ferry never sends ObjectMessage; trust nothing.
+        factory.setWatchTopicAdvisories(false);
+        factory.getPrefetchPolicy().setQueuePrefetch(prefetch);
+        // The consumer decides itself when a message is poison (see consumer's DeadLetterChannel),
+        // so the client must redeliver after a rollback rather than dead-letter on its own count.
+        RedeliveryPolicy redelivery = factory.getRedeliveryPolicy();
+        redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);
+        redelivery.setInitialRedeliveryDelay(0);
+        redelivery.setRedeliveryDelay(0);
+        Connection connection = factory.createConnection();
+        try {
+            connection.setClientID(null == clientPurpose ? null : clientId(clientPurpose));
+            connection.start();
+            return connection;
+        } catch (JMSException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (JMSException ignored) {
+                // The original failure is the one worth reporting.
+            }
+            throw e;
+        }
+    }
+
+    private static String clientId(String purpose) {
+        return "ferry-" + purpose + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    }
+
+    @Override
+    public String toString() {
+        return url + (user == null ? "" : " as " + user);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.ferry.wire;
+
+/**
+ * The constants both sides agree on: version, JMS property names, queue naming and limits.
+ */
+public final class WireFormat {
+
+    /** The envelope version this build writes and the only one it accepts. */
+    public static final int VERSION = 1;
+
+    /** Integer property: the envelope version. A message without it is not a Ferry message. */
+    public static final String VERSION_PROPERTY = "ferryVersion";
+
+    /** String property: the event as JSON (see {@link EventCodec}). */
+    public static final String EVENT_PROPERTY = "ferryEvent";
+
+    /** String property set on dead-lettered messages: why the consumer gave up on them. */
+    public static final String DEAD_LETTER_REASON_PROPERTY = "ferryDeadLetterReason";
+
+    /** Long property set on dead-lettered messages: when (epoch millis) they were dead-lettered. */
+    public static final String DEAD_LETTER_TIME_PROPERTY = "ferryDeadLetterTime";
+
+    /** The queue both sides use unless told otherwise. */
+    public static final String DEFAULT_QUEUE = "ferry.changes";
+
+    /** The largest body one message may carry; larger files travel as several chunks. */
+    public static final int MAX_CHUNK_BYTES = 4 * 1024 * 1024;
+
+    /**
+     * How many message groups paths are spread over. Events of one top-level entry always share
+     * a group, so one consumer applies them in order; a bounded number keeps the broker's group
+     * table small however many top-level entries there are.
+     */
+    public static final int GROUPS = 64;
+
+    private WireFormat() {
+    }
+
+    /** The dead-letter queue of {@code queue}, as configured in broker-config/ and the embedded broker. */
+    public static String deadLetterQueueOf(String queue) {
+        return "DLQ." + queue;
+    }
+
+    /** The {@code JMSXGroupID} of an event: every event under one top-level entry shares it. */
+    public static String groupOf(ChangeEvent event) {
+        int bucket = Math.floorMod(event.groupPath().topLevel().hashCode(), GROUPS);
+        return "ferry-" + bucket;
+    }
+
+    /** Whether a relative symlink {@code target}, read from the link at {@code link}, stays inside the tree. */
+    public static boolean symlinkStaysInside(RelPath link, String target) {
+        if (target.startsWith("/") || target.indexOf('\0') >= 0) {
+            return false;
+        }
+        int depth = 0;
+        RelPath parent = link.parent();
+        while (parent != null) {
+            depth++;
+            parent = parent.parent();
+        }
+        for (String segment : target.split("/")) {
+            if (segment.equals("..")) {
+                depth--;
+                if (depth < 0) {
+                    return false;
+                }
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                if (depth == 0 && segment.equals(RelPath.RESERVED_ROOT)) {
+                    return false;
+                }
+                depth++;
+            }
+        }
+        return true;
+    }
+}
