@@ -1,0 +1,36 @@
+package dev.ferry.consumer;
+
+import dev.ferry.wire.WireFormat;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How a consumer applies: where, from which queue, and how many messages make one JMS transaction.
+ *
+ * @param destination  the replica root; created if missing
+ * @param queue        the queue to read
+ * @param batchMessages at most this many messages per transaction
+ * @param batchBytes   at most about this many body bytes per transaction
+ */
+public record ConsumerSettings(Path destination, String queue, int batchMessages, long batchBytes) {
+
+    public ConsumerSettings {
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(queue, "queue");
+        if (queue.isBlank()) {
+            throw new IllegalArgumentException("queue name is empty");
+        }
+        if (batchMessages < 1) {
+            throw new IllegalArgumentException("batchMessages must be at least 1, got " + batchMessages);
+        }
+        if (batchBytes < 1) {
+            throw new IllegalArgumentException("batchBytes must be at least 1, got " + batchBytes);
+        }
+        destination = destination.toAbsolutePath().normalize();
+    }
+
+    public static ConsumerSettings defaults(Path destination, String queue) {
+        return new ConsumerSettings(destination, queue == null ? WireFormat.DEFAULT_QUEUE : queue, 256,
+                16L * 1024 * 1024);
+    }
+}

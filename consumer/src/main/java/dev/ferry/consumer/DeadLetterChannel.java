@@ -1,0 +1,73 @@
+package dev.ferry.consumer;
+
+import dev.ferry.wire.WireFormat;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.time.Clock;
+import java.util.Collections;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves a message that can never be applied to the dead-letter queue, with the reason.
+ *
+ * <p>The copy is sent in the consumer's own transaction, so taking the message off the queue and
+ * putting it on the dead-letter queue happen together or not at all.
+ */
+final class DeadLetterChannel {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterChannel.class);
+    private static final int MAX_REASON = 1000;
+
+    private final Session session;
+    private final MessageProducer producer;
+    private final String queueName;
+    private final Clock clock;
+
+    DeadLetterChannel(Session session, String queue, Clock clock) throws JMSException {
+        this.session = session;
+        this.queueName = WireFormat.deadLetterQueueOf(queue);
+        this.producer = session.createProducer(session.createQueue(queueName));
+        this.clock = clock;
+    }
+
+    void send(Message original, String reason) throws JMSException {
+        String shortReason = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
+        Message copy = copyOf(original);
+        copy.setStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY, shortReason);
+        copy.setLongProperty(WireFormat.DEAD_LETTER_TIME_PROPERTY, clock.millis());
+        copy.setStringProperty("ferryOriginalMessageId", original.getJMSMessageID());
+        producer.send(copy);
+        log.warn("dead-lettered message {} to {}: {}", original.getJMSMessageID(), queueName, shortReason);
+    }
+
+    private Message copyOf(Message original) throws JMSException {
+        Message copy;
+        if (original instanceof BytesMessage bytes) {
+            BytesMessage body = session.createBytesMessage();
+            bytes.reset();
+            byte[] buffer = new byte[1 << 16];
+            int read;
+            while ((read = bytes.readBytes(buffer)) > 0) {
+                body.writeBytes(buffer, 0, read);
+            }
+            copy = body;
+        } else if (original instanceof TextMessage text) {
+            copy = session.createTextMessage(text.getText());
+        } else {
+            copy = session.createMessage(); // Other bodies cannot be Ferry's; keep the properties.
+        }
+        for (Object name : Collections.list(original.getPropertyNames())) {
+            String key = (String) name;
+            if (!key.startsWith("JMSX")) {
+                copy.setObjectProperty(key, original.getObjectProperty(key));
+            }
+        }
+        copy.setJMSType(original.getJMSType());
+        return copy;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.ferry.consumer;
+
+import dev.ferry.wire.RelPath;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The destination tree with the consumer's bookkeeping under {@code DST/.ferry/}: the staging
+ * area, the ledger, and a lock that keeps a second consumer from applying to the same tree.
+ */
+final class Replica implements AutoCloseable {
+
+    private final ReplicaTree tree;
+    private final StagingArea staging;
+    private final Ledger ledger;
+    private final ChangeApplier applier;
+    private final FileChannel lockFile;
+    private final FileLock lock;
+
+    private Replica(ReplicaTree tree, StagingArea staging, Ledger ledger, FileChannel lockFile, FileLock lock) {
+        this.tree = tree;
+        this.staging = staging;
+        this.ledger = ledger;
+        this.lockFile = lockFile;
+        this.lock = lock;
+        this.applier = new ChangeApplier(tree, staging, ledger);
+    }
+
+    static Replica open(Path destination) throws IOException {
+        Path root = prepareRoot(destination);
+        Path bookkeeping = root.resolve(RelPath.RESERVED_ROOT);
+        Files.createDirectories(bookkeeping);
+        FileChannel lockFile = FileChannel.open(bookkeeping.resolve("lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockFile.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockFile.close();
+            throw new IOException("another consumer is already applying to " + root
+                    + " (it holds " + bookkeeping.resolve("lock") + ")");
+        }
+        try {
+            StagingArea staging = new StagingArea(bookkeeping.resolve("staging"));
+            Ledger ledger = Ledger.open(bookkeeping.resolve("ledger.journal"));
+            return new Replica(new ReplicaTree(root), staging, ledger, lockFile, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            lockFile.close();
+            throw e;
+        }
+    }
+
+    private static Path prepareRoot(Path destination) throws IOException {
+        if (Files.exists(destination) && !Files.isDirectory(destination)) {
+            throw new IOException("destination " + destination + " is not a directory");
+        }
+        try {
+            Files.createDirectories(destination);
+        } catch (IOException e) {
+            throw new IOException("cannot create destination " + destination + ": " + Consumer.describe(e), e);
+        }
+        if (!Files.isWritable(destination)) {
+            throw new IOException("destination " + destination + " is not writable");
+        }
+        // A destination given through a link is used where it really is, so no check compares
+        // a resolved path against an unresolved root.
+        return destination.toRealPath();
+    }
+
+    ChangeApplier applier() {
+        return applier;
+    }
+
+    /** Fsyncs staged bodies, changed directories and the ledger: everything applied so far is on disk. */
+    void makeDurable(boolean hadBodies) throws IOException {
+        staging.sync();
+        if (hadBodies) {
+            staging.syncDirectory();
+        }
+        tree.syncDirectories();
+        ledger.commit();
+    }
+
+    /** Forgets what was applied since the last {@link #makeDurable}; those events will come again. */
+    void forgetUncommitted() throws IOException {
+        staging.forgetProgress();
+        tree.forgetChanges();
+        ledger.rollback();
+    }
+
+    Path root() {
+        return tree.root();
+    }
+
+    boolean isDirectory(RelPath path) {
+        return Files.isDirectory(tree.pathOf(path), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            ledger.close();
+        } finally {
+            lock.release();
+            lockFile.close();
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.ferry.consumer;
+
+import dev.ferry.journal.Journal;
+import dev.ferry.wire.RelPath;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Where file bodies are assembled, under {@code DST/.ferry/staging}, before they become visible.
+ *
+ * <p>A body is staged as {@code <seq>-<hash of path>.part}. Each chunk is written at its own
+ * offset, so a redelivered chunk rewrites the same bytes. The SHA-256 is computed as chunks
+ * arrive; after a restart or rollback it is rebuilt from the bytes already staged. Staged bodies
+ * are fsynced before the transaction that delivered them commits, so a crash never loses a chunk
+ * that was acknowledged. A body that a newer event for the same path overtakes is removed.
+ */
+final class StagingArea {
+
+    private static final String SUFFIX = ".part";
+
+    private final Path directory;
+    /** Open channels with unsynced writes, by staging file name. */
+    private final Map<String, FileChannel> unsynced = new LinkedHashMap<>();
+    /** Running digests of bodies being assembled, by staging file name. */
+    private final Map<String, RunningDigest> digests = new HashMap<>();
+    /** Staged sequence numbers by path hash, to find bodies a newer event overtakes. */
+    private final Map<String, TreeSet<Long>> stagedByPath = new HashMap<>();
+
+    private static final class RunningDigest {
+        final MessageDigest digest = sha256();
+        long position;
+    }
+
+    StagingArea(Path directory) throws IOException {
+        this.directory = directory;
+        Files.createDirectories(directory);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                int dash = name.indexOf('-');
+                try {
+                    long seq = Long.parseLong(name.substring(0, dash));
+                    String pathHash = name.substring(dash + 1, name.length() - SUFFIX.length());
+                    stagedByPath.computeIfAbsent(pathHash, k -> new TreeSet<>()).add(seq);
+                } catch (RuntimeException unrecognised) {
+                    Files.deleteIfExists(file); // not a name this consumer writes
+                }
+            }
+        }
+    }
+
+    /** Writes {@code length} body bytes of {@code message} at {@code offset} of the body staged for (path, seq). */
+    void write(RelPath path, long seq, long offset, int length, BytesMessage message)
+            throws IOException, JMSException, PoisonException {
+        String name = nameOf(path, seq);
+        FileChannel channel = channel(name, path, seq);
+        RunningDigest running = digests.computeIfAbsent(name, k -> new RunningDigest());
+        if (running.position != offset) {
+            rebuildDigest(channel, running, offset, path);
+        }
+        byte[] buffer = new byte[Math.min(length, 1 << 16)];
+        long position = offset;
+        int remaining = length;
+        while (remaining > 0) {
+            int read = message.readBytes(buffer, Math.min(buffer.length, remaining));
+            if (read <= 0) {
+                throw new PoisonException("body of " + path + " ended early at byte " + position);
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, read);
+            while (bytes.hasRemaining()) {
+                position += channel.write(bytes, position);
+            }
+            running.digest.update(buffer, 0, read);
+            remaining -= read;
+        }
+        running.position = position;
+    }
+
+    /**
+     * Checks that the body staged for (path, seq) is whole and matches {@code sha256}, makes it
+     * durable, and hands it over: the caller moves it into place.
+     */
+    Path complete(RelPath path, long seq, long size, String sha256) throws IOException, PoisonException {
+        String name = nameOf(path, seq);
+        FileChannel channel = channel(name, path, seq);
+        RunningDigest running = digests.remove(name);
+        if (running == null || running.position != size) {
+            running = running == null ? new RunningDigest() : running;
+            rebuildDigest(channel, running, size, path);
+        }
+        if (channel.size() > size) {
+            channel.truncate(size); // bytes past the end cannot belong to this body
+        }
+        String actual = HexFormat.of().formatHex(running.digest.digest());
+        if (!actual.equals(sha256)) {
+            throw new PoisonException("SHA-256 mismatch for " + path + ": expected " + sha256 + ", got " + actual);
+        }
+        channel.force(false);
+        channel.close();
+        unsynced.remove(name);
+        forget(path, seq);
+        return directory.resolve(name);
+    }
+
+    /** Removes the body staged for (path, seq), if any. */
+    void discard(RelPath path, long seq) throws IOException {
+        String name = nameOf(path, seq);
+        closeQuietly(unsynced.remove(name));
+        digests.remove(name);
+        Files.deleteIfExists(directory.resolve(name));
+        forget(path, seq);
+    }
+
+    /** Removes every body staged for {@code path} under an older number than {@code seq}. */
+    void discardOlder(RelPath path, long seq) throws IOException {
+        TreeSet<Long> staged = stagedByPath.get(pathHash(path));
+        if (staged == null) {
+            return;
+        }
+        for (Long older : new TreeSet<>(staged.headSet(seq, false))) {
+            discard(path, older);
+        }
+    }
+
+    /** Fsyncs every body written since the last call. */
+    void sync() throws IOException {
+        for (FileChannel channel : unsynced.values()) {
+            channel.force(false);
+            channel.close();
+        }
+        unsynced.clear();
+    }
+
+    /** Forgets in-memory digests after a rollback; they are rebuilt from disk when needed. */
+    void forgetProgress() {
+        unsynced.values().forEach(StagingArea::closeQuietly);
+        unsynced.clear();
+        digests.clear();
+    }
+
+    /** Names of staged bodies, for tests and status. */
+    Set<String> stagedNames() throws IOException {
+        Set<String> names = new HashSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            files.forEach(f -> names.add(f.getFileName().toString()));
+        }
+        return names;
+    }
+
+    /** A staging file for a link or similar small entry; the caller moves it into place. */
+    Path scratch(RelPath path, long seq) {
+        return directory.resolve(seq + "-" + pathHash(path) + ".new");
+    }
+
+    void syncDirectory() throws IOException {
+        Journal.fsyncDirectory(directory);
+    }
+
+    private FileChannel channel(String name, RelPath path, long seq) throws IOException {
+        FileChannel channel = unsynced.get(name);
+        if (channel == null) {
+            channel = FileChannel.open(directory.resolve(name), StandardOpenOption.CREATE,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE);
+            unsynced.put(name, channel);
+            stagedByPath.computeIfAbsent(pathHash(path), k -> new TreeSet<>()).add(seq);
+        }
+        return channel;
+    }
+
+    private static void rebuildDigest(FileChannel channel, RunningDigest running, long upTo, RelPath path)
+            throws IOException, PoisonException {
+        if (channel.size() < upTo) {
+            throw new PoisonException("body of " + path + " is missing bytes " + channel.size() + ".." + upTo
+                    + " (earlier chunks were lost or dead-lettered)");
+        }
+        running.digest.reset();
+        InputStream in = Channels.newInputStream(channel.position(0));
+        byte[] buffer = new byte[1 << 16];
+        long remaining = upTo;
+        while (remaining > 0) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+            if (read < 0) {
+                throw new IOException("staged body of " + path + " shrank while it was read");
+            }
+            running.digest.update(buffer, 0, read);
+            remaining -= read;
+        }
+        running.position = upTo;
+    }
+
+    private void forget(RelPath path, long seq) {
+        String hash = pathHash(path);
+        TreeSet<Long> staged = stagedByPath.get(hash);
+        if (staged != null) {
+            staged.remove(seq);
+            if (staged.isEmpty()) {
+                stagedByPath.remove(hash);
+            }
+        }
+    }
+
+    private static String nameOf(RelPath path, long seq) {
+        return seq + "-" + pathHash(path) + SUFFIX;
+    }
+
+    private static String pathHash(RelPath path) {
+        byte[] hash = sha256().digest(path.text().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(hash, 0, 12);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Closing after a failure: the earlier error is what matters.
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.ferry.consumer;
+
+import static dev.ferry.consumer.Bodies.body;
+import static dev.ferry.consumer.Bodies.putFile;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.RelPath;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChangeApplierTest {
+
+    @TempDir
+    Path parent;
+    Path dst;
+    Replica replica;
+
+    @BeforeEach
+    void openReplica() throws Exception {
+        dst = parent.resolve("dst");
+        replica = Replica.open(dst);
+        dst = replica.root();
+    }
+
+    @AfterEach
+    void closeReplica() throws Exception {
+        replica.close();
+    }
+
+    private boolean apply(ChangeEvent event, String content) throws Exception {
+        return replica.applier().apply(event, body(content));
+    }
+
+    @Test
+    void aPutFileAppearsWithItsBytesModeAndMtime() throws Exception {
+        ChangeEvent.PutFile put = new ChangeEvent.PutFile(RelPath.of("dir/a b ☃.txt"), 1, 0, 5, 5,
+                Bodies.sha256("hello".getBytes(StandardCharsets.UTF_8)), 0600, Bodies.MTIME);
+
+        assertThat(apply(put, "hello")).isTrue();
+
+        Path file = dst.resolve("dir/a b ☃.txt");
+        assertThat(file).hasContent("hello");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(Files.getLastModifiedTime(file).to(TimeUnit.MILLISECONDS)).isEqualTo(Bodies.MTIME / 1_000_000);
+    }
+
+    @Test
+    void aFileSentInChunksBecomesVisibleOnlyWithItsLastChunk() throws Exception {
+        byte[] bytes = new byte[10_000];
+        new Random(7).nextBytes(bytes);
+        RelPath path = RelPath.of("big.bin");
+        replica.applier().apply(new ChangeEvent.FileChunk(path, 3, 0, 4000), body(bytes, 0, 4000));
+        replica.applier().apply(new ChangeEvent.FileChunk(path, 3, 4000, 4000), body(bytes, 4000, 4000));
+
+        assertThat(dst.resolve("big.bin")).doesNotExist();
+
+        replica.applier().apply(new ChangeEvent.PutFile(path, 3, 8000, 2000, 10_000, Bodies.sha256(bytes),
+                0644, Bodies.MTIME), body(bytes, 8000, 2000));
+        assertThat(Files.readAllBytes(dst.resolve("big.bin"))).isEqualTo(bytes);
+        assertThat(Files.list(dst.resolve(".ferry/staging"))).as("staging cleaned up").isEmpty();
+    }
+
+    @Test
+    void aRedeliveredChunkAfterARestartStillYieldsTheRightFile() throws Exception {
+        byte[] bytes = new byte[9000];
+        new Random(9).nextBytes(bytes);
+        RelPath path = RelPath.of("resumed.bin");
+        replica.applier().apply(new ChangeEvent.FileChunk(path, 4, 0, 3000), body(bytes, 0, 3000));
+        replica.makeDurable(true);
+        replica.applier().apply(new ChangeEvent.FileChunk(path, 4, 3000, 3000), body(bytes, 3000, 3000));
+        replica.close(); // crash before the second chunk was committed: it will be redelivered
+
+        replica = Replica.open(dst);
+        replica.applier().apply(new ChangeEvent.FileChunk(path, 4, 3000, 3000), body(bytes, 3000, 3000));
+        replica.applier().apply(new ChangeEvent.PutFile(path, 4, 6000, 3000, 9000, Bodies.sha256(bytes),
+                0644, Bodies.MTIME), body(bytes, 6000, 3000));
+
+        assertThat(Files.readAllBytes(dst.resolve("resumed.bin"))).isEqualTo(bytes);
+    }
+
+    @Test
+    void aBodyThatDoesNotMatchItsHashIsPoisonAndNeverVisible() throws Exception {
+        ChangeEvent.PutFile put = putFile("bad.txt", 1, "expected");
+
+        assertThatThrownBy(() -> apply(put, "tampered"))
+                .isInstanceOf(PoisonException.class).hasMessageContaining("SHA-256 mismatch for bad.txt");
+        assertThat(dst.resolve("bad.txt")).doesNotExist();
+    }
+
+    @Test
+    void aDuplicateOrStaleEventChangesNothing() throws Exception {
+        apply(putFile("a.txt", 5, "new"), "new");
+
+        assertThat(apply(putFile("a.txt", 5, "new"), "new")).isFalse();
+        assertThat(apply(putFile("a.txt", 4, "old"), "old")).isFalse();
+        assertThat(dst.resolve("a.txt")).hasContent("new");
+    }
+
+    @Test
+    void aDeleteRemovesAWholeTreeAndOlderEventsBelowItAreIgnored() throws Exception {
+        apply(putFile("d/e/f.txt", 1, "x"), "x");
+        apply(putFile("d/g.txt", 2, "y"), "y");
+
+        replica.applier().apply(new ChangeEvent.Delete(RelPath.of("d"), 3), body(""));
+        assertThat(dst.resolve("d")).doesNotExist();
+
+        assertThat(apply(putFile("d/g.txt", 2, "y"), "y")).as("a late duplicate").isFalse();
+        assertThat(dst.resolve("d")).doesNotExist();
+    }
+
+    @Test
+    void renamesMoveFilesAndDirectoriesAndAreIdempotent() throws Exception {
+        apply(putFile("from/inner/x.txt", 1, "x"), "x");
+        ChangeEvent.Rename rename = new ChangeEvent.Rename(RelPath.of("from"), RelPath.of("to/moved"), 2);
+
+        replica.applier().apply(rename, body(""));
+        assertThat(dst.resolve("to/moved/inner/x.txt")).hasContent("x");
+        assertThat(dst.resolve("from")).doesNotExist();
+
+        assertThat(replica.applier().apply(rename, body(""))).isFalse();
+        assertThat(dst.resolve("to/moved/inner/x.txt")).hasContent("x");
+    }
+
+    @Test
+    void aRenameOntoAnExistingFileReplacesIt() throws Exception {
+        apply(putFile("a", 1, "from a"), "from a");
+        apply(putFile("b", 2, "old b"), "old b");
+
+        replica.applier().apply(new ChangeEvent.Rename(RelPath.of("a"), RelPath.of("b"), 3), body(""));
+
+        assertThat(dst.resolve("b")).hasContent("from a");
+        assertThat(dst.resolve("a")).doesNotExist();
+    }
+
+    @Test
+    void directoriesGetModeAndMtimeAndKeepThemWhenChildrenChangeLater() throws Exception {
+        replica.applier().apply(new ChangeEvent.PutDirectory(RelPath.of("d"), 1, 0750, Bodies.MTIME), body(""));
+        apply(putFile("d/late.txt", 2, "late"), "late");
+
+        Path d = dst.resolve("d");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(d))).isEqualTo("rwxr-x---");
+        assertThat(Files.getLastModifiedTime(d).to(TimeUnit.MILLISECONDS)).isEqualTo(Bodies.MTIME / 1_000_000);
+    }
+
+    @Test
+    void symlinksAreReplicatedAsLinks() throws Exception {
+        apply(putFile("target.txt", 1, "t"), "t");
+        replica.applier().apply(new ChangeEvent.PutSymlink(RelPath.of("sub/link"), 2, "../target.txt"), body(""));
+
+        Path link = dst.resolve("sub/link");
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(Paths.get("../target.txt"));
+    }
+
+    @Test
+    void aLinkInTheReplicaIsNeverWrittenThrough() throws Exception {
+        Path outside = Files.createDirectories(parent.resolve("outside"));
+        Files.createSymbolicLink(dst.resolve("escape"), outside); // planted by someone else
+
+        apply(putFile("escape/pwned.txt", 1, "x"), "x");
+
+        assertThat(outside.resolve("pwned.txt")).doesNotExist();
+        assertThat(Files.isDirectory(dst.resolve("escape"), LinkOption.NOFOLLOW_LINKS)).isTrue();
+        assertThat(dst.resolve("escape/pwned.txt")).hasContent("x");
+    }
+
+    @Test
+    void anAbortDiscardsTheStagedBody() throws Exception {
+        RelPath path = RelPath.of("torn.bin");
+        replica.applier().apply(new ChangeEvent.FileChunk(path, 6, 0, 3), body("abc"));
+        replica.applier().apply(new ChangeEvent.Abort(path, 6), body(""));
+
+        assertThat(Files.list(dst.resolve(".ferry/staging"))).isEmpty();
+        assertThat(dst.resolve("torn.bin")).doesNotExist();
+    }
+
+    @Test
+    void aNewerVersionRemovesTheUnfinishedBodyOfAnOlderOne() throws Exception {
+        RelPath path = RelPath.of("f.bin");
+        replica.applier().apply(new ChangeEvent.FileChunk(path, 6, 0, 3), body("abc")); // producer died here
+        apply(putFile("f.bin", 9, "final"), "final");
+
+        assertThat(dst.resolve("f.bin")).hasContent("final");
+        assertThat(Files.list(dst.resolve(".ferry/staging"))).isEmpty();
+    }
+
+    @Test
+    void aSecondConsumerOnTheSameDestinationIsRefused() {
+        assertThatThrownBy(() -> Replica.open(dst))
+                .hasMessageContaining("another consumer is already applying to " + dst);
+    }
+}

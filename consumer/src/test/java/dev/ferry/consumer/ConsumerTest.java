@@ -1,0 +1,182 @@
+package dev.ferry.consumer;
+
+import static dev.ferry.consumer.Bodies.putFile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.RelPath;
+import dev.ferry.wire.WireFormat;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
+import org.apache.activemq.broker.region.policy.PolicyEntry;
+import org.apache.activemq.broker.region.policy.PolicyMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The consumer against a real in-process ActiveMQ broker. */
+class ConsumerTest {
+
+    private static final String QUEUE = "ferry.test";
+
+    @TempDir
+    Path dir;
+    BrokerService broker;
+    BrokerEndpoint endpoint;
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        broker = new BrokerService();
+        broker.setBrokerName("consumer-test");
+        broker.setPersistent(false);
+        broker.setUseJmx(false);
+        PolicyEntry policy = new PolicyEntry();
+        IndividualDeadLetterStrategy dlq = new IndividualDeadLetterStrategy();
+        dlq.setQueuePrefix("DLQ.");
+        policy.setDeadLetterStrategy(dlq);
+        PolicyMap map = new PolicyMap();
+        map.setDefaultEntry(policy);
+        broker.setDestinationPolicy(map);
+        broker.start();
+        broker.waitUntilStarted();
+        endpoint = new BrokerEndpoint("vm://consumer-test?create=false", null, null);
+    }
+
+    @AfterEach
+    void stopBroker() throws Exception {
+        broker.stop();
+        broker.waitUntilStopped();
+    }
+
+    @Test
+    void drainAppliesEverythingWaitingThenReturns() throws Exception {
+        send(session -> List.of(
+                EventMessages.encode(session, putFile("one.txt", 1, "1"), bytes("1"), 1),
+                EventMessages.encode(session, putFile("sub/two.txt", 2, "22"), bytes("22"), 2),
+                EventMessages.encode(session, new ChangeEvent.Delete(RelPath.of("one.txt"), 3))));
+
+        ApplySummary summary;
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE), endpoint)) {
+            summary = consumer.drain();
+        }
+
+        assertThat(summary.messages()).isEqualTo(3);
+        assertThat(summary.applied()).isEqualTo(3);
+        assertThat(dir.resolve("dst/one.txt")).doesNotExist();
+        assertThat(dir.resolve("dst/sub/two.txt")).hasContent("22");
+        assertThat(countMessages(QUEUE)).isZero();
+    }
+
+    @Test
+    void hostileMessagesAreDeadLetteredWithAReasonAndTheGoodOnesAfterThemApply() throws Exception {
+        send(session -> {
+            BytesMessage climbing = session.createBytesMessage();
+            climbing.setIntProperty(WireFormat.VERSION_PROPERTY, 1);
+            climbing.setStringProperty(WireFormat.EVENT_PROPERTY, "{\"kind\":\"file\",\"path\":\"../escape.txt\","
+                    + "\"seq\":1,\"offset\":0,\"length\":1,\"size\":1,\"sha256\":\"" + "0".repeat(64)
+                    + "\",\"mode\":420,\"mtimeNanos\":0}");
+            climbing.writeBytes(bytes("x"));
+            BytesMessage future = session.createBytesMessage();
+            future.setIntProperty(WireFormat.VERSION_PROPERTY, 99);
+            Message garbage = session.createTextMessage("rm -rf /");
+            ChangeEvent.PutFile lying = putFile("lying.txt", 2, "promised");
+            return List.of(climbing, future, garbage,
+                    EventMessages.encode(session, lying, bytes("tampered"), 8),
+                    EventMessages.encode(session, putFile("good.txt", 3, "good"), bytes("good"), 4));
+        });
+
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE), endpoint)) {
+            assertThat(consumer.drain().deadLettered()).isEqualTo(4);
+        }
+
+        assertThat(dir.resolve("dst/good.txt")).hasContent("good");
+        assertThat(dir.resolve("escape.txt")).doesNotExist();
+        assertThat(dir.resolve("dst/lying.txt")).doesNotExist();
+        List<String> reasons = deadLetterReasons();
+        assertThat(reasons).hasSize(4);
+        assertThat(reasons).anyMatch(r -> r.contains("'..'"));
+        assertThat(reasons).anyMatch(r -> r.contains("unsupported wire version 99"));
+        assertThat(reasons).anyMatch(r -> r.contains("not a Ferry message"));
+        assertThat(reasons).anyMatch(r -> r.contains("SHA-256 mismatch for lying.txt"));
+    }
+
+    @Test
+    void aRunningConsumerAppliesLiveEventsAndStopsWhenClosed() throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE), endpoint)) {
+            Future<?> running = executor.submit(() -> {
+                consumer.run();
+                return null;
+            });
+            send(session -> List.of(EventMessages.encode(session, putFile("live.txt", 1, "live"), bytes("live"), 4)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(dir.resolve("dst/live.txt")) && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            assertThat(dir.resolve("dst/live.txt")).hasContent("live");
+            consumer.close();
+            running.get(10, TimeUnit.SECONDS);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    interface Messages {
+        List<Message> build(Session session) throws Exception;
+    }
+
+    private void send(Messages messages) throws Exception {
+        try (Connection connection = endpoint.connect(null, 1)) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = session.createProducer(session.createQueue(QUEUE));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (Message message : messages.build(session)) {
+                producer.send(message);
+            }
+            session.commit();
+        }
+    }
+
+    private int countMessages(String queue) throws Exception {
+        try (Connection connection = endpoint.connect(null, 1)) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueBrowser browser = session.createBrowser(session.createQueue(queue));
+            return Collections.list(browser.getEnumeration()).size();
+        }
+    }
+
+    private List<String> deadLetterReasons() throws Exception {
+        try (Connection connection = endpoint.connect(null, 1)) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueBrowser browser = session.createBrowser(session.createQueue(WireFormat.deadLetterQueueOf(QUEUE)));
+            List<String> reasons = new java.util.ArrayList<>();
+            for (Object m : Collections.list(browser.getEnumeration())) {
+                reasons.add(((Message) m).getStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY));
+            }
+            return reasons;
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
