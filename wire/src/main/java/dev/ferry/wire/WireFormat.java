@@ -47,28 +47,30 @@ public final class WireFormat {
         return "ferry-" + bucket;
     }
 
-    /** Whether a relative symlink {@code target}, read from the link at {@code link}, stays inside the tree. */
+    /**
+     * Whether a relative symlink {@code target}, read from the link at {@code link}, stays inside
+     * the tree. ".." may only lead the target: after a named segment, which may itself be a link,
+     * the kernel resolves ".." from wherever that link points, so no textual check could bound it.
+     */
     public static boolean symlinkStaysInside(RelPath link, String target) {
-        if (target.startsWith("/") || target.indexOf('\0') >= 0) {
+        if (target.isEmpty() || target.startsWith("/") || target.indexOf('\0') >= 0) {
             return false;
         }
         int depth = 0;
-        RelPath parent = link.parent();
-        while (parent != null) {
+        for (RelPath parent = link.parent(); parent != null; parent = parent.parent()) {
             depth++;
-            parent = parent.parent();
         }
+        boolean descending = false;
         for (String segment : target.split("/")) {
             if (segment.equals("..")) {
-                depth--;
-                if (depth < 0) {
+                if (descending || --depth < 0) {
                     return false;
                 }
             } else if (!segment.isEmpty() && !segment.equals(".")) {
-                if (depth == 0 && segment.equals(RelPath.RESERVED_ROOT)) {
+                if (depth == 0 && !descending && segment.equals(RelPath.RESERVED_ROOT)) {
                     return false;
                 }
-                depth++;
+                descending = true;
             }
         }
         return true;

@@ -1,0 +1,48 @@
+package dev.ferry.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class RelPathTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "a/b/c.txt", "-rf", "name with spaces", "ünïcødé ☃.txt", "...", "..a", "a..",
+            ".hidden", "sub/.ferry", "back\\slash"})
+    void acceptsNamesThatStayInside(String text) {
+        assertThat(RelPath.of(text).text()).isEqualTo(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "/etc/passwd", "..", "../x", "a/../../x", "a/./b", "a//b", "a/", ".ferry",
+            ".ferry/ledger.journal", "nul\0byte"})
+    void rejectsAnythingThatCouldLeaveTheRoot(String text) {
+        assertThatThrownBy(() -> RelPath.of(text)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void rejectsOverlongPathsAndSegments() {
+        assertThatThrownBy(() -> RelPath.of("x".repeat(256))).hasMessageContaining("segment longer");
+        assertThatThrownBy(() -> RelPath.of(("d".repeat(100) + "/").repeat(41) + "f"))
+                .hasMessageContaining("longer than 4096");
+    }
+
+    @Test
+    void resolvesUnderTheRootAndNavigates(@org.junit.jupiter.api.io.TempDir Path root) {
+        RelPath path = RelPath.of("a/b/c");
+
+        assertThat(path.resolveUnder(root)).isEqualTo(root.resolve("a").resolve("b").resolve("c"));
+        assertThat(path.parent()).isEqualTo(RelPath.of("a/b"));
+        assertThat(RelPath.of("a").parent()).isNull();
+        assertThat(path.topLevel()).isEqualTo("a");
+        assertThat(path.name()).isEqualTo("c");
+        assertThat(RelPath.of("a").contains(path)).isTrue();
+        assertThat(RelPath.of("a/b/c2").contains(path)).isFalse();
+        assertThat(RelPath.of("a/b").rebase(path, RelPath.of("z"))).isEqualTo(RelPath.of("z/c"));
+        assertThat(RelPath.between(root, root.resolve("x").resolve("y"))).isEqualTo(RelPath.of("x/y"));
+    }
+}
