@@ -1,0 +1,247 @@
+package dev.ferry.broker;
+
+import dev.ferry.wire.WireFormat;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.activemq.broker.BrokerPlugin;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.TransportConnector;
+import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
+import org.apache.activemq.broker.region.policy.PolicyEntry;
+import org.apache.activemq.broker.region.policy.PolicyMap;
+import org.apache.activemq.plugin.StatisticsBrokerPlugin;
+import org.apache.activemq.security.AuthenticationUser;
+import org.apache.activemq.security.SimpleAuthenticationPlugin;
+import org.apache.activemq.store.SharedFileLocker;
+import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
+import org.apache.activemq.usage.SystemUsage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A persistent ActiveMQ Classic broker inside this process, configured like
+ * {@code broker-config/activemq.xml}: KahaDB, one dead-letter queue per queue
+ * ({@link WireFormat#deadLetterQueueOf}), the statistics plugin that {@link QueueStatistics} asks,
+ * and producer flow control within fixed memory and disk limits.
+ *
+ * <p>It installs no shutdown hook: whoever starts it decides when to {@link #close()} it, after the
+ * producer and consumer that use it.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    /** The broker name; also the host of its in-process URL. */
+    public static final String NAME = "ferry";
+
+    /** The group the one configured user belongs to; authorization entries will name it. */
+    public static final String USER_GROUP = "ferry";
+
+    private static final String IN_PROCESS_URL = "vm://" + NAME + "?create=false";
+
+    // Messages beyond what fits are paged to KahaDB; this only bounds the cache.
+    private static final long MEMORY_LIMIT = 64L << 20;
+    // When the store is full, producers block (flow control) instead of the disk filling up.
+    private static final long STORE_LIMIT = 8L << 30;
+    private static final long TEMP_LIMIT = 2L << 30;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private final BrokerService service;
+    private final String connectUrl;
+    private final DataDirectoryLock lock;
+
+    private EmbeddedBroker(BrokerService service, String connectUrl, DataDirectoryLock lock) {
+        this.service = service;
+        this.connectUrl = connectUrl;
+        this.lock = lock;
+    }
+
+    /**
+     * Starts a broker as {@code options} say and returns once it accepts connections.
+     *
+     * @throws BindException when the listen address is taken, with a message naming it
+     * @throws IOException   when the data directory cannot be used, e.g. another broker holds it
+     */
+    public static EmbeddedBroker start(BrokerOptions options) throws IOException {
+        Path dataDir = options.dataDir().toAbsolutePath();
+        Files.createDirectories(dataDir);
+        DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+        try {
+            return start(options, dataDir, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedBroker start(BrokerOptions options, Path dataDir, DataDirectoryLock lock)
+            throws IOException {
+        BrokerService service = configure(options, dataDir);
+        TransportConnector connector = options.listen() == null ? null : bind(service, options.listen());
+        try {
+            service.start();
+        } catch (Exception e) {
+            stop(service);
+            throw new IOException("cannot start the broker in " + dataDir + ": " + rootMessage(e), e);
+        }
+        String url = connector == null ? IN_PROCESS_URL : boundUrl(options.listen(), connector);
+        LOG.info("broker started: data in {}, reachable at {}", dataDir, url);
+        return new EmbeddedBroker(service, url, lock);
+    }
+
+    /** The URL other processes connect to: the bound address, or the in-process URL when not listening. */
+    public String connectUrl() {
+        return connectUrl;
+    }
+
+    /** The URL for connections from this process, which bypass the network. */
+    public String inProcessUrl() {
+        return IN_PROCESS_URL;
+    }
+
+    /** Blocks until the broker has stopped, by {@link #close()} or because it failed. */
+    public void awaitStopped() {
+        service.waitUntilStopped();
+    }
+
+    /** Stops the broker, waiting a bounded time (30 seconds) for it to finish. */
+    @Override
+    public void close() {
+        Thread stopper = new Thread(() -> stop(service), "ferry-broker-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        try {
+            stopper.join(STOP_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopper.isAlive()) {
+            LOG.warn("broker still stopping after {} s; not waiting any longer", STOP_TIMEOUT.toSeconds());
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.debug("releasing the data directory lock failed", e);
+        }
+    }
+
+    private static BrokerService configure(BrokerOptions options, Path dataDir) throws IOException {
+        BrokerService service = new BrokerService();
+        service.setBrokerName(NAME);
+        service.setPersistent(true);
+        service.setUseJmx(false);
+        service.setUseShutdownHook(false);
+        service.setSchedulerSupport(false);
+        service.setDataDirectoryFile(dataDir.toFile());
+        service.setTmpDataDirectory(dataDir.resolve("tmp").toFile());
+        service.setPersistenceAdapter(kahaDb(dataDir.resolve("kahadb")));
+        service.setDestinationPolicy(queuePolicy());
+        service.setPlugins(plugins(options));
+        limitUsage(service.getSystemUsage(), dataDir);
+        return service;
+    }
+
+    private static KahaDBPersistenceAdapter kahaDb(Path directory) throws IOException {
+        KahaDBPersistenceAdapter kahaDb = new KahaDBPersistenceAdapter();
+        kahaDb.setDirectory(directory.toFile());
+        SharedFileLocker locker = new SharedFileLocker();
+        // A second broker on the same data must fail at once; the default waits for the lock forever.
+        locker.setFailIfLocked(true);
+        kahaDb.setLocker(locker);
+        return kahaDb;
+    }
+
+    private static PolicyMap queuePolicy() {
+        IndividualDeadLetterStrategy deadLetters = new IndividualDeadLetterStrategy();
+        deadLetters.setQueuePrefix(WireFormat.deadLetterQueueOf(""));
+        deadLetters.setUseQueueForQueueMessages(true);
+        deadLetters.setProcessNonPersistent(false);
+        PolicyEntry queues = new PolicyEntry();
+        queues.setQueue(">");
+        queues.setDeadLetterStrategy(deadLetters);
+        queues.setProducerFlowControl(true);
+        PolicyMap policy = new PolicyMap();
+        policy.setPolicyEntries(List.of(queues));
+        return policy;
+    }
+
+    private static BrokerPlugin[] plugins(BrokerOptions options) {
+        List<BrokerPlugin> plugins = new ArrayList<>();
+        plugins.add(new StatisticsBrokerPlugin());
+        if (options.authenticated()) {
+            // Installed last so it wraps the others: nothing is answered before the login is checked.
+            SimpleAuthenticationPlugin authentication = new SimpleAuthenticationPlugin(
+                    List.of(new AuthenticationUser(options.user(), options.password(), USER_GROUP)));
+            authentication.setAnonymousAccessAllowed(false);
+            plugins.add(authentication);
+        }
+        return plugins.toArray(BrokerPlugin[]::new);
+    }
+
+    private static void limitUsage(SystemUsage usage, Path dataDir) throws IOException {
+        // Below the free space, so the broker never has to shrink the limits itself (it warns when it does).
+        long usable = Files.getFileStore(dataDir).getUsableSpace();
+        usage.getMemoryUsage().setLimit(MEMORY_LIMIT);
+        usage.getStoreUsage().setLimit(Math.min(STORE_LIMIT, usable / 2));
+        usage.getTempUsage().setLimit(Math.min(TEMP_LIMIT, usable / 4));
+    }
+
+    private static TransportConnector bind(BrokerService service, URI listen) throws IOException {
+        try {
+            return service.addConnector(listen);
+        } catch (Exception e) {
+            BindException taken = find(e, BindException.class);
+            if (taken != null) {
+                String reason = String.valueOf(taken.getMessage()).toLowerCase().contains("in use")
+                        ? "address already in use" : taken.getMessage();
+                BindException failure = new BindException("cannot listen on " + listen + ": " + reason);
+                failure.initCause(e);
+                throw failure;
+            }
+            throw new IOException("cannot listen on " + listen + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String boundUrl(URI listen, TransportConnector connector) throws IOException {
+        try {
+            // The connector reports the port it really bound (port 0 picks one), but a resolved host
+            // name; the host asked for is the one known to work.
+            int port = connector.getConnectUri().getPort();
+            return new URI(listen.getScheme(), null, listen.getHost(), port, null, null, null).toString();
+        } catch (Exception e) {
+            throw new IOException("cannot tell where the broker listens: " + rootMessage(e), e);
+        }
+    }
+
+    private static void stop(BrokerService service) {
+        try {
+            service.stop();
+            service.waitUntilStopped();
+        } catch (Exception e) {
+            LOG.warn("broker did not stop cleanly: {}", rootMessage(e));
+        }
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+}

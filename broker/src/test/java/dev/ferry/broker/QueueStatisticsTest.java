@@ -1,0 +1,75 @@
+package dev.ferry.broker;
+
+import static dev.ferry.broker.EmbeddedBrokerTest.endpoint;
+import static dev.ferry.broker.EmbeddedBrokerTest.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.WireFormat;
+import jakarta.jms.Connection;
+import jakarta.jms.Session;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QueueStatisticsTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path data;
+    private EmbeddedBroker broker;
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        broker = EmbeddedBroker.start(BrokerOptions.defaults(data).withListen(URI.create("tcp://127.0.0.1:0")));
+    }
+
+    @AfterEach
+    void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void reportsWaitingMessagesConsumersAndDeadLetters() throws Exception {
+        BrokerEndpoint endpoint = endpoint(broker);
+        for (int i = 0; i < 3; i++) {
+            send(endpoint, "ferry.stats", "m" + i);
+        }
+        send(endpoint, WireFormat.deadLetterQueueOf("ferry.stats"), "dead");
+        Connection listener = endpoint.connect("test", 0);
+        try {
+            Session session = listener.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            session.createConsumer(session.createQueue("ferry.stats"));
+
+            QueueStatus status = QueueStatistics.query(endpoint, "ferry.stats", TIMEOUT);
+
+            assertThat(status).isEqualTo(new QueueStatus("ferry.stats", 3, 1, 1));
+        } finally {
+            listener.close();
+        }
+    }
+
+    @Test
+    void aQueueThatDoesNotExistYetIsEmptyAndAnswersWithoutWaitingForTheTimeout() throws Exception {
+        long started = System.nanoTime();
+
+        QueueStatus status = QueueStatistics.query(endpoint(broker), "ferry.never-used", TIMEOUT);
+
+        assertThat(status).isEqualTo(new QueueStatus("ferry.never-used", 0, 0, 0));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT.dividedBy(2));
+    }
+
+    @Test
+    void askingCreatesNoQueue() throws Exception {
+        QueueStatistics.query(endpoint(broker), "ferry.asked", TIMEOUT);
+
+        QueueStatus again = QueueStatistics.query(endpoint(broker),
+                QueueStatistics.QUERY_PREFIX + "ferry.asked", TIMEOUT);
+        assertThat(again.waiting()).isZero();
+    }
+}

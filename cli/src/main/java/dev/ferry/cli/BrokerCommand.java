@@ -1,0 +1,66 @@
+package dev.ferry.cli;
+
+import dev.ferry.broker.BrokerOptions;
+import dev.ferry.broker.EmbeddedBroker;
+import dev.ferry.wire.BrokerEndpoint;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** A standalone persistent broker until Ctrl-C. */
+@Command(name = "broker",
+        description = {"Run a standalone persistent broker until Ctrl-C.",
+                "Prints \"broker listening on URL\" once it accepts connections. When FERRY_BROKER_USER "
+                        + "is set, only that user (with FERRY_BROKER_PASSWORD) may connect."},
+        footerHeading = "%nExample:%n",
+        footer = {"  ferry broker --listen tcp://0.0.0.0:61616 --data /var/lib/ferry"})
+final class BrokerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Where the broker keeps its messages, in DIR/broker "
+                    + "(default: $XDG_DATA_HOME/ferry, else ~/.local/share/ferry).")
+    Path data;
+
+    @Option(names = "--listen", paramLabel = "URI",
+            description = "Address to accept connections on (default: tcp://127.0.0.1:61616, this machine "
+                    + "only; tcp://0.0.0.0:61616 accepts any).")
+    String listen;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dataDir = data != null ? data : DataDirectory.fromEnvironment();
+        BrokerOptions options = brokerOptions(DataDirectory.broker(dataDir));
+        if (listen != null) {
+            options = options.withListen(ListenAddress.parse(spec.commandLine(), listen));
+        }
+        try (Supervisor supervisor = new Supervisor()) {
+            EmbeddedBroker broker = EmbeddedBroker.start(options);
+            supervisor.supervise("broker", broker, broker::awaitStopped);
+            spec.commandLine().getOut().println("broker listening on " + broker.connectUrl());
+            spec.commandLine().getOut().flush();
+            supervisor.runUntilStopped();
+        }
+        return 0;
+    }
+
+    /**
+     * Options for a broker in {@code brokerDir}, listening by default, that admits only the user of
+     * FERRY_BROKER_USER when it is set: the clients started with the same environment log in as that user.
+     */
+    static BrokerOptions brokerOptions(Path brokerDir) {
+        BrokerEndpoint environment = BrokerEndpoint.fromEnvironment(null);
+        if (environment.user() == null) {
+            return BrokerOptions.defaults(brokerDir);
+        }
+        if (environment.password() == null) {
+            throw new IllegalArgumentException("FERRY_BROKER_USER is set but FERRY_BROKER_PASSWORD is not");
+        }
+        return BrokerOptions.defaults(brokerDir).withCredentials(environment.user(), environment.password());
+    }
+}

@@ -1,0 +1,104 @@
+package dev.ferry.cli;
+
+import dev.ferry.broker.BrokerOptions;
+import dev.ferry.broker.EmbeddedBroker;
+import dev.ferry.consumer.Consumer;
+import dev.ferry.consumer.ConsumerSettings;
+import dev.ferry.producer.Producer;
+import dev.ferry.producer.ProducerSettings;
+import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.WireFormat;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Broker, consumer and producer in one process, connected in-process, until Ctrl-C. */
+@Command(name = "up",
+        description = {"Replicate a directory into another, all in one process.",
+                "Runs an embedded persistent broker, a consumer applying to DST and a producer watching "
+                        + "SRC; copies what differs, then follows the changes until Ctrl-C."},
+        footerHeading = "%nExample:%n",
+        footer = {"  ferry up --source ~/photos --dest /mnt/backup/photos"})
+final class UpCommand implements Callable<Integer> {
+
+    private static final String IN_PROCESS_ONLY = "none";
+    private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--source", required = true, paramLabel = "SRC", description = "Directory to replicate.")
+    Path source;
+
+    @Option(names = "--dest", required = true, paramLabel = "DST",
+            description = "Directory to keep as its mirror; created if missing.")
+    Path dest;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Where broker and producer keep their state "
+                    + "(default: $XDG_DATA_HOME/ferry, else ~/.local/share/ferry).")
+    Path data;
+
+    @Option(names = "--listen", paramLabel = "URI",
+            description = "Where other processes may connect to the broker, or '" + IN_PROCESS_ONLY + "' "
+                    + "(default: tcp://127.0.0.1:61616, or in-process only if that port is busy).")
+    String listen;
+
+    @Override
+    public Integer call() throws Exception {
+        URI address = listen == null || IN_PROCESS_ONLY.equals(listen) ? null
+                : ListenAddress.parse(spec.commandLine(), listen);
+        Path sourceDir = Directories.source(source);
+        Path destinationDir = Directories.destination(dest);
+        Directories.requireApart(sourceDir, destinationDir);
+        Path dataDir = data != null ? data : DataDirectory.fromEnvironment();
+        String queue = WireFormat.DEFAULT_QUEUE;
+        BrokerOptions options = BrokerCommand.brokerOptions(DataDirectory.broker(dataDir));
+        try (Supervisor supervisor = new Supervisor()) {
+            EmbeddedBroker broker = startBroker(options, address);
+            supervisor.supervise("broker", broker, broker::awaitStopped);
+            BrokerEndpoint inProcess = new BrokerEndpoint(broker.inProcessUrl(), options.user(), options.password());
+            Consumer consumer = BrokerContact.call(inProcess,
+                    () -> Consumer.open(ConsumerSettings.defaults(destinationDir, queue), inProcess));
+            supervisor.supervise("consumer", consumer, consumer::run);
+            Path state = DataDirectory.producerState(dataDir, sourceDir, queue);
+            Producer producer = BrokerContact.call(inProcess,
+                    () -> Producer.open(ProducerSettings.defaults(sourceDir, state, queue), inProcess));
+            supervisor.supervise("producer", producer, producer::watch);
+            LOG.info("replicating {} into {}; Ctrl-C stops", sourceDir, destinationDir);
+            supervisor.runUntilStopped();
+        }
+        return 0;
+    }
+
+    /** The broker listening on {@code address}, else in-process only if so asked, else on the default. */
+    private EmbeddedBroker startBroker(BrokerOptions options, URI address) throws IOException {
+        if (address != null) {
+            return announce(EmbeddedBroker.start(options.withListen(address)));
+        }
+        if (IN_PROCESS_ONLY.equals(listen)) {
+            return EmbeddedBroker.start(options.withListen(null));
+        }
+        try {
+            return announce(EmbeddedBroker.start(options));
+        } catch (BindException busy) {
+            // Another broker (perhaps another `ferry up`) has the port; replication needs none.
+            LOG.warn("{}; running in-process only, other processes cannot connect", busy.getMessage());
+            return EmbeddedBroker.start(options.withListen(null));
+        }
+    }
+
+    private EmbeddedBroker announce(EmbeddedBroker broker) {
+        spec.commandLine().getOut().println("broker listening on " + broker.connectUrl());
+        spec.commandLine().getOut().flush();
+        return broker;
+    }
+}

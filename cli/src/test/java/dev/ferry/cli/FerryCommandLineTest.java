@@ -1,0 +1,137 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.broker.BrokerOptions;
+import dev.ferry.broker.EmbeddedBroker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class FerryCommandLineTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int ferry(String... args) {
+        CommandLine commandLine = Ferry.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void aMissingRequiredOptionIsAUsageErrorInOneLine() {
+        assertThat(ferry("up", "--dest", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ferry: Missing required option: '--source=SRC'; see 'ferry up --help'"
+                + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void anUnknownFlagIsAUsageErrorInOneLine() {
+        assertThat(ferry("status", "--bogus")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ferry: Unknown option: '--bogus'; see 'ferry status --help'"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void aMisspeltFlagGetsASuggestion() {
+        assertThat(ferry("status", "--queeu=x")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ferry: Unknown option: '--queeu=x'").contains("did you mean --queue?")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        assertThat(ferry()).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ferry: missing command");
+    }
+
+    @Test
+    void aMalformedListenAddressIsAUsageError() {
+        assertThat(ferry("broker", "--data", dir.toString(), "--listen", "localhost")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ferry: invalid --listen address 'localhost'");
+    }
+
+    @Test
+    void helpShowsTheCommandsAndAnExample() {
+        assertThat(ferry("--help")).isZero();
+        assertThat(out.toString()).contains("up", "broker", "consumer", "producer", "status", "Example:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"up", "broker", "consumer", "producer", "status"})
+    void everyCommandHasHelpWithAnExampleAndTheGlobalOptions(String command) {
+        assertThat(ferry(command, "--help")).isZero();
+        assertThat(out.toString()).contains("Example:", "ferry " + command, "--verbose", "--version", "--help");
+    }
+
+    @Test
+    void versionNamesFerry() {
+        assertThat(ferry("--version")).isZero();
+        assertThat(out.toString()).startsWith("ferry ");
+        assertThat(ferry("status", "--version")).isZero();
+    }
+
+    @Test
+    void anUnreachableBrokerIsOneLineNamingIt() {
+        assertThat(ferry("status", "--broker", "tcp://127.0.0.1:1")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("ferry: cannot reach broker tcp://127.0.0.1:1: Connection refused"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        assertThat(ferry("status", "--broker", "tcp://127.0.0.1:1", "--verbose")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("ferry: cannot reach broker tcp://127.0.0.1:1: Connection refused")
+                .contains("\tat ");
+    }
+
+    @Test
+    void aSourceThatIsNoDirectoryIsOneLine() {
+        Path missing = dir.resolve("missing");
+        assertThat(ferry("producer", "--source", missing.toString(), "--state", dir.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("ferry: source " + missing + " is not a directory (it does not exist)"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void aDestinationThatIsAFileIsOneLine() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertThat(ferry("consumer", "--dest", file.toString(), "--broker", "tcp://127.0.0.1:1")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("ferry: destination " + file + " is not a directory"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void upRefusesADestinationInsideTheSource() throws Exception {
+        Path source = Files.createDirectory(dir.resolve("src"));
+        assertThat(ferry("up", "--source", source.toString(), "--dest", source.resolve("mirror").toString(),
+                "--data", dir.resolve("data").toString())).isEqualTo(1);
+        assertThat(err.toString()).startsWith("ferry: destination ").contains("is inside source");
+    }
+
+    @Test
+    void statusReportsTheQueue() throws Exception {
+        BrokerOptions options = BrokerOptions.defaults(dir).withListen(URI.create("tcp://127.0.0.1:0"));
+        try (EmbeddedBroker broker = EmbeddedBroker.start(options)) {
+            assertThat(ferry("status", "--broker", broker.connectUrl(), "--queue", "ferry.test")).isZero();
+        }
+        assertThat(out.toString().lines()).contains(
+                "messages waiting: 0",
+                "consumers attached: 0",
+                "dead-lettered: 0 (on DLQ.ferry.test)");
+        assertThat(err.toString()).isEmpty();
+    }
+}
