@@ -1,0 +1,173 @@
+package dev.ferry.producer;
+
+import dev.ferry.wire.ChangeEvent.Abort;
+import dev.ferry.wire.ChangeEvent.FileChunk;
+import dev.ferry.wire.ChangeEvent.PutFile;
+import dev.ferry.wire.RelPath;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the body of one regular file: {@link FileChunk}s and a final {@link PutFile} carrying
+ * the SHA-256 computed while reading, through one reused buffer whatever the file's size.
+ *
+ * <p>A file is read only once it has been left alone for the quiet period, and it is never
+ * published torn: if it changed or vanished while it was read, the chunks already sent are
+ * retracted with an {@link Abort} and the caller is told to try again later.
+ */
+final class FileBodySender {
+
+    /** What became of an attempt to publish a file. */
+    sealed interface Outcome {
+        /** The body was sent; {@code entry} is what it was. */
+        record Sent(Entry entry) implements Outcome {
+        }
+
+        /** Not sent (still being written, changed while read, or gone); look again at {@code when}. */
+        record RetryAt(Instant when) implements Outcome {
+        }
+
+        /** Not sent and not worth retrying on its own (the producer may not read it). */
+        record Skipped() implements Outcome {
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(FileBodySender.class);
+
+    private final SourceTree tree;
+    private final Publisher publisher;
+    private final SequenceNumbers sequence;
+    private final Clock clock;
+    private final Duration quietPeriod;
+    private final StopCheck stop;
+    private final byte[] buffer;
+
+    FileBodySender(SourceTree tree, Publisher publisher, SequenceNumbers sequence, Clock clock,
+                   Duration quietPeriod, int chunkBytes, StopCheck stop) {
+        this.tree = tree;
+        this.publisher = publisher;
+        this.sequence = sequence;
+        this.clock = clock;
+        this.quietPeriod = quietPeriod;
+        this.stop = stop;
+        this.buffer = new byte[chunkBytes];
+    }
+
+    Outcome send(RelPath path) throws IOException, InterruptedException {
+        Entry before = tree.observe(path);
+        Instant now = clock.instant();
+        if (before == null || !before.isFile()) {
+            return new Outcome.RetryAt(now); // Replaced or gone: the next look sorts it out.
+        }
+        Instant settles = before.modified().plus(quietPeriod);
+        if (Duration.between(before.modified(), now).abs().compareTo(quietPeriod) < 0) {
+            log.debug("{} was modified {} ago; waiting for it to settle", path, Duration.between(before.modified(), now));
+            return new Outcome.RetryAt(settles);
+        }
+        FileChannel channel;
+        try {
+            channel = tree.open(path);
+        } catch (AccessDeniedException e) {
+            tree.warnOnce(path.text(), "skipping {}: permission denied", path);
+            return new Outcome.Skipped();
+        } catch (IOException e) {
+            return readFailed(path, before, -1, false, e);
+        }
+        try (channel) {
+            return sendBody(path, before, channel);
+        }
+    }
+
+    private Outcome sendBody(RelPath path, Entry before, FileChannel channel)
+            throws IOException, InterruptedException {
+        MessageDigest sha256 = sha256();
+        long seq = sequence.next();
+        long size = before.size();
+        long offset = 0;
+        while (true) {
+            stop.check();
+            int wanted = (int) Math.min(buffer.length, size - offset);
+            int read;
+            try {
+                read = readFully(channel, wanted);
+            } catch (IOException e) {
+                return readFailed(path, before, seq, offset > 0, e);
+            }
+            if (read < wanted) {
+                return abort(path, seq, offset > 0, "shrank while it was read");
+            }
+            sha256.update(buffer, 0, read);
+            // Looking after every chunk stops early when a big file is being rewritten; looking
+            // after the last one is what guarantees the body is whole.
+            Entry after = tree.observe(path);
+            if (after == null || !after.sameVersion(before)) {
+                return abort(path, seq, offset > 0, "changed while it was read");
+            }
+            if (offset + read < size) {
+                publisher.send(new FileChunk(path, seq, offset, read), buffer, read);
+                offset += read;
+                continue;
+            }
+            publisher.send(new PutFile(path, seq, offset, read, size, HexFormat.of().formatHex(sha256.digest()),
+                    after.mode(), after.mtimeNanos()), buffer, read);
+            return new Outcome.Sent(after);
+        }
+    }
+
+    /**
+     * A read that failed because the file was replaced or removed meanwhile is a race to retry;
+     * one that failed on a file still in place is an error.
+     */
+    private Outcome readFailed(RelPath path, Entry before, long seq, boolean sentChunks, IOException e)
+            throws IOException, InterruptedException {
+        if (e instanceof ClosedByInterruptException) {
+            throw new InterruptedException("interrupted while reading " + path);
+        }
+        Entry now = tree.observe(path);
+        if (now == null || !now.sameVersion(before)) {
+            return abort(path, seq, sentChunks, "changed or vanished while it was read");
+        }
+        throw new IOException("cannot read " + tree.resolve(path) + ": " + e.getMessage(), e);
+    }
+
+    private Outcome abort(RelPath path, long seq, boolean sentChunks, String what) throws IOException {
+        if (sentChunks) {
+            publisher.send(new Abort(path, seq), null, 0);
+        }
+        return retryAfterQuietPeriod(path, what);
+    }
+
+    private Outcome retryAfterQuietPeriod(RelPath path, String what) {
+        log.debug("{} {}; trying again after the quiet period", path, what);
+        return new Outcome.RetryAt(clock.instant().plus(quietPeriod));
+    }
+
+    private int readFully(FileChannel channel, int wanted) throws IOException {
+        ByteBuffer target = ByteBuffer.wrap(buffer, 0, wanted);
+        while (target.hasRemaining()) {
+            if (channel.read(target) < 0) {
+                break;
+            }
+        }
+        return target.position();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

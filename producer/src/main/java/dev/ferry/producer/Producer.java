@@ -1,0 +1,313 @@
+package dev.ferry.producer;
+
+import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.RelPath;
+import io.methvin.watcher.DirectoryChangeEvent;
+import io.methvin.watcher.DirectoryChangeListener;
+import io.methvin.watcher.DirectoryWatcher;
+import jakarta.jms.JMSException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a source tree: compares it with what was published before and sends the
+ * differences, once ({@link #publishOnce()}) or continuously ({@link #watch()}).
+ *
+ * <p>What was published is remembered in the state directory, and only after the broker has
+ * committed it, so a restarted producer sends what changed while it was away, and at most
+ * re-sends what was in flight when it stopped. Nothing is ever written into the source tree.
+ *
+ * <p>{@link #publishOnce()} and {@link #watch()} run on the caller's thread, one at a time;
+ * {@link #close()} may be called from any thread and stops them.
+ */
+public final class Producer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Producer.class);
+    /** The longest a wait lasts before the loop looks around again. */
+    private static final Duration MAX_WAIT = Duration.ofSeconds(1);
+    /** How long close() lets a running publish finish before closing under it. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    /** A tree that never quiets down is still compared this often (with at least 1 s between). */
+    private static final int MAX_DELAY_IN_QUIET_PERIODS = 20;
+    private static final Executor WATCHER_THREAD = task -> {
+        Thread thread = new Thread(task, "ferry-watcher");
+        thread.setDaemon(true);
+        thread.start();
+    };
+
+    private final ProducerSettings settings;
+    private final ChangeSink sink;
+    private final Clock clock;
+    private final SourceIndex index;
+    private final SourceTree tree;
+    private final Publisher publisher;
+    private final RetrySchedule retries = new RetrySchedule();
+    private final Reconciler reconciler;
+    private final DirtyPaths dirty;
+    private final ReentrantLock running = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object watcherLock = new Object();
+    private DirectoryWatcher watcher; // Guarded by watcherLock.
+
+    private Producer(ProducerSettings settings, ChangeSink sink, Clock clock, SourceIndex index) {
+        this.settings = settings;
+        this.sink = sink;
+        this.clock = clock;
+        this.index = index;
+        this.tree = new SourceTree(settings.source());
+        this.publisher = new Publisher(sink, index, settings.batchMessages(), settings.batchBytes());
+        SequenceNumbers sequence = new SequenceNumbers(clock);
+        StopCheck stop = this::checkNotStopped;
+        FileBodySender bodies = new FileBodySender(tree, publisher, sequence, clock, settings.quietPeriod(),
+                settings.chunkBytes(), stop);
+        this.reconciler = new Reconciler(tree, index, publisher, bodies, sequence, retries, stop);
+        Duration maxDelay = settings.quietPeriod().multipliedBy(MAX_DELAY_IN_QUIET_PERIODS);
+        this.dirty = new DirtyPaths(settings.quietPeriod(), maxDelay.compareTo(MAX_WAIT) < 0 ? MAX_WAIT : maxDelay);
+    }
+
+    /**
+     * Opens a producer that publishes through {@code sink}, which it owns from now on (and closes
+     * if opening fails).
+     *
+     * @throws IOException when the state directory cannot be used
+     */
+    public static Producer open(ProducerSettings settings, ChangeSink sink, Clock clock) throws IOException {
+        SourceIndex index;
+        try {
+            index = SourceIndex.open(settings.stateDir());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(sink, "the sink");
+            throw e;
+        }
+        log.info("publishing {} on queue {} ({} entries published before)", settings.source(), settings.queue(),
+                index.size());
+        return new Producer(settings, sink, clock, index);
+    }
+
+    /** Opens a producer that publishes on the broker at {@code endpoint}. */
+    public static Producer open(ProducerSettings settings, BrokerEndpoint endpoint) throws IOException, JMSException {
+        return open(settings, JmsChangeSink.open(endpoint, settings.queue()), Clock.systemUTC());
+    }
+
+    /**
+     * Compares the whole tree with what was published and publishes every difference, waiting
+     * for files still being written until they settle.
+     *
+     * @throws InterruptedException when {@link #close()} is called meanwhile, or the thread is interrupted
+     */
+    public PublishSummary publishOnce() throws IOException, InterruptedException {
+        running.lockInterruptibly();
+        try {
+            ensureOpen();
+            long started = System.nanoTime();
+            Publisher.Totals before = publisher.totals();
+            reconcile(List.of(Scope.WHOLE_TREE));
+            while (!retries.isEmpty()) {
+                reconcile(awaitWork());
+            }
+            Publisher.Totals after = publisher.totals();
+            return new PublishSummary(after.events() - before.events(), after.files() - before.files(),
+                    after.bytes() - before.bytes(), Duration.ofNanos(System.nanoTime() - started));
+        } finally {
+            running.unlock();
+        }
+    }
+
+    /**
+     * Publishes the differences, then every change as it happens, until {@link #close()} is
+     * called; then returns.
+     *
+     * @throws IOException          when publishing fails, or the source can no longer be watched
+     * @throws InterruptedException when the thread is interrupted
+     */
+    public void watch() throws IOException, InterruptedException {
+        running.lockInterruptibly();
+        try {
+            ensureOpen();
+            // Watching starts before the first comparison, so nothing changed during it is missed.
+            startWatcher();
+            log.info("watching {}", settings.source());
+            reconcile(List.of(Scope.WHOLE_TREE));
+            while (true) {
+                reconcile(awaitWork());
+            }
+        } catch (InterruptedException e) {
+            if (!closed.get()) {
+                throw e;
+            }
+            log.info("stopped watching {}", settings.source());
+        } finally {
+            stopWatcher();
+            running.unlock();
+        }
+    }
+
+    /** Stops {@link #watch()} or {@link #publishOnce()}, then releases the watcher, the sink and the index. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        dirty.stop();
+        stopWatcher();
+        boolean idle = false;
+        try {
+            idle = running.tryLock(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!idle) {
+            log.warn("closing while publishing is still under way");
+        }
+        try {
+            closeQuietly(sink, "the sink");
+            closeQuietly(index, "the index");
+        } finally {
+            if (idle) {
+                running.unlock();
+            }
+        }
+    }
+
+    /** Reconciles {@code scopes}, then whatever that turned up, until nothing is left. */
+    private void reconcile(Collection<Scope> scopes) throws IOException, InterruptedException {
+        Collection<Scope> next = scopes;
+        while (!next.isEmpty()) {
+            next = reconciler.reconcile(next);
+        }
+    }
+
+    /** Waits for the watcher's next batch or the next retry, whichever comes first, and returns what to compare. */
+    private List<Scope> awaitWork() throws IOException, InterruptedException {
+        while (true) {
+            checkNotStopped();
+            String ended = dirty.watchEndReason();
+            if (ended != null) {
+                throw new IOException("stopped watching " + settings.source() + ": " + ended);
+            }
+            Instant nextRetry = retries.next();
+            Duration wait = nextRetry == null ? MAX_WAIT : Duration.between(clock.instant(), nextRetry);
+            wait = wait.isNegative() ? Duration.ZERO : wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+            DirtyPaths.Batch batch = dirty.await(wait);
+            Set<Scope> scopes = new LinkedHashSet<>(scopesOf(batch));
+            retries.takeDue(clock.instant()).forEach(path -> scopes.add(Scope.entry(path)));
+            if (!scopes.isEmpty()) {
+                return new ArrayList<>(scopes);
+            }
+        }
+    }
+
+    /** A changed path means the entry itself and its directory's metadata. */
+    private List<Scope> scopesOf(DirtyPaths.Batch batch) {
+        if (batch.everything()) {
+            log.info("events were lost; comparing the whole tree");
+            return List.of(Scope.WHOLE_TREE);
+        }
+        List<Scope> scopes = new ArrayList<>();
+        for (Path path : batch.paths()) {
+            RelPath relative = tree.relativize(path);
+            if (relative != null) {
+                scopes.add(Scope.entry(relative));
+                if (relative.parent() != null) {
+                    scopes.add(Scope.entry(relative.parent()));
+                }
+            }
+        }
+        return scopes;
+    }
+
+    private void startWatcher() throws IOException, InterruptedException {
+        dirty.watchStarted();
+        DirectoryWatcher started;
+        try {
+            started = DirectoryWatcher.builder().path(settings.source()).fileHashing(false)
+                    .listener(new ChangeListener()).build();
+        } catch (IOException e) {
+            throw new IOException("cannot watch " + settings.source() + ": " + e.getMessage(), e);
+        }
+        synchronized (watcherLock) {
+            if (closed.get()) {
+                closeQuietly(started::close, "the watcher");
+                throw new InterruptedException("closed before watching began");
+            }
+            watcher = started;
+        }
+        started.watchAsync(WATCHER_THREAD).whenComplete((ignored, failure) -> {
+            synchronized (watcherLock) {
+                if (watcher == started) { // Not stopped by us: the source went away, or the watcher broke.
+                    dirty.watchEnded(failure == null ? "the watcher stopped" : "the watcher failed: " + failure);
+                }
+            }
+        });
+    }
+
+    private void stopWatcher() {
+        synchronized (watcherLock) {
+            if (watcher != null) {
+                closeQuietly(watcher::close, "the watcher");
+                watcher = null;
+            }
+        }
+    }
+
+    private void checkNotStopped() throws InterruptedException {
+        if (closed.get()) {
+            throw new InterruptedException("the producer is closing");
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the producer of " + settings.source() + " is closed");
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable, String what) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed: {}", what, e.toString());
+        }
+    }
+
+    /** Runs on the watcher's thread: only records what changed and wakes the producer. */
+    private final class ChangeListener implements DirectoryChangeListener {
+        @Override
+        public void onEvent(DirectoryChangeEvent event) {
+            if (event.eventType() == DirectoryChangeEvent.EventType.OVERFLOW) {
+                dirty.addEverything();
+            } else if (event.path() != null) {
+                dirty.add(event.path());
+            }
+        }
+
+        @Override
+        public void onException(Exception e) {
+            if (e instanceof NoSuchFileException) {
+                log.debug("watching {}: {}", settings.source(), e.toString()); // Created and removed at once.
+                return;
+            }
+            // The event that failed is lost; only a full comparison is sure to catch up.
+            log.warn("watching {} failed: {}; comparing the whole tree", settings.source(), e.toString());
+            dirty.addEverything();
+        }
+    }
+}

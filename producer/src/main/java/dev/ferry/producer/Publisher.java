@@ -1,0 +1,119 @@
+package dev.ferry.producer;
+
+import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.ChangeEvent.Delete;
+import dev.ferry.wire.ChangeEvent.PutDirectory;
+import dev.ferry.wire.ChangeEvent.PutFile;
+import dev.ferry.wire.ChangeEvent.PutSymlink;
+import dev.ferry.wire.ChangeEvent.Rename;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends events through the {@link ChangeSink} in transactions of bounded size (a transactional
+ * batch), and makes the {@link SourceIndex} durable right after each broker commit, never
+ * before: a crash in between only means the events of that batch are sent again.
+ */
+final class Publisher {
+
+    /** What the broker committed so far. */
+    record Totals(long events, long files, long bytes) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+
+    private final ChangeSink sink;
+    private final SourceIndex index;
+    private final int batchMessages;
+    private final long batchBytes;
+
+    private int pendingMessages;
+    private long pendingBytes;
+    private long pendingEvents;
+    private long pendingFiles;
+    private final List<String> pendingLines = new ArrayList<>();
+    private Totals totals = new Totals(0, 0, 0);
+
+    Publisher(ChangeSink sink, SourceIndex index, int batchMessages, long batchBytes) {
+        this.sink = sink;
+        this.index = index;
+        this.batchMessages = batchMessages;
+        this.batchBytes = batchBytes;
+    }
+
+    /** Sends {@code event} in the current transaction; the change counts once the transaction commits. */
+    void send(ChangeEvent event, byte[] body, int length) throws IOException {
+        sink.send(event, body, length);
+        log.debug("sent {}", event);
+        pendingMessages++;
+        pendingBytes += length;
+        String line = describe(event);
+        if (line != null) {
+            pendingEvents++;
+            pendingLines.add(line);
+        }
+        if (event instanceof PutFile) {
+            pendingFiles++;
+        }
+    }
+
+    /** Commits when the transaction has reached its size; call once the index is updated for what was sent. */
+    void commitIfBatchFull() throws IOException {
+        if (pendingMessages >= batchMessages || pendingBytes >= batchBytes) {
+            commit();
+        }
+    }
+
+    /** Commits the broker transaction, then the index; if the broker refuses, the index returns to its last commit. */
+    void commit() throws IOException {
+        if (pendingMessages > 0) {
+            try {
+                sink.commit();
+            } catch (IOException | RuntimeException e) {
+                forgetPending();
+                index.rollback();
+                throw e;
+            }
+        }
+        index.commit();
+        totals = new Totals(totals.events() + pendingEvents, totals.files() + pendingFiles,
+                totals.bytes() + pendingBytes);
+        pendingLines.forEach(log::info);
+        forgetPending();
+    }
+
+    Totals totals() {
+        return totals;
+    }
+
+    private void forgetPending() {
+        pendingMessages = 0;
+        pendingBytes = 0;
+        pendingEvents = 0;
+        pendingFiles = 0;
+        pendingLines.clear();
+    }
+
+    /** The line logged once {@code event} is committed, or {@code null} for the parts of a change. */
+    private static String describe(ChangeEvent event) {
+        if (event instanceof PutFile file) {
+            return "published put " + file.path() + " (" + file.size() + " bytes)";
+        }
+        if (event instanceof PutDirectory dir) {
+            return "published directory " + dir.path();
+        }
+        if (event instanceof PutSymlink link) {
+            return "published symlink " + link.path() + " -> " + link.target();
+        }
+        if (event instanceof Delete delete) {
+            return "published delete " + delete.path();
+        }
+        if (event instanceof Rename rename) {
+            return "published rename " + rename.from() + " -> " + rename.path();
+        }
+        return null; // A chunk is part of its PutFile; an abort retracts chunks.
+    }
+}

@@ -1,0 +1,186 @@
+package dev.ferry.producer;
+
+import dev.ferry.producer.FileBodySender.Outcome;
+import dev.ferry.wire.ChangeEvent.Delete;
+import dev.ferry.wire.ChangeEvent.PutDirectory;
+import dev.ferry.wire.ChangeEvent.PutSymlink;
+import dev.ferry.wire.ChangeEvent.Rename;
+import dev.ferry.wire.RelPath;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one comparison of the tree with the index, used by the initial scan, {@code --once} and
+ * the watcher alike: surveys some scopes, publishes every difference, and updates the index.
+ *
+ * <p>The order of what it publishes matters to the replica:
+ * <ol>
+ * <li>renames first, parents before children, so a rename can claim its source before anything
+ *     counts as deleted, and a renamed directory is in place before anything moves inside it;
+ *     an entry whose type changed is deleted in the same step, before its replacement arrives;
+ * <li>then new and changed entries, children before parents, because writing children changes
+ *     a directory's modification time;
+ * <li>then deletions, each covering a whole subtree.
+ * </ol>
+ * A rename is published only while the index still holds the source as it was, and whatever
+ * moved is compared again afterwards, so the replica ends up right even when renames chain
+ * ({@code mv b c; mv a b}) or swap: at worst a body is sent instead of renamed.
+ */
+final class Reconciler {
+
+    private final SourceTree tree;
+    private final SourceIndex index;
+    private final TreeSurvey survey;
+    private final Publisher publisher;
+    private final FileBodySender bodies;
+    private final SequenceNumbers sequence;
+    private final RetrySchedule retries;
+    private final StopCheck stop;
+
+    Reconciler(SourceTree tree, SourceIndex index, Publisher publisher, FileBodySender bodies,
+               SequenceNumbers sequence, RetrySchedule retries, StopCheck stop) {
+        this.tree = tree;
+        this.index = index;
+        this.survey = new TreeSurvey(tree, index, stop);
+        this.publisher = publisher;
+        this.bodies = bodies;
+        this.sequence = sequence;
+        this.retries = retries;
+        this.stop = stop;
+    }
+
+    /**
+     * Publishes how {@code scopes} differ from the index, and commits.
+     *
+     * @return the scopes to reconcile next: renamed directories, and entries that changed while
+     *         they were compared
+     */
+    List<Scope> reconcile(Collection<Scope> scopes) throws IOException, InterruptedException {
+        TreeSurvey.Differences differences = survey.survey(scopes);
+        List<Scope> next = new ArrayList<>(differences.recheck());
+        publishMoves(differences.changed(), next);
+        publishContent(differences.changed());
+        publishDeletes(differences.missing(), next);
+        publisher.commit();
+        return next;
+    }
+
+    private void publishMoves(Map<RelPath, Entry> changed, List<Scope> next) throws IOException, InterruptedException {
+        for (RelPath path : sorted(changed.keySet(), true)) {
+            stop.check();
+            Entry seen = changed.get(path);
+            Entry known = index.get(path);
+            if (known != null && known.sameIdentity(seen)) {
+                continue;
+            }
+            RelPath from = renameSource(path, seen);
+            if (from != null) {
+                publisher.send(new Rename(from, path, sequence.next()), null, 0);
+                index.rename(from, path);
+                if (seen.isDirectory()) {
+                    next.add(Scope.tree(path)); // What was deleted inside it is only found by comparing again.
+                }
+            } else if (known != null && known.type() != seen.type()) {
+                publisher.send(new Delete(path, sequence.next()), null, 0);
+                index.removeTree(path);
+            } else {
+                continue;
+            }
+            publisher.commitIfBatchFull();
+        }
+    }
+
+    /**
+     * Where the entry now at {@code path} was published before: a path the index holds with the
+     * same file key, where that file no longer is. (A hard link leaves the source in place.)
+     */
+    private RelPath renameSource(RelPath path, Entry seen) throws IOException {
+        RelPath from = index.pathWithFileKey(seen.fileKey());
+        if (from == null || from.contains(path) || path.contains(from)) {
+            return null;
+        }
+        Entry published = index.get(from);
+        if (published == null || published.type() != seen.type()) {
+            return null;
+        }
+        Entry there;
+        try {
+            there = tree.observe(from);
+        } catch (AccessDeniedException e) {
+            return null;
+        }
+        return there != null && seen.fileKey().equals(there.fileKey()) ? null : from;
+    }
+
+    private void publishContent(Map<RelPath, Entry> changed) throws IOException, InterruptedException {
+        for (RelPath path : sorted(changed.keySet(), false)) {
+            stop.check();
+            Entry seen = changed.get(path);
+            Entry known = index.get(path);
+            if (known != null && known.sameContent(seen)) {
+                if (!known.equals(seen)) {
+                    index.put(path, seen); // Same content under a new file key: remember the key.
+                }
+                continue;
+            }
+            switch (seen.type()) {
+                case FILE -> publishFile(path);
+                case DIRECTORY -> {
+                    publisher.send(new PutDirectory(path, sequence.next(), seen.mode(), seen.mtimeNanos()), null, 0);
+                    index.put(path, seen);
+                }
+                case SYMLINK -> {
+                    publisher.send(new PutSymlink(path, sequence.next(), seen.target()), null, 0);
+                    index.put(path, seen);
+                }
+            }
+            publisher.commitIfBatchFull();
+        }
+    }
+
+    private void publishFile(RelPath path) throws IOException, InterruptedException {
+        Outcome outcome = bodies.send(path);
+        if (outcome instanceof Outcome.Sent sent) {
+            index.put(path, sent.entry());
+            retries.forget(path);
+        } else if (outcome instanceof Outcome.RetryAt retry) {
+            retries.retry(path, retry.when());
+        } else {
+            retries.forget(path);
+        }
+    }
+
+    private void publishDeletes(Set<RelPath> missing, List<Scope> next) throws IOException, InterruptedException {
+        for (RelPath path : sorted(missing, true)) {
+            stop.check();
+            if (!index.holdsTree(path)) {
+                continue; // Claimed by a rename, or inside a directory deleted just before.
+            }
+            Entry there;
+            try {
+                there = tree.observe(path);
+            } catch (AccessDeniedException e) {
+                continue;
+            }
+            if (there != null) {
+                next.add(Scope.entry(path)); // Appeared again while the tree was compared.
+                continue;
+            }
+            publisher.send(new Delete(path, sequence.next()), null, 0);
+            index.removeTree(path);
+            retries.forget(path);
+            publisher.commitIfBatchFull();
+        }
+    }
+
+    private static List<RelPath> sorted(Collection<RelPath> paths, boolean parentsFirst) {
+        List<RelPath> sorted = new ArrayList<>(paths);
+        sorted.sort(parentsFirst ? TreeOrder.PARENTS_FIRST : TreeOrder.CHILDREN_FIRST);
+        return sorted;
+    }
+}

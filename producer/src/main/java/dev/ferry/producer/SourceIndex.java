@@ -1,0 +1,208 @@
+package dev.ferry.producer;
+
+import dev.ferry.journal.Journal;
+import dev.ferry.wire.RelPath;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the consumer's replica holds, as far as the producer knows: every entry it published,
+ * kept in a {@link Journal} in the state directory so a restart publishes only the differences.
+ *
+ * <p>Updates are made as events are sent, and the journal makes them durable at
+ * {@link #commit()}, which the producer calls only after the broker committed those events. If
+ * the broker commit fails, {@link #rollback()} returns to the last durable state, so the events
+ * will be sent again; the consumer ignores what it already applied.
+ *
+ * <p>Entries are sorted by path text, so a directory's subtree is the key range from
+ * {@code "dir/"} to {@code "dir0"} ('0' follows '/').
+ */
+final class SourceIndex implements AutoCloseable {
+
+    private final Path file;
+    private final FileChannel lockChannel;
+    private Journal journal;
+    private NavigableMap<String, Entry> entries;
+    private Map<String, String> pathByFileKey;
+
+    private SourceIndex(Path file, FileChannel lockChannel) {
+        this.file = file;
+        this.lockChannel = lockChannel;
+    }
+
+    /** Opens the index in {@code stateDir}, which only one producer may use at a time. */
+    static SourceIndex open(Path stateDir) throws IOException {
+        Files.createDirectories(stateDir);
+        FileChannel lockChannel = FileChannel.open(stateDir.resolve("producer.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IOException("state directory " + stateDir + " is in use by another producer");
+            }
+            SourceIndex index = new SourceIndex(stateDir.resolve("index.journal"), lockChannel);
+            index.load();
+            return index;
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close(); // Releases the lock too.
+            throw e;
+        }
+    }
+
+    private void load() throws IOException {
+        NavigableMap<String, Entry> loaded = new TreeMap<>();
+        try {
+            journal = Journal.open(file, (path, value) -> {
+                if (value == null) {
+                    loaded.remove(path);
+                } else {
+                    loaded.put(path, Entry.decode(value));
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new IOException("index " + file + " is damaged or from another version of Ferry ("
+                    + e.getMessage() + "); delete it to publish the whole tree again", e);
+        }
+        entries = loaded;
+        pathByFileKey = new HashMap<>();
+        loaded.forEach((path, entry) -> {
+            if (entry.fileKey() != null) {
+                pathByFileKey.put(entry.fileKey(), path);
+            }
+        });
+    }
+
+    Entry get(RelPath path) {
+        return entries.get(path.text());
+    }
+
+    /** Whether the index holds {@code path} or anything below it. */
+    boolean holdsTree(RelPath path) {
+        String prefix = path.text() + "/";
+        String next = entries.ceilingKey(prefix);
+        return entries.containsKey(path.text()) || (next != null && next.startsWith(prefix));
+    }
+
+    /** The entry published at another path with this file key, if any. */
+    RelPath pathWithFileKey(String fileKey) {
+        String path = fileKey == null ? null : pathByFileKey.get(fileKey);
+        return path == null ? null : RelPath.of(path);
+    }
+
+    /**
+     * The names directly under {@code directory} ({@code null} for the root), including any that
+     * only appear as the parent of a deeper entry.
+     */
+    List<RelPath> children(RelPath directory) {
+        String prefix = directory == null ? "" : directory.text() + "/";
+        Set<String> children = new LinkedHashSet<>();
+        String key = entries.ceilingKey(prefix);
+        while (key != null && key.startsWith(prefix)) {
+            int slash = key.indexOf('/', prefix.length());
+            if (slash < 0) {
+                children.add(key);
+                key = entries.higherKey(key);
+            } else {
+                String child = key.substring(0, slash);
+                children.add(child);
+                key = entries.ceilingKey(child + "0"); // Skips the child's subtree.
+            }
+        }
+        List<RelPath> paths = new ArrayList<>(children.size());
+        children.forEach(child -> paths.add(RelPath.of(child)));
+        return paths;
+    }
+
+    void put(RelPath path, Entry entry) {
+        Entry old = entries.put(path.text(), entry);
+        unmapFileKey(path.text(), old);
+        if (entry.fileKey() != null) {
+            pathByFileKey.put(entry.fileKey(), path.text());
+        }
+        journal.put(path.text(), entry.encode());
+    }
+
+    /** Forgets {@code path} and everything below it. */
+    void removeTree(RelPath path) {
+        for (String key : new ArrayList<>(subtree(path).keySet())) {
+            unmapFileKey(key, entries.remove(key));
+            journal.remove(key);
+        }
+        Entry old = entries.remove(path.text());
+        if (old != null) {
+            unmapFileKey(path.text(), old);
+            journal.remove(path.text());
+        }
+    }
+
+    /** Moves the entry at {@code from} and everything below it to {@code to}, replacing what was there. */
+    void rename(RelPath from, RelPath to) {
+        removeTree(to);
+        // Copies, since a TreeMap's own entries are reused for other keys as the map changes.
+        List<Map.Entry<String, Entry>> moved = new ArrayList<>();
+        Entry top = entries.get(from.text());
+        if (top != null) {
+            moved.add(Map.entry(from.text(), top));
+        }
+        subtree(from).forEach((path, entry) -> moved.add(Map.entry(path, entry)));
+        removeTree(from);
+        for (Map.Entry<String, Entry> entry : moved) {
+            put(from.rebase(RelPath.of(entry.getKey()), to), entry.getValue());
+        }
+    }
+
+    /** Makes the updates so far durable; call only once the broker committed the events they describe. */
+    void commit() throws IOException {
+        journal.commitAndCompact(entries.size(), () -> entries.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue().encode())).iterator());
+    }
+
+    /** Drops the updates not yet committed, in memory too. */
+    void rollback() throws IOException {
+        journal.discardPending();
+        journal.close();
+        load();
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    private NavigableMap<String, Entry> subtree(RelPath path) {
+        return entries.subMap(path.text() + "/", true, path.text() + "0", false);
+    }
+
+    private void unmapFileKey(String path, Entry old) {
+        // With hard links several paths share a key; only the path it maps to releases it.
+        if (old != null && old.fileKey() != null && path.equals(pathByFileKey.get(old.fileKey()))) {
+            pathByFileKey.remove(old.fileKey());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            journal.close();
+        } finally {
+            lockChannel.close();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.ferry.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The watcher's reports are released as one batch once the tree has been quiet. */
+class DirtyPathsTest {
+
+    private final DirtyPaths dirty = new DirtyPaths(Duration.ofMillis(100), Duration.ofSeconds(5));
+
+    @Test
+    void aBurstOfChangesBecomesOneBatchAfterTheQuietPeriod() throws Exception {
+        dirty.add(Path.of("/src/a"));
+        dirty.add(Path.of("/src/b"));
+        dirty.add(Path.of("/src/a"));
+
+        assertThat(dirty.await(Duration.ofMillis(10))).isEqualTo(DirtyPaths.Batch.NONE); // Not quiet yet.
+        DirtyPaths.Batch batch = dirty.await(Duration.ofSeconds(5));
+
+        assertThat(batch.paths()).containsExactly(Path.of("/src/a"), Path.of("/src/b"));
+        assertThat(dirty.await(Duration.ofMillis(10))).isEqualTo(DirtyPaths.Batch.NONE);
+    }
+
+    @Test
+    void tooManyChangesBecomeAComparisonOfEverything() throws Exception {
+        for (int i = 0; i <= DirtyPaths.MAX_PATHS; i++) {
+            dirty.add(Path.of("/src/f" + i));
+        }
+
+        DirtyPaths.Batch batch = dirty.await(Duration.ofSeconds(5));
+
+        assertThat(batch.everything()).isTrue();
+        assertThat(batch.paths()).isEmpty();
+    }
+
+    @Test
+    void stoppingWakesAWaiterAtOnce() throws Exception {
+        dirty.add(Path.of("/src/a"));
+        dirty.stop();
+
+        long started = System.nanoTime();
+        assertThat(dirty.await(Duration.ofSeconds(5))).isEqualTo(DirtyPaths.Batch.NONE);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+    }
+}

@@ -1,0 +1,116 @@
+package dev.ferry.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.ChangeEvent.Delete;
+import dev.ferry.wire.ChangeEvent.PutFile;
+import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.RelPath;
+import dev.ferry.wire.WireFormat;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.activemq.broker.BrokerService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Against a real (embedded) broker: what the producer commits arrives as decodable messages. */
+class JmsChangeSinkTest {
+
+    private static final String QUEUE = "ferry.test";
+
+    @TempDir
+    Path temp;
+
+    BrokerService broker;
+    BrokerEndpoint endpoint;
+    Connection reader;
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        broker = new BrokerService();
+        broker.setBrokerName("producer-test");
+        broker.setPersistent(false);
+        broker.setUseJmx(false);
+        broker.setUseShutdownHook(false);
+        broker.start();
+        broker.waitUntilStarted();
+        endpoint = new BrokerEndpoint("vm://producer-test?create=false", null, null);
+        reader = endpoint.connect(null, 10);
+    }
+
+    @AfterEach
+    void stopBroker() throws Exception {
+        reader.close();
+        broker.stop();
+        broker.waitUntilStopped();
+    }
+
+    @Test
+    void eventsArriveDecodableWithTheirGroupAndBodyOnlyOnceCommitted() throws Exception {
+        byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
+        PutFile put = new PutFile(RelPath.of("docs/a.txt"), 1, 0, body.length, body.length,
+                SourceFixture.sha256(body), 0644, 1_000);
+        Delete delete = new Delete(RelPath.of("old"), 2);
+        Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
+
+        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE)) {
+            sink.send(put, body, body.length);
+            sink.send(delete, null, 0);
+            assertThat(consumer.receive(200)).isNull(); // Not committed: invisible.
+            sink.commit();
+
+            BytesMessage first = (BytesMessage) consumer.receive(5_000);
+            assertThat(EventMessages.decode(first)).isEqualTo(put);
+            assertThat(first.getStringProperty("JMSXGroupID")).isEqualTo(WireFormat.groupOf(put));
+            byte[] received = new byte[(int) first.getBodyLength()];
+            first.readBytes(received);
+            assertThat(received).isEqualTo(body);
+            Message second = consumer.receive(5_000);
+            assertThat(EventMessages.decode(second)).isEqualTo(delete);
+            assertThat(second.getJMSDeliveryMode()).isEqualTo(jakarta.jms.DeliveryMode.PERSISTENT);
+        }
+    }
+
+    @Test
+    void aProducerPublishesATreeThroughTheBroker() throws Exception {
+        SourceFixture tree = new SourceFixture(temp);
+        tree.write("docs/a.txt", "a");
+        Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = session.createConsumer(session.createQueue(tree.settings().queue()));
+
+        try (Producer producer = Producer.open(tree.settings(), endpoint)) {
+            assertThat(producer.publishOnce().events()).isEqualTo(2);
+        }
+
+        List<String> changes = new ArrayList<>();
+        for (Message message = consumer.receive(5_000); message != null; message = consumer.receive(200)) {
+            ChangeEvent event = EventMessages.decode(message);
+            changes.add(RecordingSink.describe(event));
+        }
+        assertThat(changes).containsExactly("put docs/a.txt", "dir docs");
+    }
+
+    @Test
+    void aFailureNamesTheBrokerAndTheQueue() throws Exception {
+        JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE);
+        sink.close();
+
+        assertThatThrownBy(() -> sink.send(new Delete(RelPath.of("x"), 1), null, 0))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("vm://producer-test").hasMessageContaining(QUEUE).hasMessageContaining("x");
+    }
+}

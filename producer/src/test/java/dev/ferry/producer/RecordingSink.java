@@ -1,0 +1,112 @@
+package dev.ferry.producer;
+
+import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.ChangeEvent.Abort;
+import dev.ferry.wire.ChangeEvent.Delete;
+import dev.ferry.wire.ChangeEvent.FileChunk;
+import dev.ferry.wire.ChangeEvent.PutDirectory;
+import dev.ferry.wire.ChangeEvent.PutFile;
+import dev.ferry.wire.ChangeEvent.PutSymlink;
+import dev.ferry.wire.ChangeEvent.Rename;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** A broker in memory: records what was sent and what was committed, and can refuse to commit. */
+final class RecordingSink implements ChangeSink {
+
+    /** One message: the event and a copy of its body. */
+    record Message(ChangeEvent event, byte[] body) {
+    }
+
+    private final List<Message> sent = new ArrayList<>();
+    private int committed;
+    private int commits;
+    private boolean failCommits;
+    private boolean closed;
+    private Consumer<ChangeEvent> onSend = event -> { };
+
+    @Override
+    public synchronized void send(ChangeEvent event, byte[] body, int length) throws IOException {
+        if (closed) {
+            throw new IOException("sink is closed");
+        }
+        sent.add(new Message(event, length == 0 ? new byte[0] : Arrays.copyOf(body, length)));
+        onSend.accept(event);
+    }
+
+    @Override
+    public synchronized void commit() throws IOException {
+        if (failCommits) {
+            sent.subList(committed, sent.size()).clear(); // A failed commit rolls the transaction back.
+            throw new IOException("broker test-broker, queue ferry.changes: committing failed (test)");
+        }
+        committed = sent.size();
+        commits++;
+    }
+
+    @Override
+    public synchronized void close() {
+        sent.subList(committed, sent.size()).clear();
+        closed = true;
+    }
+
+    synchronized void failCommits(boolean fail) {
+        this.failCommits = fail;
+    }
+
+    /** Runs {@code hook} right after each send, on the producer's thread (while it reads a file, for instance). */
+    synchronized void onSend(Consumer<ChangeEvent> hook) {
+        this.onSend = hook;
+    }
+
+    synchronized List<Message> sentMessages() {
+        return List.copyOf(sent);
+    }
+
+    synchronized List<ChangeEvent> sent() {
+        return sent.stream().map(Message::event).toList();
+    }
+
+    synchronized List<ChangeEvent> committed() {
+        return sent.subList(0, committed).stream().map(Message::event).toList();
+    }
+
+    synchronized int commits() {
+        return commits;
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** The committed changes in words, one per change (chunks and aborts left out). */
+    synchronized List<String> committedChanges() {
+        return committed().stream().map(RecordingSink::describe).filter(line -> line != null).toList();
+    }
+
+    /** A change in words: "put a/b.txt", "dir a", "symlink l -> t", "delete x", "rename a -> b". */
+    static String describe(ChangeEvent event) {
+        if (event instanceof PutFile file) {
+            return "put " + file.path();
+        }
+        if (event instanceof PutDirectory dir) {
+            return "dir " + dir.path();
+        }
+        if (event instanceof PutSymlink link) {
+            return "symlink " + link.path() + " -> " + link.target();
+        }
+        if (event instanceof Delete delete) {
+            return "delete " + delete.path();
+        }
+        if (event instanceof Rename rename) {
+            return "rename " + rename.from() + " -> " + rename.path();
+        }
+        if (event instanceof FileChunk || event instanceof Abort) {
+            return null;
+        }
+        throw new IllegalArgumentException("unknown event " + event);
+    }
+}

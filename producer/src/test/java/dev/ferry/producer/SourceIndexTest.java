@@ -1,0 +1,99 @@
+package dev.ferry.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.wire.RelPath;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The index remembers what was published, across restarts, and only what was committed. */
+class SourceIndexTest {
+
+    @TempDir
+    Path state;
+
+    @Test
+    void committedEntriesSurviveAReopenAndUncommittedOnesDoNot() throws Exception {
+        try (SourceIndex index = SourceIndex.open(state)) {
+            index.put(path("a.txt"), Entry.file(3, 1_000, 0644, "(dev=1,ino=10)"));
+            index.put(path("l"), Entry.symlink("a.txt", "(dev=1,ino=11)"));
+            index.commit();
+            index.put(path("uncommitted.txt"), Entry.file(1, 2_000, 0600, "(dev=1,ino=12)"));
+        }
+
+        try (SourceIndex index = SourceIndex.open(state)) {
+            assertThat(index.get(path("a.txt"))).isEqualTo(Entry.file(3, 1_000, 0644, "(dev=1,ino=10)"));
+            assertThat(index.get(path("l"))).isEqualTo(Entry.symlink("a.txt", "(dev=1,ino=11)"));
+            assertThat(index.get(path("uncommitted.txt"))).isNull();
+            assertThat(index.pathWithFileKey("(dev=1,ino=10)")).isEqualTo(path("a.txt"));
+        }
+    }
+
+    @Test
+    void aRollbackReturnsToTheLastCommit() throws Exception {
+        try (SourceIndex index = SourceIndex.open(state)) {
+            index.put(path("a.txt"), Entry.file(3, 1_000, 0644, "k1"));
+            index.commit();
+            index.removeTree(path("a.txt"));
+            index.put(path("b.txt"), Entry.file(3, 1_000, 0644, "k2"));
+
+            index.rollback();
+
+            assertThat(index.get(path("a.txt"))).isNotNull();
+            assertThat(index.get(path("b.txt"))).isNull();
+            assertThat(index.pathWithFileKey("k2")).isNull();
+        }
+    }
+
+    @Test
+    void aRenameMovesTheWholeSubtreeAndReplacesTheTarget() throws Exception {
+        try (SourceIndex index = SourceIndex.open(state)) {
+            index.put(path("d"), Entry.directory(1, 0755, "kd"));
+            index.put(path("d/x"), Entry.file(1, 1, 0644, "kx"));
+            index.put(path("d/sub/y"), Entry.file(1, 1, 0644, "ky"));
+            index.put(path("d-sibling"), Entry.file(1, 1, 0644, "ks"));
+            index.put(path("e/old"), Entry.file(1, 1, 0644, "ko"));
+
+            index.rename(path("d"), path("e"));
+
+            assertThat(index.get(path("e/x"))).isNotNull();
+            assertThat(index.get(path("e/sub/y"))).isNotNull();
+            assertThat(index.get(path("e/old"))).isNull();
+            assertThat(index.holdsTree(path("d"))).isFalse();
+            assertThat(index.get(path("d-sibling"))).isNotNull();
+            assertThat(index.pathWithFileKey("ky")).isEqualTo(path("e/sub/y"));
+            assertThat(index.pathWithFileKey("ko")).isNull();
+        }
+    }
+
+    @Test
+    void childrenAreTheNamesDirectlyInADirectory() throws Exception {
+        try (SourceIndex index = SourceIndex.open(state)) {
+            index.put(path("a"), Entry.directory(1, 0755, null));
+            index.put(path("a/b"), Entry.file(1, 1, 0644, null));
+            index.put(path("a/c/d"), Entry.file(1, 1, 0644, null)); // a/c itself is not (yet) indexed.
+            index.put(path("a/c/e"), Entry.file(1, 1, 0644, null));
+            index.put(path("a-z"), Entry.file(1, 1, 0644, null));
+
+            assertThat(index.children(null)).containsExactly(path("a"), path("a-z"));
+            assertThat(index.children(path("a"))).containsExactly(path("a/b"), path("a/c"));
+            assertThat(index.holdsTree(path("a/c"))).isTrue();
+        }
+    }
+
+    @Test
+    void aSecondProducerOnTheSameStateDirectoryIsRefused() throws Exception {
+        try (SourceIndex first = SourceIndex.open(state)) {
+            assertThat(first.size()).isZero();
+            assertThatThrownBy(() -> SourceIndex.open(state)).isInstanceOf(IOException.class)
+                    .hasMessageContaining(state.toString()).hasMessageContaining("in use");
+        }
+    }
+
+    private static RelPath path(String text) {
+        return RelPath.of(text);
+    }
+}
