@@ -5,16 +5,14 @@ import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.WireFormatException;
 import jakarta.jms.BytesMessage;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,35 +32,31 @@ public final class Consumer implements AutoCloseable {
     static final int PREFETCH = 64;
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
     private static final Duration DRAIN_QUIET = Duration.ofMillis(1500);
+    private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(200);
+    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(10);
 
     private final ConsumerSettings settings;
     private final BrokerEndpoint endpoint;
     private final Clock clock;
-    private final Connection connection;
-    private final Session session;
-    private final MessageConsumer receiver;
-    private final DeadLetterChannel deadLetters;
     private final FailurePolicy failures;
     private final Replica replica;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch loopDone = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile QueueLink link;
 
     private long messages;
     private long applied;
     private long deadLettered;
 
     private Consumer(ConsumerSettings settings, BrokerEndpoint endpoint, Clock clock, Replica replica,
-                     Connection connection) throws JMSException {
+                     QueueLink link) {
         this.settings = settings;
         this.endpoint = endpoint;
         this.clock = clock;
         this.replica = replica;
-        this.connection = connection;
-        this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
-        this.receiver = session.createConsumer(session.createQueue(settings.queue()));
-        this.deadLetters = new DeadLetterChannel(session, settings.queue(), clock);
+        this.link = link;
         this.failures = new FailurePolicy(clock);
     }
 
@@ -70,23 +64,27 @@ public final class Consumer implements AutoCloseable {
         return open(settings, endpoint, Clock.systemUTC());
     }
 
+    /**
+     * Opens the replica and connects. A broker that cannot be reached now is an error; one that
+     * goes away later is waited for (see {@link #run()}).
+     */
     static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint, Clock clock)
             throws IOException, JMSException {
         Replica replica = Replica.open(settings.destination());
-        Connection connection = null;
         try {
-            connection = endpoint.connect("consumer", PREFETCH);
-            return new Consumer(settings, endpoint, clock, replica, connection);
+            return new Consumer(settings, endpoint, clock, replica,
+                    QueueLink.open(endpoint, settings.queue(), PREFETCH, clock));
         } catch (JMSException | RuntimeException e) {
             replica.close();
-            if (connection != null) {
-                connection.close();
-            }
             throw e;
         }
     }
 
-    /** Applies events until {@link #close()} is called from another thread. */
+    /**
+     * Applies events until {@link #close()} is called from another thread. If the broker goes
+     * away, what was applied but not committed is forgotten (it will be redelivered) and the
+     * consumer reconnects with backoff until the broker is back.
+     */
     public void run() throws IOException, InterruptedException {
         loop(false);
     }
@@ -101,31 +99,17 @@ public final class Consumer implements AutoCloseable {
         running = true;
         log.info("consumer applying {} from {} to {}", settings.queue(), endpoint, settings.destination());
         try {
-            Batch batch = new Batch();
-            long quietSince = clock.millis();
             while (stopRequested.getCount() > 0) {
-                Message message = receive(batch.isEmpty() ? IDLE_POLL.toMillis() : 1);
-                if (message == null) {
-                    if (!batch.isEmpty()) {
-                        commit(batch);
-                    } else if (drain && clock.millis() - quietSince >= DRAIN_QUIET.toMillis()) {
+                try {
+                    if (applyUntilQuiet(drain)) {
                         break;
                     }
-                    continue;
-                }
-                quietSince = clock.millis();
-                if (!take(message, batch)) {
-                    rollback(batch);
-                    failures.awaitBackoff(stopRequested);
-                } else if (batch.isFull(settings)) {
-                    commit(batch);
+                } catch (JMSException e) {
+                    replica.forgetUncommitted();
+                    log.warn("lost the broker {}: {}; reconnecting", endpoint, describe(e));
+                    reconnect();
                 }
             }
-            if (!batch.isEmpty()) {
-                commit(batch);
-            }
-        } catch (JMSException e) {
-            throw new IOException("lost the broker " + endpoint + ": " + describe(e), e);
         } finally {
             running = false;
             loopDone.countDown();
@@ -133,8 +117,53 @@ public final class Consumer implements AutoCloseable {
         return new ApplySummary(messages, applied, deadLettered, Duration.ofMillis(clock.millis() - started));
     }
 
-    private Message receive(long timeoutMillis) throws JMSException {
-        return receiver.receive(timeoutMillis);
+    /**
+     * Applies messages in batches until a stop is requested, or, when draining, until the queue
+     * has been quiet for a while.
+     *
+     * @return true when draining found the queue empty
+     */
+    private boolean applyUntilQuiet(boolean drain) throws JMSException, IOException, InterruptedException {
+        Batch batch = new Batch();
+        long quietSince = clock.millis();
+        while (stopRequested.getCount() > 0) {
+            Message message = link.receive(batch.isEmpty() ? IDLE_POLL.toMillis() : 1);
+            if (message == null) {
+                if (!batch.isEmpty()) {
+                    commit(batch);
+                } else if (drain && clock.millis() - quietSince >= DRAIN_QUIET.toMillis()) {
+                    return true;
+                }
+                continue;
+            }
+            quietSince = clock.millis();
+            if (!take(message, batch)) {
+                rollback(batch);
+                failures.awaitBackoff(stopRequested);
+            } else if (batch.isFull(settings)) {
+                commit(batch);
+            }
+        }
+        if (!batch.isEmpty()) {
+            commit(batch);
+        }
+        return false;
+    }
+
+    /** Replaces the broken link with a new one, retrying with backoff until it works or a stop is requested. */
+    private void reconnect() throws InterruptedException {
+        link.close();
+        long delay = FIRST_RECONNECT_DELAY.toMillis();
+        while (!stopRequested.await(delay, TimeUnit.MILLISECONDS)) {
+            try {
+                link = QueueLink.open(endpoint, settings.queue(), PREFETCH, clock);
+                log.info("reconnected to {}", endpoint);
+                return;
+            } catch (JMSException | RuntimeException e) {
+                log.debug("broker {} still unreachable: {}", endpoint, describe(e));
+                delay = Math.min(MAX_RECONNECT_DELAY.toMillis(), delay * 2);
+            }
+        }
     }
 
     /**
@@ -156,6 +185,7 @@ public final class Consumer implements AutoCloseable {
             if (replica.applier().apply(event, (BytesMessage) message)) {
                 applied++;
             }
+            batch.saw(event.seq());
             failures.succeeded();
             return true;
         } catch (PoisonException e) {
@@ -173,21 +203,21 @@ public final class Consumer implements AutoCloseable {
     }
 
     private void deadLetter(Message message, String reason) throws JMSException {
-        deadLetters.send(message, reason);
+        link.deadLetters().send(message, reason);
         deadLettered++;
     }
 
     private void commit(Batch batch) throws JMSException, IOException {
-        replica.makeDurable(batch.hadBodies());
-        session.commit();
+        replica.makeDurable(batch.hadBodies(), batch.newestSeq());
+        link.commit();
         messages += batch.size();
         batch.clear();
     }
 
     private void rollback(Batch batch) throws JMSException, IOException {
-        session.rollback();
         replica.forgetUncommitted();
         batch.clear();
+        link.rollback();
     }
 
     private static int deliveryCount(Message message) {
@@ -200,11 +230,11 @@ public final class Consumer implements AutoCloseable {
 
     static String describe(Throwable e) {
         Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
         if (e instanceof JMSException jms && jms.getLinkedException() != null) {
             cause = jms.getLinkedException();
+        }
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
         }
         String message = cause.getMessage();
         return message == null ? cause.getClass().getSimpleName() : message;
@@ -224,11 +254,7 @@ public final class Consumer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            connection.close(); // rolls back an open transaction
-        } catch (JMSException e) {
-            log.debug("closing the connection to {}", endpoint, e);
-        }
+        link.close();
         try {
             replica.close();
         } catch (IOException e) {
@@ -241,6 +267,7 @@ public final class Consumer implements AutoCloseable {
         private int size;
         private long bytes;
         private boolean bodies;
+        private long newestSeq;
 
         void add(Message message) throws JMSException {
             size++;
@@ -248,6 +275,10 @@ public final class Consumer implements AutoCloseable {
                 bytes += body.getBodyLength();
                 bodies |= body.getBodyLength() > 0;
             }
+        }
+
+        void saw(long seq) {
+            newestSeq = Math.max(newestSeq, seq);
         }
 
         boolean isEmpty() {
@@ -262,6 +293,10 @@ public final class Consumer implements AutoCloseable {
             return bodies;
         }
 
+        long newestSeq() {
+            return newestSeq;
+        }
+
         int size() {
             return size;
         }
@@ -270,6 +305,7 @@ public final class Consumer implements AutoCloseable {
             size = 0;
             bytes = 0;
             bodies = false;
+            newestSeq = 0;
         }
     }
 }

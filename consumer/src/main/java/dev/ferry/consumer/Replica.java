@@ -81,9 +81,15 @@ final class Replica implements AutoCloseable {
         return applier;
     }
 
-    /** Fsyncs staged bodies, changed directories and the ledger: everything applied so far is on disk. */
-    void makeDurable(boolean hadBodies) throws IOException {
+    /**
+     * Fsyncs staged bodies, changed directories and the ledger: everything applied so far is on
+     * disk. Bodies staged under a number older than {@code newestSeq} are dropped: a producer sends
+     * a file's chunks one after the other, so an older body that is still incomplete was abandoned
+     * (its producer died or gave up on it).
+     */
+    void makeDurable(boolean hadBodies, long newestSeq) throws IOException {
         staging.sync();
+        staging.discardAbandoned(newestSeq);
         if (hadBodies) {
             staging.syncDirectory();
         }

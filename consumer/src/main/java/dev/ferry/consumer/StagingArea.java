@@ -53,6 +53,11 @@ final class StagingArea {
     StagingArea(Path directory) throws IOException {
         this.directory = directory;
         Files.createDirectories(directory);
+        try (DirectoryStream<Path> scratch = Files.newDirectoryStream(directory, "*.new")) {
+            for (Path file : scratch) {
+                Files.deleteIfExists(file); // a link made just before a crash, never moved into place
+            }
+        }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
@@ -138,6 +143,31 @@ final class StagingArea {
         }
         for (Long older : new TreeSet<>(staged.headSet(seq, false))) {
             discard(path, older);
+        }
+    }
+
+    /** Removes every staged body numbered below {@code seq}. */
+    void discardAbandoned(long seq) throws IOException {
+        if (stagedByPath.isEmpty()) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (Long.parseLong(name.substring(0, name.indexOf('-'))) < seq) {
+                    closeQuietly(unsynced.remove(name));
+                    digests.remove(name);
+                    Files.deleteIfExists(file);
+                    String pathHash = name.substring(name.indexOf('-') + 1, name.length() - SUFFIX.length());
+                    TreeSet<Long> staged = stagedByPath.get(pathHash);
+                    if (staged != null) {
+                        staged.headSet(seq, false).clear();
+                        if (staged.isEmpty()) {
+                            stagedByPath.remove(pathHash);
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -78,7 +78,7 @@ class ChangeApplierTest {
         new Random(9).nextBytes(bytes);
         RelPath path = RelPath.of("resumed.bin");
         replica.applier().apply(new ChangeEvent.FileChunk(path, 4, 0, 3000), body(bytes, 0, 3000));
-        replica.makeDurable(true);
+        replica.makeDurable(true, 4);
         replica.applier().apply(new ChangeEvent.FileChunk(path, 4, 3000, 3000), body(bytes, 3000, 3000));
         replica.close(); // crash before the second chunk was committed: it will be redelivered
 
@@ -193,6 +193,18 @@ class ChangeApplierTest {
         apply(putFile("f.bin", 9, "final"), "final");
 
         assertThat(dst.resolve("f.bin")).hasContent("final");
+        assertThat(Files.list(dst.resolve(".ferry/staging"))).isEmpty();
+    }
+
+    @Test
+    void aBodyLeftIncompleteByAProducerThatDiedIsRemovedOnceNewerEventsAreCommitted() throws Exception {
+        replica.applier().apply(new ChangeEvent.FileChunk(RelPath.of("orphan.bin"), 6, 0, 3), body("abc"));
+        replica.makeDurable(true, 6);
+        assertThat(Files.list(dst.resolve(".ferry/staging"))).hasSize(1);
+
+        apply(putFile("other.txt", 12, "after the producer restarted"), "after the producer restarted");
+        replica.makeDurable(true, 12);
+
         assertThat(Files.list(dst.resolve(".ferry/staging"))).isEmpty();
     }
 
