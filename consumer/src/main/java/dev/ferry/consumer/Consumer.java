@@ -10,6 +10,9 @@ import jakarta.jms.Message;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -124,63 +127,82 @@ public final class Consumer implements AutoCloseable {
      * @return true when draining found the queue empty
      */
     private boolean applyUntilQuiet(boolean drain) throws JMSException, IOException, InterruptedException {
-        Batch batch = new Batch();
         long quietSince = clock.millis();
         while (stopRequested.getCount() > 0) {
-            Message message = link.receive(batch.isEmpty() ? IDLE_POLL.toMillis() : 1);
-            if (message == null) {
-                if (!batch.isEmpty()) {
-                    commit(batch);
-                } else if (drain && clock.millis() - quietSince >= DRAIN_QUIET.toMillis()) {
+            Batch batch = collect();
+            if (batch.isEmpty()) {
+                if (drain && clock.millis() - quietSince >= DRAIN_QUIET.toMillis()) {
                     return true;
                 }
                 continue;
             }
             quietSince = clock.millis();
-            if (!take(message, batch)) {
-                rollback(batch);
-                failures.awaitBackoff(stopRequested);
-            } else if (batch.isFull(settings)) {
+            if (apply(batch)) {
                 commit(batch);
+            } else {
+                rollback();
+                failures.awaitBackoff(stopRequested);
             }
-        }
-        if (!batch.isEmpty()) {
-            commit(batch);
         }
         return false;
     }
 
-    /** Replaces the broken link with a new one, retrying with backoff until it works or a stop is requested. */
-    private void reconnect() throws InterruptedException {
-        link.close();
-        long delay = FIRST_RECONNECT_DELAY.toMillis();
-        while (!stopRequested.await(delay, TimeUnit.MILLISECONDS)) {
-            try {
-                link = QueueLink.open(endpoint, settings.queue(), PREFETCH, clock);
-                log.info("reconnected to {}", endpoint);
-                return;
-            } catch (JMSException | RuntimeException e) {
-                log.debug("broker {} still unreachable: {}", endpoint, describe(e));
-                delay = Math.min(MAX_RECONNECT_DELAY.toMillis(), delay * 2);
+    /**
+     * Takes the messages of one transaction: as many as arrive without waiting, up to the batch
+     * limits. Holding them before applying lets a later event spare the writing of an earlier body.
+     */
+    private Batch collect() throws JMSException {
+        Batch batch = new Batch();
+        Message message = link.receive(IDLE_POLL.toMillis());
+        while (message != null) {
+            batch.add(message);
+            if (batch.isFull(settings)) {
+                break;
             }
+            message = link.receive(1);
         }
+        return batch;
     }
 
     /**
-     * Applies one message inside the open transaction.
+     * Applies the batch inside the open transaction.
      *
      * @return false when applying failed for a reason that may pass (a full disk, say): the
      *         caller rolls the transaction back and tries again later
      */
-    private boolean take(Message message, Batch batch) throws JMSException {
-        batch.add(message);
-        ChangeEvent event;
+    private boolean apply(Batch batch) throws JMSException {
+        List<ChangeEvent> events = new ArrayList<>(batch.messages.size());
+        for (Message message : batch.messages) {
+            events.add(decode(message));
+        }
+        BitSet superseded = Supersession.of(events);
+        for (int i = 0; i < events.size(); i++) {
+            ChangeEvent event = events.get(i);
+            if (event == null) {
+                continue; // dead-lettered while decoding
+            }
+            if (superseded.get(i)) {
+                log.debug("skipped the body of {} (seq {}): a later event in the backlog replaces it",
+                        event.path(), event.seq());
+                batch.saw(event.seq());
+            } else if (!apply(event, batch.messages.get(i), batch)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The event a message carries, or null after dead-lettering a message that has none. */
+    private ChangeEvent decode(Message message) throws JMSException {
         try {
-            event = EventMessages.decode(message);
+            return EventMessages.decode(message);
         } catch (WireFormatException e) {
             deadLetter(message, e.getMessage());
-            return true;
+            return null;
         }
+    }
+
+    private boolean apply(ChangeEvent event, Message message, Batch batch) throws JMSException {
         try {
             if (replica.applier().apply(event, (BytesMessage) message)) {
                 applied++;
@@ -202,6 +224,22 @@ public final class Consumer implements AutoCloseable {
         }
     }
 
+    /** Replaces the broken link with a new one, retrying with backoff until it works or a stop is requested. */
+    private void reconnect() throws InterruptedException {
+        link.close();
+        long delay = FIRST_RECONNECT_DELAY.toMillis();
+        while (!stopRequested.await(delay, TimeUnit.MILLISECONDS)) {
+            try {
+                link = QueueLink.open(endpoint, settings.queue(), PREFETCH, clock);
+                log.info("reconnected to {}", endpoint);
+                return;
+            } catch (JMSException | RuntimeException e) {
+                log.debug("broker {} still unreachable: {}", endpoint, describe(e));
+                delay = Math.min(MAX_RECONNECT_DELAY.toMillis(), delay * 2);
+            }
+        }
+    }
+
     private void deadLetter(Message message, String reason) throws JMSException {
         link.deadLetters().send(message, reason);
         deadLettered++;
@@ -210,13 +248,11 @@ public final class Consumer implements AutoCloseable {
     private void commit(Batch batch) throws JMSException, IOException {
         replica.makeDurable(batch.hadBodies(), batch.newestSeq());
         link.commit();
-        messages += batch.size();
-        batch.clear();
+        messages += batch.messages.size();
     }
 
-    private void rollback(Batch batch) throws JMSException, IOException {
+    private void rollback() throws JMSException, IOException {
         replica.forgetUncommitted();
-        batch.clear();
         link.rollback();
     }
 
@@ -262,15 +298,15 @@ public final class Consumer implements AutoCloseable {
         }
     }
 
-    /** The messages of the open transaction. */
+    /** The messages of one transaction. */
     private static final class Batch {
-        private int size;
+        final List<Message> messages = new ArrayList<>();
         private long bytes;
         private boolean bodies;
         private long newestSeq;
 
         void add(Message message) throws JMSException {
-            size++;
+            messages.add(message);
             if (message instanceof BytesMessage body) {
                 bytes += body.getBodyLength();
                 bodies |= body.getBodyLength() > 0;
@@ -282,11 +318,11 @@ public final class Consumer implements AutoCloseable {
         }
 
         boolean isEmpty() {
-            return size == 0;
+            return messages.isEmpty();
         }
 
         boolean isFull(ConsumerSettings settings) {
-            return size >= settings.batchMessages() || bytes >= settings.batchBytes();
+            return messages.size() >= settings.batchMessages() || bytes >= settings.batchBytes();
         }
 
         boolean hadBodies() {
@@ -295,17 +331,6 @@ public final class Consumer implements AutoCloseable {
 
         long newestSeq() {
             return newestSeq;
-        }
-
-        int size() {
-            return size;
-        }
-
-        void clear() {
-            size = 0;
-            bytes = 0;
-            bodies = false;
-            newestSeq = 0;
         }
     }
 }

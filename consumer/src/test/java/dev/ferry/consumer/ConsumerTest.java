@@ -80,7 +80,7 @@ class ConsumerTest {
         }
 
         assertThat(summary.messages()).isEqualTo(3);
-        assertThat(summary.applied()).isEqualTo(3);
+        assertThat(summary.applied()).as("one.txt is deleted later in the backlog: never written").isEqualTo(2);
         assertThat(dir.resolve("dst/one.txt")).doesNotExist();
         assertThat(dir.resolve("dst/sub/two.txt")).hasContent("22");
         assertThat(countMessages(QUEUE)).isZero();
