@@ -5,10 +5,12 @@ import java.io.IOException;
 
 /**
  * Where the producer publishes its events: the seam in front of the broker, so tests can record
- * what was sent or make a commit fail.
+ * what was sent, make a commit fail or take the broker away.
  *
  * <p>Sends are transactional: nothing sent is visible to consumers, or counts as published,
- * until {@link #commit()} returns.
+ * until {@link #commit()} returns. When the broker goes away, {@link #send}, {@link #commit()}
+ * and {@link #checkConnected()} throw {@link BrokerUnavailableException}; the open transaction
+ * is lost with the connection, and the sink stays unusable until {@link #reconnect()} succeeds.
  */
 public interface ChangeSink extends AutoCloseable {
 
@@ -17,6 +19,17 @@ public interface ChangeSink extends AutoCloseable {
 
     /** Makes everything sent so far durable on the broker. */
     void commit() throws IOException;
+
+    /** Throws when the connection is known to be lost, which the broker client notices even while nothing is sent. */
+    void checkConnected() throws BrokerUnavailableException;
+
+    /**
+     * Replaces the connection with a new one; whatever was sent but not committed is discarded.
+     *
+     * @throws BrokerUnavailableException while the broker cannot be reached
+     * @throws IOException                when the sink is closed
+     */
+    void reconnect() throws IOException;
 
     /** Releases the connection; whatever was sent but not committed is discarded. */
     @Override

@@ -5,7 +5,9 @@ import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.IOException;
@@ -13,46 +15,35 @@ import java.io.IOException;
 /**
  * The {@link ChangeSink} on a real broker: persistent messages on one queue, sent in a transacted
  * session so a batch becomes visible to consumers whole, and only once the broker has stored it.
+ *
+ * <p>Every failure of the broker is taken for a lost broker, to be waited out, except a refusal
+ * that no waiting would change (no permission, an invalid queue). The connection's exception
+ * listener hears of a lost transport even between sends.
  */
 public final class JmsChangeSink implements ChangeSink {
 
     private final BrokerEndpoint endpoint;
     private final String queue;
-    private final Connection connection;
-    private final Session session;
-    private final MessageProducer producer;
+    private volatile Link link; // Replaced whole by reconnect().
+    private volatile boolean closed;
 
-    private JmsChangeSink(BrokerEndpoint endpoint, String queue, Connection connection, Session session,
-                          MessageProducer producer) {
+    private JmsChangeSink(BrokerEndpoint endpoint, String queue, Link link) {
         this.endpoint = endpoint;
         this.queue = queue;
-        this.connection = connection;
-        this.session = session;
-        this.producer = producer;
+        this.link = link;
     }
 
     /** Connects to the broker at {@code endpoint} and prepares to send on {@code queue}. */
     public static JmsChangeSink open(BrokerEndpoint endpoint, String queue) throws JMSException {
-        Connection connection = endpoint.connect("producer", 1);
-        try {
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            MessageProducer producer = session.createProducer(session.createQueue(queue));
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            return new JmsChangeSink(endpoint, queue, connection, session, producer);
-        } catch (JMSException | RuntimeException e) {
-            try {
-                connection.close();
-            } catch (JMSException ignored) {
-                // The original failure is the one worth reporting.
-            }
-            throw e;
-        }
+        return new JmsChangeSink(endpoint, queue, Link.open(endpoint, queue));
     }
 
     @Override
     public void send(ChangeEvent event, byte[] body, int length) throws IOException {
+        Link current = link;
         try {
-            producer.send(EventMessages.encode(session, event, body, length));
+            current.checkAlive();
+            current.producer.send(EventMessages.encode(current.session, event, body, length));
         } catch (JMSException e) {
             throw failure("sending " + event.getClass().getSimpleName() + " of " + event.path(), e);
         }
@@ -60,25 +51,71 @@ public final class JmsChangeSink implements ChangeSink {
 
     @Override
     public void commit() throws IOException {
+        Link current = link;
         try {
-            session.commit();
+            current.checkAlive();
+            current.session.commit();
         } catch (JMSException e) {
+            // Including TransactionRolledBackException: a failover connection reconnected meanwhile.
             throw failure("committing", e);
         }
     }
 
     @Override
-    public void close() throws IOException {
+    public void checkConnected() throws BrokerUnavailableException {
+        JMSException failure = link.failure;
+        if (failure != null) {
+            throw unavailable(failure);
+        }
+    }
+
+    @Override
+    public void reconnect() throws IOException {
+        ensureOpen("reconnecting");
+        link.close();
+        Link fresh;
         try {
-            connection.close();
+            fresh = Link.open(endpoint, queue);
         } catch (JMSException e) {
-            throw failure("closing the connection", e);
+            throw unavailable(e);
+        }
+        synchronized (this) {
+            if (!closed) {
+                link = fresh;
+                return;
+            }
+        }
+        fresh.close(); // close() ran meanwhile and must not leave this one open.
+        ensureOpen("reconnecting");
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        link.close();
+    }
+
+    private void ensureOpen(String doing) throws IOException {
+        if (closed) {
+            throw new IOException(named(doing) + " failed: the sink is closed");
         }
     }
 
     private IOException failure(String doing, JMSException e) {
-        return new IOException("broker " + endpoint + ", queue " + queue + ": " + doing + " failed: "
-                + describe(e), e);
+        if (closed || e instanceof JMSSecurityException || e instanceof InvalidDestinationException) {
+            return new IOException(named(doing) + " failed: " + describe(e), e);
+        }
+        return unavailable(e);
+    }
+
+    private BrokerUnavailableException unavailable(JMSException e) {
+        return new BrokerUnavailableException(endpoint.toString(), describe(e), e);
+    }
+
+    private String named(String doing) {
+        return "broker " + endpoint + ", queue " + queue + ": " + doing;
     }
 
     private static String describe(JMSException e) {
@@ -88,5 +125,52 @@ public final class JmsChangeSink implements ChangeSink {
             message += " (" + cause.getMessage() + ")";
         }
         return message;
+    }
+
+    /** One connection with its transacted session and producer, dropped whole when the broker goes away. */
+    private static final class Link {
+
+        final Connection connection;
+        final Session session;
+        final MessageProducer producer;
+        volatile JMSException failure;
+
+        private Link(Connection connection, String queue) throws JMSException {
+            this.connection = connection;
+            connection.setExceptionListener(e -> failure = e);
+            this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            this.producer = session.createProducer(session.createQueue(queue));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        }
+
+        static Link open(BrokerEndpoint endpoint, String queue) throws JMSException {
+            Connection connection = endpoint.connect("producer", 1);
+            try {
+                return new Link(connection, queue);
+            } catch (JMSException | RuntimeException e) {
+                try {
+                    connection.close();
+                } catch (JMSException ignored) {
+                    // The original failure is the one worth reporting.
+                }
+                throw e;
+            }
+        }
+
+        void checkAlive() throws JMSException {
+            JMSException failed = failure;
+            if (failed != null) {
+                throw failed;
+            }
+        }
+
+        /** Closes the connection, which rolls back what it had not committed; a broken one may refuse. */
+        void close() {
+            try {
+                connection.close();
+            } catch (JMSException | RuntimeException ignored) {
+                // The link is being dropped, often because it already broke.
+            }
+        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * committed it, so a restarted producer sends what changed while it was away, and at most
  * re-sends what was in flight when it stopped. Nothing is ever written into the source tree.
  *
+ * <p>When the broker goes away, the producer waits for it, reconnecting with backoff, then
+ * compares the whole tree with what was published: that re-sends what was not committed and
+ * catches up with what changed meanwhile. Nothing is held in memory for the broker meanwhile but
+ * the changed paths, which collapse to "compare everything" beyond a bound.
+ *
  * <p>{@link #publishOnce()} and {@link #watch()} run on the caller's thread, one at a time;
  * {@link #close()} may be called from any thread and stops them.
  */
@@ -44,6 +50,8 @@ public final class Producer implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     /** A tree that never quiets down is still compared this often (with at least 1 s between). */
     private static final int MAX_DELAY_IN_QUIET_PERIODS = 20;
+    private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(200);
+    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(10);
     private static final Executor WATCHER_THREAD = task -> {
         Thread thread = new Thread(task, "ferry-watcher");
         thread.setDaemon(true);
@@ -61,8 +69,11 @@ public final class Producer implements AutoCloseable {
     private final DirtyPaths dirty;
     private final ReentrantLock running = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch closing = new CountDownLatch(1);
     private final Object watcherLock = new Object();
     private DirectoryWatcher watcher; // Guarded by watcherLock.
+    /** Grows while the broker keeps failing, even right after reconnecting; reset once a comparison gets through. */
+    private long reconnectDelayMillis = FIRST_RECONNECT_DELAY.toMillis();
 
     private Producer(ProducerSettings settings, ChangeSink sink, Clock clock, SourceIndex index) {
         this.settings = settings;
@@ -106,7 +117,7 @@ public final class Producer implements AutoCloseable {
 
     /**
      * Compares the whole tree with what was published and publishes every difference, waiting
-     * for files still being written until they settle.
+     * for files still being written until they settle, and for the broker if it goes away.
      *
      * @throws InterruptedException when {@link #close()} is called meanwhile, or the thread is interrupted
      */
@@ -132,7 +143,8 @@ public final class Producer implements AutoCloseable {
      * Publishes the differences, then every change as it happens, until {@link #close()} is
      * called; then returns.
      *
-     * @throws IOException          when publishing fails, or the source can no longer be watched
+     * @throws IOException          when the source can no longer be read or watched, or the broker
+     *                              refuses the events (a lost broker is waited for instead)
      * @throws InterruptedException when the thread is interrupted
      */
     public void watch() throws IOException, InterruptedException {
@@ -163,6 +175,7 @@ public final class Producer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        closing.countDown();
         dirty.stop();
         stopWatcher();
         boolean idle = false;
@@ -188,7 +201,36 @@ public final class Producer implements AutoCloseable {
     private void reconcile(Collection<Scope> scopes) throws IOException, InterruptedException {
         Collection<Scope> next = scopes;
         while (!next.isEmpty()) {
-            next = reconciler.reconcile(next);
+            try {
+                next = reconciler.reconcile(next);
+                reconnectDelayMillis = FIRST_RECONNECT_DELAY.toMillis();
+            } catch (BrokerUnavailableException lost) {
+                next = resumeAfter(lost);
+            }
+        }
+    }
+
+    /**
+     * Waits until the broker is back, trying to reconnect with exponential backoff, and returns
+     * what to compare then: the whole tree, since only the index knows what was committed.
+     *
+     * @throws InterruptedException when {@link #close()} is called meanwhile, or the thread is interrupted
+     */
+    private List<Scope> resumeAfter(BrokerUnavailableException lost) throws IOException, InterruptedException {
+        log.warn("lost the broker {}: {}; waiting for it", lost.broker(), lost.reason());
+        while (true) {
+            if (closing.await(reconnectDelayMillis, TimeUnit.MILLISECONDS)) {
+                throw new InterruptedException("the producer is closing");
+            }
+            try {
+                sink.reconnect();
+                log.info("reconnected to {}", lost.broker());
+                return List.of(Scope.WHOLE_TREE);
+            } catch (BrokerUnavailableException still) {
+                log.debug("broker {} still unavailable: {}", still.broker(), still.reason());
+            } finally {
+                reconnectDelayMillis = Math.min(MAX_RECONNECT_DELAY.toMillis(), reconnectDelayMillis * 2);
+            }
         }
     }
 
@@ -199,6 +241,11 @@ public final class Producer implements AutoCloseable {
             String ended = dirty.watchEndReason();
             if (ended != null) {
                 throw new IOException("stopped watching " + settings.source() + ": " + ended);
+            }
+            try {
+                sink.checkConnected(); // Waiting out a lost broker now spares the next change the wait.
+            } catch (BrokerUnavailableException lost) {
+                return resumeAfter(lost);
             }
             Instant nextRetry = retries.next();
             Duration wait = nextRetry == null ? MAX_WAIT : Duration.between(clock.instant(), nextRetry);

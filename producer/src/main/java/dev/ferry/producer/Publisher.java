@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * Sends events through the {@link ChangeSink} in transactions of bounded size (a transactional
  * batch), and makes the {@link SourceIndex} durable right after each broker commit, never
  * before: a crash in between only means the events of that batch are sent again.
+ *
+ * <p>When the transaction is lost (a failed commit, or a send that lost the broker), the index
+ * returns to its last commit, so it never claims what the broker does not hold.
  */
 final class Publisher {
 
@@ -46,7 +49,12 @@ final class Publisher {
 
     /** Sends {@code event} in the current transaction; the change counts once the transaction commits. */
     void send(ChangeEvent event, byte[] body, int length) throws IOException {
-        sink.send(event, body, length);
+        try {
+            sink.send(event, body, length);
+        } catch (BrokerUnavailableException e) {
+            rollback(); // The transaction went with the connection.
+            throw e;
+        }
         log.debug("sent {}", event);
         pendingMessages++;
         pendingBytes += length;
@@ -73,8 +81,7 @@ final class Publisher {
             try {
                 sink.commit();
             } catch (IOException | RuntimeException e) {
-                forgetPending();
-                index.rollback();
+                rollback();
                 throw e;
             }
         }
@@ -87,6 +94,11 @@ final class Publisher {
 
     Totals totals() {
         return totals;
+    }
+
+    private void rollback() throws IOException {
+        forgetPending();
+        index.rollback();
     }
 
     private void forgetPending() {

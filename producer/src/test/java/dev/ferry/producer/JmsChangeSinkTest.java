@@ -2,6 +2,7 @@ package dev.ferry.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
@@ -19,11 +20,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import org.apache.activemq.broker.BrokerService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Against a real (embedded) broker: what the producer commits arrives as decodable messages. */
@@ -40,13 +43,7 @@ class JmsChangeSinkTest {
 
     @BeforeEach
     void startBroker() throws Exception {
-        broker = new BrokerService();
-        broker.setBrokerName("producer-test");
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        broker.setUseShutdownHook(false);
-        broker.start();
-        broker.waitUntilStarted();
+        broker = newBroker();
         endpoint = new BrokerEndpoint("vm://producer-test?create=false", null, null);
         reader = endpoint.connect(null, 10);
     }
@@ -110,7 +107,49 @@ class JmsChangeSinkTest {
         sink.close();
 
         assertThatThrownBy(() -> sink.send(new Delete(RelPath.of("x"), 1), null, 0))
-                .isInstanceOf(IOException.class)
+                .isInstanceOf(IOException.class).isNotInstanceOf(BrokerUnavailableException.class)
                 .hasMessageContaining("vm://producer-test").hasMessageContaining(QUEUE).hasMessageContaining("x");
+        assertThatThrownBy(sink::reconnect).isNotInstanceOf(BrokerUnavailableException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    @Timeout(30)
+    void aStoppedBrokerIsNoticedWithoutSendingAndReconnectingAfterItsReturnSendsAgain() throws Exception {
+        Delete delete = new Delete(RelPath.of("old"), 1);
+        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE)) {
+            sink.send(delete, null, 0); // Left uncommitted when the broker goes.
+            broker.stop();
+            broker.waitUntilStopped();
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(sink::checkConnected)
+                    .isInstanceOf(BrokerUnavailableException.class).hasMessageContaining("vm://producer-test"));
+            assertThatThrownBy(sink::commit).isInstanceOf(BrokerUnavailableException.class);
+            assertThatThrownBy(sink::reconnect).isInstanceOf(BrokerUnavailableException.class);
+
+            broker = newBroker();
+            sink.reconnect();
+            sink.checkConnected();
+            sink.send(delete, null, 0);
+            sink.commit();
+        }
+
+        reader.close();
+        reader = endpoint.connect(null, 10);
+        Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
+        assertThat(EventMessages.decode(consumer.receive(5_000))).isEqualTo(delete);
+        assertThat(consumer.receive(200)).isNull();
+    }
+
+    private static BrokerService newBroker() throws Exception {
+        BrokerService broker = new BrokerService();
+        broker.setBrokerName("producer-test");
+        broker.setPersistent(false);
+        broker.setUseJmx(false);
+        broker.setUseShutdownHook(false);
+        broker.start();
+        broker.waitUntilStarted();
+        return broker;
     }
 }

@@ -14,7 +14,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** A broker in memory: records what was sent and what was committed, and can refuse to commit. */
+/**
+ * A broker in memory: records what was sent and what was committed, can refuse to commit, and can
+ * go away for a while, as a real broker does: the connection is then lost, and stays lost, with
+ * what it had not committed, until the producer reconnects after the broker is back.
+ */
 final class RecordingSink implements ChangeSink {
 
     /** One message: the event and a copy of its body. */
@@ -26,6 +30,10 @@ final class RecordingSink implements ChangeSink {
     private int commits;
     private boolean failCommits;
     private boolean closed;
+    private boolean away;
+    private boolean connectionLost;
+    private int reconnectAttempts;
+    private int reconnects;
     private Consumer<ChangeEvent> onSend = event -> { };
 
     @Override
@@ -33,12 +41,14 @@ final class RecordingSink implements ChangeSink {
         if (closed) {
             throw new IOException("sink is closed");
         }
+        checkConnected();
         sent.add(new Message(event, length == 0 ? new byte[0] : Arrays.copyOf(body, length)));
         onSend.accept(event);
     }
 
     @Override
     public synchronized void commit() throws IOException {
+        checkConnected();
         if (failCommits) {
             sent.subList(committed, sent.size()).clear(); // A failed commit rolls the transaction back.
             throw new IOException("broker test-broker, queue ferry.changes: committing failed (test)");
@@ -48,9 +58,48 @@ final class RecordingSink implements ChangeSink {
     }
 
     @Override
+    public synchronized void checkConnected() throws BrokerUnavailableException {
+        if (away) {
+            connectionLost = true;
+        }
+        if (connectionLost) {
+            sent.subList(committed, sent.size()).clear(); // The transaction is lost with the connection.
+            throw new BrokerUnavailableException("test-broker", "connection lost (test)", null);
+        }
+    }
+
+    @Override
+    public synchronized void reconnect() throws IOException {
+        if (closed) {
+            throw new IOException("sink is closed");
+        }
+        reconnectAttempts++;
+        if (away) {
+            throw new BrokerUnavailableException("test-broker", "connection refused (test)", null);
+        }
+        connectionLost = false;
+        reconnects++;
+    }
+
+    @Override
     public synchronized void close() {
         sent.subList(committed, sent.size()).clear();
         closed = true;
+    }
+
+    /** Takes the broker away (the connection is lost from the next use on), or brings it back. */
+    synchronized void brokerAway(boolean away) {
+        this.away = away;
+    }
+
+    /** How often the producer tried to reconnect, successfully or not. */
+    synchronized int reconnectAttempts() {
+        return reconnectAttempts;
+    }
+
+    /** How often the producer reconnected successfully. */
+    synchronized int reconnects() {
+        return reconnects;
     }
 
     synchronized void failCommits(boolean fail) {
