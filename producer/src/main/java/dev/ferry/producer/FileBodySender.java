@@ -116,6 +116,11 @@ final class FileBodySender {
             }
             if (offset + read < size) {
                 publisher.send(new FileChunk(path, seq, offset, read), buffer, read);
+                // A big body spans transactions: the broker holds an open transaction in memory,
+                // and its flow control would block a producer whose transaction never ends. The
+                // consumer stages chunks until the last one, and the index learns of the file only
+                // after it, so a crash in between re-sends the whole file.
+                publisher.commitIfBatchFull();
                 offset += read;
                 continue;
             }

@@ -165,6 +165,21 @@ class InitialScanTest {
     }
 
     @Test
+    void aBodyLargerThanABatchIsCommittedInSeveralTransactions() throws Exception {
+        SourceFixture tree = new SourceFixture(temp);
+        tree.write("big.bin", SourceFixture.bytes(10 * SourceFixture.CHUNK));
+        RecordingSink sink = new RecordingSink();
+
+        try (Producer producer = Producer.open(tree.settings(ProducerSettings.DEFAULT_QUIET_PERIOD, 3), sink,
+                SETTLED_CLOCK)) {
+            producer.publishOnce();
+        }
+
+        assertThat(sink.commits()).as("after chunks 3, 6 and 9, and with the last one").isEqualTo(4);
+        assertThat(sink.committedChanges()).containsExactly("put big.bin");
+    }
+
+    @Test
     void nothingIsWrittenIntoTheSourceTree() throws Exception {
         SourceFixture tree = new SourceFixture(temp);
         tree.write("a/b.txt", "b");

@@ -1,0 +1,173 @@
+package dev.ferry.tests;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * What every end-to-end test needs, per test: a fresh workspace directory, a way to run
+ * {@code ferry} commands in it, and a broker (started on first use, on a free port, with its data in
+ * the workspace). After the test every process it started is stopped; the workspace is deleted if
+ * the test passed and kept, with its logs, if it failed.
+ *
+ * <pre>{@code @RegisterExtension final FerryHarness ferry = new FerryHarness();}</pre>
+ */
+final class FerryHarness implements BeforeEachCallback, AfterEachCallback {
+
+    static final Duration BROKER_START = Duration.ofSeconds(60);
+    static final Duration STATUS_TIMEOUT = Duration.ofSeconds(30);
+
+    private Path jar;
+    private Path workspace;
+    private int launched;
+    private FerryProcess broker;
+    private String brokerUrl;
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        jar = locateJar();
+        Path base = Path.of(System.getProperty("ferry.e2e.workspace", System.getProperty("java.io.tmpdir")));
+        Files.createDirectories(base);
+        workspace = Files.createTempDirectory(base,
+                context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName() + "-");
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        FerryProcess.closeAllOpen();
+        broker = null;
+        brokerUrl = null;
+        if (workspace == null) {
+            return;
+        }
+        if (context.getExecutionException().isPresent()) {
+            System.err.println("Workspace of the failed test " + context.getDisplayName() + " kept at " + workspace);
+        } else {
+            try {
+                TestTrees.deleteTree(workspace);
+            } catch (UncheckedIOException e) {
+                // A leftover in a temporary directory is not worth failing a passed test for.
+                System.err.println("Could not delete the workspace " + workspace + ": " + e.getCause());
+            }
+        }
+    }
+
+    /** The test's own directory; processes run in it and log to {@code logs/} in it. */
+    Path workspace() {
+        return workspace;
+    }
+
+    /** A new directory {@code name} in the workspace. */
+    Path directory(String name) {
+        return TestTrees.directory(workspace.resolve(name));
+    }
+
+    /** The URL of the test's broker, started now if it is not running yet. */
+    String brokerUrl() {
+        broker();
+        return brokerUrl;
+    }
+
+    /** The test's broker process, started now if it is not running yet. */
+    FerryProcess broker() {
+        if (broker == null) {
+            int port = FreePorts.next();
+            FerryProcess started = start("broker", "--data", workspace.resolve("broker-data").toString(),
+                    "--listen", "tcp://127.0.0.1:" + port);
+            started.waitForOutput("broker listening on", BROKER_START);
+            broker = started;
+            brokerUrl = "tcp://127.0.0.1:" + port;
+        }
+        return broker;
+    }
+
+    /** {@code ferry consumer --dest <destination> --broker <the test's broker> <options>}. */
+    FerryProcess consumer(Path destination, String... options) {
+        return consumerWithHeap(FerryProcess.DEFAULT_HEAP, destination, options);
+    }
+
+    FerryProcess consumerWithHeap(String maxHeap, Path destination, String... options) {
+        return startWithHeap(maxHeap, with(options, "consumer", "--dest", destination.toString(),
+                "--broker", brokerUrl()));
+    }
+
+    /**
+     * {@code ferry producer --source <source> --broker <the test's broker> --state <workspace>/producer-state
+     * <options>}: one producer state per test, so tests cannot see each other's.
+     */
+    FerryProcess producer(Path source, String... options) {
+        return producerWithHeap(FerryProcess.DEFAULT_HEAP, source, options);
+    }
+
+    FerryProcess producerWithHeap(String maxHeap, Path source, String... options) {
+        return startWithHeap(maxHeap, with(options, "producer", "--source", source.toString(),
+                "--broker", brokerUrl(), "--state", workspace.resolve("producer-state").toString()));
+    }
+
+    /** {@code ferry <args>} with the default heap. */
+    FerryProcess start(String... args) {
+        return startWithHeap(FerryProcess.DEFAULT_HEAP, args);
+    }
+
+    FerryProcess startWithHeap(String maxHeap, String... args) {
+        String command = args.length == 0 ? "" : args[0].replaceAll("[^A-Za-z0-9]", "");
+        String name = (command.isEmpty() ? "ferry" : command) + "-" + (++launched);
+        return FerryProcess.start(name, jar, maxHeap, List.of(args), workspace, workspace.resolve("logs"));
+    }
+
+    /**
+     * Starts the test's broker again after it was killed or stopped: on the same port and with the
+     * same data, where the producer and consumer that used it look for it.
+     */
+    FerryProcess restartBroker() {
+        if (broker == null) {
+            throw new IllegalStateException("the broker was never started, so it cannot be restarted");
+        }
+        if (broker.isAlive()) {
+            throw new IllegalStateException(broker + " is still running; kill or stop it first");
+        }
+        FerryProcess started = start("broker", "--data", workspace.resolve("broker-data").toString(),
+                "--listen", brokerUrl);
+        started.waitForOutput("broker listening on", BROKER_START);
+        broker = started;
+        return started;
+    }
+
+    /** The messages waiting on the default queue, as {@code ferry status} reports them. */
+    long messagesWaiting() {
+        FerryProcess status = start("status", "--broker", brokerUrl());
+        status.waitForSuccess(STATUS_TIMEOUT);
+        Matcher waiting = Pattern.compile("(?m)^messages waiting: (\\d+)$").matcher(status.stdout());
+        if (!waiting.find()) {
+            fail("ferry status printed no 'messages waiting: N' line%n%s", status.logTail());
+        }
+        return Long.parseLong(waiting.group(1));
+    }
+
+    private static String[] with(String[] options, String... leading) {
+        List<String> args = new ArrayList<>(Arrays.asList(leading));
+        args.addAll(Arrays.asList(options));
+        return args.toArray(String[]::new);
+    }
+
+    private static Path locateJar() {
+        Path jar = Path.of(System.getProperty("ferry.jar", "../cli/target/ferry.jar")).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            fail("The ferry jar is missing at %s. The end-to-end tests run the real command line: "
+                    + "run `mvn -B verify` from the repository root, which builds it before these tests.", jar);
+        }
+        return jar;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.ferry.tests;
+
+import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.EventMessages;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+
+/**
+ * The test's own view of the broker, beside Ferry's: it puts messages on a queue the way any
+ * (possibly hostile) client could, and looks at what a queue holds without consuming it.
+ */
+final class QueueClient implements AutoCloseable {
+
+    private final Connection connection;
+    private final Session session;
+
+    private QueueClient(Connection connection) throws JMSException {
+        this.connection = connection;
+        this.session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    static QueueClient connect(String brokerUrl) throws JMSException {
+        Connection connection = new BrokerEndpoint(brokerUrl, null, null).connect("e2e-test", 1);
+        try {
+            return new QueueClient(connection);
+        } catch (JMSException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    Session session() {
+        return session;
+    }
+
+    /** The message Ferry's producer would send for {@code event}, not yet sent, so a test can spoil it first. */
+    BytesMessage encode(ChangeEvent event, byte[] body) throws JMSException {
+        return EventMessages.encode(session, event, body, body.length);
+    }
+
+    /** Sends {@code message} persistently to {@code queue}, as the producer does. */
+    void send(String queue, Message message) throws JMSException {
+        try (MessageProducer producer = session.createProducer(session.createQueue(queue))) {
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            producer.send(message);
+        }
+    }
+
+    /** What {@code queue} holds right now, oldest first, without consuming anything. */
+    List<Message> browse(String queue) throws JMSException {
+        List<Message> messages = new ArrayList<>();
+        try (QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
+            Enumeration<?> enumeration = browser.getEnumeration();
+            while (enumeration.hasMoreElements()) {
+                messages.add((Message) enumeration.nextElement());
+            }
+        }
+        return messages;
+    }
+
+    @Override
+    public void close() throws JMSException {
+        connection.close();
+    }
+}
