@@ -1,14 +1,12 @@
 package dev.ferry.consumer;
 
+import dev.ferry.wire.MessageCopies;
 import dev.ferry.wire.WireFormat;
-import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import java.time.Clock;
-import java.util.Collections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,34 +38,18 @@ final class DeadLetterChannel {
         Message copy = copyOf(original);
         copy.setStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY, shortReason);
         copy.setLongProperty(WireFormat.DEAD_LETTER_TIME_PROPERTY, clock.millis());
-        copy.setStringProperty("ferryOriginalMessageId", original.getJMSMessageID());
+        copy.setStringProperty(WireFormat.ORIGINAL_MESSAGE_ID_PROPERTY, original.getJMSMessageID());
         producer.send(copy);
         log.warn("dead-lettered message {} to {}: {}", original.getJMSMessageID(), queueName, shortReason);
     }
 
     private Message copyOf(Message original) throws JMSException {
-        Message copy;
-        if (original instanceof BytesMessage bytes) {
-            BytesMessage body = session.createBytesMessage();
-            bytes.reset();
-            byte[] buffer = new byte[1 << 16];
-            int read;
-            while ((read = bytes.readBytes(buffer)) > 0) {
-                body.writeBytes(buffer, 0, read);
-            }
-            copy = body;
-        } else if (original instanceof TextMessage text) {
-            copy = session.createTextMessage(text.getText());
-        } else {
-            copy = session.createMessage(); // Other bodies cannot be Ferry's; keep the properties.
+        Message copy = MessageCopies.copy(session, original, property -> true);
+        if (copy == null) {
+            // A body Ferry never sends and cannot copy without deserializing it: keep the properties.
+            copy = session.createMessage();
+            MessageCopies.copyProperties(original, copy, property -> true);
         }
-        for (Object name : Collections.list(original.getPropertyNames())) {
-            String key = (String) name;
-            if (!key.startsWith("JMSX")) {
-                copy.setObjectProperty(key, original.getObjectProperty(key));
-            }
-        }
-        copy.setJMSType(original.getJMSType());
         return copy;
     }
 }

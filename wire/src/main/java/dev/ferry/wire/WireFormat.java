@@ -20,6 +20,9 @@ public final class WireFormat {
     /** Long property set on dead-lettered messages: when (epoch millis) they were dead-lettered. */
     public static final String DEAD_LETTER_TIME_PROPERTY = "ferryDeadLetterTime";
 
+    /** String property set on dead-lettered messages: the JMSMessageID of the message that failed. */
+    public static final String ORIGINAL_MESSAGE_ID_PROPERTY = "ferryOriginalMessageId";
+
     /** The queue both sides use unless told otherwise. */
     public static final String DEFAULT_QUEUE = "ferry.changes";
 

@@ -1,0 +1,70 @@
+package dev.ferry.cli;
+
+import dev.ferry.broker.DeadLetter;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Dead-lettered messages as an aligned table, one line each; '-' for what a message does not say. */
+final class DeadLetterTable {
+
+    private static final List<String> HEADER = List.of("TIME", "MESSAGE ID", "PATH", "KIND", "REASON");
+    private static final String UNKNOWN = "-";
+
+    private DeadLetterTable() {
+    }
+
+    static void print(List<DeadLetter> letters, PrintWriter out) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEADER);
+        for (DeadLetter letter : letters) {
+            rows.add(List.of(time(letter.deadLetteredAt()), printable(letter.messageId()), printable(letter.path()),
+                    printable(letter.kind()), printable(letter.reason())));
+        }
+        int[] widths = new int[HEADER.size()];
+        for (List<String> row : rows) {
+            for (int column = 0; column < widths.length; column++) {
+                widths[column] = Math.max(widths[column], row.get(column).length());
+            }
+        }
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int column = 0; column < widths.length - 1; column++) {
+                line.append(row.get(column)).append(" ".repeat(widths[column] - row.get(column).length() + 2));
+            }
+            out.println(line.append(row.get(widths.length - 1)));
+        }
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? UNKNOWN : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /**
+     * The text made safe for a terminal: reasons and paths come from the message, and a control
+     * character in them could break the table or drive the terminal.
+     */
+    static String printable(String text) {
+        if (text == null || text.isEmpty()) {
+            return UNKNOWN;
+        }
+        StringBuilder safe = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '\n' -> safe.append("\\n");
+                case '\r' -> safe.append("\\r");
+                case '\t' -> safe.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        safe.append(String.format("\\x%02x", c));
+                    } else {
+                        safe.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return safe.toString();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ferry.broker.DeadLetter;
+import dev.ferry.broker.DeadLetterQueue;
+import dev.ferry.wire.BrokerEndpoint;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Shows the dead-lettered messages of a queue without taking them off the dead-letter queue. */
+@Command(name = "list",
+        description = {"Show the dead-lettered messages of the queue, oldest first, without taking them.",
+                "One line each: when it was dead-lettered (UTC), its message ID (for retry --message-id), "
+                        + "the path and kind of its event, and why. '-' stands for what the message does not say."},
+        footerHeading = "%nExample:%n",
+        footer = {"  ferry dlq list --broker tcp://nas.local:61616"})
+final class DlqListCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--json", description = "Print a JSON array of {messageId, time, path, kind, reason} instead.")
+    boolean json;
+
+    /** One message in the JSON output; absent parts are null. */
+    record JsonDeadLetter(String messageId, String time, String path, String kind, String reason) {
+        static JsonDeadLetter of(DeadLetter letter) {
+            return new JsonDeadLetter(letter.messageId(),
+                    letter.deadLetteredAt() == null ? null : letter.deadLetteredAt().toString(),
+                    letter.path(), letter.kind(), letter.reason());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        BrokerEndpoint endpoint = connection.endpoint();
+        DeadLetterQueue deadLetters = new DeadLetterQueue(endpoint, connection.queue());
+        List<DeadLetter> listed = BrokerContact.call(endpoint, deadLetters::list);
+        String unseen = listed.isEmpty() ? null : unseenRemark(
+                DlqCommand.countOnBroker(endpoint, connection.queue()), listed.size(), deadLetters.name());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(toJson(listed));
+            if (unseen != null) {
+                spec.commandLine().getErr().println("ferry: " + unseen);
+            }
+        } else if (listed.isEmpty()) {
+            out.println("no dead-lettered messages on " + deadLetters.name());
+        } else {
+            DeadLetterTable.print(listed, out);
+            out.println(DlqCommand.messages(listed.size()) + " dead-lettered on " + deadLetters.name());
+            if (unseen != null) {
+                out.println(unseen);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** A remark when the queue holds more than were listed: ActiveMQ shows a browser only the first 400. */
+    private static String unseenRemark(OptionalLong onBroker, int listed, String deadLetterQueue) {
+        if (onBroker.isEmpty() || onBroker.getAsLong() <= listed) {
+            return null;
+        }
+        return deadLetterQueue + " now holds " + DlqCommand.messages(onBroker.getAsLong())
+                + ": the broker shows a browser only the first few hundred, or more arrived since";
+    }
+
+    private static String toJson(List<DeadLetter> listed) throws JsonProcessingException {
+        return JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(listed.stream().map(JsonDeadLetter::of).toList());
+    }
+}
