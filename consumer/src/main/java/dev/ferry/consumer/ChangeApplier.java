@@ -12,6 +12,7 @@ import dev.ferry.wire.RelPath;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -46,6 +47,19 @@ final class ChangeApplier {
      * @return whether the replica changed (false for a duplicate, stale or intermediate event)
      */
     boolean apply(ChangeEvent event, BytesMessage message) throws IOException, JMSException, PoisonException {
+        try {
+            return change(event, message);
+        } catch (FileSystemException e) {
+            if (e.getReason() != null && e.getReason().contains("File name too long")) {
+                // A path the wire allows can still exceed PATH_MAX once under this root; no retry helps.
+                throw new PoisonException(event.path() + " is too long to create under " + tree.root()
+                        + ": " + e.getReason());
+            }
+            throw e;
+        }
+    }
+
+    private boolean change(ChangeEvent event, BytesMessage message) throws IOException, JMSException, PoisonException {
         if (ledger.isStale(event.path(), event.seq())) {
             log.debug("skipped stale or duplicate {} of {} (seq {})", kind(event), event.path(), event.seq());
             return false;

@@ -137,8 +137,8 @@ public final class Consumer implements AutoCloseable {
                 continue;
             }
             quietSince = clock.millis();
-            if (apply(batch)) {
-                commit(batch);
+            if (apply(batch) && commit(batch)) {
+                failures.succeeded();
             } else {
                 rollback();
                 failures.awaitBackoff(stopRequested);
@@ -208,7 +208,6 @@ public final class Consumer implements AutoCloseable {
                 applied++;
             }
             batch.saw(event.seq());
-            failures.succeeded();
             return true;
         } catch (PoisonException e) {
             deadLetter(message, e.getMessage());
@@ -219,7 +218,7 @@ public final class Consumer implements AutoCloseable {
                 deadLetter(message, "failed " + attempt + " times applying " + event.path() + ": " + describe(e));
                 return true;
             }
-            failures.failed(e, event.path(), settings.destination());
+            failures.failed(e, "apply " + event.path() + " to " + settings.destination());
             return false;
         }
     }
@@ -245,13 +244,25 @@ public final class Consumer implements AutoCloseable {
         deadLettered++;
     }
 
-    private void commit(Batch batch) throws JMSException, IOException {
-        replica.makeDurable(batch.hadBodies(), batch.newestSeq());
+    /**
+     * Makes the batch durable, then commits it.
+     *
+     * @return false when the destination could not make it durable (a full disk, say): the caller
+     *         rolls back and tries again later
+     */
+    private boolean commit(Batch batch) throws JMSException {
+        try {
+            replica.makeDurable(batch.hadBodies(), batch.newestSeq());
+        } catch (IOException e) {
+            failures.failed(e, "make the changes durable in " + settings.destination());
+            return false;
+        }
         link.commit();
         messages += batch.messages.size();
+        return true;
     }
 
-    private void rollback() throws JMSException, IOException {
+    private void rollback() throws JMSException {
         replica.forgetUncommitted();
         link.rollback();
     }

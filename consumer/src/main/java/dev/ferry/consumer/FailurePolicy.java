@@ -1,10 +1,8 @@
 package dev.ferry.consumer;
 
-import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -40,17 +38,18 @@ final class FailurePolicy {
         return attempt >= MAX_ATTEMPTS && !isEnvironmental(e);
     }
 
-    void failed(Exception e, RelPath path, Path destination) {
+    /** Notes a failure to {@code what} (e.g. "apply a/b.txt to /dst"); only the first of a run is a warning. */
+    void failed(Exception e, String what) {
         if (consecutive == 0) {
             failingSince = clock.millis();
-            log.warn("cannot apply {} to {}: {}; retrying with backoff until it works", path, destination,
-                    Consumer.describe(e));
+            log.warn("cannot {}: {}; retrying with backoff until it works", what, Consumer.describe(e));
         } else {
-            log.debug("still failing to apply {}: {}", path, Consumer.describe(e));
+            log.debug("still failing to {}: {}", what, Consumer.describe(e));
         }
         consecutive++;
     }
 
+    /** Notes that a transaction committed: a run of failures, if any, is over. */
     void succeeded() {
         if (consecutive > 0) {
             log.info("applying again after {} s of failures", (clock.millis() - failingSince) / 1000);

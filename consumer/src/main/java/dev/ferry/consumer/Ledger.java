@@ -5,6 +5,7 @@ import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.AbstractMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -23,6 +24,8 @@ final class Ledger implements AutoCloseable {
 
     private final Path file;
     private final NavigableMap<String, Mark> marks = new TreeMap<>();
+    /** What each key changed since the last commit held before (null: absent), to roll back in memory. */
+    private final Map<String, Mark> undo = new HashMap<>();
     private Journal journal;
 
     /** The last event applied at a path: its number, and whether it replaced the whole subtree. */
@@ -86,7 +89,11 @@ final class Ledger implements AutoCloseable {
         Iterator<String> below = marks.subMap(prefix, true, path.text() + "0", false).keySet().iterator();
         while (below.hasNext()) {
             String key = below.next();
-            if (marks.get(key).seq() <= seq) {
+            Mark mark = marks.get(key);
+            if (mark.seq() <= seq) {
+                if (!undo.containsKey(key)) {
+                    undo.put(key, mark);
+                }
                 below.remove();
                 journal.remove(key);
             }
@@ -95,12 +102,17 @@ final class Ledger implements AutoCloseable {
     }
 
     private void put(String key, Mark mark) {
-        marks.put(key, mark);
+        Mark before = marks.put(key, mark);
+        if (!undo.containsKey(key)) {
+            undo.put(key, before);
+        }
         journal.put(key, mark.encode());
     }
 
     /** Makes the recorded marks durable. */
     void commit() throws IOException {
+        journal.commit();
+        undo.clear();
         journal.commitAndCompact(marks.size(), () -> new Iterator<>() {
             private final Iterator<Map.Entry<String, Mark>> entries = marks.entrySet().iterator();
 
@@ -117,11 +129,20 @@ final class Ledger implements AutoCloseable {
         });
     }
 
-    /** Forgets the marks recorded since the last commit, as if they had never been applied. */
-    void rollback() throws IOException {
+    /**
+     * Forgets the marks recorded since the last commit, as if they had never been applied. It
+     * touches no file, so it works on a destination that has become full or read-only.
+     */
+    void rollback() {
         journal.discardPending();
-        journal.close();
-        load();
+        undo.forEach((key, before) -> {
+            if (before == null) {
+                marks.remove(key);
+            } else {
+                marks.put(key, before);
+            }
+        });
+        undo.clear();
     }
 
     int size() {

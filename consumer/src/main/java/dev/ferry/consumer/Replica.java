@@ -98,7 +98,7 @@ final class Replica implements AutoCloseable {
     }
 
     /** Forgets what was applied since the last {@link #makeDurable}; those events will come again. */
-    void forgetUncommitted() throws IOException {
+    void forgetUncommitted() {
         staging.forgetProgress();
         tree.forgetChanges();
         ledger.rollback();

@@ -146,11 +146,24 @@ public final class Journal implements AutoCloseable {
         if (pending.size() == 0) {
             return;
         }
+        long end = channel.position();
         ByteBuffer buffer = ByteBuffer.wrap(pending.toByteArray());
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            // A full disk may have taken part of the records: cut them off, so the next commit
+            // does not append after a torn record (replay would stop there and lose what follows).
+            try {
+                channel.truncate(end);
+                channel.position(end);
+            } catch (IOException cut) {
+                e.addSuppressed(cut);
+            }
+            throw e;
         }
-        channel.force(false);
         pending.reset();
     }
 
