@@ -1,0 +1,58 @@
+package dev.ferry.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to run the {@code ferry} command under test: the benchmark's own {@code java} with the jar
+ * copied at the start (so a rebuild during the run changes nothing), plus extra JVM options per
+ * role from {@code BENCH_BROKER_OPTS}, {@code BENCH_CONSUMER_OPTS} and {@code BENCH_PRODUCER_OPTS}
+ * (for profiling; the report lists them when set).
+ */
+record FerryCommand(Path java, Path jar, Map<Role, List<String>> extraOptions) {
+
+    /** The part a process plays; each may get its own JVM options. */
+    enum Role { BROKER, CONSUMER, PRODUCER }
+
+    static FerryCommand fromEnvironment(Path jar) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Map<Role, List<String>> extra = new EnumMap<>(Role.class);
+        for (Role role : Role.values()) {
+            String value = System.getenv(environmentName(role));
+            if (value != null && !value.isBlank()) {
+                extra.put(role, Arrays.asList(value.trim().split("\\s+")));
+            }
+        }
+        return new FerryCommand(java, jar, Map.copyOf(extra));
+    }
+
+    static String environmentName(Role role) {
+        return "BENCH_" + role.name() + "_OPTS";
+    }
+
+    /** {@code java [jvmOptions] [extra options of role] -jar ferry.jar args...} */
+    List<String> command(Role role, List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(jvmOptions);
+        command.addAll(extraOptions.getOrDefault(role, List.of()));
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    String describeExtraOptions() {
+        if (extraOptions.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        extraOptions.forEach((role, options) -> text.append(environmentName(role)).append("='")
+                .append(String.join(" ", options)).append("' "));
+        return text.toString().trim();
+    }
+}

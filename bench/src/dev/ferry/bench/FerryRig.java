@@ -1,0 +1,161 @@
+package dev.ferry.bench;
+
+import dev.ferry.bench.FerryCommand.Role;
+import dev.ferry.broker.QueueStatistics;
+import dev.ferry.broker.QueueStatus;
+import dev.ferry.wire.BrokerEndpoint;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ferry as separate processes for one run: a persistent broker of its own (fresh data directory,
+ * free loopback port), and the consumers and producers attached to it. {@link #close()} ends them
+ * all by PID.
+ *
+ * <p>Completion is read from the broker rather than from the destination tree: the queue's
+ * {@code waiting} count (the statistics behind {@code ferry status}) counts a message until the
+ * consumer's transaction commits, which it does only after the effect is fsynced. So "the producer
+ * has exited (its transactions are committed) and nothing is waiting" means the destination holds
+ * everything, durably. One query is one small request to the broker; polling it every 20 ms costs
+ * the machine far less than walking the destination tree.
+ */
+final class FerryRig implements AutoCloseable {
+
+    private static final String QUEUE = "ferry.changes";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration POLL = Duration.ofMillis(20);
+    private static final int PORT_ATTEMPTS = 3;
+
+    private final Launcher launcher;
+    private final FerryCommand ferry;
+    private final Path dataDir;
+    private final List<Launched> processes = new ArrayList<>();
+    private BrokerEndpoint endpoint;
+    private Launched consumer;
+
+    FerryRig(Launcher launcher, FerryCommand ferry, Path dataDir) {
+        this.launcher = launcher;
+        this.ferry = ferry;
+        this.dataDir = dataDir;
+    }
+
+    /** Starts the broker and waits until it accepts connections. */
+    Launched startBroker() throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            String url = "tcp://127.0.0.1:" + freePort();
+            Launched broker = launcher.start("broker", ferry.command(Role.BROKER, List.of(),
+                    "broker", "--data", dataDir.toString(), "--listen", url));
+            try {
+                broker.awaitOutput("broker listening on ", START_TIMEOUT);
+                processes.add(broker);
+                endpoint = BrokerEndpoint.fromEnvironment(url);
+                return broker;
+            } catch (BenchException e) {
+                // Another process may take a port between our probe and the broker's bind: try another.
+                if (attempt == PORT_ATTEMPTS || !broker.output().contains("already in use")) {
+                    broker.stop();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Starts a consumer that runs until stopped, and waits until the broker sees it attached. */
+    Launched startConsumer(Path destination, List<String> jvmOptions) throws InterruptedException {
+        consumer = launcher.start("consumer", ferry.command(Role.CONSUMER, jvmOptions,
+                "consumer", "--dest", destination.toString(), "--broker", url()));
+        processes.add(consumer);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (status().consumers() < 1) {
+            if (!consumer.isAlive() || System.nanoTime() > deadline) {
+                throw new BenchException("the consumer did not attach to the queue within "
+                        + Launched.seconds(START_TIMEOUT) + consumer.tail());
+            }
+            Launched.pause(POLL);
+        }
+        return consumer;
+    }
+
+    /** Starts {@code consumer --drain}, which applies what is waiting and exits. */
+    Launched startDrain(Path destination) {
+        Launched drain = launcher.start("consumer-drain", ferry.command(Role.CONSUMER, List.of(),
+                "consumer", "--dest", destination.toString(), "--broker", url(), "--drain"));
+        processes.add(drain);
+        return drain;
+    }
+
+    /** Starts a producer: with {@code once}, it publishes the differences and exits; else it keeps watching. */
+    Launched startProducer(Path source, Path state, boolean once, List<String> jvmOptions) {
+        List<String> args = new ArrayList<>(List.of("producer", "--source", source.toString(), "--broker", url(),
+                "--state", state.toString()));
+        if (once) {
+            args.add("--once");
+        }
+        Launched producer = launcher.start(once ? "producer-once" : "producer",
+                ferry.command(Role.PRODUCER, jvmOptions, args.toArray(String[]::new)));
+        processes.add(producer);
+        return producer;
+    }
+
+    /** Waits until no message is waiting on the queue; fails if any was dead-lettered. */
+    void awaitDrained(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            QueueStatus status = status();
+            if (status.deadLettered() > 0) {
+                throw new BenchException(status.deadLettered() + " message(s) were dead-lettered on " + url()
+                        + (consumer == null ? "" : consumer.tail()));
+            }
+            if (status.waiting() == 0) {
+                return;
+            }
+            if (consumer != null && !consumer.isAlive()) {
+                throw new BenchException("the consumer exited with " + status.waiting() + " message(s) waiting"
+                        + consumer.tail());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new BenchException(status.waiting() + " message(s) still waiting on " + url() + " after "
+                        + Launched.seconds(timeout) + (consumer == null ? "" : consumer.tail()));
+            }
+            Launched.pause(POLL);
+        }
+    }
+
+    QueueStatus status() {
+        try {
+            return QueueStatistics.query(endpoint, QUEUE, QUERY_TIMEOUT);
+        } catch (IOException | jakarta.jms.JMSException e) {
+            throw new BenchException("cannot ask the broker " + url() + " about " + QUEUE + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String url() {
+        if (endpoint == null) {
+            throw new IllegalStateException("start the broker first");
+        }
+        return endpoint.url();
+    }
+
+    /** Ends every process of this rig, newest first (producer, consumer, then broker). */
+    @Override
+    public void close() throws InterruptedException {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).stop();
+        }
+        processes.clear();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new BenchException("cannot find a free port on the loopback interface: " + e.getMessage(), e);
+        }
+    }
+}

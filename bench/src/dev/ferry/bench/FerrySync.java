@@ -1,0 +1,77 @@
+package dev.ferry.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Ferry making a first copy, the way scenarios 1 to 3 measure it. Before the clock starts: a fresh
+ * broker and a consumer on an empty destination, attached to the queue. The clock runs from the
+ * start of {@code producer --once} until the producer has exited and no message waits on the queue
+ * (see {@link FerryRig}); the destination is compared with the source after the clock has stopped.
+ */
+final class FerrySync implements Alternation.Run {
+
+    /** What one run measured besides its total time. */
+    record Outcome(double seconds, double producerExitSeconds, double producerPeakMib, double consumerPeakMib,
+                   double brokerPeakMib) {
+    }
+
+    private final BenchContext context;
+    private final Path source;
+    private final TreeSnapshot expected;
+    private final List<String> jvmOptions;
+    private final Duration timeout;
+    private final Series producerExit;
+    private final Series producerPeak;
+    private final Series consumerPeak;
+    private final Series brokerPeak;
+
+    /**
+     * @param jvmOptions    options for the producer's and the consumer's JVM (say, {@code -Xmx64m})
+     * @param details       where the time to the producer's exit (and the peak memory of each process) go
+     * @param measureMemory whether to record the peak memory of producer, consumer and broker
+     */
+    FerrySync(BenchContext context, Path source, TreeSnapshot expected, List<String> jvmOptions, Duration timeout,
+              ScenarioResult details, boolean measureMemory) {
+        this.context = context;
+        this.source = source;
+        this.expected = expected;
+        this.jvmOptions = jvmOptions;
+        this.timeout = timeout;
+        this.producerExit = details.detailSeries("Ferry: producer --once exited", Unit.SECONDS);
+        this.producerPeak = measureMemory ? details.detailSeries("Ferry: producer peak RSS", Unit.MEBIBYTES) : null;
+        this.consumerPeak = measureMemory ? details.detailSeries("Ferry: consumer peak RSS", Unit.MEBIBYTES) : null;
+        this.brokerPeak = measureMemory ? details.detailSeries("Ferry: broker peak RSS", Unit.MEBIBYTES) : null;
+    }
+
+    @Override
+    public double measure(int repetition) throws Exception {
+        Path run = context.freshDir("ferry-run");
+        Path destination = run.resolve("dst");
+        Outcome outcome;
+        try (FerryRig rig = new FerryRig(context.launcher, context.ferry, run.resolve("broker"))) {
+            Launched broker = rig.startBroker();
+            Launched consumer = rig.startConsumer(destination, jvmOptions);
+            context.settleDisk();
+            long start = System.nanoTime();
+            Launched producer = rig.startProducer(source, run.resolve("producer-state"), true, jvmOptions);
+            RssSampler producerMemory = RssSampler.start(producer);
+            producer.awaitSuccess(timeout);
+            double producerSeconds = BenchContext.secondsSince(start);
+            rig.awaitDrained(timeout);
+            double seconds = BenchContext.secondsSince(start);
+            outcome = new Outcome(seconds, producerSeconds, producerMemory.peakMib(), consumer.peakRssKib() / 1024.0,
+                    broker.peakRssKib() / 1024.0);
+        }
+        TreeSnapshot.of(destination).requireEqualTo(expected, "Ferry, repetition " + repetition);
+        context.remove(run);
+        producerExit.add(outcome.producerExitSeconds());
+        if (producerPeak != null) {
+            producerPeak.add(outcome.producerPeakMib());
+            consumerPeak.add(outcome.consumerPeakMib());
+            brokerPeak.add(outcome.brokerPeakMib());
+        }
+        return outcome.seconds();
+    }
+}

@@ -1,0 +1,204 @@
+package dev.ferry.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes REPORT.md (and the raw values as results.csv) from what the scenarios measured. */
+final class Report {
+
+    /** Everything the report says besides the scenarios themselves. */
+    record Header(Mode mode, String command, Map<String, String> machine, String loadAtStart, String loadAtEnd,
+                  double minutes, String extraOptions, Map<Integer, String> skipped) {
+    }
+
+    private final Header header;
+    private final List<ScenarioResult> results;
+    private final StringBuilder out = new StringBuilder();
+
+    Report(Header header, List<ScenarioResult> results) {
+        this.header = header;
+        this.results = results;
+    }
+
+    void write(Path markdown, Path csv, String chartName) throws IOException {
+        title(chartName);
+        machine();
+        summary();
+        for (ScenarioResult result : results) {
+            scenario(result);
+        }
+        Files.writeString(markdown, out, StandardCharsets.UTF_8);
+        Files.writeString(csv, csv(), StandardCharsets.UTF_8);
+    }
+
+    private void title(String chartName) {
+        line("# Ferry benchmark: " + header.mode().name().toLowerCase(Locale.ROOT) + " mode");
+        line();
+        line("Produced by `" + header.command() + "` on " + header.machine().get("date") + ", in "
+                + Unit.number(header.minutes()) + " min. Load average (1/5/15 min) at the start " + header.loadAtStart()
+                + ", at the end " + header.loadAtEnd() + ": whatever else ran on the machine ran during Ferry's and "
+                + "the baselines' runs alike, because they alternate run by run.");
+        if (!header.extraOptions().isEmpty()) {
+            line();
+            line("Extra JVM options for Ferry's processes: `" + header.extraOptions() + "`.");
+        }
+        line();
+        line("Medians of " + header.mode().repetitions + " run(s) per tool. Raw values: `results.csv`. How to "
+                + "read this: `bench/README.md`.");
+        line();
+        line("![medians per scenario](" + chartName + ")");
+        line();
+    }
+
+    private void machine() {
+        line("## Machine");
+        line();
+        line("| | |");
+        line("|---|---|");
+        header.machine().forEach((name, value) -> line("| " + name + " | " + escape(value) + " |"));
+        line();
+    }
+
+    private void summary() {
+        line("## Summary");
+        line();
+        line("| # | scenario | tool | median | min | max | Ferry ÷ tool |");
+        line("|---|---|---|---|---|---|---|");
+        for (int id = 1; id <= 6; id++) {
+            String skipped = header.skipped().get(id);
+            if (skipped != null) {
+                line("| " + id + " | not run: " + skipped + " | | | | | |");
+            }
+            for (ScenarioResult result : results) {
+                if (result.id == id) {
+                    summaryRows(result);
+                }
+            }
+        }
+        line();
+        line("| # | target | verdict | numbers (medians) |");
+        line("|---|---|---|---|");
+        for (ScenarioResult result : results) {
+            for (TargetCheck target : result.targets) {
+                line("| " + result.id + " | " + target.target() + " | " + target.verdict() + " | "
+                        + escape(target.detail()) + " |");
+            }
+            if (result.failed()) {
+                line("| " + result.id + " | (all) | **run failed** | see scenario " + result.id + " below |");
+            }
+        }
+        line();
+    }
+
+    private void summaryRows(ScenarioResult result) {
+        if (result.main.isEmpty()) {
+            line("| " + result.id + " | " + result.title + " | (failed before measuring) | | | | |");
+        }
+        Series ferry = result.ferry();
+        boolean first = true;
+        for (Series series : result.main) {
+            boolean isFerry = series.tool().startsWith("Ferry");
+            String ratio = isFerry ? "" : ratio(ferry.median(), series.median());
+            String scenario = first ? result.id + " | " + result.title : " | ";
+            line("| " + scenario + " | " + series.tool() + " | " + series.unit().format(series.median()) + " | "
+                    + series.unit().format(series.min()) + " | " + series.unit().format(series.max()) + " | " + ratio
+                    + " |");
+            first = false;
+        }
+    }
+
+    private void scenario(ScenarioResult result) {
+        line("## " + result.id + ". " + result.title);
+        line();
+        line("Data: " + result.setup + ".");
+        line();
+        if (result.failed()) {
+            line("**This scenario failed:**");
+            line();
+            line("```");
+            line(result.failure);
+            line("```");
+            line();
+        }
+        line("| measured | runs | median | min | max |");
+        line("|---|---|---|---|---|");
+        for (List<Series> group : List.of(result.main, result.details)) {
+            for (Series series : group) {
+                line("| " + series.tool() + " | " + series.values().size() + " | "
+                        + series.unit().format(series.median()) + " | " + series.unit().format(series.min()) + " | "
+                        + series.unit().format(series.max()) + " |");
+            }
+        }
+        for (ScenarioResult.Reference reference : result.references) {
+            line("| " + reference.label() + " (for context, not measured) | | "
+                    + Unit.MILLISECONDS.format(reference.value()) + " | | |");
+        }
+        line();
+        if (!result.targets.isEmpty()) {
+            line("Targets:");
+            line();
+            for (TargetCheck target : result.targets) {
+                line("- " + target.target() + ": " + target.verdict() + ". " + target.detail() + ".");
+            }
+            line();
+        }
+        line("Method:");
+        line();
+        for (String step : result.method) {
+            line("- " + step);
+        }
+        line();
+        if (!result.runOrder.isEmpty()) {
+            line("<details><summary>Runs in the order they ran</summary>");
+            line();
+            for (String run : result.runOrder) {
+                line("- " + run);
+            }
+            line();
+            line("</details>");
+            line();
+        }
+    }
+
+    private String csv() {
+        StringBuilder csv = new StringBuilder("scenario,measured,unit,run,value\n");
+        for (ScenarioResult result : results) {
+            for (List<Series> group : List.of(result.main, result.details)) {
+                for (Series series : group) {
+                    List<Double> values = series.values();
+                    for (int i = 0; i < values.size(); i++) {
+                        csv.append(result.id).append(",\"").append(series.tool().replace("\"", "'")).append("\",")
+                                .append(series.unit().symbol()).append(',').append(i + 1).append(',')
+                                .append(String.format(Locale.ROOT, "%.6f", values.get(i))).append('\n');
+                    }
+                }
+            }
+        }
+        return csv.toString();
+    }
+
+    /** How many times the baseline's value Ferry's is (for rates: how many times the baseline's rate). */
+    static String ratio(double ferry, double baseline) {
+        if (Double.isNaN(ferry) || Double.isNaN(baseline) || baseline == 0) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.2f×", ferry / baseline);
+    }
+
+    private static String escape(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+
+    private void line(String text) {
+        out.append(text).append('\n');
+    }
+
+    private void line() {
+        out.append('\n');
+    }
+}

@@ -1,0 +1,24 @@
+package dev.ferry.bench;
+
+/** One of the scenarios of issue 5. */
+interface Scenario {
+
+    int id();
+
+    /** Why {@code mode} does not run this scenario, or null when it does. */
+    default String skipReason(Mode mode) {
+        return null;
+    }
+
+    /**
+     * Measures the scenario. Whatever it starts is started through {@code context.launcher}, so
+     * it is ended whatever happens.
+     *
+     * @param result where the measurements go, filled in as they are taken, so a failure part-way
+     *               still reports what was measured before it
+     */
+    void run(BenchContext context, ScenarioResult result) throws Exception;
+
+    /** A result with the scenario's title and the description of its data for {@code mode}. */
+    ScenarioResult describe(Mode mode);
+}

@@ -1,0 +1,35 @@
+package dev.ferry.bench;
+
+import java.util.Locale;
+
+/** What a measured number means, and how the report writes it. */
+enum Unit {
+    SECONDS("s"), MILLISECONDS("ms"), MEBIBYTES("MiB"), FILES_PER_SECOND("files/s");
+
+    private final String symbol;
+
+    Unit(String symbol) {
+        this.symbol = symbol;
+    }
+
+    String symbol() {
+        return symbol;
+    }
+
+    /** The value with its unit, with as many decimals as its size deserves. */
+    String format(double value) {
+        if (Double.isNaN(value)) {
+            return "n/a";
+        }
+        return number(value) + " " + symbol;
+    }
+
+    static String number(double value) {
+        double magnitude = Math.abs(value);
+        if (magnitude == 0) {
+            return "0";
+        }
+        String pattern = magnitude >= 100 ? "%,.0f" : magnitude >= 10 ? "%.1f" : magnitude >= 1 ? "%.2f" : "%.3f";
+        return String.format(Locale.ROOT, pattern, value);
+    }
+}
