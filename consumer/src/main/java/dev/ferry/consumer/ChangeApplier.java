@@ -106,7 +106,13 @@ final class ChangeApplier {
         Files.deleteIfExists(scratch);
         // The target was checked to stay inside the tree when the event was decoded.
         Files.createSymbolicLink(scratch, Paths.get(link.target()));
-        tree.moveIntoPlace(scratch, link.path());
+        try {
+            tree.moveIntoPlace(scratch, link.path());
+        } catch (IOException | RuntimeException e) {
+            // Read from the staging directory, the target may point anywhere, even out of the tree.
+            Files.deleteIfExists(scratch);
+            throw e;
+        }
         ledger.recordNode(link.path(), link.seq());
         log.info("applied symlink {} -> {}", link.path(), link.target());
     }

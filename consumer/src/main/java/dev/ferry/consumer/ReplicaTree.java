@@ -2,6 +2,7 @@ package dev.ferry.consumer;
 
 import dev.ferry.journal.Journal;
 import dev.ferry.wire.RelPath;
+import dev.ferry.wire.WireFormat;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
@@ -19,19 +20,22 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every change the consumer makes to the replica goes through here: the file system seam.
  *
  * <p>Three rules hold for each operation. It never follows a symbolic link inside the replica
  * (a link or file where a directory should be is replaced, never written through), so nothing is
- * written outside the root. It keeps the modification time of the parent directories it touches,
- * because directory times are replicated by their own events. And it remembers every directory
- * whose entries it changed, so {@link #syncDirectories()} can make those changes durable before
- * the consumer acknowledges them.
+ * written outside the root, and it leaves no link there that points out of it. It keeps the
+ * modification time of the parent directories it touches, because directory times are replicated
+ * by their own events. And it remembers every directory whose entries it changed, so
+ * {@link #syncDirectories()} can make those changes durable before the consumer acknowledges them.
  */
 final class ReplicaTree {
 
+    private static final Logger log = LoggerFactory.getLogger(ReplicaTree.class);
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     private final Path root;
@@ -118,11 +122,48 @@ final class ReplicaTree {
             deleteRecursively(target); // rename(2) replaces a directory only when it is empty
         }
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (depthOf(to) < depthOf(from)) {
+            removeLinksThatLeave(target);
+        }
         restoreTime(sourceParent, sourceParentTime);
         restoreTime(targetParent, targetParentTime);
         changedDirectories.add(sourceParent);
         changedDirectories.add(targetParent);
         return true;
+    }
+
+    /**
+     * Removes the links at or under {@code moved} whose targets now climb out of the tree. A link may
+     * climb as many levels as it is deep (see {@link WireFormat#symlinkStaysInside}), so one that
+     * was safe where it was made can leave the tree once a rename brings it closer to the root. The
+     * producer does not replicate such links either.
+     */
+    private void removeLinksThatLeave(Path moved) throws IOException {
+        Files.walkFileTree(moved, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isSymbolicLink()) {
+                    String target = Files.readSymbolicLink(file).toString();
+                    if (!WireFormat.symlinkStaysInside(RelPath.between(root, file), target)) {
+                        Path parent = file.getParent();
+                        FileTime parentTime = modifiedTime(parent);
+                        Files.delete(file);
+                        restoreTime(parent, parentTime);
+                        changedDirectories.add(parent);
+                        log.warn("removed link {} -> {}: moved there, it points out of the tree", file, target);
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static int depthOf(RelPath path) {
+        int depth = 0;
+        for (RelPath parent = path.parent(); parent != null; parent = parent.parent()) {
+            depth++;
+        }
+        return depth;
     }
 
     /** Sets the permission bits and modification time of a file not yet in place. */

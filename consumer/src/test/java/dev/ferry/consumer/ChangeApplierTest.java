@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +101,27 @@ class ChangeApplierTest {
     }
 
     @Test
+    void aPathTooLongToCreateUnderTheDestinationIsPoison() {
+        // Found by HostileApplyingTest: 16 names of 255 bytes make a valid 4095-byte path, longer than
+        // PATH_MAX under any root; the consumer retried its FileSystemException ten times with backoff.
+        String tooLong = String.join("/", Collections.nCopies(16, "n".repeat(255)));
+
+        assertThatThrownBy(() -> apply(putFile(tooLong, 1, "x"), "x"))
+                .isInstanceOf(PoisonException.class).hasMessageContaining("is too long to create under " + dst);
+    }
+
+    @Test
+    void aLinkThatCannotBeMovedIntoPlaceLeavesNoLinkBehindInStaging() throws Exception {
+        // Found by HostileApplyingTest: the link was made in .ferry/staging with a target meant for its
+        // own depth ("../../../x" climbs out of DST from there) and stayed there when the move failed.
+        String tooLong = String.join("/", Collections.nCopies(16, "n".repeat(255)));
+        ChangeEvent.PutSymlink link = new ChangeEvent.PutSymlink(RelPath.of(tooLong), 1, "../../../x");
+
+        assertThatThrownBy(() -> replica.applier().apply(link, body(""))).isInstanceOf(PoisonException.class);
+        assertThat(Files.list(dst.resolve(".ferry/staging"))).isEmpty();
+    }
+
+    @Test
     void aDuplicateOrStaleEventChangesNothing() throws Exception {
         apply(putFile("a.txt", 5, "new"), "new");
 
@@ -162,6 +184,21 @@ class ChangeApplierTest {
         Path link = dst.resolve("sub/link");
         assertThat(Files.isSymbolicLink(link)).isTrue();
         assertThat(Files.readSymbolicLink(link)).isEqualTo(Paths.get("../target.txt"));
+    }
+
+    @Test
+    void aLinkMovedCloserToTheRootWhereItWouldPointOutOfTheTreeIsRemoved() throws Exception {
+        // Found by HostileApplyingTest: "a/a/a" -> "../../a" stays inside, but after renaming "a/a" to
+        // "A" the same link "A/a" -> "../../a" pointed at a file next to the destination.
+        replica.applier().apply(new ChangeEvent.PutSymlink(RelPath.of("a/a/a"), 1, "../../a"), body(""));
+        replica.applier().apply(new ChangeEvent.PutSymlink(RelPath.of("a/a/b"), 2, "../c"), body(""));
+
+        replica.applier().apply(new ChangeEvent.Rename(RelPath.of("a/a"), RelPath.of("A"), 3), body(""));
+
+        assertThat(Files.exists(dst.resolve("A/a"), LinkOption.NOFOLLOW_LINKS)).as("the link that would leave")
+                .isFalse();
+        assertThat(Files.readSymbolicLink(dst.resolve("A/b"))).as("a link still inside")
+                .isEqualTo(Paths.get("../c"));
     }
 
     @Test

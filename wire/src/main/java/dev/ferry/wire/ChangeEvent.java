@@ -82,6 +82,7 @@ public sealed interface ChangeEvent {
             requirePath(path);
             requireSeq(seq);
             require(target != null && !target.isEmpty(), "symlink target is empty");
+            require(RelPath.isValidUnicode(target), "symlink target is not valid Unicode (lone surrogate)");
             require(WireFormat.symlinkStaysInside(path, target),
                     "symlink target leaves the tree: " + target);
         }

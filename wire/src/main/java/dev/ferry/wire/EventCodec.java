@@ -36,8 +36,9 @@ public final class EventCodec {
         if (json == null) {
             throw new WireFormatException("no event in the message");
         }
+        ChangeEvent event;
         try {
-            return MAPPER.readValue(json, ChangeEvent.class);
+            event = MAPPER.readValue(json, ChangeEvent.class);
         } catch (InvalidTypeIdException e) {
             throw new WireFormatException("unknown event kind: " + e.getTypeId());
         } catch (UnrecognizedPropertyException e) {
@@ -48,5 +49,10 @@ public final class EventCodec {
         } catch (JsonProcessingException e) {
             throw new WireFormatException("malformed event JSON: " + e.getOriginalMessage());
         }
+        if (event == null) {
+            // Jackson reads the JSON literal null as no object at all, without complaint.
+            throw new WireFormatException("no event in the message (the JSON is null)");
+        }
+        return event;
     }
 }

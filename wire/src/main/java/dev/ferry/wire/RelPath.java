@@ -12,7 +12,8 @@ import java.util.Objects;
  * <p>This is the single path-safety check of Ferry. Every path that reaches the destination is
  * a {@code RelPath}, and a {@code RelPath} can only be built from text that cannot name anything
  * outside the root: no absolute paths, no empty, "." or ".." segments, no NUL bytes, and nothing
- * under {@link #RESERVED_ROOT}, where the consumer keeps its own bookkeeping.
+ * under {@link #RESERVED_ROOT}, where the consumer keeps its own bookkeeping. It must also be
+ * well-formed Unicode, so that it can become a file name at all.
  */
 public final class RelPath implements Comparable<RelPath> {
 
@@ -42,6 +43,10 @@ public final class RelPath implements Comparable<RelPath> {
         if (text.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("path contains a NUL byte: " + printable(text));
         }
+        if (!isValidUnicode(text)) {
+            // A lone surrogate names no file: Java cannot turn it into a path, so nothing could apply it.
+            throw new IllegalArgumentException("path is not valid Unicode (lone surrogate): " + printable(text));
+        }
         if (text.startsWith("/")) {
             throw new IllegalArgumentException("absolute path: " + printable(text));
         }
@@ -64,6 +69,11 @@ public final class RelPath implements Comparable<RelPath> {
                     + " directory: " + printable(text));
         }
         return new RelPath(text);
+    }
+
+    /** Whether {@code text} is well-formed UTF-16, so it can be encoded as a file name. */
+    static boolean isValidUnicode(String text) {
+        return StandardCharsets.UTF_8.newEncoder().canEncode(text);
     }
 
     /** The relative path of {@code file} under {@code root}; both must be normalized absolute paths. */

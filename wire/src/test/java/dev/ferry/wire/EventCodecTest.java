@@ -48,11 +48,17 @@ class EventCodecTest {
                 .isInstanceOf(WireFormatException.class);
         assertThatThrownBy(() -> EventCodec.fromJson("not json")).hasMessageContaining("malformed event JSON");
         assertThatThrownBy(() -> EventCodec.fromJson(null)).hasMessageContaining("no event");
+        // Found by HostileDecodingTest (consumer): the JSON literal null decoded to no event at all;
+        // the consumer then dropped the message unseen, or, when it had a body, died of a NullPointerException.
+        assertThatThrownBy(() -> EventCodec.fromJson("null")).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("no event");
         assertThatThrownBy(() -> EventCodec.fromJson("{\"kind\":\"file\",\"path\":\"x\",\"seq\":1,\"offset\":0,"
                 + "\"length\":5,\"size\":99,\"sha256\":\"" + SHA + "\",\"mode\":420,\"mtimeNanos\":0}"))
                 .hasMessageContaining("size 99 is not offset + length");
         assertThatThrownBy(() -> EventCodec.fromJson("{\"kind\":\"symlink\",\"path\":\"a/l\",\"seq\":1,"
                 + "\"target\":\"../../etc/passwd\"}")).hasMessageContaining("symlink target leaves the tree");
+        assertThatThrownBy(() -> EventCodec.fromJson("{\"kind\":\"symlink\",\"path\":\"l\",\"seq\":1,"
+                + "\"target\":\"\\ud800\"}")).hasMessageContaining("symlink target is not valid Unicode");
     }
 
     @Test

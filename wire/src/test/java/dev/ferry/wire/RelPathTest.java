@@ -25,6 +25,15 @@ class RelPathTest {
     }
 
     @Test
+    void rejectsTextThatCannotBeAFileName() {
+        // Found by HostileDecodingTest (consumer): {"kind":"file","path":"\ud800",...} decoded, then
+        // every file operation threw InvalidPathException and the consumer retried it ten times.
+        assertThatThrownBy(() -> RelPath.of("\uD800")).hasMessageContaining("not valid Unicode");
+        assertThatThrownBy(() -> RelPath.of("a/x\uDC00")).hasMessageContaining("not valid Unicode");
+        assertThat(RelPath.of("smile \uD83D\uDE42").text()).as("a surrogate pair is fine").endsWith("\uDE42");
+    }
+
+    @Test
     void rejectsOverlongPathsAndSegments() {
         assertThatThrownBy(() -> RelPath.of("x".repeat(256))).hasMessageContaining("segment longer");
         assertThatThrownBy(() -> RelPath.of(("d".repeat(100) + "/").repeat(41) + "f"))

@@ -1,0 +1,129 @@
+package dev.ferry.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A destination inside a fresh temporary directory, with bait next to it, to check that nothing
+ * a hostile message does reaches outside the destination.
+ *
+ * <p>jqwik runs many tries per property and does not use JUnit's {@code @TempDir}, so each try
+ * makes (and removes) its own sandbox.
+ */
+final class Sandbox implements AutoCloseable {
+
+    private final Path parent;
+    private final Path destination;
+    private final Map<String, String> outsideBefore;
+
+    private Sandbox(Path parent, Path destination) throws IOException {
+        this.parent = parent;
+        this.destination = destination;
+        this.outsideBefore = outside();
+    }
+
+    /** A sandbox whose destination exists (empty) next to a directory and a file that must stay as they are. */
+    static Sandbox create() throws IOException {
+        Path parent = Files.createTempDirectory(scratchSpace(), "ferry-sandbox").toRealPath();
+        Files.writeString(Files.createDirectories(parent.resolve("outside/sub")).resolve("bait.txt"), "bait");
+        Files.writeString(parent.resolve("x"), "a sibling named like a tree entry");
+        return new Sandbox(parent, Files.createDirectory(parent.resolve("dst")));
+    }
+
+    /**
+     * Where sandboxes go: tmpfs when there is one, because a try fsyncs a dozen times and the
+     * properties are about where writes land, not whether they survive a crash.
+     */
+    private static Path scratchSpace() {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    Path destination() {
+        return destination;
+    }
+
+    /** Opens the replica at the destination, as the consumer does. */
+    Replica openReplica() throws IOException {
+        return Replica.open(destination);
+    }
+
+    /**
+     * Then: everything outside the destination is as it was, no link in the destination points
+     * out of it, and the consumer's bookkeeping under .ferry is still its own.
+     */
+    void assertConfined() throws IOException {
+        assertThat(outside()).as("everything outside the destination").isEqualTo(outsideBefore);
+        assertThat(escapingLinks()).as("links in the destination that point out of it").isEmpty();
+        Path bookkeeping = destination.resolve(".ferry");
+        assertThat(Files.isDirectory(bookkeeping, LinkOption.NOFOLLOW_LINKS)).as(".ferry is a directory").isTrue();
+        assertThat(Files.isDirectory(bookkeeping.resolve("staging"), LinkOption.NOFOLLOW_LINKS))
+                .as(".ferry/staging is a directory").isTrue();
+        assertThat(Files.isRegularFile(bookkeeping.resolve("ledger.journal"), LinkOption.NOFOLLOW_LINKS))
+                .as(".ferry/ledger.journal is a file").isTrue();
+        assertThat(Files.isRegularFile(bookkeeping.resolve("lock"), LinkOption.NOFOLLOW_LINKS))
+                .as(".ferry/lock is a file").isTrue();
+    }
+
+    /** Every entry under the parent except the destination: its type, size, time and content or target. */
+    private Map<String, String> outside() throws IOException {
+        Map<String, String> entries = new TreeMap<>();
+        Files.walkFileTree(parent, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (dir.equals(destination)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                entries.put(parent.relativize(dir) + "/", "dir " + attrs.lastModifiedTime());
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                String what = attrs.isSymbolicLink() ? "link -> " + Files.readSymbolicLink(file)
+                        : "file " + attrs.size() + " " + attrs.lastModifiedTime() + " "
+                        + new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+                entries.put(parent.relativize(file).toString(), what);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return entries;
+    }
+
+    /** Links in the destination whose target, read from where the link is, lies outside the destination. */
+    private List<String> escapingLinks() throws IOException {
+        List<String> escaping = new ArrayList<>();
+        Files.walkFileTree(destination, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isSymbolicLink()) {
+                    Path target = Files.readSymbolicLink(file);
+                    boolean inside = file.getParent().resolve(target).normalize().startsWith(destination)
+                            && (!Files.exists(file) || file.toRealPath().startsWith(destination));
+                    if (!inside) {
+                        escaping.add(destination.relativize(file) + " -> " + target);
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return escaping;
+    }
+
+    @Override
+    public void close() throws IOException {
+        ReplicaTree.deleteRecursively(parent);
+    }
+}
