@@ -79,6 +79,7 @@ final class Publisher {
     void commit() throws IOException {
         if (pendingMessages > 0) {
             try {
+                index.prepareCommit();
                 sink.commit();
             } catch (IOException | RuntimeException e) {
                 rollback();

@@ -2,7 +2,13 @@ package dev.ferry.producer;
 
 import dev.ferry.journal.Journal;
 import dev.ferry.wire.RelPath;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -27,19 +33,31 @@ import java.util.TreeMap;
  * the broker commit fails, {@link #rollback()} returns to the last durable state, so the events
  * will be sent again; the consumer ignores what it already applied.
  *
+ * <p>A commit whose outcome the producer never learns (the broker or the producer dies after
+ * the broker committed but before the answer arrived) is "in doubt": the events may be in the
+ * queue although the index does not say so. Before each broker commit, the paths the batch
+ * publishes are written to {@code in-doubt.paths}; if that commit fails, or the producer starts
+ * and finds the file, those paths get an entry that matches nothing on disk, so the next
+ * comparison publishes each again if it exists, or a delete if it is gone. Without this, a file
+ * created, published in doubt and then deleted would stay in the replica for good.
+ *
  * <p>Entries are sorted by path text, so a directory's subtree is the key range from
  * {@code "dir/"} to {@code "dir0"} ('0' follows '/').
  */
 final class SourceIndex implements AutoCloseable {
 
     private final Path file;
+    private final Path doubtFile;
     private final FileChannel lockChannel;
+    /** Paths given an entry since the last commit: the ones a failed commit leaves in doubt. */
+    private final Set<String> putSinceCommit = new LinkedHashSet<>();
     private Journal journal;
     private NavigableMap<String, Entry> entries;
     private Map<String, String> pathByFileKey;
 
     private SourceIndex(Path file, FileChannel lockChannel) {
         this.file = file;
+        this.doubtFile = file.resolveSibling("in-doubt.paths");
         this.lockChannel = lockChannel;
     }
 
@@ -60,6 +78,7 @@ final class SourceIndex implements AutoCloseable {
             }
             SourceIndex index = new SourceIndex(stateDir.resolve("index.journal"), lockChannel);
             index.load();
+            index.settleDoubts();
             return index;
         } catch (IOException | RuntimeException e) {
             lockChannel.close(); // Releases the lock too.
@@ -132,6 +151,7 @@ final class SourceIndex implements AutoCloseable {
     }
 
     void put(RelPath path, Entry entry) {
+        putSinceCommit.add(path.text());
         Entry old = entries.put(path.text(), entry);
         unmapFileKey(path.text(), old);
         if (entry.fileKey() != null) {
@@ -173,13 +193,52 @@ final class SourceIndex implements AutoCloseable {
     void commit() throws IOException {
         journal.commitAndCompact(entries.size(), () -> entries.entrySet().stream()
                 .map(e -> Map.entry(e.getKey(), e.getValue().encode())).iterator());
+        putSinceCommit.clear();
+        Files.deleteIfExists(doubtFile);
     }
 
-    /** Drops the updates not yet committed, in memory too. */
+    /** Records, durably, the paths the coming broker commit publishes: until {@link #commit()}, they are in doubt. */
+    void prepareCommit() throws IOException {
+        if (putSinceCommit.isEmpty()) {
+            return;
+        }
+        try (FileChannel out = FileChannel.open(doubtFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+             DataOutputStream data = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(out)))) {
+            for (String path : putSinceCommit) {
+                data.writeUTF(path);
+            }
+            data.flush();
+            out.force(false);
+        }
+    }
+
+    /** Drops the updates not yet committed, in memory too; what a failed commit left in doubt is marked so. */
     void rollback() throws IOException {
         journal.discardPending();
         journal.close();
+        putSinceCommit.clear();
         load();
+        settleDoubts();
+    }
+
+    /** Gives each path in doubt an entry that matches nothing on disk, so the next comparison publishes it again. */
+    private void settleDoubts() throws IOException {
+        if (!Files.exists(doubtFile)) {
+            return;
+        }
+        List<String> doubtful = new ArrayList<>();
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(doubtFile)))) {
+            while (true) {
+                doubtful.add(in.readUTF());
+            }
+        } catch (EOFException end) {
+            // Also a record torn by a crash: the paths before it are what counts.
+        }
+        for (String path : doubtful) {
+            put(RelPath.of(path), Entry.IN_DOUBT);
+        }
+        commit();
     }
 
     int size() {

@@ -29,6 +29,7 @@ final class RecordingSink implements ChangeSink {
     private int committed;
     private int commits;
     private boolean failCommits;
+    private boolean loseCommitAnswers;
     private boolean closed;
     private boolean away;
     private boolean connectionLost;
@@ -55,6 +56,9 @@ final class RecordingSink implements ChangeSink {
         }
         committed = sent.size();
         commits++;
+        if (loseCommitAnswers) {
+            throw new IOException("broker test-broker, queue ferry.changes: no answer to the commit (test)");
+        }
     }
 
     @Override
@@ -100,6 +104,11 @@ final class RecordingSink implements ChangeSink {
     /** How often the producer reconnected successfully. */
     synchronized int reconnects() {
         return reconnects;
+    }
+
+    /** Commits, then reports a failure: the broker committed but the answer was lost on the way. */
+    synchronized void loseCommitAnswers(boolean lose) {
+        this.loseCommitAnswers = lose;
     }
 
     synchronized void failCommits(boolean fail) {

@@ -164,6 +164,22 @@ class RepublishTest {
         assertThat(publishAgain()).containsExactly("put keep/changed.txt"); // ...and so does a restarted one.
     }
 
+    @Test
+    void aFilePublishedInACommitWhoseAnswerWasLostIsDeletedWhenItGoesAway() throws Exception {
+        tree.write("in doubt.txt", "committed, but the producer never heard so");
+        RecordingSink losing = new RecordingSink();
+        losing.loseCommitAnswers(true);
+        try (Producer producer = Producer.open(tree.settings(), losing, SETTLED_CLOCK)) {
+            assertThatThrownBy(producer::publishOnce).isInstanceOf(IOException.class);
+        }
+        assertThat(losing.committedChanges()).contains("put in doubt.txt"); // The replica has it.
+
+        tree.delete("in doubt.txt");
+
+        assertThat(publishAgain()).containsExactly("delete in doubt.txt");
+        assertThat(publishAgain()).isEmpty();
+    }
+
     /** Publishes with a fresh producer on the same state directory; returns the changes committed. */
     private java.util.List<String> publishAgain() throws Exception {
         RecordingSink sink = new RecordingSink();
