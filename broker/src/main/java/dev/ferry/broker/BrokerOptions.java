@@ -2,6 +2,8 @@ package dev.ferry.broker;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,8 +14,9 @@ import java.util.Objects;
  *                 in-process only ({@code vm://ferry})
  * @param user     the one user allowed in, or {@code null} to accept anonymous connections
  * @param password that user's password; given exactly when {@code user} is
+ * @param users    users with a role ({@link AccessRules}), let in besides {@code user}
  */
-public record BrokerOptions(Path dataDir, URI listen, String user, String password) {
+public record BrokerOptions(Path dataDir, URI listen, String user, String password, List<BrokerUser> users) {
 
     /** Loopback only: a broker reachable from other machines is a deliberate choice. */
     public static final URI DEFAULT_LISTEN = URI.create("tcp://127.0.0.1:61616");
@@ -23,6 +26,11 @@ public record BrokerOptions(Path dataDir, URI listen, String user, String passwo
         if ((user == null) != (password == null)) {
             throw new IllegalArgumentException("broker user and password must be given together");
         }
+        users = List.copyOf(users);
+    }
+
+    public BrokerOptions(Path dataDir, URI listen, String user, String password) {
+        this(dataDir, listen, user, password, List.of());
     }
 
     /** Persistent in {@code dataDir}, listening on {@link #DEFAULT_LISTEN}, no authentication. */
@@ -32,23 +40,30 @@ public record BrokerOptions(Path dataDir, URI listen, String user, String passwo
 
     /** The same options listening on {@code address}, or in-process only when it is {@code null}. */
     public BrokerOptions withListen(URI address) {
-        return new BrokerOptions(dataDir, address, user, password);
+        return new BrokerOptions(dataDir, address, user, password, users);
     }
 
     /** The same options admitting only {@code name} with {@code secret}; {@code null}s mean anyone. */
     public BrokerOptions withCredentials(String name, String secret) {
-        return new BrokerOptions(dataDir, listen, name, secret);
+        return new BrokerOptions(dataDir, listen, name, secret, users);
+    }
+
+    /** The same options letting in {@code more} users as well, each with its role. */
+    public BrokerOptions withUsers(BrokerUser... more) {
+        List<BrokerUser> all = new ArrayList<>(users);
+        all.addAll(List.of(more));
+        return new BrokerOptions(dataDir, listen, user, password, all);
     }
 
     /** Whether connections must log in. */
     public boolean authenticated() {
-        return user != null;
+        return user != null || !users.isEmpty();
     }
 
     @Override
     public String toString() {
         // Never the password: options end up in log lines.
         return "BrokerOptions[dataDir=" + dataDir + ", listen=" + (listen == null ? "in-process only" : listen)
-                + (user == null ? "" : ", user=" + user) + "]";
+                + (user == null ? "" : ", user=" + user) + (users.isEmpty() ? "" : ", users=" + users) + "]";
     }
 }

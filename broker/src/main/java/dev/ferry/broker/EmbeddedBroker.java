@@ -38,8 +38,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** The broker name; also the host of its in-process URL. */
     public static final String NAME = "ferry";
 
-    /** The group the one configured user belongs to; authorization entries will name it. */
-    public static final String USER_GROUP = "ferry";
+    /** The group the one configured user belongs to: the admins of {@link AccessRules}. */
+    public static final String USER_GROUP = BrokerUser.Role.ADMIN.group();
 
     private static final String IN_PROCESS_URL = "vm://" + NAME + "?create=false";
 
@@ -175,13 +175,25 @@ public final class EmbeddedBroker implements AutoCloseable {
         List<BrokerPlugin> plugins = new ArrayList<>();
         plugins.add(new StatisticsBrokerPlugin());
         if (options.authenticated()) {
+            plugins.add(AccessRules.pluginFor(WireFormat.DEFAULT_QUEUE));
             // Installed last so it wraps the others: nothing is answered before the login is checked.
-            SimpleAuthenticationPlugin authentication = new SimpleAuthenticationPlugin(
-                    List.of(new AuthenticationUser(options.user(), options.password(), USER_GROUP)));
+            SimpleAuthenticationPlugin authentication = new SimpleAuthenticationPlugin(users(options));
             authentication.setAnonymousAccessAllowed(false);
             plugins.add(authentication);
         }
         return plugins.toArray(BrokerPlugin[]::new);
+    }
+
+    private static List<AuthenticationUser> users(BrokerOptions options) {
+        List<AuthenticationUser> users = new ArrayList<>();
+        if (options.user() != null) {
+            // The one user of `ferry up` and `ferry broker` is both sides and may see everything.
+            users.add(new AuthenticationUser(options.user(), options.password(), USER_GROUP));
+        }
+        for (BrokerUser user : options.users()) {
+            users.add(new AuthenticationUser(user.name(), user.password(), user.role().group()));
+        }
+        return users;
     }
 
     private static void limitUsage(SystemUsage usage, Path dataDir) throws IOException {

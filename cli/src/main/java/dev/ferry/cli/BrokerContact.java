@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs a step that talks to the broker and, when it fails for the broker's sake, says which broker
@@ -19,6 +22,12 @@ final class BrokerContact {
         T run() throws Exception;
     }
 
+    // ActiveMQ's AuthorizationBroker: "User ferry-producer is not authorized to read from: queue://ferry.changes".
+    private static final Pattern FORBIDDEN =
+            Pattern.compile("is not authorized to (read from|write to|create|remove): (queue|topic|temp-queue|temp-topic)://(\\S+)");
+    private static final Map<String, String> VERBS =
+            Map.of("read from", "read", "write to", "write to", "create", "create", "remove", "remove");
+
     private BrokerContact() {
     }
 
@@ -26,8 +35,7 @@ final class BrokerContact {
         try {
             return step.run();
         } catch (JMSSecurityException refused) {
-            throw new IOException("broker " + endpoint + " refused the login: "
-                    + ErrorReporter.describe(refused), refused);
+            throw refusal(endpoint, refused);
         } catch (JMSException failed) {
             Throwable network = networkCause(failed);
             if (network != null) {
@@ -36,6 +44,26 @@ final class BrokerContact {
             }
             throw new IOException("broker " + endpoint.url() + ": " + ErrorReporter.describe(failed), failed);
         }
+    }
+
+    /**
+     * "user ferry-producer may not read queue ferry.changes on broker tcp://host:61616" when the
+     * broker forbade a destination, else "broker tcp://host:61616 refused the login for user X: why".
+     */
+    private static IOException refusal(BrokerEndpoint endpoint, JMSSecurityException refused) {
+        String who = endpoint.user() == null ? "an anonymous client" : "user " + endpoint.user();
+        Matcher forbidden = FORBIDDEN.matcher(String.valueOf(refused.getMessage()));
+        if (forbidden.find()) {
+            IOException denied = new IOException(who + " may not " + VERBS.get(forbidden.group(1)) + " "
+                    + forbidden.group(2).replace("temp-", "temporary ") + " " + forbidden.group(3)
+                    + " on broker " + endpoint.url());
+            // Suppressed, not the cause: the line says it all, and --verbose still shows the broker's words.
+            denied.addSuppressed(refused);
+            return denied;
+        }
+        String line = "broker " + endpoint.url() + " refused the login for " + who + ": " + ErrorReporter.describe(refused);
+        return new IOException(endpoint.user() == null ? line + " (set FERRY_BROKER_USER and FERRY_BROKER_PASSWORD)" : line,
+                refused);
     }
 
     private static Throwable networkCause(JMSException failed) {

@@ -119,7 +119,8 @@ final class ErrorReporter {
         if (t instanceof UnknownHostException) {
             return "unknown host " + message;
         }
-        if (t instanceof RuntimeException && !(t instanceof IllegalArgumentException
+        // SecurityException: the broker's "User name [x] or password is invalid." is for the user.
+        if (t instanceof RuntimeException && !(t instanceof IllegalArgumentException || t instanceof SecurityException
                 || t instanceof IllegalStateException || t instanceof UnsupportedOperationException
                 || t instanceof UncheckedIOException)) {
             // Most likely a bug: the type is the most telling part.

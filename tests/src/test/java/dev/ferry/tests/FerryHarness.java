@@ -93,6 +93,16 @@ final class FerryHarness implements BeforeEachCallback, AfterEachCallback {
         return broker;
     }
 
+    /**
+     * Makes {@code broker}, a broker the test started itself (the ActiveMQ distribution, say), the
+     * test's broker, reachable at {@code url}: {@link #consumer}, {@link #producer} and the status
+     * queries connect to it from now on, and no ferry broker is started.
+     */
+    void useBroker(FerryProcess broker, String url) {
+        this.broker = broker;
+        this.brokerUrl = url;
+    }
+
     /** {@code ferry consumer --dest <destination> --broker <the test's broker> <options>}. */
     FerryProcess consumer(Path destination, String... options) {
         return consumerWithHeap(FerryProcess.DEFAULT_HEAP, destination, options);
@@ -154,6 +164,17 @@ final class FerryHarness implements BeforeEachCallback, AfterEachCallback {
             fail("ferry status printed no 'messages waiting: N' line%n%s", status.logTail());
         }
         return Long.parseLong(waiting.group(1));
+    }
+
+    /** The messages on the default queue's dead-letter queue, as {@code ferry status} reports them. */
+    long messagesDeadLettered() {
+        FerryProcess status = start("status", "--broker", brokerUrl());
+        status.waitForSuccess(STATUS_TIMEOUT);
+        Matcher deadLettered = Pattern.compile("(?m)^dead-lettered: (\\d+)\\b").matcher(status.stdout());
+        if (!deadLettered.find()) {
+            fail("ferry status printed no 'dead-lettered: N' line%n%s", status.logTail());
+        }
+        return Long.parseLong(deadLettered.group(1));
     }
 
     private static String[] with(String[] options, String... leading) {

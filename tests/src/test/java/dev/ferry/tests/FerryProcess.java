@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.MatchResult;
@@ -81,6 +82,35 @@ final class FerryProcess implements AutoCloseable {
             Files.createDirectories(logDir);
             FerryProcess started = new FerryProcess(name, builder.start(), out, err);
             // Nothing is ever typed into a ferry command; end of input right away.
+            started.process.getOutputStream().close();
+            synchronized (OPEN) {
+                OPEN.add(started);
+            }
+            return started;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    /**
+     * Starts a program that is not a ferry command (the ActiveMQ distribution's broker, say), with
+     * {@code environment} added to this JVM's and its output logged like a ferry command's. It is
+     * remembered, closed and reaped exactly like one; {@code command[0]} must be the process to
+     * signal, not a script that forks it, or killing it would leave the real program running.
+     */
+    static FerryProcess startProgram(String name, List<String> command, Map<String, String> environment,
+                                     Path workDir, Path logDir) {
+        Path out = logDir.resolve(name + ".out");
+        Path err = logDir.resolve(name + ".err");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().put("LC_ALL", "C.UTF-8");
+        builder.environment().putAll(environment);
+        try {
+            Files.createDirectories(logDir);
+            FerryProcess started = new FerryProcess(name, builder.start(), out, err);
             started.process.getOutputStream().close();
             synchronized (OPEN) {
                 OPEN.add(started);

@@ -14,13 +14,24 @@ import org.apache.activemq.RedeliveryPolicy;
  *                 {@code failover:(...)} or {@code vm://name} for an in-process broker
  * @param user     user name, or {@code null} for an anonymous connection
  * @param password password, or {@code null}
+ * @param tls      the stores an {@code ssl://} connection uses, or {@code null} for the JVM's defaults
  */
-public record BrokerEndpoint(String url, String user, String password) {
+public record BrokerEndpoint(String url, String user, String password, TlsStores tls) {
 
     public static final String DEFAULT_URL = "tcp://localhost:61616";
 
     public BrokerEndpoint {
         Objects.requireNonNull(url, "broker url");
+    }
+
+    /** An endpoint whose {@code ssl://} connections, if any, trust what the JVM trusts. */
+    public BrokerEndpoint(String url, String user, String password) {
+        this(url, user, password, null);
+    }
+
+    /** The same endpoint with {@code stores} for its TLS connections. */
+    public BrokerEndpoint withTls(TlsStores stores) {
+        return new BrokerEndpoint(url, user, password, stores);
     }
 
     /** The endpoint from the documented environment, with {@code url} overriding FERRY_BROKER_URL when given. */
@@ -36,7 +47,8 @@ public record BrokerEndpoint(String url, String user, String password) {
      * @param prefetch how many messages the broker may push ahead to a consumer of this connection
      */
     public Connection connect(String clientPurpose, int prefetch) throws JMSException {
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(user, password, url);
+        ActiveMQConnectionFactory factory = tls == null ? new ActiveMQConnectionFactory(user, password, url)
+                : tls.connectionFactory(user, password, url);
         factory.setTrustedPackages(List.of()); // Ferry never sends ObjectMessage; trust nothing.
         factory.setWatchTopicAdvisories(false);
         factory.getPrefetchPolicy().setQueuePrefetch(prefetch);

@@ -1,0 +1,187 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.broker.BrokerOptions;
+import dev.ferry.broker.BrokerUser;
+import dev.ferry.broker.BrokerUser.Role;
+import dev.ferry.broker.EmbeddedBroker;
+import dev.ferry.consumer.Consumer;
+import dev.ferry.consumer.ConsumerSettings;
+import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.WireFormat;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.activemq.broker.BrokerPlugin;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.SslContext;
+import org.apache.activemq.broker.TransportConnector;
+import org.apache.activemq.plugin.StatisticsBrokerPlugin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Logins, rights and TLS as the user meets them: one line naming the broker and the cause. */
+class BrokerSecurityTest {
+
+    private static final String QUEUE = WireFormat.DEFAULT_QUEUE;
+    private static final BrokerUser PRODUCER = new BrokerUser("ferry-producer", "p-secret", Role.PRODUCER);
+    private static final BrokerUser CONSUMER = new BrokerUser("ferry-consumer", "c-secret", Role.CONSUMER);
+    private static final String STORE_PASSWORD = "changeit";
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void aClientWithoutAPasswordIsToldToSetOne() throws Exception {
+        try (EmbeddedBroker broker = brokerWithRoles()) {
+            assertThat(ferry("status", "--broker", broker.connectUrl())).isEqualTo(1);
+            assertThat(err.toString()).isEqualTo("ferry: broker " + broker.connectUrl()
+                    + " refused the login for an anonymous client: User name [null] or password is invalid."
+                    + " (set FERRY_BROKER_USER and FERRY_BROKER_PASSWORD)" + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void aWrongPasswordNamesTheBrokerAndTheUser() throws Exception {
+        try (EmbeddedBroker broker = brokerWithRoles()) {
+            BrokerEndpoint wrong = new BrokerEndpoint(broker.connectUrl(), CONSUMER.name(), "guess");
+            assertThat(failureOf(wrong)).isEqualTo("broker " + broker.connectUrl()
+                    + " refused the login for user ferry-consumer: User name [ferry-consumer] or password is invalid.");
+        }
+    }
+
+    @Test
+    void theProducersUserReadingTheQueueIsToldItMayNot() throws Exception {
+        try (EmbeddedBroker broker = brokerWithRoles()) {
+            BrokerEndpoint producer = new BrokerEndpoint(broker.connectUrl(), PRODUCER.name(), PRODUCER.password());
+            assertThat(failureOf(producer))
+                    .isEqualTo("user ferry-producer may not read queue ferry.changes on broker " + broker.connectUrl());
+        }
+    }
+
+    @Test
+    void theConsumersUserGetsIn() throws Exception {
+        try (EmbeddedBroker broker = brokerWithRoles()) {
+            BrokerEndpoint consumer = new BrokerEndpoint(broker.connectUrl(), CONSUMER.name(), CONSUMER.password());
+            BrokerContact.call(consumer, () -> openConsumer(consumer)).close();
+        }
+    }
+
+    @Test
+    void statusWorksOverTlsWithTheTrustStoreOfTheFlags() throws Exception {
+        Path keyStore = dir.resolve("broker.p12");
+        Path trustStore = dir.resolve("trust.p12");
+        keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+                "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD);
+        Path certificate = dir.resolve("broker.crt");
+        keytool("-exportcert", "-alias", "broker", "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD,
+                "-file", certificate.toString());
+        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", certificate.toString(),
+                "-storetype", "PKCS12", "-keystore", trustStore.toString(), "-storepass", STORE_PASSWORD);
+
+        BrokerService broker = tlsBroker(keyStore);
+        try {
+            String url = "ssl://127.0.0.1:" + broker.getTransportConnectors().get(0).getConnectUri().getPort();
+            assertThat(ferry("status", "--broker", url, "--trust-store", trustStore.toString(),
+                    "--trust-store-password", STORE_PASSWORD)).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("queue ferry.changes on " + url, "messages waiting: 0");
+
+            err.getBuffer().setLength(0);
+            assertThat(ferry("status", "--broker", url)).as("without the trust store").isEqualTo(1);
+            assertThat(err.toString()).startsWith("ferry: ").contains(url).hasLineCount(1);
+        } finally {
+            broker.stop();
+            broker.waitUntilStopped();
+        }
+    }
+
+    @Test
+    void theTrustStoreComesFromTheEnvironmentWhenNoFlagNamesIt() {
+        ConnectionOptions options = new ConnectionOptions();
+        BrokerEndpoint endpoint = options.withTls(new BrokerEndpoint("ssl://host:61617", null, null),
+                Map.of("FERRY_TRUST_STORE", "/etc/ferry/trust.p12", "FERRY_TRUST_STORE_PASSWORD", "pw"));
+        assertThat(endpoint.tls().trustStore()).isEqualTo(Path.of("/etc/ferry/trust.p12"));
+        assertThat(endpoint.tls().trustStorePassword()).isEqualTo("pw");
+        assertThat(endpoint.tls().toString()).doesNotContain("pw");
+        assertThat(options.withTls(new BrokerEndpoint("tcp://host:61616", null, null), Map.of()).tls()).isNull();
+    }
+
+    private EmbeddedBroker brokerWithRoles() throws IOException {
+        return EmbeddedBroker.start(BrokerOptions.defaults(dir.resolve("broker"))
+                .withListen(URI.create("tcp://127.0.0.1:0")).withUsers(PRODUCER, CONSUMER));
+    }
+
+    /** What the user reads when `ferry consumer` opens with {@code endpoint}. */
+    private String failureOf(BrokerEndpoint endpoint) {
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+                () -> BrokerContact.call(endpoint, () -> openConsumer(endpoint)).close());
+        assertThat(failure).isNotNull();
+        return ErrorReporter.describe(failure);
+    }
+
+    private Consumer openConsumer(BrokerEndpoint endpoint) throws Exception {
+        Path destination = Files.createDirectories(dir.resolve("destination"));
+        return Consumer.open(ConsumerSettings.defaults(destination, QUEUE), endpoint);
+    }
+
+    private int ferry(String... args) {
+        CommandLine commandLine = Ferry.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    /** A bare broker with an ssl:// connector on a free port and the statistics plugin `ferry status` asks. */
+    private static BrokerService tlsBroker(Path keyStore) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(keyStore.toFile())) {
+            keys.load(in, STORE_PASSWORD.toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, STORE_PASSWORD.toCharArray());
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init((KeyStore) null);
+
+        BrokerService broker = new BrokerService();
+        broker.setBrokerName("ferry-tls-test");
+        broker.setPersistent(false);
+        broker.setUseJmx(false);
+        broker.setUseShutdownHook(false);
+        broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()});
+        broker.setSslContext(new SslContext(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null));
+        TransportConnector connector = broker.addConnector("ssl://127.0.0.1:0");
+        broker.start();
+        broker.waitUntilStarted();
+        assertThat(connector.getConnectUri()).isNotNull();
+        return broker;
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();
+        assertThat(process.exitValue()).as("keytool %s%n%s", command, output).isZero();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.ferry.tests;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A standalone broker from the official Apache ActiveMQ Classic distribution (which the build
+ * unpacks into {@code target/activemq}), configured by Ferry's {@code broker-config/activemq.xml}
+ * the way an operator runs it: a conf directory of the distribution's files with ours in place of
+ * {@code activemq.xml}, and the OpenWire port given as {@code ferry.openwire.port}.
+ *
+ * <p>Each test gets its own conf copy, data directory and free port in its workspace. {@link #start}
+ * after {@link #kill} brings the broker back on the same port with the same data, where the
+ * producer and consumer that used it look for it.
+ *
+ * <p>It runs the Java command {@code bin/activemq console} runs, not the script itself: the script
+ * leaves a shell as the parent of the broker's JVM, so killing the process a test holds would
+ * orphan the broker instead of crashing it.
+ */
+final class DistributionBroker {
+
+    static final Duration START = Duration.ofSeconds(90);
+
+    /** The users broker-config/activemq.xml knows, with the passwords this broker gets from its environment. */
+    static final String PRODUCER = "ferry-producer";
+    static final String PRODUCER_PASSWORD = "producer-" + UUID.randomUUID();
+    static final String CONSUMER = "ferry-consumer";
+    static final String CONSUMER_PASSWORD = "consumer-" + UUID.randomUUID();
+
+    private static final String HEAP = "256m";
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final Path home;
+    private final Path conf;
+    private final Path data;
+    private final Path tmp;
+    private final Path workspace;
+    private final int port;
+    private int starts;
+    private FerryProcess process;
+
+    private DistributionBroker(Path home, Path instance, Path workspace, int port) {
+        this.home = home;
+        this.conf = instance.resolve("conf");
+        this.data = instance.resolve("data");
+        this.tmp = instance.resolve("tmp");
+        this.workspace = workspace;
+        this.port = port;
+    }
+
+    /**
+     * A broker instance in {@code workspace/activemq}: the distribution's conf directory with
+     * Ferry's activemq.xml, an empty data directory and a free port. Nothing runs yet.
+     */
+    static DistributionBroker in(Path workspace) {
+        Path home = distributionHome();
+        Path instance = workspace.resolve("activemq");
+        DistributionBroker broker = new DistributionBroker(home, instance, workspace, FreePorts.next());
+        try {
+            copyDirectory(home.resolve("conf"), broker.conf);
+            Files.copy(ferryConfiguration(), broker.conf.resolve("activemq.xml"), StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(broker.data);
+            Files.createDirectories(broker.tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare an ActiveMQ instance in " + instance, e);
+        }
+        return broker;
+    }
+
+    /** Starts the broker and returns once it says it started and its port takes connections. */
+    FerryProcess start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(process + " is still running; kill it first");
+        }
+        FerryProcess started = FerryProcess.startProgram("activemq-" + (++starts), command(),
+                Map.of("FERRY_PRODUCER_PASSWORD", PRODUCER_PASSWORD, "FERRY_CONSUMER_PASSWORD", CONSUMER_PASSWORD),
+                workspace, workspace.resolve("logs"));
+        started.waitForOutput("Apache ActiveMQ \\S+ \\(ferry, .*\\) started", START);
+        awaitPortOpen(started);
+        process = started;
+        return started;
+    }
+
+    /** Kills the broker at once (SIGKILL), as a crash or a power cut would. */
+    void kill() {
+        process.kill();
+    }
+
+    FerryProcess process() {
+        return process;
+    }
+
+    String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** What {@code bin/activemq console} runs on Java 9 and later (bin/activemq, invokeJar). */
+    private List<String> command() {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m", "-Xmx" + HEAP,
+                "-Djava.util.logging.config.file=logging.properties",
+                "-Djava.security.auth.login.config=" + conf.resolve("login.config"),
+                "-Djava.awt.headless=true",
+                "-Djava.io.tmpdir=" + tmp,
+                "--add-reads=java.xml=java.logging",
+                "--add-opens", "java.base/java.security=ALL-UNNAMED",
+                "--add-opens", "java.base/java.net=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.base/java.util=ALL-UNNAMED",
+                "--add-opens", "java.naming/javax.naming.spi=ALL-UNNAMED",
+                "--add-opens", "java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED",
+                "--add-opens", "java.base/java.util.concurrent=ALL-UNNAMED",
+                "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+                "-Dactivemq.classpath=" + conf,
+                "-Dactivemq.home=" + home,
+                "-Dactivemq.base=" + home,
+                "-Dactivemq.conf=" + conf,
+                "-Dactivemq.data=" + data,
+                // Ferry's activemq.xml reads its port from here (61616 if unset).
+                "-Dferry.openwire.port=" + port,
+                // The ferry processes of the harness connect without a user name (it clears their
+                // FERRY_* environment); the users' rights are checked by DistributionBrokerTest.
+                "-Dferry.allow.anonymous=true",
+                "-jar", home.resolve("bin/activemq.jar").toString(),
+                "start", "xbean:file:" + conf.resolve("activemq.xml")));
+        return command;
+    }
+
+    /** The log line comes after the connector started; this makes sure of it, within a bound. */
+    private void awaitPortOpen(FerryProcess started) {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (true) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                return;
+            } catch (IOException notYet) {
+                if (!started.isAlive() || System.nanoTime() > deadline) {
+                    fail("%s said it started but port %d takes no connections%n%s", started, port, started.logTail());
+                }
+            }
+            pause();
+        }
+    }
+
+    private static Path distributionHome() {
+        String configured = System.getProperty("ferry.activemq.home");
+        Path home = configured == null ? null : Path.of(configured);
+        if (home == null || !Files.isRegularFile(home.resolve("bin/activemq.jar"))) {
+            fail("The ActiveMQ distribution is not unpacked at %s (system property ferry.activemq.home). "
+                    + "Run the tests through Maven (`mvn -B verify`), whose process-test-resources phase "
+                    + "unpacks it into target/activemq.", configured);
+        }
+        return home;
+    }
+
+    private static Path ferryConfiguration() {
+        Path config = Path.of(System.getProperty("ferry.broker.config", "../broker-config"))
+                .resolve("activemq.xml").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(config)) {
+            fail("Ferry's broker configuration is missing at %s (system property ferry.broker.config)", config);
+        }
+        return config;
+    }
+
+    private static void copyDirectory(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the broker", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ActiveMQ distribution broker at " + url() + " (data in " + data + ")";
+    }
+}

@@ -1,0 +1,248 @@
+package dev.ferry.tests;
+
+import static dev.ferry.tests.TestTrees.deleteTree;
+import static dev.ferry.tests.TestTrees.mode;
+import static dev.ferry.tests.TestTrees.text;
+import static dev.ferry.tests.TestTrees.writeText;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.concurrent.TimeUnit.MINUTES;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.RelPath;
+import dev.ferry.wire.WireFormat;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.ThrowingRunnable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Ferry against a standalone broker from the official ActiveMQ Classic distribution, configured
+ * by {@code broker-config/activemq.xml} alone: the stories that work with {@code ferry broker} work
+ * with it too, {@code ferry status} included.
+ */
+@Timeout(value = 3, unit = MINUTES)
+class DistributionBrokerTest {
+
+    private static final String QUEUE = WireFormat.DEFAULT_QUEUE;
+    private static final String DEAD_LETTERS = WireFormat.deadLetterQueueOf(QUEUE);
+    private static final Duration INITIAL_SYNC = Duration.ofSeconds(60);
+    private static final Duration ONE_CHANGE = Duration.ofSeconds(30);
+    private static final Duration CATCH_UP = Duration.ofSeconds(90);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    final FerryHarness ferry = new FerryHarness();
+
+    private final AtomicLong seq = new AtomicLong(System.currentTimeMillis() * 1000);
+    private DistributionBroker activemq;
+    private Path source;
+    private Path destination;
+
+    @BeforeEach
+    void aDistributionBrokerWithFerrysConfiguration() {
+        activemq = DistributionBroker.in(ferry.workspace());
+        ferry.useBroker(activemq.start(), activemq.url());
+        source = ferry.directory("source");
+        destination = ferry.directory("destination");
+    }
+
+    @Test
+    void aMixedTreeAndTheChangesToItReachTheMirror() throws IOException {
+        TestTrees.mixed(source);
+        FerryProcess consumer = ferry.consumer(destination);
+        FerryProcess producer = ferry.producer(source);
+        FerryProcess[] running = {activemq.process(), consumer, producer};
+        Convergence.await(source, destination, INITIAL_SYNC, running);
+
+        writeText(source.resolve("new.txt"), "fresh\n");
+        writeText(source.resolve("docs/readme.txt"), text("rewritten", 5000));
+        Files.delete(source.resolve("zero.bin"));
+        deleteTree(source.resolve("docs/guide"));
+        Files.move(source.resolve("data"), source.resolve("data renamed"), StandardCopyOption.ATOMIC_MOVE);
+        mode(source.resolve("bin/run.sh"), "rwx------");
+        Convergence.await(source, destination, ONE_CHANGE, running);
+
+        // The last transaction may commit a moment after the mirror is complete.
+        within(PATIENCE, consumer, () -> assertThat(status())
+                .containsPattern("(?m)^messages waiting: 0$")
+                .containsPattern("(?m)^consumers attached: 1$")
+                .containsPattern("(?m)^dead-lettered: 0\\b"));
+    }
+
+    @Test
+    void poisonEndsOnTheQueuesOwnDeadLetterQueueAndStatusCountsIt() throws JMSException {
+        byte[] good = "a good file\n".getBytes(UTF_8);
+        try (QueueClient queue = QueueClient.connect(activemq.url())) {
+            // The broker itself dead-letters a message its consumer gave up on: with Ferry's
+            // configuration into DLQ.<queue>, not the distribution's default ActiveMQ.DLQ.
+            queue.send(QUEUE, queue.encode(putFile("given up on.txt", good), good));
+            giveUpOnOneMessage(QUEUE);
+            within(PATIENCE, activemq.process(), () -> assertThat(queue.browse(DEAD_LETTERS)).hasSize(1));
+            assertThat(queue.browse("ActiveMQ.DLQ")).isEmpty();
+
+            FerryProcess consumer = ferry.consumer(destination);
+            queue.send(QUEUE, queue.session().createTextMessage("not a Ferry event"));
+            BytesMessage escape = queue.encode(putFile("placeholder.txt", good), good);
+            escape.setStringProperty(WireFormat.EVENT_PROPERTY, escape.getStringProperty(WireFormat.EVENT_PROPERTY)
+                    .replace("\"placeholder.txt\"", "\"../escape.txt\""));
+            queue.send(QUEUE, escape);
+            queue.send(QUEUE, queue.encode(putFile("good.txt", good), good));
+
+            within(PATIENCE, consumer, () -> assertThat(destination.resolve("good.txt")).hasBinaryContent(good));
+            within(PATIENCE, consumer, () -> assertThat(queue.browse(DEAD_LETTERS)).hasSize(3));
+            assertThat(destination.getParent().resolve("escape.txt")).doesNotExist();
+            assertThat(TreeSnapshot.of(destination).paths()).containsExactly("good.txt");
+        }
+        assertThat(ferry.messagesDeadLettered()).isEqualTo(3);
+        assertThat(ferry.messagesWaiting()).isZero();
+    }
+
+    @Test
+    void aConsumerThatWasDownReplaysWhatWasPublishedMeanwhile() throws IOException {
+        TestTrees.mixed(source);
+        FerryProcess producer = ferry.producer(source);
+        FerryProcess consumer = ferry.consumer(destination);
+        Convergence.await(source, destination, INITIAL_SYNC, activemq.process(), consumer, producer);
+        consumer.close();
+
+        writeText(source.resolve("while away/new.txt"), text("written while the consumer was away", 3000));
+        Files.delete(source.resolve("secret.txt"));
+        Files.move(source.resolve("old.txt"), source.resolve("renamed while away.txt"));
+        producer.waitForLog(FerryLog.publishedPut("while away/new.txt"), 1, PATIENCE);
+        producer.waitForLog(FerryLog.publishedDelete("secret.txt"), 1, PATIENCE);
+        assertThat(ferry.messagesWaiting()).as("changes published while no consumer was attached").isPositive();
+
+        FerryProcess again = ferry.consumer(destination);
+        Convergence.await(source, destination, CATCH_UP, activemq.process(), again, producer);
+        within(PATIENCE, again, () -> assertThat(ferry.messagesWaiting()).isZero());
+    }
+
+    @Test
+    void aBrokerKilledAndRestartedWithItsDataLosesNothing() {
+        TestTrees.mixed(source);
+        FerryProcess producer = ferry.producer(source);
+        FerryProcess consumer = ferry.consumer(destination);
+        Convergence.await(source, destination, INITIAL_SYNC, activemq.process(), consumer, producer);
+
+        // Changes in flight when the broker dies, and more while it is gone.
+        TestTrees.writeRandom(source.resolve("in flight.bin"), 5L * 1024 * 1024, 11);
+        TestTrees.manySmallFiles(source.resolve("in flight"), 50);
+        activemq.kill();
+        producer.waitForLog(FerryLog.LOST_BROKER, 1, PATIENCE);
+        consumer.waitForLog(FerryLog.LOST_BROKER, 1, PATIENCE);
+        writeText(source.resolve("while down.txt"), "written while the broker was down\n");
+        deleteTree(source.resolve("docs"));
+
+        FerryProcess restarted = activemq.start();
+        ferry.useBroker(restarted, activemq.url());
+        Convergence.await(source, destination, CATCH_UP, restarted, consumer, producer);
+        assertThat(ferry.messagesDeadLettered()).isZero();
+    }
+
+    @Test
+    void eachUserMayDoOnlyWhatItsRoleNeeds() throws JMSException {
+        assertThatThrownBy(() -> login(DistributionBroker.PRODUCER, "wrong password").close())
+                .as("a wrong password").isInstanceOf(JMSSecurityException.class);
+        Connection producer = login(DistributionBroker.PRODUCER, DistributionBroker.PRODUCER_PASSWORD);
+        Connection consumer = login(DistributionBroker.CONSUMER, DistributionBroker.CONSUMER_PASSWORD);
+        try {
+            Session sending = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            sending.createProducer(sending.createQueue(QUEUE)).send(sending.createTextMessage("allowed"));
+            assertThatThrownBy(() -> sending.createConsumer(sending.createQueue(QUEUE)))
+                    .as("the producer's user reading the queue").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> sending.createProducer(sending.createQueue("another.queue")).send(sending.createTextMessage("no")))
+                    .as("the producer's user writing another queue").isInstanceOf(JMSSecurityException.class);
+
+            Session receiving = consumer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThat(receiving.createConsumer(receiving.createQueue(QUEUE)).receive(PATIENCE.toMillis())).isNotNull();
+            receiving.createProducer(receiving.createQueue(DEAD_LETTERS)).send(receiving.createTextMessage("dead letter"));
+            assertThat(receiving.createConsumer(receiving.createQueue(DEAD_LETTERS)).receive(PATIENCE.toMillis())).isNotNull();
+            assertThatThrownBy(() -> receiving.createProducer(receiving.createQueue(QUEUE)).send(receiving.createTextMessage("no")))
+                    .as("the consumer's user writing the queue").isInstanceOf(JMSSecurityException.class);
+        } finally {
+            producer.close();
+            consumer.close();
+        }
+    }
+
+    private Connection login(String user, String password) throws JMSException {
+        Connection connection = new ActiveMQConnectionFactory(user, password, activemq.url()).createConnection();
+        try {
+            connection.start();
+            return connection;
+        } catch (JMSException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Receives one message from {@code queue} and rolls it back, as a client that allows no
+     * redelivery: ActiveMQ then hands the message to the queue's dead-letter strategy.
+     */
+    private void giveUpOnOneMessage(String queue) throws JMSException {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(activemq.url());
+        factory.getRedeliveryPolicy().setMaximumRedeliveries(0);
+        Connection connection = factory.createConnection();
+        try {
+            connection.start();
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer receiver = session.createConsumer(session.createQueue(queue));
+            assertThat(receiver.receive(PATIENCE.toMillis())).as("the message sent to %s", queue).isNotNull();
+            session.rollback();
+        } finally {
+            connection.close();
+        }
+    }
+
+    /** What {@code ferry status} prints about the distribution broker. */
+    private String status() {
+        FerryProcess status = ferry.start("status", "--broker", activemq.url());
+        status.waitForSuccess(FerryHarness.STATUS_TIMEOUT);
+        return status.stdout();
+    }
+
+    private ChangeEvent.PutFile putFile(String path, byte[] body) {
+        return new ChangeEvent.PutFile(RelPath.of(path), seq.incrementAndGet(), 0, body.length, body.length, sha256(body), 0644,
+                System.currentTimeMillis() * 1_000_000);
+    }
+
+    /** Waits for {@code assertion} to hold, failing with the process's log if it never does. */
+    private static void within(Duration timeout, FerryProcess process, ThrowingRunnable assertion) {
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(assertion);
+        } catch (ConditionTimeoutException e) {
+            fail("%s%n%s", e.getMessage(), process.logTail());
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

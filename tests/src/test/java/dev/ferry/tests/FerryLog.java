@@ -1,0 +1,49 @@
+package dev.ferry.tests;
+
+import java.util.regex.Pattern;
+
+/**
+ * The lines ferry commands log (on stderr, at INFO) that tests count on, as regular expressions
+ * for {@link FerryProcess#logLinesMatching} and {@link FerryProcess#waitForLog}. Paths are relative
+ * to the tree, as the events carry them.
+ */
+final class FerryLog {
+
+    /** Any file body the producer has published (its transaction committed). */
+    static final String ANY_PUBLISHED_PUT = "- published put ";
+    /** Any file body the consumer has moved into place. */
+    static final String ANY_APPLIED_PUT = "- applied put ";
+    /** Any change at all the consumer has made to the replica. */
+    static final String ANY_APPLIED = "- applied ";
+    /** A consumer connected to its broker and about to apply what comes. */
+    static final String CONSUMER_STARTED = "- consumer applying ";
+    /** A producer connected to its broker, watching its source (and comparing it with its index). */
+    static final String PRODUCER_WATCHING = "- watching ";
+    /** A producer or consumer noticing that its broker went away. */
+    static final String LOST_BROKER = "- lost the broker ";
+    /** A producer or consumer connected again after losing its broker. */
+    static final String RECONNECTED = "- reconnected to ";
+
+    private FerryLog() {
+    }
+
+    static String publishedPut(String path) {
+        return "- published put " + Pattern.quote(path) + " \\(\\d+ bytes\\)$";
+    }
+
+    static String publishedDelete(String path) {
+        return "- published delete " + Pattern.quote(path) + "$";
+    }
+
+    static String publishedDirectory(String path) {
+        return "- published directory " + Pattern.quote(path) + "$";
+    }
+
+    static String publishedRename(String from, String to) {
+        return "- published rename " + Pattern.quote(from) + " -> " + Pattern.quote(to) + "$";
+    }
+
+    static String appliedPut(String path) {
+        return "- applied put " + Pattern.quote(path) + " \\(\\d+ bytes\\)$";
+    }
+}
