@@ -66,30 +66,12 @@ final class FerryProcess implements AutoCloseable {
                 "-XX:+ExitOnOutOfMemoryError",
                 "-jar", jar.toString()));
         command.addAll(args);
-        Path out = logDir.resolve(name + ".out");
-        Path err = logDir.resolve(name + ".err");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        // Java takes the encoding of file names from the locale: without UTF-8 it cannot name
-        // "ünïcødé ☃.txt". And the broker must be the one on the command line, not the caller's.
-        builder.environment().put("LC_ALL", "C.UTF-8");
-        builder.environment().keySet().removeIf(key -> key.startsWith("FERRY_"));
-        // Whatever a command keeps by default in the user's data directory stays in the test's.
-        builder.environment().put("XDG_DATA_HOME", workDir.resolve("xdg-data").toString());
-        try {
-            Files.createDirectories(logDir);
-            FerryProcess started = new FerryProcess(name, builder.start(), out, err);
-            // Nothing is ever typed into a ferry command; end of input right away.
-            started.process.getOutputStream().close();
-            synchronized (OPEN) {
-                OPEN.add(started);
-            }
-            return started;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
+        return launch(name, command, workDir, logDir, environment -> {
+            // The broker must be the one on the command line, not the caller's.
+            environment.keySet().removeIf(key -> key.startsWith("FERRY_"));
+            // Whatever a command keeps by default in the user's data directory stays in the test's.
+            environment.put("XDG_DATA_HOME", workDir.resolve("xdg-data").toString());
+        });
     }
 
     /**
@@ -100,17 +82,26 @@ final class FerryProcess implements AutoCloseable {
      */
     static FerryProcess startProgram(String name, List<String> command, Map<String, String> environment,
                                      Path workDir, Path logDir) {
+        return launch(name, command, workDir, logDir, env -> env.putAll(environment));
+    }
+
+    /** Starts {@code command} with its output in {@code logDir}, and remembers it so it is always reaped. */
+    private static FerryProcess launch(String name, List<String> command, Path workDir, Path logDir,
+                                       java.util.function.Consumer<Map<String, String>> environment) {
         Path out = logDir.resolve(name + ".out");
         Path err = logDir.resolve(name + ".err");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
+        // Java takes the encoding of file names from the locale: without UTF-8 it cannot name
+        // "ünïcødé ☃.txt".
         builder.environment().put("LC_ALL", "C.UTF-8");
-        builder.environment().putAll(environment);
+        environment.accept(builder.environment());
         try {
             Files.createDirectories(logDir);
             FerryProcess started = new FerryProcess(name, builder.start(), out, err);
+            // Nothing is ever typed into these programs; end of input right away.
             started.process.getOutputStream().close();
             synchronized (OPEN) {
                 OPEN.add(started);
