@@ -54,7 +54,7 @@ public final class Bench {
         Map<String, String> machine = Machine.describe(options.work(), tools);
         Map<Integer, ScenarioResult> done = new TreeMap<>();
         Map<Integer, String> skipped = new LinkedHashMap<>();
-        BenchContext context = new BenchContext(options.mode(), options.work(), launcher, ferry, tools, done);
+        BenchContext context = new BenchContext(options.mode(), options.runs(), options.work(), launcher, ferry, tools, done);
         Progress.say(options.mode().flag().substring(2) + " mode, scenarios " + options.scenarios() + ", work in "
                 + options.work() + ", load " + loadAtStart);
 
@@ -81,7 +81,7 @@ public final class Bench {
 
         List<ScenarioResult> results = new ArrayList<>(done.values());
         double minutes = (System.nanoTime() - started) / 60e9;
-        Report.Header header = new Report.Header(options.mode(), options.command(), machine, loadAtStart,
+        Report.Header header = new Report.Header(options.mode(), options.runs(), options.command(), machine, loadAtStart,
                 Machine.loadAverage(), minutes, ferry.describeExtraOptions(), skipped);
         new Report(header, results).write(options.out().resolve("REPORT.md"), options.out().resolve("results.csv"),
                 "chart.png");
@@ -109,11 +109,12 @@ public final class Bench {
     }
 
     /** The command line. */
-    record Options(Mode mode, SortedSet<Integer> scenarios, Path jar, Path work, Path out, String command) {
+    record Options(Mode mode, int runs, SortedSet<Integer> scenarios, Path jar, Path work, Path out, String command) {
 
         static Options parse(String[] args) throws IOException {
             Mode mode = Mode.QUICK;
             SortedSet<Integer> scenarios = new TreeSet<>(SCENARIOS.keySet());
+            Integer runs = null;
             Path jar = null;
             Path work = null;
             Path out = null;
@@ -123,12 +124,13 @@ public final class Bench {
                     case "--quick" -> mode = Mode.QUICK;
                     case "--full" -> mode = Mode.FULL;
                     case "--scenarios" -> scenarios = scenarioList(value(args, ++i, "--scenarios"));
+                    case "--runs" -> runs = positive(value(args, ++i, "--runs"), "--runs");
                     case "--jar" -> jar = Path.of(value(args, ++i, "--jar"));
                     case "--work" -> work = Path.of(value(args, ++i, "--work"));
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
                     case "--command" -> command = value(args, ++i, "--command");
                     default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                            + "'; expected --quick, --full, --scenarios LIST, --jar FILE, --work DIR, --out DIR");
+                            + "'; expected --quick, --full, --scenarios LIST, --runs N, --jar FILE, --work DIR, --out DIR");
                 }
             }
             if (jar == null || !Files.isRegularFile(jar)) {
@@ -137,8 +139,20 @@ public final class Bench {
             if (work == null || out == null) {
                 throw new IllegalArgumentException("--work DIR and --out DIR are required");
             }
-            return new Options(mode, scenarios, jar.toAbsolutePath(),
+            return new Options(mode, runs == null ? mode.repetitions : runs, scenarios, jar.toAbsolutePath(),
                     Files.createDirectories(work).toRealPath(), out.toAbsolutePath(), command);
+        }
+
+        private static int positive(String text, String option) {
+            try {
+                int value = Integer.parseInt(text);
+                if (value > 0) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException(option + " takes a positive number, got '" + text + "'");
         }
 
         private static String value(String[] args, int i, String option) {

@@ -16,15 +16,18 @@ final class BenchContext {
     private static final Duration TIMEOUT_PER_MIB = Duration.ofSeconds(2);
 
     final Mode mode;
+    /** Runs per tool and scenario: the mode's, unless {@code --runs} says otherwise. */
+    final int repetitions;
     final Path work;
     final Launcher launcher;
     final FerryCommand ferry;
     final Tools tools;
     final Map<Integer, ScenarioResult> earlier;
 
-    BenchContext(Mode mode, Path work, Launcher launcher, FerryCommand ferry, Tools tools,
+    BenchContext(Mode mode, int repetitions, Path work, Launcher launcher, FerryCommand ferry, Tools tools,
                  Map<Integer, ScenarioResult> earlier) {
         this.mode = mode;
+        this.repetitions = repetitions;
         this.work = work;
         this.launcher = launcher;
         this.ferry = ferry;

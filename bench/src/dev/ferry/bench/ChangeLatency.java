@@ -56,7 +56,7 @@ final class ChangeLatency implements Scenario {
         result.method.add("Percentile rows give, over the repetitions, the median/min/max of each repetition's "
                 + "percentile (nearest rank).");
 
-        for (int repetition = 1; repetition <= context.mode.repetitions; repetition++) {
+        for (int repetition = 1; repetition <= context.repetitions; repetition++) {
             List<Double> latencies = measure(context, repetition);
             pooled.addAll(latencies);
             for (int i = 0; i < NAMES.length; i++) {

@@ -68,7 +68,7 @@ final class InitialSync implements Scenario {
         }
         contenders.add(copy(context, result, CP, source, expected, CopyCommand.cpArchive(source), timeout));
         method(result);
-        Alternation.run(result, context.mode.repetitions, contenders);
+        Alternation.run(result, context.repetitions, contenders);
         targets(context, result, files);
         context.remove(source);
     }

@@ -59,7 +59,7 @@ final class LargeFile implements Scenario {
                 + "without flushing the rest of the machine's dirty pages.");
         result.method.add("The source file is in the page cache for every tool alike (it was just generated, and "
                 + "every run reads it).");
-        Alternation.run(result, context.mode.repetitions, contenders);
+        Alternation.run(result, context.repetitions, contenders);
 
         result.targets.add(TargetCheck.atMost("Ferry within 2.5× of `cp` + `sync`", result.ferry().median(),
                 2.5 * result.baseline(CP_SYNC).median(), Unit.SECONDS));

@@ -63,7 +63,7 @@ final class NoopRestart implements Scenario {
                         context.launcher.run("rsync-noop", command, timeout);
                         return BenchContext.secondsSince(start);
                     });
-            Alternation.run(result, context.mode.repetitions, List.of(ferry, rsync));
+            Alternation.run(result, context.repetitions, List.of(ferry, rsync));
         }
         TreeSnapshot.of(mirror).requireEqualTo(TreeSnapshot.of(source), "the rsync mirror");
         result.targets.add(TargetCheck.atMost("Ferry no slower than `rsync -a` doing nothing",

@@ -44,7 +44,7 @@ final class Replay implements Scenario {
         result.method.add("Measured: `consumer --drain` on an empty destination from process start (JVM start "
                 + "included) to exit; files/s = files ÷ that time. The destination is compared with the source "
                 + "afterwards. The issue names no baseline for this scenario.");
-        Alternation.run(result, context.mode.repetitions, List.of(ferry));
+        Alternation.run(result, context.repetitions, List.of(ferry));
         context.remove(source);
     }
 

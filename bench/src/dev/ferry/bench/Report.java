@@ -12,7 +12,7 @@ import java.util.Map;
 final class Report {
 
     /** Everything the report says besides the scenarios themselves. */
-    record Header(Mode mode, String command, Map<String, String> machine, String loadAtStart, String loadAtEnd,
+    record Header(Mode mode, int runs, String command, Map<String, String> machine, String loadAtStart, String loadAtEnd,
                   double minutes, String extraOptions, Map<Integer, String> skipped) {
     }
 
@@ -48,7 +48,7 @@ final class Report {
             line("Extra JVM options for Ferry's processes: `" + header.extraOptions() + "`.");
         }
         line();
-        line("Medians of " + header.mode().repetitions + " run(s) per tool. Raw values: `results.csv`. How to "
+        line("Medians of " + header.runs() + " run(s) per tool. Raw values: `results.csv`. How to "
                 + "read this: `bench/README.md`.");
         line();
         line("![medians per scenario](" + chartName + ")");

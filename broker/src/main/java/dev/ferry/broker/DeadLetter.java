@@ -8,6 +8,7 @@ import dev.ferry.wire.WireFormatException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One message on a dead-letter queue, as far as it can be read. Every part but the ID may be
@@ -35,22 +36,31 @@ public record DeadLetter(String messageId, Instant deadLetteredAt, String path, 
 
     /** What {@code message} says about itself; reading it never fails on its content. */
     static DeadLetter of(Message message) throws JMSException {
-        ChangeEvent named = eventNamedBy(message);
-        return new DeadLetter(message.getJMSMessageID(), deadLetteredAt(message), named == null ? null : pathOf(named),
-                named == null ? blankToNull(message.getJMSType()) : named.getClass().getSimpleName(),
+        List<ChangeEvent> named = eventsNamedBy(message);
+        return new DeadLetter(message.getJMSMessageID(), deadLetteredAt(message),
+                named.isEmpty() ? null : pathOf(named), kindOf(named, message),
                 reasonOf(message), whyUndecodable(message));
     }
 
     /**
-     * The event its JSON names even when the message as a whole does not decode (its body does not
-     * match, say): enough to show which path it was about.
+     * The events its JSON names even when the message as a whole does not decode (its body does not
+     * match, say): enough to show which paths it was about. Empty when it names none.
      */
-    private static ChangeEvent eventNamedBy(Message message) {
+    private static List<ChangeEvent> eventsNamedBy(Message message) {
         try {
-            return EventCodec.fromJson(message.getStringProperty(WireFormat.EVENT_PROPERTY));
+            String bundle = message.getStringProperty(WireFormat.BUNDLE_PROPERTY);
+            return bundle != null ? EventCodec.bundleFromJson(bundle)
+                    : List.of(EventCodec.fromJson(message.getStringProperty(WireFormat.EVENT_PROPERTY)));
         } catch (WireFormatException | JMSException | RuntimeException e) {
-            return null;
+            return List.of();
         }
+    }
+
+    private static String kindOf(List<ChangeEvent> named, Message message) throws JMSException {
+        if (named.isEmpty()) {
+            return blankToNull(message.getJMSType());
+        }
+        return named.size() == 1 ? named.get(0).getClass().getSimpleName() : EventMessages.BUNDLE_KIND;
     }
 
     private static String whyUndecodable(Message message) {
@@ -60,6 +70,12 @@ public record DeadLetter(String messageId, Instant deadLetteredAt, String path, 
         } catch (WireFormatException | JMSException e) {
             return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         }
+    }
+
+    /** The path of a single event; for a bundle, the first file's and how many more it holds. */
+    private static String pathOf(List<ChangeEvent> events) {
+        String first = pathOf(events.get(0));
+        return events.size() == 1 ? first : first + " and " + (events.size() - 1) + " more";
     }
 
     private static String pathOf(ChangeEvent event) {

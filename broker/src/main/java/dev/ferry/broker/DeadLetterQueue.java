@@ -158,14 +158,14 @@ public final class DeadLetterQueue {
         }
         ChangeEvent event = decodedOrNull(original);
         if (event != null) {
-            copy.setStringProperty("JMSXGroupID", WireFormat.groupOf(event));
+            copy.setStringProperty("JMSXGroupID", WireFormat.groupOf(event)); // a bundle's files share it
         }
         return copy;
     }
 
     private static ChangeEvent decodedOrNull(Message message) {
         try {
-            return EventMessages.decode(message);
+            return EventMessages.decode(message).get(0);
         } catch (WireFormatException | JMSException e) {
             return null;
         }

@@ -157,6 +157,16 @@ public final class EmbeddedBroker implements AutoCloseable {
         return kahaDb;
     }
 
+    /** A quarter of {@link #MEMORY_LIMIT}: a queue, its dead-letter queue and two more fit. */
+    static final long QUEUE_MEMORY_LIMIT = MEMORY_LIMIT / 4;
+    /**
+     * The share of a queue's memory its cache of waiting messages may fill; the rest is room for
+     * open transactions (a producer's is up to 8 MiB). At ActiveMQ's default of 70%, a queue
+     * with no consumer filled its cache, and the next transaction could never complete: the
+     * producer blocked for good.
+     */
+    static final int CURSOR_HIGH_WATER_MARK = 40;
+
     private static PolicyMap queuePolicy() {
         IndividualDeadLetterStrategy deadLetters = new IndividualDeadLetterStrategy();
         deadLetters.setQueuePrefix(WireFormat.deadLetterQueueOf(""));
@@ -166,6 +176,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         queues.setQueue(">");
         queues.setDeadLetterStrategy(deadLetters);
         queues.setProducerFlowControl(true);
+        // Each queue caches at most this much of its backlog in memory and keeps the rest on disk
+        // only. Without it every queue may cache up to the broker's whole limit: with a backlog
+        // on one queue, a producer on another blocked for good (seen with 40 MB waiting).
+        queues.setMemoryLimit(QUEUE_MEMORY_LIMIT);
+        queues.setCursorMemoryHighWaterMark(CURSOR_HIGH_WATER_MARK);
         PolicyMap policy = new PolicyMap();
         policy.setPolicyEntries(List.of(queues));
         return policy;

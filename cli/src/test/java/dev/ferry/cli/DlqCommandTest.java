@@ -154,7 +154,7 @@ class DlqCommandTest {
         assertThat(back.propertyExists(WireFormat.DEAD_LETTER_TIME_PROPERTY)).isFalse();
         assertThat(back.propertyExists("ferryOriginalMessageId")).isFalse();
         assertThat(back.getJMSDeliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
-        assertThat(EventMessages.decode(back)).isEqualTo(BAD_HASH);
+        assertThat(EventMessages.decode(back)).containsExactly(BAD_HASH);
 
         out = new StringWriter();
         assertThat(ferry("dlq", "list", "--broker", broker.connectUrl(), "--queue", QUEUE)).isZero();

@@ -1,5 +1,7 @@
 package dev.ferry.consumer;
 
+import dev.ferry.consumer.PendingFiles.Pending;
+import dev.ferry.consumer.StagingArea.StagedBody;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.Abort;
 import dev.ferry.wire.ChangeEvent.Delete;
@@ -9,13 +11,19 @@ import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.ChangeEvent.PutSymlink;
 import dev.ferry.wire.ChangeEvent.Rename;
 import dev.ferry.wire.RelPath;
-import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,43 +42,96 @@ final class ChangeApplier {
     private final ReplicaTree tree;
     private final StagingArea staging;
     private final Ledger ledger;
+    private final Executor syncer;
+    private final PendingFiles pending = new PendingFiles();
 
-    ChangeApplier(ReplicaTree tree, StagingArea staging, Ledger ledger) {
+    /** {@code syncer} runs the fsyncs of verified bodies, several at a time. */
+    ChangeApplier(ReplicaTree tree, StagingArea staging, Ledger ledger, Executor syncer) {
         this.tree = tree;
         this.staging = staging;
         this.ledger = ledger;
+        this.syncer = syncer;
     }
 
     /**
-     * Applies {@code event}, whose body (if any) is in {@code message}.
+     * Applies {@code event}, whose body (if any) is {@code body}, from {@code message}. A whole file is only
+     * verified and set on its way to disk: it becomes pending, and {@link #land} finishes it.
      *
-     * @return whether the replica changed (false for a duplicate, stale or intermediate event)
+     * @return whether the replica changed (false for a duplicate, stale or intermediate event, and
+     *         for a file that is pending)
      */
-    boolean apply(ChangeEvent event, BytesMessage message) throws IOException, JMSException, PoisonException {
+    boolean apply(ChangeEvent event, EventBody body, Message message) throws IOException, JMSException, PoisonException {
         try {
-            return change(event, message);
+            return change(event, body, message);
         } catch (FileSystemException e) {
-            if (e.getReason() != null && e.getReason().contains("File name too long")) {
-                // A path the wire allows can still exceed PATH_MAX once under this root; no retry helps.
-                throw new PoisonException(event.path() + " is too long to create under " + tree.root()
-                        + ": " + e.getReason());
-            }
-            throw e;
+            throw poisonIfTooLong(event, e);
         }
     }
 
-    private boolean change(ChangeEvent event, BytesMessage message) throws IOException, JMSException, PoisonException {
+    /** Whether pending files must land before {@code event} is applied (see {@link PendingFiles}). */
+    boolean mustLandBefore(ChangeEvent event) {
+        return pending.mustLandBefore(event);
+    }
+
+    boolean pendingIsFull() {
+        return pending.isFull();
+    }
+
+    /** The pending files, in event order; each must be {@linkplain #land landed} or the batch rolled back. */
+    List<Pending> takePending() {
+        return pending.takeAll();
+    }
+
+    /** Waits for a pending file to be durable, then moves it into place and records it. */
+    void land(Pending file) throws IOException, PoisonException {
+        PutFile event = file.event();
+        try {
+            file.durable().get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof UncheckedIOException unchecked ? unchecked.getCause() : e.getCause();
+            throw cause instanceof IOException io ? io : new IOException("fsync the body of " + event.path(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while " + event.path() + " was made durable");
+        }
+        try {
+            tree.moveIntoPlace(file.staged(), event.path());
+        } catch (FileSystemException e) {
+            throw poisonIfTooLong(event, e);
+        }
+        ledger.recordNode(event.path(), event.seq());
+        staging.discardOlder(event.path(), event.seq());
+        log.info("applied put {} ({} bytes)", event.path(), event.size());
+    }
+
+    /** Drops the pending files after a rollback; their events will come again. */
+    void forgetPending() {
+        pending.takeAll();
+    }
+
+    private FileSystemException poisonIfTooLong(ChangeEvent event, FileSystemException e) throws PoisonException {
+        if (e.getReason() != null && e.getReason().contains("File name too long")) {
+            // A path the wire allows can still exceed PATH_MAX once under this root; no retry helps.
+            throw new PoisonException(event.path() + " is too long to create under " + tree.root()
+                    + ": " + e.getReason());
+        }
+        return e;
+    }
+
+    private boolean change(ChangeEvent event, EventBody body, Message message) throws IOException, JMSException, PoisonException {
         if (ledger.isStale(event.path(), event.seq())) {
             log.debug("skipped stale or duplicate {} of {} (seq {})", kind(event), event.path(), event.seq());
             return false;
         }
         if (event instanceof FileChunk chunk) {
-            staging.write(chunk.path(), chunk.seq(), chunk.offset(), chunk.length(), message);
+            staging.write(chunk.path(), chunk.seq(), chunk.offset(), chunk.length(), body);
             return false;
         }
         if (event instanceof PutFile file) {
-            putFile(file, message);
-        } else if (event instanceof PutDirectory dir) {
+            stageFile(file, body, message);
+            return false;
+        }
+        if (event instanceof PutDirectory dir) {
             tree.makeDirectory(dir.path(), dir.mode(), dir.mtimeNanos());
             ledger.recordNode(dir.path(), dir.seq());
             log.debug("applied directory {}", dir.path());
@@ -90,15 +151,25 @@ final class ChangeApplier {
         return true;
     }
 
-    private void putFile(PutFile file, BytesMessage message) throws IOException, JMSException, PoisonException {
+    private void stageFile(PutFile file, EventBody body, Message message) throws IOException, JMSException, PoisonException {
         if (file.length() > 0) {
-            staging.write(file.path(), file.seq(), file.offset(), file.length(), message);
+            staging.write(file.path(), file.seq(), file.offset(), file.length(), body);
         }
-        Path staged = staging.complete(file.path(), file.seq(), file.size(), file.sha256());
-        ReplicaTree.setMetadata(staged, file.mode(), file.mtimeNanos());
-        tree.moveIntoPlace(staged, file.path());
-        ledger.recordNode(file.path(), file.seq());
-        log.info("applied put {} ({} bytes)", file.path(), file.size());
+        StagedBody staged = staging.complete(file.path(), file.seq(), file.size(), file.sha256());
+        try {
+            ReplicaTree.setMetadata(staged.file(), file.mode(), file.mtimeNanos());
+        } catch (IOException | RuntimeException e) {
+            staged.channel().close();
+            throw e;
+        }
+        CompletableFuture<Void> durable = CompletableFuture.runAsync(() -> {
+            try {
+                staged.forceAndClose();
+            } catch (IOException e) {
+                throw new UncheckedIOException("fsync " + staged.file() + " (the body of " + file.path() + ")", e);
+            }
+        }, syncer);
+        pending.add(new Pending(file, message, staged.file(), durable));
     }
 
     private void putSymlink(PutSymlink link) throws IOException {

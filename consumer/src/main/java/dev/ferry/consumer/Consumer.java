@@ -1,5 +1,6 @@
 package dev.ferry.consumer;
 
+import dev.ferry.consumer.PendingFiles.Pending;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
@@ -12,7 +13,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -171,51 +175,101 @@ public final class Consumer implements AutoCloseable {
      *         caller rolls the transaction back and tries again later
      */
     private boolean apply(Batch batch) throws JMSException {
-        List<ChangeEvent> events = new ArrayList<>(batch.messages.size());
+        List<Delivered> delivered = new ArrayList<>(batch.messages.size());
         for (Message message : batch.messages) {
-            events.add(decode(message));
+            unpack(message, batch, delivered);
         }
-        BitSet superseded = Supersession.of(events);
-        for (int i = 0; i < events.size(); i++) {
-            ChangeEvent event = events.get(i);
-            if (event == null) {
-                continue; // dead-lettered while decoding
+        BitSet superseded = Supersession.of(delivered.stream().map(Delivered::event).toList());
+        ChangeApplier applier = replica.applier();
+        for (int i = 0; i < delivered.size(); i++) {
+            Delivered next = delivered.get(i);
+            ChangeEvent event = next.event();
+            if (applier.mustLandBefore(event) && !landPending(batch)) {
+                return false;
             }
             if (superseded.get(i)) {
                 log.debug("skipped the body of {} (seq {}): a later event in the backlog replaces it",
                         event.path(), event.seq());
                 batch.saw(event.seq());
-            } else if (!apply(event, batch.messages.get(i), batch)) {
+            } else if (!attempt(event, next.message(), batch,
+                    () -> applier.apply(event, next.body(), next.message()))) {
+                return false;
+            }
+            if (applier.pendingIsFull() && !landPending(batch)) {
+                return false;
+            }
+        }
+        return landPending(batch);
+    }
+
+    /** An event with the message that carried it and its body bytes. */
+    private record Delivered(ChangeEvent event, Message message, EventBody body) {
+    }
+
+    /** Adds the events {@code message} carries; dead-letters it if it carries none that can be read. */
+    private void unpack(Message message, Batch batch, List<Delivered> into) throws JMSException {
+        List<ChangeEvent> events;
+        try {
+            events = EventMessages.decode(message);
+        } catch (WireFormatException e) {
+            deadLetter(batch, message, e.getMessage());
+            return;
+        }
+        BytesMessage body = (BytesMessage) message; // decode checked it
+        if (events.size() == 1) {
+            into.add(new Delivered(events.get(0), message, EventBody.of(body)));
+            return;
+        }
+        // A bundle: at most WireFormat.MAX_CHUNK_BYTES, as decode checked, and already in memory
+        // in the message; each file gets its own slice, read or not.
+        byte[] bodies = new byte[(int) body.getBodyLength()];
+        body.readBytes(bodies);
+        int offset = 0;
+        for (ChangeEvent event : events) {
+            int length = ((ChangeEvent.PutFile) event).length();
+            into.add(new Delivered(event, message, EventBody.of(bodies, offset, length)));
+            offset += length;
+        }
+    }
+
+    /** Moves the files whose bodies are being fsynced into place, each as part of its own message. */
+    private boolean landPending(Batch batch) throws JMSException {
+        ChangeApplier applier = replica.applier();
+        for (Pending file : applier.takePending()) {
+            if (!attempt(file.event(), file.message(), batch, () -> {
+                applier.land(file);
+                return true;
+            })) {
                 return false;
             }
         }
         return true;
     }
-
-    /** The event a message carries, or null after dead-lettering a message that has none. */
-    private ChangeEvent decode(Message message) throws JMSException {
-        try {
-            return EventMessages.decode(message);
-        } catch (WireFormatException e) {
-            deadLetter(message, e.getMessage());
-            return null;
-        }
+    /** One step of applying a message's event: whether it changed the replica. */
+    private interface Step {
+        boolean run() throws IOException, JMSException, PoisonException;
     }
 
-    private boolean apply(ChangeEvent event, Message message, Batch batch) throws JMSException {
+    /**
+     * Runs a step of {@code message}'s event, dead-lettering the message when the step can never
+     * succeed.
+     *
+     * @return false when the step failed for a reason that may pass: the batch must be rolled back
+     */
+    private boolean attempt(ChangeEvent event, Message message, Batch batch, Step step) throws JMSException {
         try {
-            if (replica.applier().apply(event, (BytesMessage) message)) {
+            if (step.run()) {
                 applied++;
             }
             batch.saw(event.seq());
             return true;
         } catch (PoisonException e) {
-            deadLetter(message, e.getMessage());
+            deadLetter(batch, message, e.getMessage());
             return true;
         } catch (IOException | RuntimeException e) {
             int attempt = deliveryCount(message);
             if (failures.isPoison(e, attempt)) {
-                deadLetter(message, "failed " + attempt + " times applying " + event.path() + ": " + describe(e));
+                deadLetter(batch, message, "failed " + attempt + " times applying " + event.path() + ": " + describe(e));
                 return true;
             }
             failures.failed(e, "apply " + event.path() + " to " + settings.destination());
@@ -239,9 +293,16 @@ public final class Consumer implements AutoCloseable {
         }
     }
 
-    private void deadLetter(Message message, String reason) throws JMSException {
-        link.deadLetters().send(message, reason);
-        deadLettered++;
+    /**
+     * Moves {@code message} to the dead-letter queue in the batch's transaction, once: a bundle
+     * goes there whole, with the reason of its first file that failed, and the rest of its files
+     * are still applied (a retry from the dead-letter queue finds them applied already).
+     */
+    private void deadLetter(Batch batch, Message message, String reason) throws JMSException {
+        if (batch.deadLettered.add(message)) {
+            link.deadLetters().send(message, reason);
+            deadLettered++;
+        }
     }
 
     /**
@@ -312,6 +373,7 @@ public final class Consumer implements AutoCloseable {
     /** The messages of one transaction. */
     private static final class Batch {
         final List<Message> messages = new ArrayList<>();
+        final Set<Message> deadLettered = Collections.newSetFromMap(new IdentityHashMap<>());
         private long bytes;
         private boolean bodies;
         private long newestSeq;

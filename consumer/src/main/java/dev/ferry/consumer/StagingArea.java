@@ -2,7 +2,6 @@ package dev.ferry.consumer;
 
 import dev.ferry.journal.Journal;
 import dev.ferry.wire.RelPath;
-import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,8 +72,8 @@ final class StagingArea {
         }
     }
 
-    /** Writes {@code length} body bytes of {@code message} at {@code offset} of the body staged for (path, seq). */
-    void write(RelPath path, long seq, long offset, int length, BytesMessage message)
+    /** Writes {@code length} bytes of {@code body} at {@code offset} of the body staged for (path, seq). */
+    void write(RelPath path, long seq, long offset, int length, EventBody body)
             throws IOException, JMSException, PoisonException {
         String name = nameOf(path, seq);
         FileChannel channel = channel(name, path, seq);
@@ -86,7 +85,7 @@ final class StagingArea {
         long position = offset;
         int remaining = length;
         while (remaining > 0) {
-            int read = message.readBytes(buffer, Math.min(buffer.length, remaining));
+            int read = body.read(buffer, Math.min(buffer.length, remaining));
             if (read <= 0) {
                 throw new PoisonException("body of " + path + " ended early at byte " + position);
             }
@@ -101,10 +100,22 @@ final class StagingArea {
     }
 
     /**
-     * Checks that the body staged for (path, seq) is whole and matches {@code sha256}, makes it
-     * durable, and hands it over: the caller moves it into place.
+     * A verified body, still open and not yet durable. Whoever takes it calls {@link #forceAndClose}
+     * before moving it into place.
      */
-    Path complete(RelPath path, long seq, long size, String sha256) throws IOException, PoisonException {
+    record StagedBody(Path file, FileChannel channel) {
+        void forceAndClose() throws IOException {
+            try (channel) {
+                channel.force(true); // the permission bits and modification time too
+            }
+        }
+    }
+
+    /**
+     * Checks that the body staged for (path, seq) is whole and matches {@code sha256}, and hands it
+     * over: the caller makes it durable and moves it into place.
+     */
+    StagedBody complete(RelPath path, long seq, long size, String sha256) throws IOException, PoisonException {
         String name = nameOf(path, seq);
         FileChannel channel = channel(name, path, seq);
         RunningDigest running = digests.remove(name);
@@ -119,11 +130,9 @@ final class StagingArea {
         if (!actual.equals(sha256)) {
             throw new PoisonException("SHA-256 mismatch for " + path + ": expected " + sha256 + ", got " + actual);
         }
-        channel.force(false);
-        channel.close();
         unsynced.remove(name);
         forget(path, seq);
-        return directory.resolve(name);
+        return new StagedBody(directory.resolve(name), channel);
     }
 
     /** Removes the body staged for (path, seq), if any. */

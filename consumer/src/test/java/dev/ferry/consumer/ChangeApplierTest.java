@@ -41,7 +41,7 @@ class ChangeApplierTest {
     }
 
     private boolean apply(ChangeEvent event, String content) throws Exception {
-        return replica.applier().apply(event, body(content));
+        return Delivery.applyNow(replica.applier(), event, body(content));
     }
 
     @Test
@@ -62,12 +62,12 @@ class ChangeApplierTest {
         byte[] bytes = new byte[10_000];
         new Random(7).nextBytes(bytes);
         RelPath path = RelPath.of("big.bin");
-        replica.applier().apply(new ChangeEvent.FileChunk(path, 3, 0, 4000), body(bytes, 0, 4000));
-        replica.applier().apply(new ChangeEvent.FileChunk(path, 3, 4000, 4000), body(bytes, 4000, 4000));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.FileChunk(path, 3, 0, 4000), body(bytes, 0, 4000));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.FileChunk(path, 3, 4000, 4000), body(bytes, 4000, 4000));
 
         assertThat(dst.resolve("big.bin")).doesNotExist();
 
-        replica.applier().apply(new ChangeEvent.PutFile(path, 3, 8000, 2000, 10_000, Bodies.sha256(bytes),
+        Delivery.applyNow(replica.applier(), new ChangeEvent.PutFile(path, 3, 8000, 2000, 10_000, Bodies.sha256(bytes),
                 0644, Bodies.MTIME), body(bytes, 8000, 2000));
         assertThat(Files.readAllBytes(dst.resolve("big.bin"))).isEqualTo(bytes);
         assertThat(Files.list(dst.resolve(".ferry/staging"))).as("staging cleaned up").isEmpty();
@@ -78,14 +78,14 @@ class ChangeApplierTest {
         byte[] bytes = new byte[9000];
         new Random(9).nextBytes(bytes);
         RelPath path = RelPath.of("resumed.bin");
-        replica.applier().apply(new ChangeEvent.FileChunk(path, 4, 0, 3000), body(bytes, 0, 3000));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.FileChunk(path, 4, 0, 3000), body(bytes, 0, 3000));
         replica.makeDurable(true, 4);
-        replica.applier().apply(new ChangeEvent.FileChunk(path, 4, 3000, 3000), body(bytes, 3000, 3000));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.FileChunk(path, 4, 3000, 3000), body(bytes, 3000, 3000));
         replica.close(); // crash before the second chunk was committed: it will be redelivered
 
         replica = Replica.open(dst);
-        replica.applier().apply(new ChangeEvent.FileChunk(path, 4, 3000, 3000), body(bytes, 3000, 3000));
-        replica.applier().apply(new ChangeEvent.PutFile(path, 4, 6000, 3000, 9000, Bodies.sha256(bytes),
+        Delivery.applyNow(replica.applier(), new ChangeEvent.FileChunk(path, 4, 3000, 3000), body(bytes, 3000, 3000));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.PutFile(path, 4, 6000, 3000, 9000, Bodies.sha256(bytes),
                 0644, Bodies.MTIME), body(bytes, 6000, 3000));
 
         assertThat(Files.readAllBytes(dst.resolve("resumed.bin"))).isEqualTo(bytes);
@@ -117,7 +117,7 @@ class ChangeApplierTest {
         String tooLong = String.join("/", Collections.nCopies(16, "n".repeat(255)));
         ChangeEvent.PutSymlink link = new ChangeEvent.PutSymlink(RelPath.of(tooLong), 1, "../../../x");
 
-        assertThatThrownBy(() -> replica.applier().apply(link, body(""))).isInstanceOf(PoisonException.class);
+        assertThatThrownBy(() -> Delivery.applyNow(replica.applier(), link, body(""))).isInstanceOf(PoisonException.class);
         assertThat(Files.list(dst.resolve(".ferry/staging"))).isEmpty();
     }
 
@@ -135,7 +135,7 @@ class ChangeApplierTest {
         apply(putFile("d/e/f.txt", 1, "x"), "x");
         apply(putFile("d/g.txt", 2, "y"), "y");
 
-        replica.applier().apply(new ChangeEvent.Delete(RelPath.of("d"), 3), body(""));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.Delete(RelPath.of("d"), 3), body(""));
         assertThat(dst.resolve("d")).doesNotExist();
 
         assertThat(apply(putFile("d/g.txt", 2, "y"), "y")).as("a late duplicate").isFalse();
@@ -147,11 +147,11 @@ class ChangeApplierTest {
         apply(putFile("from/inner/x.txt", 1, "x"), "x");
         ChangeEvent.Rename rename = new ChangeEvent.Rename(RelPath.of("from"), RelPath.of("to/moved"), 2);
 
-        replica.applier().apply(rename, body(""));
+        Delivery.applyNow(replica.applier(), rename, body(""));
         assertThat(dst.resolve("to/moved/inner/x.txt")).hasContent("x");
         assertThat(dst.resolve("from")).doesNotExist();
 
-        assertThat(replica.applier().apply(rename, body(""))).isFalse();
+        assertThat(Delivery.applyNow(replica.applier(), rename, body(""))).isFalse();
         assertThat(dst.resolve("to/moved/inner/x.txt")).hasContent("x");
     }
 
@@ -160,7 +160,7 @@ class ChangeApplierTest {
         apply(putFile("a", 1, "from a"), "from a");
         apply(putFile("b", 2, "old b"), "old b");
 
-        replica.applier().apply(new ChangeEvent.Rename(RelPath.of("a"), RelPath.of("b"), 3), body(""));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.Rename(RelPath.of("a"), RelPath.of("b"), 3), body(""));
 
         assertThat(dst.resolve("b")).hasContent("from a");
         assertThat(dst.resolve("a")).doesNotExist();
@@ -168,7 +168,7 @@ class ChangeApplierTest {
 
     @Test
     void directoriesGetModeAndMtimeAndKeepThemWhenChildrenChangeLater() throws Exception {
-        replica.applier().apply(new ChangeEvent.PutDirectory(RelPath.of("d"), 1, 0750, Bodies.MTIME), body(""));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.PutDirectory(RelPath.of("d"), 1, 0750, Bodies.MTIME), body(""));
         apply(putFile("d/late.txt", 2, "late"), "late");
 
         Path d = dst.resolve("d");
@@ -179,7 +179,7 @@ class ChangeApplierTest {
     @Test
     void symlinksAreReplicatedAsLinks() throws Exception {
         apply(putFile("target.txt", 1, "t"), "t");
-        replica.applier().apply(new ChangeEvent.PutSymlink(RelPath.of("sub/link"), 2, "../target.txt"), body(""));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.PutSymlink(RelPath.of("sub/link"), 2, "../target.txt"), body(""));
 
         Path link = dst.resolve("sub/link");
         assertThat(Files.isSymbolicLink(link)).isTrue();
@@ -190,10 +190,10 @@ class ChangeApplierTest {
     void aLinkMovedCloserToTheRootWhereItWouldPointOutOfTheTreeIsRemoved() throws Exception {
         // Found by HostileApplyingTest: "a/a/a" -> "../../a" stays inside, but after renaming "a/a" to
         // "A" the same link "A/a" -> "../../a" pointed at a file next to the destination.
-        replica.applier().apply(new ChangeEvent.PutSymlink(RelPath.of("a/a/a"), 1, "../../a"), body(""));
-        replica.applier().apply(new ChangeEvent.PutSymlink(RelPath.of("a/a/b"), 2, "../c"), body(""));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.PutSymlink(RelPath.of("a/a/a"), 1, "../../a"), body(""));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.PutSymlink(RelPath.of("a/a/b"), 2, "../c"), body(""));
 
-        replica.applier().apply(new ChangeEvent.Rename(RelPath.of("a/a"), RelPath.of("A"), 3), body(""));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.Rename(RelPath.of("a/a"), RelPath.of("A"), 3), body(""));
 
         assertThat(Files.exists(dst.resolve("A/a"), LinkOption.NOFOLLOW_LINKS)).as("the link that would leave")
                 .isFalse();
@@ -216,8 +216,8 @@ class ChangeApplierTest {
     @Test
     void anAbortDiscardsTheStagedBody() throws Exception {
         RelPath path = RelPath.of("torn.bin");
-        replica.applier().apply(new ChangeEvent.FileChunk(path, 6, 0, 3), body("abc"));
-        replica.applier().apply(new ChangeEvent.Abort(path, 6), body(""));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.FileChunk(path, 6, 0, 3), body("abc"));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.Abort(path, 6), body(""));
 
         assertThat(Files.list(dst.resolve(".ferry/staging"))).isEmpty();
         assertThat(dst.resolve("torn.bin")).doesNotExist();
@@ -226,7 +226,7 @@ class ChangeApplierTest {
     @Test
     void aNewerVersionRemovesTheUnfinishedBodyOfAnOlderOne() throws Exception {
         RelPath path = RelPath.of("f.bin");
-        replica.applier().apply(new ChangeEvent.FileChunk(path, 6, 0, 3), body("abc")); // producer died here
+        Delivery.applyNow(replica.applier(), new ChangeEvent.FileChunk(path, 6, 0, 3), body("abc")); // producer died here
         apply(putFile("f.bin", 9, "final"), "final");
 
         assertThat(dst.resolve("f.bin")).hasContent("final");
@@ -235,7 +235,7 @@ class ChangeApplierTest {
 
     @Test
     void aBodyLeftIncompleteByAProducerThatDiedIsRemovedOnceNewerEventsAreCommitted() throws Exception {
-        replica.applier().apply(new ChangeEvent.FileChunk(RelPath.of("orphan.bin"), 6, 0, 3), body("abc"));
+        Delivery.applyNow(replica.applier(), new ChangeEvent.FileChunk(RelPath.of("orphan.bin"), 6, 0, 3), body("abc"));
         replica.makeDurable(true, 6);
         assertThat(Files.list(dst.resolve(".ferry/staging"))).hasSize(1);
 

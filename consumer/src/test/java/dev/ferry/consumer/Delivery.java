@@ -5,6 +5,7 @@ import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.WireFormatException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
+import java.util.List;
 
 /**
  * What the consumer does with one message, without a broker: decode it, apply it, or give up on
@@ -32,16 +33,35 @@ final class Delivery {
         Message message = wire.received();
         ChangeEvent event;
         try {
-            event = EventMessages.decode(message);
+            List<ChangeEvent> events = EventMessages.decode(message);
+            if (events.size() != 1) {
+                throw new IllegalStateException("the hostile messages are single events, got " + events);
+            }
+            event = events.get(0);
         } catch (WireFormatException e) {
             return new Outcome(null, String.valueOf(e.getMessage()));
         }
         try {
-            replica.applier().apply(event, (BytesMessage) message);
+            applyNow(replica.applier(), event, (BytesMessage) message);
             return new Outcome(event, null);
         } catch (PoisonException e) {
             return new Outcome(event, String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * Applies one event as the consumer does when it is the last of its batch: a file that becomes
+     * pending lands at once.
+     *
+     * @return whether the replica changed
+     */
+    static boolean applyNow(ChangeApplier applier, ChangeEvent event, BytesMessage message) throws Exception {
+        boolean changed = applier.apply(event, EventBody.of(message), message);
+        for (PendingFiles.Pending file : applier.takePending()) {
+            applier.land(file);
+            changed = true;
+        }
+        return changed;
     }
 
     /** Whether the decoder alone rejects the message, whatever state the replica is in. */

@@ -2,6 +2,7 @@ package dev.ferry.producer;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.EventMessages;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -11,6 +12,7 @@ import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The {@link ChangeSink} on a real broker: persistent messages on one queue, sent in a transacted
@@ -26,6 +28,7 @@ public final class JmsChangeSink implements ChangeSink {
     private final String queue;
     private volatile Link link; // Replaced whole by reconnect().
     private volatile boolean closed;
+    private final SmallFileBundle bundle = new SmallFileBundle();
 
     private JmsChangeSink(BrokerEndpoint endpoint, String queue, Link link) {
         this.endpoint = endpoint;
@@ -38,8 +41,21 @@ public final class JmsChangeSink implements ChangeSink {
         return new JmsChangeSink(endpoint, queue, Link.open(endpoint, queue));
     }
 
+    /**
+     * Sends {@code event} in the open transaction. A small whole file may wait in a bundle until
+     * the next send that cannot join it or the commit; a failure to send it surfaces there.
+     */
     @Override
     public void send(ChangeEvent event, byte[] body, int length) throws IOException {
+        if (SmallFileBundle.admits(event)) {
+            PutFile file = (PutFile) event;
+            if (!bundle.hasRoomFor(file)) {
+                sendBundle();
+            }
+            bundle.add(file, body, length);
+            return;
+        }
+        sendBundle();
         Link current = link;
         try {
             current.checkAlive();
@@ -49,8 +65,27 @@ public final class JmsChangeSink implements ChangeSink {
         }
     }
 
+    private void sendBundle() throws IOException {
+        if (bundle.isEmpty()) {
+            return;
+        }
+        List<PutFile> files = bundle.files();
+        Link current = link;
+        try {
+            current.checkAlive();
+            current.producer.send(files.size() == 1
+                    ? EventMessages.encode(current.session, files.get(0), bundle.bodies(), bundle.length())
+                    : EventMessages.encodeBundle(current.session, files, bundle.bodies(), bundle.length()));
+        } catch (JMSException e) {
+            throw failure("sending " + files.size() + " files (" + files.get(0).path() + ", ...)", e);
+        } finally {
+            bundle.clear(); // sent, or lost with the transaction
+        }
+    }
+
     @Override
     public void commit() throws IOException {
+        sendBundle();
         Link current = link;
         try {
             current.checkAlive();
@@ -73,6 +108,7 @@ public final class JmsChangeSink implements ChangeSink {
     public void reconnect() throws IOException {
         ensureOpen("reconnecting");
         link.close();
+        bundle.clear(); // its transaction is gone
         Link fresh;
         try {
             fresh = Link.open(endpoint, queue);

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param quietPeriod   how long a file must have been left alone before it is read, and how long
  *                      the watcher waits for a burst of changes to end
  * @param chunkBytes    the largest file body one message carries
- * @param batchMessages how many messages one broker transaction holds at most
+ * @param batchMessages how many events one broker transaction holds at most (small files travel
+ *                      many to a message, see {@link SmallFileBundle})
  * @param batchBytes    how many body bytes one broker transaction holds, roughly, at most
  */
 public record ProducerSettings(Path source, Path stateDir, String queue, Duration quietPeriod,
@@ -27,7 +28,12 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
 
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMillis(50);
     public static final int DEFAULT_CHUNK_BYTES = 256 * 1024;
-    public static final int DEFAULT_BATCH_MESSAGES = 256;
+    /**
+     * Few commits for many small files: each costs the broker an fsync and the index one more.
+     * Measured on scenario 1 of bench/ (10,000 files of 4 KiB): 42 commits of 256 events took 2.8 s
+     * of the producer's wait; the 8 MiB limit keeps the broker's open transaction small anyway.
+     */
+    public static final int DEFAULT_BATCH_MESSAGES = 4096;
     public static final long DEFAULT_BATCH_BYTES = 8L * 1024 * 1024;
 
     public ProducerSettings {
@@ -66,7 +72,7 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
         }
     }
 
-    /** Settings with the default quiet period (50 ms), chunk size (256 KiB) and batch limits (256 messages, 8 MiB). */
+    /** Settings with the default quiet period (50 ms), chunk size (256 KiB) and batch limits (4,096 events, 8 MiB). */
     public static ProducerSettings defaults(Path source, Path stateDir, String queue) {
         return new ProducerSettings(source, stateDir, queue, DEFAULT_QUIET_PERIOD, DEFAULT_CHUNK_BYTES,
                 DEFAULT_BATCH_MESSAGES, DEFAULT_BATCH_BYTES);

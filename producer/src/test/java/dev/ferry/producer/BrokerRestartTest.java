@@ -87,7 +87,7 @@ class BrokerRestartTest {
             while (System.nanoTime() < deadline) {
                 Message message = consumer.receive(200);
                 if (message != null) {
-                    seen.add(RecordingSink.describe(EventMessages.decode(message)));
+                    EventMessages.decode(message).forEach(event -> seen.add(RecordingSink.describe(event)));
                     if (seen.contains(change)) {
                         break;
                     }

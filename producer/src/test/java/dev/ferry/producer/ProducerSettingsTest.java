@@ -16,14 +16,14 @@ class ProducerSettingsTest {
     Path temp;
 
     @Test
-    void defaultsAreFiftyMillisecondsQuiet256KiBChunksAndBatchesOf256MessagesOr8MiB() throws Exception {
+    void defaultsAreFiftyMillisecondsQuiet256KiBChunksAndBatchesOf4096EventsOr8MiB() throws Exception {
         Path source = Files.createDirectory(temp.resolve("src"));
 
         ProducerSettings settings = ProducerSettings.defaults(source, temp.resolve("state"), "q");
 
         assertThat(settings.quietPeriod()).isEqualTo(Duration.ofMillis(50));
         assertThat(settings.chunkBytes()).isEqualTo(256 * 1024);
-        assertThat(settings.batchMessages()).isEqualTo(256);
+        assertThat(settings.batchMessages()).isEqualTo(4096);
         assertThat(settings.batchBytes()).isEqualTo(8L * 1024 * 1024);
         assertThat(settings.source()).isEqualTo(source.toRealPath());
     }

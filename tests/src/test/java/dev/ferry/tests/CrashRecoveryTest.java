@@ -164,8 +164,8 @@ class CrashRecoveryTest {
         return root;
     }
 
-    /** An event as the producer published it, with its body. */
-    private record Published(ChangeEvent event, byte[] body) {
+    /** A message as the producer published it: its events (one, or a bundle of files) and its body. */
+    private record Published(List<ChangeEvent> events, byte[] body) {
     }
 
     private List<Published> browseTheQueue() throws JMSException {
@@ -184,12 +184,12 @@ class CrashRecoveryTest {
     private void sendAgain(List<Published> published) throws JMSException {
         try (QueueClient queue = QueueClient.connect(ferry.brokerUrl())) {
             for (Published duplicate : published) {
-                queue.send(WireFormat.DEFAULT_QUEUE, queue.encode(duplicate.event(), duplicate.body()));
+                queue.send(WireFormat.DEFAULT_QUEUE, queue.encode(duplicate.events(), duplicate.body()));
             }
         }
     }
 
-    private static ChangeEvent decode(Message message) throws JMSException {
+    private static List<ChangeEvent> decode(Message message) throws JMSException {
         try {
             return EventMessages.decode(message);
         } catch (WireFormatException e) {

@@ -48,6 +48,15 @@ final class QueueClient implements AutoCloseable {
         return EventMessages.encode(session, event, body, body.length);
     }
 
+    /** A message carrying {@code events} as the producer would: one event, or a bundle of whole files. */
+    BytesMessage encode(List<ChangeEvent> events, byte[] body) throws JMSException {
+        if (events.size() == 1) {
+            return encode(events.get(0), body);
+        }
+        List<ChangeEvent.PutFile> files = events.stream().map(ChangeEvent.PutFile.class::cast).toList();
+        return EventMessages.encodeBundle(session, files, body, body.length);
+    }
+
     /** Sends {@code message} persistently to {@code queue}, as the producer does. */
     void send(String queue, Message message) throws JMSException {
         try (MessageProducer producer = session.createProducer(session.createQueue(queue))) {

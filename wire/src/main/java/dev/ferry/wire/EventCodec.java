@@ -1,12 +1,14 @@
 package dev.ferry.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.List;
 
 /**
  * Events to and from JSON. Parsing is strict: an unknown kind, an unknown or missing field, or a
@@ -21,6 +23,9 @@ public final class EventCodec {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    private static final JavaType EVENT_LIST =
+            MAPPER.getTypeFactory().constructCollectionType(List.class, ChangeEvent.class);
+
     private EventCodec() {
     }
 
@@ -32,13 +37,49 @@ public final class EventCodec {
         }
     }
 
+    /** A bundle of whole files as a JSON array (see {@link WireFormat#BUNDLE_PROPERTY}). */
+    public static String bundleToJson(List<ChangeEvent.PutFile> files) {
+        try {
+            return MAPPER.writerFor(EVENT_LIST).writeValueAsString(files);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a bundle of " + files.size() + " files", e);
+        }
+    }
+
     public static ChangeEvent fromJson(String json) throws WireFormatException {
         if (json == null) {
             throw new WireFormatException("no event in the message");
         }
-        ChangeEvent event;
+        ChangeEvent event = parse(json, ChangeEvent.class);
+        if (event == null) {
+            // Jackson reads the JSON literal null as no object at all, without complaint.
+            throw new WireFormatException("no event in the message (the JSON is null)");
+        }
+        return event;
+    }
+
+    /**
+     * The events of a bundle, each checked as strictly as a single event; that they are whole
+     * files whose bodies add up to the message body is {@link EventMessages}' check.
+     */
+    public static List<ChangeEvent> bundleFromJson(String json) throws WireFormatException {
+        List<ChangeEvent> events = json == null ? null : parse(json, EVENT_LIST);
+        if (events == null || events.isEmpty()) {
+            throw new WireFormatException("empty bundle");
+        }
+        if (events.contains(null)) {
+            throw new WireFormatException("a bundle entry is null");
+        }
+        return List.copyOf(events);
+    }
+
+    private static <T> T parse(String json, Class<T> type) throws WireFormatException {
+        return parse(json, MAPPER.getTypeFactory().constructType(type));
+    }
+
+    private static <T> T parse(String json, JavaType type) throws WireFormatException {
         try {
-            event = MAPPER.readValue(json, ChangeEvent.class);
+            return MAPPER.readValue(json, type);
         } catch (InvalidTypeIdException e) {
             throw new WireFormatException("unknown event kind: " + e.getTypeId());
         } catch (UnrecognizedPropertyException e) {
@@ -49,10 +90,5 @@ public final class EventCodec {
         } catch (JsonProcessingException e) {
             throw new WireFormatException("malformed event JSON: " + e.getOriginalMessage());
         }
-        if (event == null) {
-            // Jackson reads the JSON literal null as no object at all, without complaint.
-            throw new WireFormatException("no event in the message (the JSON is null)");
-        }
-        return event;
     }
 }

@@ -1,16 +1,22 @@
 package dev.ferry.wire;
 
+import dev.ferry.wire.ChangeEvent.PutFile;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
+import java.util.List;
 
 /**
- * The JMS mapping of an event: a {@link BytesMessage} whose properties hold the version and the
+ * The JMS mapping of events: a {@link BytesMessage} whose properties hold the version and the
  * event as JSON, whose body holds the file bytes of a chunk, and whose {@code JMSXGroupID} keeps
- * the events of one top-level entry in order across competing consumers.
+ * the events of one top-level entry in order across competing consumers. A bundle is the same
+ * with several whole small files of one group, their bodies one after the other.
  */
 public final class EventMessages {
+
+    /** The {@code JMSType} of a bundle; a single event's is its kind. */
+    public static final String BUNDLE_KIND = "Bundle";
 
     private EventMessages() {
     }
@@ -35,12 +41,32 @@ public final class EventMessages {
     }
 
     /**
-     * The event a message carries, checked against its body.
+     * A message for several whole files of one group, {@code files}, whose bodies are the first
+     * {@code length} bytes of {@code bodies}, in order.
+     */
+    public static BytesMessage encodeBundle(Session session, List<PutFile> files, byte[] bodies, int length)
+            throws JMSException {
+        if (files.isEmpty() || files.size() > WireFormat.MAX_BUNDLE_FILES) {
+            throw new IllegalArgumentException("a bundle holds 1 to " + WireFormat.MAX_BUNDLE_FILES
+                    + " files, not " + files.size());
+        }
+        BytesMessage message = session.createBytesMessage();
+        message.setIntProperty(WireFormat.VERSION_PROPERTY, WireFormat.VERSION);
+        message.setStringProperty(WireFormat.BUNDLE_PROPERTY, EventCodec.bundleToJson(files));
+        message.setStringProperty("JMSXGroupID", WireFormat.groupOf(files.get(0)));
+        message.setJMSType(BUNDLE_KIND);
+        message.writeBytes(bodies, 0, length);
+        return message;
+    }
+
+    /**
+     * The events a message carries, in order (one, or the files of a bundle), checked against its
+     * body.
      *
      * @throws WireFormatException when the message is not a Ferry message of a known version, or
-     *                             its event is malformed or does not match its body
+     *                             its events are malformed or do not match its body
      */
-    public static ChangeEvent decode(Message message) throws WireFormatException, JMSException {
+    public static List<ChangeEvent> decode(Message message) throws WireFormatException, JMSException {
         if (!message.propertyExists(WireFormat.VERSION_PROPERTY)) {
             throw new WireFormatException("not a Ferry message (no " + WireFormat.VERSION_PROPERTY
                     + " property)");
@@ -53,13 +79,44 @@ public final class EventMessages {
         if (!(message instanceof BytesMessage bytes)) {
             throw new WireFormatException("expected a BytesMessage, got " + message.getClass().getSimpleName());
         }
-        ChangeEvent event = EventCodec.fromJson(message.getStringProperty(WireFormat.EVENT_PROPERTY));
-        long declared = bodyLength(event);
-        if (bytes.getBodyLength() != declared) {
-            throw new WireFormatException("body is " + bytes.getBodyLength() + " bytes but the event declares "
-                    + declared + " for " + event.path());
+        String bundle = message.getStringProperty(WireFormat.BUNDLE_PROPERTY);
+        if (bundle == null) {
+            ChangeEvent event = EventCodec.fromJson(message.getStringProperty(WireFormat.EVENT_PROPERTY));
+            long declared = bodyLength(event);
+            if (bytes.getBodyLength() != declared) {
+                throw new WireFormatException("body is " + bytes.getBodyLength() + " bytes but the event declares "
+                        + declared + " for " + event.path());
+            }
+            return List.of(event);
         }
-        return event;
+        if (message.propertyExists(WireFormat.EVENT_PROPERTY)) {
+            throw new WireFormatException("a message carries both an event and a bundle");
+        }
+        return checkedBundle(EventCodec.bundleFromJson(bundle), bytes.getBodyLength());
+    }
+
+    private static List<ChangeEvent> checkedBundle(List<ChangeEvent> events, long bodyLength)
+            throws WireFormatException {
+        if (events.size() > WireFormat.MAX_BUNDLE_FILES) {
+            throw new WireFormatException("a bundle of " + events.size() + " files (at most "
+                    + WireFormat.MAX_BUNDLE_FILES + ")");
+        }
+        if (bodyLength > WireFormat.MAX_CHUNK_BYTES) {
+            throw new WireFormatException("a bundle body of " + bodyLength + " bytes (at most "
+                    + WireFormat.MAX_CHUNK_BYTES + ")");
+        }
+        long declared = 0;
+        for (ChangeEvent event : events) {
+            if (!(event instanceof PutFile file) || file.offset() != 0) {
+                throw new WireFormatException("a bundle may only hold whole files, not " + event);
+            }
+            declared += file.length();
+        }
+        if (bodyLength != declared) {
+            throw new WireFormatException("body is " + bodyLength + " bytes but the bundle of " + events.size()
+                    + " files declares " + declared);
+        }
+        return events;
     }
 
     static long bodyLength(ChangeEvent event) {

@@ -14,6 +14,17 @@ public final class WireFormat {
     /** String property: the event as JSON (see {@link EventCodec}). */
     public static final String EVENT_PROPERTY = "ferryEvent";
 
+    /**
+     * String property: instead of {@link #EVENT_PROPERTY}, a JSON array of whole-file
+     * {@link ChangeEvent.PutFile} events whose bodies follow one another in the message body.
+     * Small files travel this way, many to a message, so the per-message costs of the producer,
+     * the broker's store and the consumer are paid once for all of them.
+     */
+    public static final String BUNDLE_PROPERTY = "ferryBundle";
+
+    /** The most files one bundle may carry. */
+    public static final int MAX_BUNDLE_FILES = 1024;
+
     /** String property set on dead-lettered messages: why the consumer gave up on them. */
     public static final String DEAD_LETTER_REASON_PROPERTY = "ferryDeadLetterReason";
 
