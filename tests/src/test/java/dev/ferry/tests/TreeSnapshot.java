@@ -7,12 +7,16 @@ import dev.ferry.verify.TreeReader;
 import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.api.AssertProvider;
@@ -137,9 +141,15 @@ final class TreeSnapshot implements AssertProvider<TreeSnapshot.TreeAssert> {
         }
     }
 
+    /** A root that is not there (yet) is an empty tree: a destination the consumer has still to create. */
     private static TreeSnapshot take(Path root, boolean hashContent) {
         try {
             return new TreeSnapshot(root, new TreeReader(root, IgnoreRules.NONE).walk(hashContent));
+        } catch (NoSuchFileException e) {
+            if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+                throw new UncheckedIOException("cannot snapshot " + root, e);
+            }
+            return new TreeSnapshot(root, new TreeMap<>());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot snapshot " + root, e);
         }
