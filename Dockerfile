@@ -1,4 +1,4 @@
-# Ferry's image: one image for every command (producer, consumer, broker, status, dlq, up).
+# Ferry's image: one image for every command (producer, consumer, broker, status, dlq, up, verify).
 #
 #   docker build -t ferry .
 #   docker run --rm ferry --help
@@ -17,17 +17,21 @@ WORKDIR /src
 COPY pom.xml ./
 COPY wire/pom.xml wire/
 COPY journal/pom.xml journal/
+COPY ignore/pom.xml ignore/
 COPY producer/pom.xml producer/
 COPY consumer/pom.xml consumer/
 COPY broker/pom.xml broker/
+COPY verify/pom.xml verify/
 COPY cli/pom.xml cli/
 COPY tests/pom.xml tests/
 RUN mvn -B -q -Dmaven.test.skip=true package -pl cli -am
 COPY wire/src wire/src
 COPY journal/src journal/src
+COPY ignore/src ignore/src
 COPY producer/src producer/src
 COPY consumer/src consumer/src
 COPY broker/src broker/src
+COPY verify/src verify/src
 COPY cli/src cli/src
 RUN mvn -B -q -o -Dmaven.test.skip=true package -pl cli -am
 

@@ -12,11 +12,16 @@ final class Directories {
 
     /** The real path of an existing source directory. */
     static Path source(Path source) throws IOException {
-        if (!Files.isDirectory(source)) {
-            throw new IllegalArgumentException("source " + source + " is not a directory"
-                    + (Files.exists(source) ? "" : " (it does not exist)"));
+        return existing(source, "source");
+    }
+
+    /** The real path of an existing directory, such as a destination to verify; {@code role} names it in messages. */
+    static Path existing(Path directory, String role) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException(role + " " + directory + " is not a directory"
+                    + (Files.exists(directory) ? "" : " (it does not exist)"));
         }
-        return source.toRealPath();
+        return directory.toRealPath();
     }
 
     /** The real path of the destination directory, created when missing. */

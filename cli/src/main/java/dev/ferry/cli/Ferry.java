@@ -24,7 +24,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         usageHelpAutoWidth = true,
         description = "Replicates a directory through a persistent ActiveMQ Classic queue.",
         subcommands = {UpCommand.class, BrokerCommand.class, ConsumerCommand.class, ProducerCommand.class,
-                StatusCommand.class, DlqCommand.class},
+                StatusCommand.class, DlqCommand.class, VerifyCommand.class},
         footerHeading = "%nExample:%n",
         footer = {"  ferry up --source ~/photos --dest /mnt/backup/photos",
                 "",
@@ -60,7 +60,7 @@ public final class Ferry implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: one of up, broker, consumer, producer, status, dlq");
+                "missing command: one of up, broker, consumer, producer, status, dlq, verify");
     }
 
     private static int execute(ParseResult parseResult) {

@@ -38,13 +38,17 @@ final class ProducerCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Publish the differences, print a summary and exit.")
     boolean once;
 
+    @Mixin
+    IgnoreOptions ignore;
+
     @Override
     public Integer call() throws Exception {
         Path sourceDir = Directories.source(source);
         BrokerEndpoint endpoint = connection.endpoint();
         Path stateDir = state != null ? state
                 : DataDirectory.producerState(DataDirectory.fromEnvironment(), sourceDir, connection.queue());
-        ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, connection.queue());
+        ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, connection.queue())
+                .withIgnore(ignore.settings());
         if (once) {
             try (Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint))) {
                 PublishSummary summary = producer.publishOnce();

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,6 +53,9 @@ final class UpCommand implements Callable<Integer> {
                     + "(default: tcp://127.0.0.1:61616, or in-process only if that port is busy).")
     String listen;
 
+    @Mixin
+    IgnoreOptions ignore;
+
     @Override
     public Integer call() throws Exception {
         URI address = listen == null || IN_PROCESS_ONLY.equals(listen) ? null
@@ -71,7 +75,8 @@ final class UpCommand implements Callable<Integer> {
             supervisor.supervise("consumer", consumer, consumer::run);
             Path state = DataDirectory.producerState(dataDir, sourceDir, queue);
             Producer producer = BrokerContact.call(inProcess,
-                    () -> Producer.open(ProducerSettings.defaults(sourceDir, state, queue), inProcess));
+                    () -> Producer.open(ProducerSettings.defaults(sourceDir, state, queue)
+                            .withIgnore(ignore.settings()), inProcess));
             supervisor.supervise("producer", producer, producer::watch);
             LOG.info("replicating {} into {}; Ctrl-C stops", sourceDir, destinationDir);
             supervisor.runUntilStopped();

@@ -67,11 +67,11 @@ class FerryCommandLineTest {
     @Test
     void helpShowsTheCommandsAndAnExample() {
         assertThat(ferry("--help")).isZero();
-        assertThat(out.toString()).contains("up", "broker", "consumer", "producer", "status", "Example:");
+        assertThat(out.toString()).contains("up", "broker", "consumer", "producer", "status", "verify", "Example:");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"up", "broker", "consumer", "producer", "status"})
+    @ValueSource(strings = {"up", "broker", "consumer", "producer", "status", "verify"})
     void everyCommandHasHelpWithAnExampleAndTheGlobalOptions(String command) {
         assertThat(ferry(command, "--help")).isZero();
         assertThat(out.toString()).contains("Example:", "ferry " + command, "--verbose", "--version", "--help");

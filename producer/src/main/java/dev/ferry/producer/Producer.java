@@ -63,6 +63,7 @@ public final class Producer implements AutoCloseable {
     private final Clock clock;
     private final SourceIndex index;
     private final SourceTree tree;
+    private final SourceIgnores ignores;
     private final Publisher publisher;
     private final RetrySchedule retries = new RetrySchedule();
     private final Reconciler reconciler;
@@ -75,18 +76,19 @@ public final class Producer implements AutoCloseable {
     /** Grows while the broker keeps failing, even right after reconnecting; reset once a comparison gets through. */
     private long reconnectDelayMillis = FIRST_RECONNECT_DELAY.toMillis();
 
-    private Producer(ProducerSettings settings, ChangeSink sink, Clock clock, SourceIndex index) {
+    private Producer(ProducerSettings settings, ChangeSink sink, Clock clock, SourceIndex index, SourceIgnores ignores) {
         this.settings = settings;
         this.sink = sink;
         this.clock = clock;
         this.index = index;
         this.tree = new SourceTree(settings.source());
+        this.ignores = ignores;
         this.publisher = new Publisher(sink, index, settings.batchMessages(), settings.batchBytes());
         SequenceNumbers sequence = new SequenceNumbers(clock);
         StopCheck stop = this::checkNotStopped;
         FileBodySender bodies = new FileBodySender(tree, publisher, sequence, clock, settings.quietPeriod(),
                 settings.chunkBytes(), stop);
-        this.reconciler = new Reconciler(tree, index, publisher, bodies, sequence, retries, stop);
+        this.reconciler = new Reconciler(tree, index, ignores, publisher, bodies, sequence, retries, stop);
         Duration maxDelay = settings.quietPeriod().multipliedBy(MAX_DELAY_IN_QUIET_PERIODS);
         this.dirty = new DirtyPaths(settings.quietPeriod(), maxDelay.compareTo(MAX_WAIT) < 0 ? MAX_WAIT : maxDelay);
     }
@@ -95,11 +97,14 @@ public final class Producer implements AutoCloseable {
      * Opens a producer that publishes through {@code sink}, which it owns from now on (and closes
      * if opening fails).
      *
-     * @throws IOException when the state directory cannot be used
+     * @throws IOException when the state directory cannot be used, or the source's ignore rules
+     *                     cannot be read
      */
     public static Producer open(ProducerSettings settings, ChangeSink sink, Clock clock) throws IOException {
+        SourceIgnores ignores;
         SourceIndex index;
         try {
+            ignores = SourceIgnores.load(settings.source(), settings.ignore());
             index = SourceIndex.open(settings.stateDir());
         } catch (IOException | RuntimeException e) {
             closeQuietly(sink, "the sink");
@@ -107,7 +112,7 @@ public final class Producer implements AutoCloseable {
         }
         log.info("publishing {} on queue {} ({} entries published before)", settings.source(), settings.queue(),
                 index.size());
-        return new Producer(settings, sink, clock, index);
+        return new Producer(settings, sink, clock, index, ignores);
     }
 
     /** Opens a producer that publishes on the broker at {@code endpoint}. */
@@ -199,7 +204,7 @@ public final class Producer implements AutoCloseable {
 
     /** Reconciles {@code scopes}, then whatever that turned up, until nothing is left. */
     private void reconcile(Collection<Scope> scopes) throws IOException, InterruptedException {
-        Collection<Scope> next = scopes;
+        Collection<Scope> next = ignores.reloadIfChanged() ? ignoreRulesChanged() : scopes;
         while (!next.isEmpty()) {
             try {
                 next = reconciler.reconcile(next);
@@ -278,11 +283,28 @@ public final class Producer implements AutoCloseable {
         return scopes;
     }
 
+    /**
+     * The source's .ferryignore changed: a directory it ignored before is not watched yet, so a
+     * running watcher starts over, and the whole tree is compared to publish what is no longer ignored.
+     */
+    private List<Scope> ignoreRulesChanged() throws IOException, InterruptedException {
+        boolean watching;
+        synchronized (watcherLock) {
+            watching = watcher != null;
+        }
+        if (watching) {
+            stopWatcher();
+            startWatcher();
+        }
+        return List.of(Scope.WHOLE_TREE);
+    }
+
     private void startWatcher() throws IOException, InterruptedException {
         dirty.watchStarted();
         DirectoryWatcher started;
         try {
             started = DirectoryWatcher.builder().path(settings.source()).fileHashing(false)
+                    .fileTreeVisitor(new IgnoringTreeVisitor(tree, ignores))
                     .listener(new ChangeListener()).build();
         } catch (IOException e) {
             throw new IOException("cannot watch " + settings.source() + ": " + e.getMessage(), e);

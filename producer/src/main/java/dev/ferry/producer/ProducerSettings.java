@@ -1,5 +1,6 @@
 package dev.ferry.producer;
 
+import dev.ferry.ignore.IgnoreSettings;
 import dev.ferry.wire.WireFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +23,10 @@ import java.util.Objects;
  * @param batchMessages how many events one broker transaction holds at most (small files travel
  *                      many to a message, see {@link SmallFileBundle})
  * @param batchBytes    how many body bytes one broker transaction holds, roughly, at most
+ * @param ignore        which paths of the source are neither published nor deleted
  */
 public record ProducerSettings(Path source, Path stateDir, String queue, Duration quietPeriod,
-                               int chunkBytes, int batchMessages, long batchBytes) {
+                               int chunkBytes, int batchMessages, long batchBytes, IgnoreSettings ignore) {
 
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMillis(50);
     public static final int DEFAULT_CHUNK_BYTES = 256 * 1024;
@@ -41,6 +43,7 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
         Objects.requireNonNull(stateDir, "state directory");
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(quietPeriod, "quiet period");
+        Objects.requireNonNull(ignore, "ignore settings");
         if (!Files.isDirectory(source)) {
             throw new IllegalArgumentException("source " + source + " is not an existing directory");
         }
@@ -72,10 +75,24 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
         }
     }
 
-    /** Settings with the default quiet period (50 ms), chunk size (256 KiB) and batch limits (4,096 events, 8 MiB). */
+    /** Settings with the default ignore rules ({@link IgnoreSettings#DEFAULTS}). */
+    public ProducerSettings(Path source, Path stateDir, String queue, Duration quietPeriod,
+                            int chunkBytes, int batchMessages, long batchBytes) {
+        this(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes, IgnoreSettings.DEFAULTS);
+    }
+
+    /**
+     * Settings with the default quiet period (50 ms), chunk size (256 KiB), batch limits (4,096
+     * events, 8 MiB) and ignore rules.
+     */
     public static ProducerSettings defaults(Path source, Path stateDir, String queue) {
         return new ProducerSettings(source, stateDir, queue, DEFAULT_QUIET_PERIOD, DEFAULT_CHUNK_BYTES,
                 DEFAULT_BATCH_MESSAGES, DEFAULT_BATCH_BYTES);
+    }
+
+    /** These settings with other ignore rules. */
+    public ProducerSettings withIgnore(IgnoreSettings rules) {
+        return new ProducerSettings(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes, rules);
     }
 
     private static Path realPath(Path path) {

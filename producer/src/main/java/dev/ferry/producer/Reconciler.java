@@ -35,6 +35,7 @@ final class Reconciler {
 
     private final SourceTree tree;
     private final SourceIndex index;
+    private final SourceIgnores ignores;
     private final TreeSurvey survey;
     private final Publisher publisher;
     private final FileBodySender bodies;
@@ -42,11 +43,12 @@ final class Reconciler {
     private final RetrySchedule retries;
     private final StopCheck stop;
 
-    Reconciler(SourceTree tree, SourceIndex index, Publisher publisher, FileBodySender bodies,
+    Reconciler(SourceTree tree, SourceIndex index, SourceIgnores ignores, Publisher publisher, FileBodySender bodies,
                SequenceNumbers sequence, RetrySchedule retries, StopCheck stop) {
         this.tree = tree;
         this.index = index;
-        this.survey = new TreeSurvey(tree, index, stop);
+        this.ignores = ignores;
+        this.survey = new TreeSurvey(tree, index, ignores, stop);
         this.publisher = publisher;
         this.bodies = bodies;
         this.sequence = sequence;
@@ -97,7 +99,8 @@ final class Reconciler {
 
     /**
      * Where the entry now at {@code path} was published before: a path the index holds with the
-     * same file key, where that file no longer is. (A hard link leaves the source in place.)
+     * same file key, where that file no longer is. (A hard link leaves the source in place.) A
+     * path ignored now is never one: a rename would take it away from the replica.
      */
     private RelPath renameSource(RelPath path, Entry seen) throws IOException {
         RelPath from = index.pathWithFileKey(seen.fileKey());
@@ -105,7 +108,7 @@ final class Reconciler {
             return null;
         }
         Entry published = index.get(from);
-        if (published == null || published.type() != seen.type()) {
+        if (published == null || published.type() != seen.type() || ignores.isIgnored(from, published.isDirectory())) {
             return null;
         }
         Entry there;

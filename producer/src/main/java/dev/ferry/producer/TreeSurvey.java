@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * <p>Only differences are kept, so surveying an unchanged tree costs memory for one directory
  * listing at a time. Something the producer may not read is neither changed nor missing: a
- * permission problem must never look like a deletion.
+ * permission problem must never look like a deletion. Nor is an ignored path, whether it is on
+ * disk or only in the index, and an ignored directory is not descended into.
  */
 final class TreeSurvey {
 
@@ -37,11 +38,13 @@ final class TreeSurvey {
 
     private final SourceTree tree;
     private final SourceIndex index;
+    private final SourceIgnores ignores;
     private final StopCheck stop;
 
-    TreeSurvey(SourceTree tree, SourceIndex index, StopCheck stop) {
+    TreeSurvey(SourceTree tree, SourceIndex index, SourceIgnores ignores, StopCheck stop) {
         this.tree = tree;
         this.index = index;
+        this.ignores = ignores;
         this.stop = stop;
     }
 
@@ -101,11 +104,14 @@ final class TreeSurvey {
                         e.getReason() != null ? e.getReason() : "permission denied");
                 return;
             }
+            Entry known = index.get(path);
+            if (ignores.isIgnored(path, seen != null ? seen.isDirectory() : known != null && known.isDirectory())) {
+                return;
+            }
             if (seen == null) {
                 missing.add(path);
                 return;
             }
-            Entry known = index.get(path);
             note(path, seen, known);
             boolean unknownDirectory = known == null || !known.isDirectory()
                     || !Objects.equals(known.fileKey(), seen.fileKey());
@@ -140,7 +146,9 @@ final class TreeSurvey {
                         present.add(child);
                         continue;
                     }
-                    if (seen != null) {
+                    if (seen != null && ignores.isIgnoredEntry(child, seen.isDirectory())) {
+                        present.add(child); // Neither published nor, when the index holds it, deleted.
+                    } else if (seen != null) {
                         present.add(child);
                         note(child, seen, index.get(child));
                         if (seen.isDirectory()) {
@@ -150,7 +158,7 @@ final class TreeSurvey {
                 }
                 if (listing.complete()) {
                     for (RelPath known : index.children(directory)) {
-                        if (!present.contains(known)) {
+                        if (!present.contains(known) && !isIgnoredInIndex(known)) {
                             missing.add(known);
                         }
                     }
@@ -176,6 +184,12 @@ final class TreeSurvey {
                         tree.resolve(directory));
                 return null;
             }
+        }
+
+        /** Whether an entry gone from disk was ignored, as far as the index knows what it was. */
+        boolean isIgnoredInIndex(RelPath path) {
+            Entry known = index.get(path);
+            return ignores.isIgnoredEntry(path, known != null && known.isDirectory());
         }
 
         void note(RelPath path, Entry seen, Entry known) {

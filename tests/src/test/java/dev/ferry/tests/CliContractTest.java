@@ -48,7 +48,7 @@ class CliContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"broker", "consumer", "producer", "status"})
+    @ValueSource(strings = {"broker", "consumer", "producer", "status", "verify"})
     void everyCommandExplainsItselfWithAnExample(String command) {
         FerryProcess help = ferry.start(command, "--help");
 

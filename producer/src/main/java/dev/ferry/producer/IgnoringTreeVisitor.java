@@ -1,0 +1,62 @@
+package dev.ferry.producer;
+
+import dev.ferry.wire.RelPath;
+import io.methvin.watcher.visitor.FileTreeVisitor;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * How the watcher finds the directories to watch, at start and whenever one is created: like the
+ * library's own walk, but it does not descend into an ignored directory, so a tree that ignores
+ * {@code node_modules/} spends no watches on it.
+ */
+final class IgnoringTreeVisitor implements FileTreeVisitor {
+
+    private final SourceTree tree;
+    private final SourceIgnores ignores;
+
+    IgnoringTreeVisitor(SourceTree tree, SourceIgnores ignores) {
+        this.tree = tree;
+        this.ignores = ignores;
+    }
+
+    @Override
+    public void recursiveVisitFiles(Path start, Callback onDirectory, Callback onFile) throws IOException {
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                if (isIgnored(dir, true, dir.equals(start))) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                onDirectory.call(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                if (!isIgnored(file, attributes.isDirectory(), false)) {
+                    onFile.call(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // Gone or unreadable: the comparison will tell.
+            }
+        });
+    }
+
+    /** Within a walk the directories above are known not to be ignored; where a walk starts they are not. */
+    private boolean isIgnored(Path path, boolean isDirectory, boolean walkStartsHere) {
+        RelPath relative = tree.relativize(path);
+        if (relative == null) {
+            return false; // The root, or a name the comparison skips anyway.
+        }
+        return walkStartsHere ? ignores.isIgnored(relative, isDirectory) : ignores.isIgnoredEntry(relative, isDirectory);
+    }
+}

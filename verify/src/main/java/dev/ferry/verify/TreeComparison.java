@@ -1,0 +1,176 @@
+package dev.ferry.verify;
+
+import dev.ferry.ignore.IgnoreRules;
+import dev.ferry.wire.RelPath;
+import dev.ferry.wire.WireFormat;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Compares a source tree with its mirror, the way {@code ferry verify} does: both trees are walked
+ * side by side, one directory listing of each at a time, and every difference is reported as it
+ * is found, in path order.
+ *
+ * <p>What is compared is what Ferry replicates (see {@link TreeEntry}). Contents are hashed only
+ * where the sizes agree, reading each file in pieces. A directory missing on either side is one
+ * difference, not one per entry inside it. Paths the ignore rules ignore are left out on both
+ * sides, and so is the destination's {@code .ferry} directory. An entry of the source that Ferry
+ * does not replicate (a fifo, socket or device, a symbolic link pointing out of the tree, a name
+ * the wire format cannot carry) is reported as skipped, so that a mirror Ferry made is equal to
+ * its source.
+ */
+public final class TreeComparison {
+
+    /** Where the findings of a comparison go, as they are made. */
+    public interface Listener {
+        void difference(Difference difference);
+
+        /** An entry of the source was not compared, since Ferry does not replicate it. */
+        default void skipped(String path, String reason) {
+        }
+    }
+
+    /**
+     * The outcome of a comparison.
+     *
+     * @param entries     paths compared, on either side
+     * @param differences differences found
+     * @param skipped     source entries not compared
+     */
+    public record Summary(long entries, long differences, long skipped) {
+        public boolean equal() {
+            return differences == 0;
+        }
+    }
+
+    private static final String SOURCE = "source";
+    private static final String DEST = "dest";
+
+    private final TreeReader source;
+    private final TreeReader dest;
+    private final Listener listener;
+    private long entries;
+    private long differences;
+    private long skipped;
+
+    private TreeComparison(TreeReader source, TreeReader dest, Listener listener) {
+        this.source = source;
+        this.dest = dest;
+        this.listener = listener;
+    }
+
+    /**
+     * Compares the tree at {@code dest} with the one at {@code source}, ignoring what {@code rules}
+     * ignore on either side.
+     *
+     * @throws IOException when either root cannot be listed
+     */
+    public static Summary compare(Path source, Path dest, IgnoreRules rules, Listener listener) throws IOException {
+        TreeComparison comparison = new TreeComparison(new TreeReader(source, rules), new TreeReader(dest, rules),
+                listener);
+        // Either root unreadable: there is nothing to compare, and that is an error, not a difference.
+        comparison.compareEntries("", comparison.source.list(""), comparison.dest.list(""));
+        return new Summary(comparison.entries, comparison.differences, comparison.skipped);
+    }
+
+    private void compareDirectory(String directory) {
+        SortedMap<String, TreeEntry> inSource = list(source, SOURCE, directory);
+        SortedMap<String, TreeEntry> inDest = list(dest, DEST, directory);
+        if (inSource != null && inDest != null) {
+            compareEntries(directory, inSource, inDest);
+        }
+    }
+
+    private void compareEntries(String directory, SortedMap<String, TreeEntry> inSource,
+                                SortedMap<String, TreeEntry> inDest) {
+        SortedSet<String> names = new TreeSet<>(inSource.keySet());
+        names.addAll(inDest.keySet());
+        for (String name : names) {
+            String path = directory.isEmpty() ? name : directory + "/" + name;
+            TreeEntry there = replicable(path, inSource.get(name));
+            TreeEntry here = inDest.get(name);
+            if (there == null && here == null) {
+                continue;
+            }
+            entries++;
+            if (there != null && here != null && there.type() == TreeEntry.Type.FILE
+                    && here.type() == TreeEntry.Type.FILE && there.size() == here.size()) {
+                String sourceHash = hash(source, SOURCE, path);
+                String destHash = hash(dest, DEST, path);
+                if (sourceHash != null && destHash != null) {
+                    there = there.withSha256(sourceHash);
+                    here = here.withSha256(destHash);
+                }
+            }
+            Difference.between(path, there, here).forEach(this::report);
+            if (there != null && here != null && there.type() == TreeEntry.Type.DIRECTORY
+                    && here.type() == TreeEntry.Type.DIRECTORY) {
+                compareDirectory(path);
+            }
+        }
+    }
+
+    /** The source entry if Ferry replicates it; else null, reported as skipped. */
+    private TreeEntry replicable(String path, TreeEntry entry) {
+        if (entry == null) {
+            return null;
+        }
+        String reason = null;
+        RelPath relative = null;
+        try {
+            relative = RelPath.of(path);
+        } catch (IllegalArgumentException e) {
+            reason = "Ferry cannot carry its name: " + e.getMessage();
+        }
+        if (entry.type() == TreeEntry.Type.SPECIAL) {
+            reason = "a fifo, socket or device, which Ferry does not replicate";
+        } else if (relative != null && entry.type() == TreeEntry.Type.SYMLINK
+                && !WireFormat.symlinkStaysInside(relative, entry.target())) {
+            reason = "a symlink pointing out of the tree, which Ferry does not replicate";
+        }
+        if (reason == null) {
+            return entry;
+        }
+        skipped++;
+        listener.skipped(path, reason);
+        return null;
+    }
+
+    private SortedMap<String, TreeEntry> list(TreeReader tree, String side, String directory) {
+        try {
+            return tree.list(directory);
+        } catch (IOException e) {
+            report(Difference.unreadable(directory, side, reason(e)));
+            return null;
+        }
+    }
+
+    private String hash(TreeReader tree, String side, String path) {
+        try {
+            return tree.sha256(path);
+        } catch (IOException e) {
+            report(Difference.unreadable(path, side, reason(e)));
+            return null;
+        }
+    }
+
+    private void report(Difference difference) {
+        differences++;
+        listener.difference(difference);
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "it vanished while it was compared";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+}

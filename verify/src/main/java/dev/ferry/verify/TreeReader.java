@@ -1,0 +1,167 @@
+package dev.ferry.verify;
+
+import dev.ferry.ignore.IgnoreRules;
+import dev.ferry.wire.RelPath;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Reads one tree as Ferry sees it, never following a symbolic link: the entries of a directory,
+ * without the paths the ignore rules ignore and without the consumer's {@code .ferry} directory at
+ * the root, and the content of a file, hashed as it streams by.
+ */
+public final class TreeReader {
+
+    private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final int BUFFER_BYTES = 256 * 1024;
+
+    private final Path root;
+    private final IgnoreRules rules;
+
+    public TreeReader(Path root, IgnoreRules rules) {
+        this.root = root;
+        this.rules = rules;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * The entries directly in {@code directory} ("" for the root) by name, sorted, without their
+     * content hashes. An entry that vanishes while it is read is left out.
+     *
+     * @throws NoSuchFileException when the directory itself is gone
+     */
+    public SortedMap<String, TreeEntry> list(String directory) throws IOException {
+        Path dir = resolve(directory);
+        SortedMap<String, TreeEntry> entries = new TreeMap<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path child : stream) {
+                String name = child.getFileName().toString();
+                String path = directory.isEmpty() ? name : directory + "/" + name;
+                if (directory.isEmpty() && name.equals(RelPath.RESERVED_ROOT)) {
+                    continue;
+                }
+                TreeEntry entry = read(child);
+                if (entry != null && !rules.isIgnoredEntry(path, entry.type() == TreeEntry.Type.DIRECTORY)) {
+                    entries.put(name, entry);
+                }
+            }
+        } catch (NotDirectoryException e) {
+            throw new NoSuchFileException(dir.toString(), null, "no longer a directory");
+        }
+        return entries;
+    }
+
+    /**
+     * Every entry of the tree by path, parents before children, with the content hashes of files
+     * when {@code hashContent}.
+     */
+    public SortedMap<String, TreeEntry> walk(boolean hashContent) throws IOException {
+        SortedMap<String, TreeEntry> all = new TreeMap<>();
+        walk("", hashContent, all);
+        return all;
+    }
+
+    private void walk(String directory, boolean hashContent, SortedMap<String, TreeEntry> all) throws IOException {
+        SortedMap<String, TreeEntry> entries;
+        try {
+            entries = list(directory);
+        } catch (NoSuchFileException e) {
+            if (directory.isEmpty()) {
+                throw e;
+            }
+            return; // Vanished while we looked: a tree in motion.
+        }
+        for (var named : entries.entrySet()) {
+            String path = directory.isEmpty() ? named.getKey() : directory + "/" + named.getKey();
+            TreeEntry entry = named.getValue();
+            if (hashContent && entry.type() == TreeEntry.Type.FILE) {
+                try {
+                    entry = entry.withSha256(sha256(path));
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+            }
+            all.put(path, entry);
+            if (entry.type() == TreeEntry.Type.DIRECTORY) {
+                walk(path, hashContent, all);
+            }
+        }
+    }
+
+    /** The SHA-256 of the file at {@code path}, read in pieces so that any size fits in memory. */
+    public String sha256(String path) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        try (FileChannel channel = FileChannel.open(resolve(path), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+             InputStream in = Channels.newInputStream(channel)) {
+            byte[] buffer = new byte[BUFFER_BYTES];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private Path resolve(String path) {
+        return path.isEmpty() ? root : root.resolve(path);
+    }
+
+    /** The entry at {@code file}, or null when it is gone. */
+    private static TreeEntry read(Path file) throws IOException {
+        PosixFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, PosixFileAttributes.class, NO_FOLLOW);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        int mode = modeOf(attributes.permissions());
+        long mtime = attributes.lastModifiedTime().toMillis();
+        if (attributes.isRegularFile()) {
+            return TreeEntry.file(attributes.size(), mode, mtime);
+        }
+        if (attributes.isDirectory()) {
+            return TreeEntry.directory(mode, mtime);
+        }
+        if (attributes.isSymbolicLink()) {
+            try {
+                return TreeEntry.symlink(Files.readSymbolicLink(file).toString());
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+        }
+        return TreeEntry.special();
+    }
+
+    static int modeOf(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission permission : permissions) {
+            // The enum runs OWNER_READ .. OTHERS_EXECUTE, i.e. from bit 8 down to bit 0.
+            mode |= 1 << (8 - permission.ordinal());
+        }
+        return mode;
+    }
+}
