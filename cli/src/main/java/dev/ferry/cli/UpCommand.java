@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,6 +53,9 @@ final class UpCommand implements Callable<Integer> {
                     + "(default: tcp://127.0.0.1:61616, or in-process only if that port is busy).")
     String listen;
 
+    @Mixin
+    BrokerLogin login;
+
     @Override
     public Integer call() throws Exception {
         URI address = listen == null || IN_PROCESS_ONLY.equals(listen) ? null
@@ -59,9 +63,9 @@ final class UpCommand implements Callable<Integer> {
         Path sourceDir = Directories.source(source);
         Path destinationDir = Directories.destination(dest);
         Directories.requireApart(sourceDir, destinationDir);
-        Path dataDir = data != null ? data : DataDirectory.fromEnvironment();
+        Path dataDir = data != null ? data : DataDirectory.of(Ferry.of(spec).environment());
         String queue = WireFormat.DEFAULT_QUEUE;
-        BrokerOptions options = BrokerCommand.brokerOptions(DataDirectory.broker(dataDir));
+        BrokerOptions options = BrokerCommand.brokerOptions(DataDirectory.broker(dataDir), login);
         try (Supervisor supervisor = new Supervisor()) {
             EmbeddedBroker broker = startBroker(options, address);
             supervisor.supervise("broker", broker, broker::awaitStopped);

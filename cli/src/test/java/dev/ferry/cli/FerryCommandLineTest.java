@@ -48,7 +48,7 @@ class FerryCommandLineTest {
     @Test
     void aMisspeltFlagGetsASuggestion() {
         assertThat(ferry("status", "--queeu=x")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("ferry: Unknown option: '--queeu=x'").contains("did you mean --queue?")
+        assertThat(err.toString()).startsWith("ferry: Unknown option: '--queeu=x'").contains("did you mean --queue")
                 .hasLineCount(1);
     }
 

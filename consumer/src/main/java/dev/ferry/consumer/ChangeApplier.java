@@ -8,6 +8,7 @@ import dev.ferry.wire.ChangeEvent.PutDirectory;
 import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.ChangeEvent.PutSymlink;
 import dev.ferry.wire.ChangeEvent.Rename;
+import dev.ferry.wire.ChangeLog;
 import dev.ferry.wire.RelPath;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -73,13 +74,13 @@ final class ChangeApplier {
         } else if (event instanceof PutDirectory dir) {
             tree.makeDirectory(dir.path(), dir.mode(), dir.mtimeNanos());
             ledger.recordNode(dir.path(), dir.seq());
-            log.debug("applied directory {}", dir.path());
+            ChangeLog.applied(log, dir);
         } else if (event instanceof PutSymlink link) {
             putSymlink(link);
         } else if (event instanceof Delete delete) {
             tree.delete(delete.path());
             ledger.recordSubtree(delete.path(), delete.seq());
-            log.info("applied delete {}", delete.path());
+            ChangeLog.applied(log, delete);
         } else if (event instanceof Rename rename) {
             rename(rename);
         } else if (event instanceof Abort abort) {
@@ -98,7 +99,7 @@ final class ChangeApplier {
         ReplicaTree.setMetadata(staged, file.mode(), file.mtimeNanos());
         tree.moveIntoPlace(staged, file.path());
         ledger.recordNode(file.path(), file.seq());
-        log.info("applied put {} ({} bytes)", file.path(), file.size());
+        ChangeLog.applied(log, file);
     }
 
     private void putSymlink(PutSymlink link) throws IOException {
@@ -114,7 +115,7 @@ final class ChangeApplier {
             throw e;
         }
         ledger.recordNode(link.path(), link.seq());
-        log.info("applied symlink {} -> {}", link.path(), link.target());
+        ChangeLog.applied(log, link);
     }
 
     private void rename(Rename rename) throws IOException {
@@ -125,7 +126,7 @@ final class ChangeApplier {
                     from, rename.path(), rename.seq(), from, rename.path());
         } else {
             if (tree.rename(from, rename.path())) {
-                log.info("applied rename {} -> {}", from, rename.path());
+                ChangeLog.applied(log, rename);
             } else if (!tree.exists(rename.path())) {
                 log.warn("rename {} -> {}: nothing at {} to move; {} stays absent until its next change",
                         from, rename.path(), from, rename.path());
