@@ -71,10 +71,11 @@ class FerryCommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"up", "broker", "consumer", "producer", "status"})
+    @ValueSource(strings = {"up", "broker", "consumer", "producer", "status", "config", "completion"})
     void everyCommandHasHelpWithAnExampleAndTheGlobalOptions(String command) {
         assertThat(ferry(command, "--help")).isZero();
-        assertThat(out.toString()).contains("Example:", "ferry " + command, "--verbose", "--version", "--help");
+        assertThat(out.toString()).contains("Example:", "ferry " + command, "--verbose", "--quiet", "--log-format",
+                "--config", "--version", "--help");
     }
 
     @Test
