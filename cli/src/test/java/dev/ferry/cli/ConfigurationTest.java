@@ -98,6 +98,35 @@ class ConfigurationTest {
     }
 
     @Test
+    void brokerWithAValueIsTheOptionAndWithOptionsUnderItTheCommand() throws IOException {
+        environment.put("FERRY_CONFIG", configFile("""
+                broker: tcp://nas.local:61616
+                broker-user: everyone
+                broker:
+                  listen: tcp://0.0.0.0:61616
+                  broker-user: only-the-broker
+                """).toString());
+
+        assertThat(ferry("config", "status")).as("a key given twice at the top").isEqualTo(2);
+        assertThat(err.toString()).contains("line 3: 'broker' is given twice");
+
+        environment.put("FERRY_CONFIG", Files.writeString(dir.resolve("split.yaml"), """
+                broker-user: everyone
+                broker:
+                  listen: tcp://0.0.0.0:61616
+                  broker-user: only-the-broker
+                status:
+                  broker: tcp://nas.local:61616
+                """).toString());
+        BrokerCommand broker = (BrokerCommand) leaf("broker");
+        assertThat(broker.listen).isEqualTo("tcp://0.0.0.0:61616");
+        assertThat(broker.login.user()).isEqualTo("only-the-broker");
+        StatusCommand status = (StatusCommand) leaf("status");
+        assertThat(status.connection.broker).isEqualTo("tcp://nas.local:61616");
+        assertThat(status.connection.login.user()).isEqualTo("everyone");
+    }
+
+    @Test
     void theConfigFileOnTheCommandLineBeatsFerryConfig() throws IOException {
         environment.put("FERRY_CONFIG", configFile("queue: from-variable").toString());
         Path flagged = Files.writeString(dir.resolve("other.yaml"), "queue: from-flag\n");
