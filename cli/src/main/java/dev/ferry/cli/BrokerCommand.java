@@ -2,10 +2,10 @@ package dev.ferry.cli;
 
 import dev.ferry.broker.BrokerOptions;
 import dev.ferry.broker.EmbeddedBroker;
-import dev.ferry.wire.BrokerEndpoint;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 /** A standalone persistent broker until Ctrl-C. */
 @Command(name = "broker",
         description = {"Run a standalone persistent broker until Ctrl-C.",
-                "Prints \"broker listening on URL\" once it accepts connections. When FERRY_BROKER_USER "
-                        + "is set, only that user (with FERRY_BROKER_PASSWORD) may connect."},
+                "Prints \"broker listening on URL\" once it accepts connections. With --broker-user "
+                        + "(or FERRY_BROKER_USER), only that user, with its password, may connect."},
         footerHeading = "%nExample:%n",
         footer = {"  ferry broker --listen tcp://0.0.0.0:61616 --data /var/lib/ferry"})
 final class BrokerCommand implements Callable<Integer> {
@@ -32,10 +32,13 @@ final class BrokerCommand implements Callable<Integer> {
                     + "only; tcp://0.0.0.0:61616 accepts any).")
     String listen;
 
+    @Mixin
+    BrokerLogin login;
+
     @Override
     public Integer call() throws Exception {
-        Path dataDir = data != null ? data : DataDirectory.fromEnvironment();
-        BrokerOptions options = brokerOptions(DataDirectory.broker(dataDir));
+        Path dataDir = data != null ? data : DataDirectory.of(Ferry.of(spec).environment());
+        BrokerOptions options = brokerOptions(DataDirectory.broker(dataDir), login);
         if (listen != null) {
             options = options.withListen(ListenAddress.parse(spec.commandLine(), listen));
         }
@@ -51,16 +54,16 @@ final class BrokerCommand implements Callable<Integer> {
 
     /**
      * Options for a broker in {@code brokerDir}, listening by default, that admits only the user of
-     * FERRY_BROKER_USER when it is set: the clients started with the same environment log in as that user.
+     * {@code login} when it names one: clients given the same login (or environment) log in as that user.
      */
-    static BrokerOptions brokerOptions(Path brokerDir) {
-        BrokerEndpoint environment = BrokerEndpoint.fromEnvironment(null);
-        if (environment.user() == null) {
+    static BrokerOptions brokerOptions(Path brokerDir, BrokerLogin login) {
+        if (login.user() == null) {
             return BrokerOptions.defaults(brokerDir);
         }
-        if (environment.password() == null) {
-            throw new IllegalArgumentException("FERRY_BROKER_USER is set but FERRY_BROKER_PASSWORD is not");
+        if (login.password() == null) {
+            throw new IllegalArgumentException("a broker user (--broker-user or FERRY_BROKER_USER) was given "
+                    + "without a password (--broker-password or FERRY_BROKER_PASSWORD)");
         }
-        return BrokerOptions.defaults(brokerDir).withCredentials(environment.user(), environment.password());
+        return BrokerOptions.defaults(brokerDir).withCredentials(login.user(), login.password());
     }
 }

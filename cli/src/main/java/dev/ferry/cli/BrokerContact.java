@@ -62,7 +62,9 @@ final class BrokerContact {
             return denied;
         }
         String line = "broker " + endpoint.url() + " refused the login for " + who + ": " + ErrorReporter.describe(refused);
-        return new IOException(endpoint.user() == null ? line + " (set FERRY_BROKER_USER and FERRY_BROKER_PASSWORD)" : line,
+        return new IOException(endpoint.user() == null
+                ? line + " (give --broker-user and --broker-password, or FERRY_BROKER_USER and FERRY_BROKER_PASSWORD)"
+                : line,
                 refused);
     }
 

@@ -30,7 +30,7 @@ final class ConsumerCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--drain", description = "Apply everything waiting, print a summary and exit.")
+    @Option(names = "--drain", fallbackValue = "true", description = "Apply everything waiting, print a summary and exit.")
     boolean drain;
 
     @Override

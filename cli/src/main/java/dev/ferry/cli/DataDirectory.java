@@ -19,9 +19,9 @@ final class DataDirectory {
     private DataDirectory() {
     }
 
-    /** The default data directory of this user. */
-    static Path fromEnvironment() {
-        return resolve(System.getenv(), System.getProperty("user.home"));
+    /** The default data directory of this user, given the environment. */
+    static Path of(Map<String, String> environment) {
+        return resolve(environment, System.getProperty("user.home"));
     }
 
     static Path resolve(Map<String, String> env, String userHome) {

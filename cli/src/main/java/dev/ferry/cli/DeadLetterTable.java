@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.broker.DeadLetter;
+import dev.ferry.wire.Printable;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -47,24 +48,6 @@ final class DeadLetterTable {
      * character in them could break the table or drive the terminal.
      */
     static String printable(String text) {
-        if (text == null || text.isEmpty()) {
-            return UNKNOWN;
-        }
-        StringBuilder safe = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> {
-            switch (c) {
-                case '\n' -> safe.append("\\n");
-                case '\r' -> safe.append("\\r");
-                case '\t' -> safe.append("\\t");
-                default -> {
-                    if (Character.isISOControl(c)) {
-                        safe.append(String.format("\\x%02x", c));
-                    } else {
-                        safe.appendCodePoint(c);
-                    }
-                }
-            }
-        });
-        return safe.toString();
+        return text == null || text.isEmpty() ? UNKNOWN : Printable.escape(text);
     }
 }

@@ -30,7 +30,7 @@ final class DlqListCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--json", description = "Print a JSON array of {messageId, time, path, kind, reason} instead.")
+    @Option(names = "--json", fallbackValue = "true", description = "Print a JSON array of {messageId, time, path, kind, reason} instead.")
     boolean json;
 
     /** One message in the JSON output; absent parts are null. */

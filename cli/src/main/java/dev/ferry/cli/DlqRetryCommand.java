@@ -33,14 +33,15 @@ final class DlqRetryCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--all", description = "Move every dead-lettered message.")
+    @Option(names = "--all", fallbackValue = "true", description = "Move every dead-lettered message.")
     boolean all;
 
-    @Option(names = "--message-id", paramLabel = "ID", arity = "1..*",
-            description = "Move the message with this ID (see 'ferry dlq list'); may be repeated.")
+    @Option(names = "--message-id", paramLabel = "ID", arity = "1..*", split = ",",
+            description = "Move the message with this ID (see 'ferry dlq list'); may be repeated, "
+                    + "or several IDs separated by commas.")
     List<String> messageIds = List.of();
 
-    @Option(names = "--force", description = "Move messages the consumer cannot decode, too.")
+    @Option(names = "--force", fallbackValue = "true", description = "Move messages the consumer cannot decode, too.")
     boolean force;
 
     @Override

@@ -19,6 +19,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a failure into the one line the user sees: {@code ferry: <what> : <why>}.
@@ -43,6 +45,20 @@ final class ErrorReporter {
             failure.printStackTrace(err);
         }
         err.flush();
+        return FAILURE;
+    }
+
+    /**
+     * The failure as one ERROR event in the log, for logs read by machines ({@code --log-format json}),
+     * with the stack trace when {@code verbose}; returns the exit status.
+     */
+    static int log(Throwable failure, boolean verbose) {
+        Logger log = LoggerFactory.getLogger(Ferry.class);
+        if (verbose) {
+            log.error(describe(failure), failure);
+        } else {
+            log.error(describe(failure));
+        }
         return FAILURE;
     }
 

@@ -35,7 +35,7 @@ final class ProducerCommand implements Callable<Integer> {
                     + "queue under $XDG_DATA_HOME/ferry/producer, else ~/.local/share/ferry/producer).")
     Path state;
 
-    @Option(names = "--once", description = "Publish the differences, print a summary and exit.")
+    @Option(names = "--once", fallbackValue = "true", description = "Publish the differences, print a summary and exit.")
     boolean once;
 
     @Mixin
@@ -46,7 +46,8 @@ final class ProducerCommand implements Callable<Integer> {
         Path sourceDir = Directories.source(source);
         BrokerEndpoint endpoint = connection.endpoint();
         Path stateDir = state != null ? state
-                : DataDirectory.producerState(DataDirectory.fromEnvironment(), sourceDir, connection.queue());
+                : DataDirectory.producerState(DataDirectory.of(Ferry.of(spec).environment()), sourceDir,
+                        connection.queue());
         ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, connection.queue())
                 .withIgnore(ignore.settings());
         if (once) {

@@ -56,6 +56,9 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     IgnoreOptions ignore;
 
+    @Mixin
+    BrokerLogin login;
+
     @Override
     public Integer call() throws Exception {
         URI address = listen == null || IN_PROCESS_ONLY.equals(listen) ? null
@@ -63,9 +66,9 @@ final class UpCommand implements Callable<Integer> {
         Path sourceDir = Directories.source(source);
         Path destinationDir = Directories.destination(dest);
         Directories.requireApart(sourceDir, destinationDir);
-        Path dataDir = data != null ? data : DataDirectory.fromEnvironment();
+        Path dataDir = data != null ? data : DataDirectory.of(Ferry.of(spec).environment());
         String queue = WireFormat.DEFAULT_QUEUE;
-        BrokerOptions options = BrokerCommand.brokerOptions(DataDirectory.broker(dataDir));
+        BrokerOptions options = BrokerCommand.brokerOptions(DataDirectory.broker(dataDir), login);
         try (Supervisor supervisor = new Supervisor()) {
             EmbeddedBroker broker = startBroker(options, address);
             supervisor.supervise("broker", broker, broker::awaitStopped);

@@ -55,7 +55,7 @@ class BrokerSecurityTest {
             assertThat(ferry("status", "--broker", broker.connectUrl())).isEqualTo(1);
             assertThat(err.toString()).isEqualTo("ferry: broker " + broker.connectUrl()
                     + " refused the login for an anonymous client: User name [null] or password is invalid."
-                    + " (set FERRY_BROKER_USER and FERRY_BROKER_PASSWORD)" + System.lineSeparator());
+                    + " (give --broker-user and --broker-password, or FERRY_BROKER_USER and FERRY_BROKER_PASSWORD)" + System.lineSeparator());
         }
     }
 
@@ -115,14 +115,31 @@ class BrokerSecurityTest {
     }
 
     @Test
-    void theTrustStoreComesFromTheEnvironmentWhenNoFlagNamesIt() {
-        ConnectionOptions options = new ConnectionOptions();
-        BrokerEndpoint endpoint = options.withTls(new BrokerEndpoint("ssl://host:61617", null, null),
-                Map.of("FERRY_TRUST_STORE", "/etc/ferry/trust.p12", "FERRY_TRUST_STORE_PASSWORD", "pw"));
+    void theTrustStoreAndTheLoginComeFromTheEnvironmentWhenNoFlagNamesThem() {
+        BrokerEndpoint endpoint = endpointOf(Map.of("FERRY_TRUST_STORE", "/etc/ferry/trust.p12",
+                "FERRY_TRUST_STORE_PASSWORD", "pw", "FERRY_BROKER_USER", "ferry-consumer",
+                "FERRY_BROKER_PASSWORD", "c-secret", "FERRY_BROKER_URL", "ssl://host:61617"), "status");
+        assertThat(endpoint.url()).isEqualTo("ssl://host:61617");
+        assertThat(endpoint.user()).isEqualTo("ferry-consumer");
+        assertThat(endpoint.password()).isEqualTo("c-secret");
         assertThat(endpoint.tls().trustStore()).isEqualTo(Path.of("/etc/ferry/trust.p12"));
         assertThat(endpoint.tls().trustStorePassword()).isEqualTo("pw");
         assertThat(endpoint.tls().toString()).doesNotContain("pw");
-        assertThat(options.withTls(new BrokerEndpoint("tcp://host:61616", null, null), Map.of()).tls()).isNull();
+        assertThat(endpointOf(Map.of(), "status").tls()).isNull();
+    }
+
+    @Test
+    void aKeyStoreWithoutATrustStoreIsRefused() {
+        StatusCommand status = (StatusCommand) Ferry.commandLine(Map.of())
+                .parseArgs("status", "--key-store", "/etc/ferry/me.p12").subcommand().commandSpec().userObject();
+        assertThatThrownBy(() -> status.connection.endpoint()).hasMessageContaining("without a trust store");
+    }
+
+    /** The endpoint `ferry <args>` would connect to in {@code environment}. */
+    private static BrokerEndpoint endpointOf(Map<String, String> environment, String... args) {
+        StatusCommand status = (StatusCommand) Ferry.commandLine(environment).parseArgs(args).subcommand()
+                .commandSpec().userObject();
+        return status.connection.endpoint();
     }
 
     private EmbeddedBroker brokerWithRoles() throws IOException {

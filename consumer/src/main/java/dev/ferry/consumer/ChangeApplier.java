@@ -10,6 +10,7 @@ import dev.ferry.wire.ChangeEvent.PutDirectory;
 import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.ChangeEvent.PutSymlink;
 import dev.ferry.wire.ChangeEvent.Rename;
+import dev.ferry.wire.ChangeLog;
 import dev.ferry.wire.RelPath;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -101,7 +102,7 @@ final class ChangeApplier {
         }
         ledger.recordNode(event.path(), event.seq());
         staging.discardOlder(event.path(), event.seq());
-        log.info("applied put {} ({} bytes)", event.path(), event.size());
+        ChangeLog.applied(log, event);
     }
 
     /** Drops the pending files after a rollback; their events will come again. */
@@ -134,13 +135,13 @@ final class ChangeApplier {
         if (event instanceof PutDirectory dir) {
             tree.makeDirectory(dir.path(), dir.mode(), dir.mtimeNanos());
             ledger.recordNode(dir.path(), dir.seq());
-            log.debug("applied directory {}", dir.path());
+            ChangeLog.applied(log, dir);
         } else if (event instanceof PutSymlink link) {
             putSymlink(link);
         } else if (event instanceof Delete delete) {
             tree.delete(delete.path());
             ledger.recordSubtree(delete.path(), delete.seq());
-            log.info("applied delete {}", delete.path());
+            ChangeLog.applied(log, delete);
         } else if (event instanceof Rename rename) {
             rename(rename);
         } else if (event instanceof Abort abort) {
@@ -185,7 +186,7 @@ final class ChangeApplier {
             throw e;
         }
         ledger.recordNode(link.path(), link.seq());
-        log.info("applied symlink {} -> {}", link.path(), link.target());
+        ChangeLog.applied(log, link);
     }
 
     private void rename(Rename rename) throws IOException {
@@ -196,7 +197,7 @@ final class ChangeApplier {
                     from, rename.path(), rename.seq(), from, rename.path());
         } else {
             if (tree.rename(from, rename.path())) {
-                log.info("applied rename {} -> {}", from, rename.path());
+                ChangeLog.applied(log, rename);
             } else if (!tree.exists(rename.path())) {
                 log.warn("rename {} -> {}: nothing at {} to move; {} stays absent until its next change",
                         from, rename.path(), from, rename.path());

@@ -1,11 +1,8 @@
 package dev.ferry.producer;
 
 import dev.ferry.wire.ChangeEvent;
-import dev.ferry.wire.ChangeEvent.Delete;
-import dev.ferry.wire.ChangeEvent.PutDirectory;
 import dev.ferry.wire.ChangeEvent.PutFile;
-import dev.ferry.wire.ChangeEvent.PutSymlink;
-import dev.ferry.wire.ChangeEvent.Rename;
+import dev.ferry.wire.ChangeLog;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +34,7 @@ final class Publisher {
     private long pendingBytes;
     private long pendingEvents;
     private long pendingFiles;
-    private final List<String> pendingLines = new ArrayList<>();
+    private final List<ChangeEvent> pendingChanges = new ArrayList<>();
     private Totals totals = new Totals(0, 0, 0);
 
     Publisher(ChangeSink sink, SourceIndex index, int batchMessages, long batchBytes) {
@@ -58,10 +55,9 @@ final class Publisher {
         log.debug("sent {}", event);
         pendingMessages++;
         pendingBytes += length;
-        String line = describe(event);
-        if (line != null) {
+        if (ChangeLog.isChange(event)) {
             pendingEvents++;
-            pendingLines.add(line);
+            pendingChanges.add(event);
         }
         if (event instanceof PutFile) {
             pendingFiles++;
@@ -89,7 +85,7 @@ final class Publisher {
         index.commit();
         totals = new Totals(totals.events() + pendingEvents, totals.files() + pendingFiles,
                 totals.bytes() + pendingBytes);
-        pendingLines.forEach(log::info);
+        pendingChanges.forEach(change -> ChangeLog.published(log, change));
         forgetPending();
     }
 
@@ -107,26 +103,6 @@ final class Publisher {
         pendingBytes = 0;
         pendingEvents = 0;
         pendingFiles = 0;
-        pendingLines.clear();
-    }
-
-    /** The line logged once {@code event} is committed, or {@code null} for the parts of a change. */
-    private static String describe(ChangeEvent event) {
-        if (event instanceof PutFile file) {
-            return "published put " + file.path() + " (" + file.size() + " bytes)";
-        }
-        if (event instanceof PutDirectory dir) {
-            return "published directory " + dir.path();
-        }
-        if (event instanceof PutSymlink link) {
-            return "published symlink " + link.path() + " -> " + link.target();
-        }
-        if (event instanceof Delete delete) {
-            return "published delete " + delete.path();
-        }
-        if (event instanceof Rename rename) {
-            return "published rename " + rename.from() + " -> " + rename.path();
-        }
-        return null; // A chunk is part of its PutFile; an abort retracts chunks.
+        pendingChanges.clear();
     }
 }

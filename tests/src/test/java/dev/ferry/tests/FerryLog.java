@@ -1,11 +1,12 @@
 package dev.ferry.tests;
 
+import dev.ferry.wire.Printable;
 import java.util.regex.Pattern;
 
 /**
  * The lines ferry commands log (on stderr, at INFO) that tests count on, as regular expressions
  * for {@link FerryProcess#logLinesMatching} and {@link FerryProcess#waitForLog}. Paths are relative
- * to the tree, as the events carry them.
+ * to the tree, as the events carry them, and quoted in the line (see {@code dev.ferry.wire.ChangeLog}).
  */
 final class FerryLog {
 
@@ -28,22 +29,27 @@ final class FerryLog {
     }
 
     static String publishedPut(String path) {
-        return "- published put " + Pattern.quote(path) + " \\(\\d+ bytes\\)$";
+        return "- published put " + quoted(path) + " \\(\\d+ bytes\\)$";
     }
 
     static String publishedDelete(String path) {
-        return "- published delete " + Pattern.quote(path) + "$";
+        return "- published delete " + quoted(path) + "$";
     }
 
     static String publishedDirectory(String path) {
-        return "- published directory " + Pattern.quote(path) + "$";
+        return "- published directory " + quoted(path) + "$";
     }
 
     static String publishedRename(String from, String to) {
-        return "- published rename " + Pattern.quote(from) + " -> " + Pattern.quote(to) + "$";
+        return "- published rename " + quoted(from) + " -> " + quoted(to) + "$";
     }
 
     static String appliedPut(String path) {
-        return "- applied put " + Pattern.quote(path) + " \\(\\d+ bytes\\)$";
+        return "- applied put " + quoted(path) + " \\(\\d+ bytes\\)$";
+    }
+
+    /** {@code path} as the log line shows it (quoted, escaped), as a regular expression. */
+    private static String quoted(String path) {
+        return Pattern.quote(Printable.quote(path));
     }
 }
