@@ -115,19 +115,30 @@ final class OptionDefaults implements IDefaultValueProvider {
         return file;
     }
 
-    /** A list from the file as picocli splits a list option's value: with commas. */
+    /**
+     * A list from the file as picocli splits a list option's value: with the separator its split
+     * pattern matches, a comma, or a line break for values that may hold commas (gitignore patterns).
+     */
     private static String joined(OptionSpec option, ConfigFile.Entry entry, Path path) {
         List<String> values = entry.values();
         if (values.size() == 1) {
             return values.get(0);
         }
-        boolean commaSeparated = option.isMultiValue() && !option.splitRegex().isEmpty()
-                && Pattern.matches(option.splitRegex(), ",");
-        if (!commaSeparated || values.stream().anyMatch(value -> value.contains(","))) {
-            throw new ParameterException(option.command().commandLine(), ConfigFile.where(path, entry.line())
-                    + ": '" + entry.key() + "' takes " + (commaSeparated ? "values without commas" : "one value, not a list"));
+        String separator = null;
+        if (option.isMultiValue() && !option.splitRegex().isEmpty()) {
+            for (String candidate : List.of(",", "\n")) {
+                if (Pattern.matches(option.splitRegex(), candidate)) {
+                    separator = candidate;
+                }
+            }
         }
-        return String.join(",", values);
+        String sep = separator;
+        if (sep == null || values.stream().anyMatch(value -> value.contains(sep))) {
+            throw new ParameterException(option.command().commandLine(), ConfigFile.where(path, entry.line())
+                    + ": '" + entry.key() + "' takes " + (sep != null ? "values without "
+                    + (sep.equals(",") ? "commas" : "line breaks") : "one value, not a list"));
+        }
+        return String.join(sep, values);
     }
 
     /** The names of {@code command} and its parents below the root: {@code [dlq, retry]}. */

@@ -49,7 +49,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--dest", required = true, paramLabel = "DST", description = "Its mirror.")
     Path dest;
 
-    @Option(names = "--json", description = "Print one JSON document instead: {source, dest, differences: "
+    @Option(names = "--json", fallbackValue = "true", description = "Print one JSON document instead: {source, dest, differences: "
             + "[{path, kind, source, dest}], skipped: [{path, reason}], entries, equal}.")
     boolean json;
 
