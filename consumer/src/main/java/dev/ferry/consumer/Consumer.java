@@ -43,6 +43,7 @@ public final class Consumer implements AutoCloseable {
     private final Clock clock;
     private final FailurePolicy failures;
     private final Replica replica;
+    private final TransactionOutcome outcome = new TransactionOutcome();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch loopDone = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -131,6 +132,7 @@ public final class Consumer implements AutoCloseable {
         while (stopRequested.getCount() > 0) {
             Batch batch = collect();
             if (batch.isEmpty()) {
+                settings.observer().idle();
                 if (drain && clock.millis() - quietSince >= DRAIN_QUIET.toMillis()) {
                     return true;
                 }
@@ -171,6 +173,7 @@ public final class Consumer implements AutoCloseable {
      *         caller rolls the transaction back and tries again later
      */
     private boolean apply(Batch batch) throws JMSException {
+        outcome.begin();
         List<ChangeEvent> events = new ArrayList<>(batch.messages.size());
         for (Message message : batch.messages) {
             events.add(decode(message));
@@ -197,7 +200,7 @@ public final class Consumer implements AutoCloseable {
         try {
             return EventMessages.decode(message);
         } catch (WireFormatException e) {
-            deadLetter(message, e.getMessage());
+            deadLetter(message, null, e.getMessage());
             return null;
         }
     }
@@ -206,16 +209,17 @@ public final class Consumer implements AutoCloseable {
         try {
             if (replica.applier().apply(event, (BytesMessage) message)) {
                 applied++;
+                outcome.applied(event);
             }
             batch.saw(event.seq());
             return true;
         } catch (PoisonException e) {
-            deadLetter(message, e.getMessage());
+            deadLetter(message, event, e.getMessage());
             return true;
         } catch (IOException | RuntimeException e) {
             int attempt = deliveryCount(message);
             if (failures.isPoison(e, attempt)) {
-                deadLetter(message, "failed " + attempt + " times applying " + event.path() + ": " + describe(e));
+                deadLetter(message, event, "failed " + attempt + " times applying " + event.path() + ": " + describe(e));
                 return true;
             }
             failures.failed(e, "apply " + event.path() + " to " + settings.destination());
@@ -239,9 +243,10 @@ public final class Consumer implements AutoCloseable {
         }
     }
 
-    private void deadLetter(Message message, String reason) throws JMSException {
+    private void deadLetter(Message message, ChangeEvent event, String reason) throws JMSException {
         link.deadLetters().send(message, reason);
         deadLettered++;
+        outcome.deadLettered(event, reason);
     }
 
     /**
@@ -259,6 +264,7 @@ public final class Consumer implements AutoCloseable {
         }
         link.commit();
         messages += batch.messages.size();
+        settings.observer().committed(outcome.committed(batch.messages.size(), batch.bytes, clock.instant()));
         return true;
     }
 

@@ -81,12 +81,13 @@ public final class Producer implements AutoCloseable {
         this.clock = clock;
         this.index = index;
         this.tree = new SourceTree(settings.source());
-        this.publisher = new Publisher(sink, index, settings.batchMessages(), settings.batchBytes());
+        this.publisher = new Publisher(sink, index, settings.batchMessages(), settings.batchBytes(),
+                settings.observer());
         SequenceNumbers sequence = new SequenceNumbers(clock);
         StopCheck stop = this::checkNotStopped;
         FileBodySender bodies = new FileBodySender(tree, publisher, sequence, clock, settings.quietPeriod(),
                 settings.chunkBytes(), stop);
-        this.reconciler = new Reconciler(tree, index, publisher, bodies, sequence, retries, stop);
+        this.reconciler = new Reconciler(tree, index, publisher, bodies, sequence, retries, stop, settings.observer());
         Duration maxDelay = settings.quietPeriod().multipliedBy(MAX_DELAY_IN_QUIET_PERIODS);
         this.dirty = new DirtyPaths(settings.quietPeriod(), maxDelay.compareTo(MAX_WAIT) < 0 ? MAX_WAIT : maxDelay);
     }
@@ -155,6 +156,7 @@ public final class Producer implements AutoCloseable {
             startWatcher();
             log.info("watching {}", settings.source());
             reconcile(List.of(Scope.WHOLE_TREE));
+            settings.observer().caughtUp();
             while (true) {
                 reconcile(awaitWork());
             }

@@ -21,9 +21,10 @@ import java.util.Objects;
  * @param chunkBytes    the largest file body one message carries
  * @param batchMessages how many messages one broker transaction holds at most
  * @param batchBytes    how many body bytes one broker transaction holds, roughly, at most
+ * @param observer      who is told what the producer does (metrics, heartbeats, progress)
  */
 public record ProducerSettings(Path source, Path stateDir, String queue, Duration quietPeriod,
-                               int chunkBytes, int batchMessages, long batchBytes) {
+                               int chunkBytes, int batchMessages, long batchBytes, ProducerObserver observer) {
 
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMillis(50);
     public static final int DEFAULT_CHUNK_BYTES = 256 * 1024;
@@ -35,6 +36,7 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
         Objects.requireNonNull(stateDir, "state directory");
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(quietPeriod, "quiet period");
+        Objects.requireNonNull(observer, "observer");
         if (!Files.isDirectory(source)) {
             throw new IllegalArgumentException("source " + source + " is not an existing directory");
         }
@@ -64,6 +66,18 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
         if (batchBytes < 1) {
             throw new IllegalArgumentException("batch size " + batchBytes + " is not a positive number of bytes");
         }
+    }
+
+    /** Settings nobody observes. */
+    public ProducerSettings(Path source, Path stateDir, String queue, Duration quietPeriod,
+                            int chunkBytes, int batchMessages, long batchBytes) {
+        this(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes, ProducerObserver.NONE);
+    }
+
+    /** The same settings, observed by {@code observer}. */
+    public ProducerSettings withObserver(ProducerObserver observer) {
+        return new ProducerSettings(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes,
+                observer);
     }
 
     /** Settings with the default quiet period (50 ms), chunk size (256 KiB) and batch limits (256 messages, 8 MiB). */

@@ -32,19 +32,22 @@ final class Publisher {
     private final SourceIndex index;
     private final int batchMessages;
     private final long batchBytes;
+    private final ProducerObserver observer;
 
     private int pendingMessages;
     private long pendingBytes;
     private long pendingEvents;
     private long pendingFiles;
     private final List<String> pendingLines = new ArrayList<>();
+    private final List<ChangeEvent> pendingChanges = new ArrayList<>();
     private Totals totals = new Totals(0, 0, 0);
 
-    Publisher(ChangeSink sink, SourceIndex index, int batchMessages, long batchBytes) {
+    Publisher(ChangeSink sink, SourceIndex index, int batchMessages, long batchBytes, ProducerObserver observer) {
         this.sink = sink;
         this.index = index;
         this.batchMessages = batchMessages;
         this.batchBytes = batchBytes;
+        this.observer = observer;
     }
 
     /** Sends {@code event} in the current transaction; the change counts once the transaction commits. */
@@ -62,6 +65,7 @@ final class Publisher {
         if (line != null) {
             pendingEvents++;
             pendingLines.add(line);
+            pendingChanges.add(event);
         }
         if (event instanceof PutFile) {
             pendingFiles++;
@@ -90,6 +94,9 @@ final class Publisher {
         totals = new Totals(totals.events() + pendingEvents, totals.files() + pendingFiles,
                 totals.bytes() + pendingBytes);
         pendingLines.forEach(log::info);
+        if (pendingMessages > 0) {
+            observer.committed(List.copyOf(pendingChanges), pendingBytes);
+        }
         forgetPending();
     }
 
@@ -108,6 +115,7 @@ final class Publisher {
         pendingEvents = 0;
         pendingFiles = 0;
         pendingLines.clear();
+        pendingChanges.clear();
     }
 
     /** The line logged once {@code event} is committed, or {@code null} for the parts of a change. */
