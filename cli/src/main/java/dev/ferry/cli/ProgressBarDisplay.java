@@ -1,0 +1,71 @@
+package dev.ferry.cli;
+
+import java.io.PrintStream;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+
+/**
+ * Progress on a terminal: a live bar (me.tongfei:progressbar) at the bottom of stderr, with the
+ * rate and the time left, while log lines scroll above it ({@link StickyLine}). The bar measures
+ * bytes when the total of bytes is known (a sync), else the units (the messages of a drain); the
+ * other count stands beside it.
+ */
+final class ProgressBarDisplay implements ProgressDisplay {
+
+    private static final long MIB = 1024 * 1024;
+
+    private final StickyLine sticky;
+    private final ProgressBar bar;
+    private final boolean byBytes;
+
+    ProgressBarDisplay(String task, boolean byBytes, PrintStream terminal) {
+        this.byBytes = byBytes;
+        this.sticky = StickyLine.install(terminal);
+        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1)
+                .setUpdateIntervalMillis((int) ProgressReporter.TICK.toMillis())
+                .showSpeed().setConsumer(new OnStickyLine(terminal, sticky));
+        if (byBytes) {
+            builder.setUnit(" MiB", MIB);
+        }
+        this.bar = builder.build();
+    }
+
+    @Override
+    public void update(Progress progress) {
+        long total = byBytes ? progress.totalBytes() : progress.total();
+        long done = byBytes ? progress.bytes() : progress.done();
+        if (total > 0) {
+            bar.maxHint(Math.max(total, done));
+        }
+        bar.stepTo(done);
+        bar.setExtraMessage(byBytes ? progress.done() + (progress.total() >= 0 ? "/" + progress.total() : "") + " "
+                + progress.unit() : Summaries.bytes(progress.bytes()));
+    }
+
+    @Override
+    public void finish(Progress progress) {
+        update(progress);
+        bar.close();
+    }
+
+    /** The library's console consumer (its width, its rendering), drawing on the sticky line. */
+    private static final class OnStickyLine extends ConsoleProgressBarConsumer {
+        private final StickyLine sticky;
+
+        OnStickyLine(PrintStream terminal, StickyLine sticky) {
+            super(terminal);
+            this.sticky = sticky;
+        }
+
+        @Override
+        public void accept(String rendered) {
+            sticky.show(rendered);
+        }
+
+        @Override
+        public void close() {
+            sticky.release();
+        }
+    }
+}
