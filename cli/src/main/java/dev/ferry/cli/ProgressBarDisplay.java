@@ -39,8 +39,9 @@ final class ProgressBarDisplay implements ProgressDisplay {
             bar.maxHint(Math.max(total, done));
         }
         bar.stepTo(done);
-        bar.setExtraMessage(byBytes ? progress.done() + (progress.total() >= 0 ? "/" + progress.total() : "") + " "
-                + progress.unit() : Summaries.bytes(progress.bytes()));
+        // The library puts the message right after the speed: it brings its own space.
+        bar.setExtraMessage(" " + (byBytes ? progress.done() + (progress.total() >= 0 ? "/" + progress.total() : "") + " "
+                + progress.unit() : Summaries.bytes(progress.bytes())));
     }
 
     @Override

@@ -40,6 +40,12 @@ final class ConsumerMetrics implements ConsumerObserver {
         this.deadLettered = Counter.builder().name("ferry_consumer_events_dead_lettered_total")
                 .help("Messages moved to the dead-letter queue, by kind (" + UNREADABLE + " when they carried no "
                         + "readable event)").labelNames("kind").withoutExemplars().register(registry);
+        // Dashboards see 0, not nothing, for what has not happened yet.
+        EventKind.CHANGES.forEach(kind -> {
+            applied.labelValues(kind);
+            deadLettered.labelValues(kind);
+        });
+        deadLettered.labelValues(UNREADABLE);
         this.transactions = Counter.builder().name("ferry_consumer_transactions_total")
                 .help("Consumer transactions committed").withoutExemplars().register(registry);
         this.latency = Histogram.builder().name("ferry_consumer_apply_latency_seconds")

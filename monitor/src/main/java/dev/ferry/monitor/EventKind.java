@@ -3,6 +3,7 @@ package dev.ferry.monitor;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import dev.ferry.wire.ChangeEvent;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,9 @@ import java.util.Map;
 public final class EventKind {
 
     private static final Map<Class<?>, String> NAMES = new HashMap<>();
+
+    /** The kinds a committed change has: never the parts of a body (chunks) or their retraction (aborts). */
+    public static final List<String> CHANGES = List.of("file", "dir", "symlink", "delete", "rename");
 
     static {
         for (JsonSubTypes.Type type : ChangeEvent.class.getAnnotation(JsonSubTypes.class).value()) {

@@ -22,6 +22,7 @@ final class ProducerMetrics implements ProducerObserver {
         this.events = Counter.builder().name("ferry_producer_events_published_total")
                 .help("Changes the broker committed, by kind (file, dir, symlink, delete, rename)")
                 .labelNames("kind").withoutExemplars().register(registry);
+        EventKind.CHANGES.forEach(kind -> events.labelValues(kind)); // Dashboards see 0, not nothing.
         this.bytes = Counter.builder().name("ferry_producer_bytes_published_total")
                 .help("File body bytes the broker committed").withoutExemplars().register(registry);
         this.transactions = Counter.builder().name("ferry_producer_transactions_total")

@@ -37,6 +37,7 @@ class FerryMetricsTest {
             assertThat(scrape.value("ferry_producer_events_published_total{kind=\"file\"}")).isEqualTo(2);
             assertThat(scrape.value("ferry_producer_events_published_total{kind=\"dir\"}")).isEqualTo(1);
             assertThat(scrape.value("ferry_producer_events_published_total{kind=\"delete\"}")).isEqualTo(1);
+            assertThat(scrape.value("ferry_producer_events_published_total{kind=\"rename\"}")).as("none yet").isZero();
             assertThat(scrape.value("ferry_producer_bytes_published_total")).isEqualTo(4216);
             assertThat(scrape.value("ferry_producer_transactions_total")).isEqualTo(3);
             assertThat(scrape.value("ferry_producer_last_published_timestamp_seconds"))
@@ -63,6 +64,7 @@ class FerryMetricsTest {
             assertThat(busy.value("ferry_consumer_bytes_applied_total")).isEqualTo(150);
             assertThat(busy.value("ferry_consumer_messages_total")).isEqualTo(4);
             assertThat(busy.value("ferry_consumer_events_dead_lettered_total{kind=\"unreadable\"}")).isEqualTo(1);
+            assertThat(busy.value("ferry_consumer_events_dead_lettered_total{kind=\"file\"}")).isZero();
             assertThat(busy.value("ferry_consumer_apply_latency_seconds_count")).isEqualTo(3);
             assertThat(busy.value("ferry_consumer_apply_latency_seconds_bucket{le=\"0.25\"}")).isZero();
             assertThat(busy.value("ferry_consumer_apply_latency_seconds_bucket{le=\"0.5\"}")).isEqualTo(2);
