@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import java.io.PrintStream;
+import java.text.DecimalFormat;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -24,10 +25,8 @@ final class ProgressBarDisplay implements ProgressDisplay {
         this.sticky = StickyLine.install(terminal);
         ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1)
                 .setUpdateIntervalMillis((int) ProgressReporter.TICK.toMillis())
-                .showSpeed().setConsumer(new OnStickyLine(terminal, sticky));
-        if (byBytes) {
-            builder.setUnit(" MiB", MIB);
-        }
+                .showSpeed(new DecimalFormat("0.0")).setConsumer(new OnStickyLine(terminal, sticky));
+        builder.setUnit(byBytes ? " MiB" : " messages", byBytes ? MIB : 1);
         this.bar = builder.build();
     }
 
