@@ -23,11 +23,10 @@ final class ProgressBarDisplay implements ProgressDisplay {
     ProgressBarDisplay(String task, boolean byBytes, PrintStream terminal) {
         this.byBytes = byBytes;
         this.sticky = StickyLine.install(terminal);
-        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1)
+        this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1)
                 .setUpdateIntervalMillis((int) ProgressReporter.TICK.toMillis())
-                .showSpeed(new DecimalFormat("0.0")).setConsumer(new OnStickyLine(terminal, sticky));
-        builder.setUnit(byBytes ? " MiB" : " messages", byBytes ? MIB : 1);
-        this.bar = builder.build();
+                .setUnit(byBytes ? " MiB" : " messages", byBytes ? MIB : 1)
+                .showSpeed(new DecimalFormat("0.0")).setConsumer(new OnStickyLine(terminal, sticky)).build();
     }
 
     @Override
@@ -38,9 +37,16 @@ final class ProgressBarDisplay implements ProgressDisplay {
             bar.maxHint(Math.max(total, done));
         }
         bar.stepTo(done);
-        // The library puts the message right after the speed: it brings its own space.
-        bar.setExtraMessage(" " + (byBytes ? progress.done() + (progress.total() >= 0 ? "/" + progress.total() : "") + " "
-                + progress.unit() : Summaries.bytes(progress.bytes())));
+        // The library puts the message right after the speed, with no space between.
+        bar.setExtraMessage(" " + besideTheBar(progress));
+    }
+
+    /** The count the bar does not measure: "1152/1500 files" beside bytes, "41.6 MiB" beside messages. */
+    private String besideTheBar(Progress progress) {
+        if (!byBytes) {
+            return Summaries.bytes(progress.bytes());
+        }
+        return progress.done() + (progress.total() >= 0 ? "/" + progress.total() : "") + " " + progress.unit();
     }
 
     @Override
