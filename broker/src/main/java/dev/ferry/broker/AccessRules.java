@@ -16,7 +16,8 @@ import org.apache.activemq.security.TempDestinationAuthorizationEntry;
  * <p>Producers only send to Ferry's queue; consumers read it and read and write its dead-letter
  * queue (the consumer dead-letters poison itself); admins do everything. All of them may ask the
  * statistics plugin ({@code ferry status}), use temporary queues for its answers and the advisory
- * topics every ActiveMQ client touches. The union of all matching entries applies.
+ * topics every ActiveMQ client touches, and publish and read heartbeats on the queue's status
+ * topic ({@link WireFormat#statusTopicOf}). The union of all matching entries applies.
  */
 public final class AccessRules {
 
@@ -37,6 +38,7 @@ public final class AccessRules {
         entries.add(queue(queue, CONSUMERS, PRODUCERS, CLIENTS));
         entries.add(queue(WireFormat.deadLetterQueueOf(queue), CONSUMERS, CONSUMERS, CONSUMERS));
         entries.add(queue("ActiveMQ.Statistics.Destination.>", CLIENTS, CLIENTS, CLIENTS));
+        entries.add(topic(WireFormat.statusTopicOf(queue), CLIENTS, CLIENTS, CLIENTS));
         entries.add(topic("ActiveMQ.Advisory.>", CLIENTS, CLIENTS, CLIENTS));
         return entries;
     }

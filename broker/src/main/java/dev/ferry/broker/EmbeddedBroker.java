@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.broker.TransportConnector;
+import org.apache.activemq.broker.region.policy.FixedCountSubscriptionRecoveryPolicy;
 import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
 import org.apache.activemq.broker.region.policy.PolicyEntry;
 import org.apache.activemq.broker.region.policy.PolicyMap;
@@ -42,6 +43,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final String USER_GROUP = BrokerUser.Role.ADMIN.group();
 
     private static final String IN_PROCESS_URL = "vm://" + NAME + "?create=false";
+
+    /**
+     * How many of the latest heartbeats a status topic keeps for a new subscriber: enough for the
+     * last beat of every producer and consumer of a queue, bounded in memory (a beat is under 1 KiB).
+     */
+    public static final int STATUS_MESSAGES_KEPT = 200;
 
     // Messages beyond what fits are paged to KahaDB; this only bounds the cache.
     private static final long MEMORY_LIMIT = 64L << 20;
@@ -182,8 +189,21 @@ public final class EmbeddedBroker implements AutoCloseable {
         queues.setMemoryLimit(QUEUE_MEMORY_LIMIT);
         queues.setCursorMemoryHighWaterMark(CURSOR_HIGH_WATER_MARK);
         PolicyMap policy = new PolicyMap();
-        policy.setPolicyEntries(List.of(queues));
+        policy.setPolicyEntries(List.of(queues, statusTopics()));
         return policy;
+    }
+
+    /**
+     * Status topics keep their latest heartbeats, so `ferry status` sees every producer and consumer
+     * at once, without waiting for their next beat: a retroactive subscriber gets them first.
+     */
+    private static PolicyEntry statusTopics() {
+        FixedCountSubscriptionRecoveryPolicy latest = new FixedCountSubscriptionRecoveryPolicy();
+        latest.setMaximumSize(STATUS_MESSAGES_KEPT);
+        PolicyEntry topics = new PolicyEntry();
+        topics.setTopic(WireFormat.STATUS_TOPIC_PREFIX + ">");
+        topics.setSubscriptionRecoveryPolicy(latest);
+        return topics;
     }
 
     private static BrokerPlugin[] plugins(BrokerOptions options) {

@@ -69,7 +69,7 @@ public final class QueueStatistics {
                         + timeout.toMillis() + " ms; is the statisticsBrokerPlugin installed?");
             }
             return new QueueStatus(queue, answers.sum(queue, "size"), answers.sum(queue, "consumerCount"),
-                    answers.sum(deadLetterQueue, "size"));
+                    answers.sum(deadLetterQueue, "size"), answers.sum(deadLetterQueue, "consumerCount"));
         } finally {
             connection.close();
         }

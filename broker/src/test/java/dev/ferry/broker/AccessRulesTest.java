@@ -83,6 +83,30 @@ class AccessRulesTest {
     }
 
     @Test
+    void producersAndConsumersPublishHeartbeatsThatEveryRoleMayRead() throws Exception {
+        String topic = WireFormat.statusTopicOf(QUEUE);
+        try (EmbeddedBroker broker = start()) {
+            for (BrokerUser sender : List.of(PRODUCER, CONSUMER)) {
+                try (Connection connection = login(broker, sender)) {
+                    Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    session.createProducer(session.createTopic(topic)).send(session.createTextMessage("beat"));
+                }
+            }
+            for (BrokerUser reader : List.of(PRODUCER, CONSUMER, ADMIN)) {
+                try (Connection connection = login(broker, reader)) {
+                    Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    session.createConsumer(session.createTopic(topic)).close();
+                }
+            }
+            try (Connection producer = login(broker, PRODUCER)) {
+                Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                assertThatThrownBy(() -> session.createProducer(session.createTopic("ferry.status.other"))
+                        .send(session.createTextMessage("beat"))).isInstanceOf(JMSSecurityException.class);
+            }
+        }
+    }
+
+    @Test
     void nobodyGetsInWithoutTheRightPassword() throws Exception {
         try (EmbeddedBroker broker = start()) {
             assertThatThrownBy(() -> new BrokerEndpoint(broker.connectUrl(), null, null).connect(null, 1).close())

@@ -10,6 +10,7 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -19,6 +20,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,38 @@ class EmbeddedBrokerTest {
         }
         try (EmbeddedBroker broker = startOnFreePort()) {
             assertThat(receive(endpoint(broker), "ferry.test")).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void aStatusTopicKeepsItsLatestMessagesForARetroactiveSubscriber() throws Exception {
+        String topic = WireFormat.statusTopicOf("ferry.test");
+        try (EmbeddedBroker broker = startOnFreePort()) {
+            Connection sender = endpoint(broker).connect("test", 1);
+            try {
+                Session session = sender.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createTopic(topic));
+                producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+                for (int i = 0; i < EmbeddedBroker.STATUS_MESSAGES_KEPT + 5; i++) {
+                    producer.send(session.createTextMessage("beat " + i));
+                }
+            } finally {
+                sender.close();
+            }
+            Connection reader = endpoint(broker).connect("test", 1);
+            try {
+                Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageConsumer consumer = session.createConsumer(
+                        session.createTopic(topic + "?consumer.retroactive=true"));
+                List<String> kept = new java.util.ArrayList<>();
+                for (Message m = consumer.receive(5_000); m != null; m = consumer.receive(500)) {
+                    kept.add(((TextMessage) m).getText());
+                }
+                assertThat(kept).hasSize(EmbeddedBroker.STATUS_MESSAGES_KEPT).startsWith("beat 5")
+                        .endsWith("beat " + (EmbeddedBroker.STATUS_MESSAGES_KEPT + 4));
+            } finally {
+                reader.close();
+            }
         }
     }
 

@@ -48,7 +48,25 @@ class QueueStatisticsTest {
 
             QueueStatus status = QueueStatistics.query(endpoint, "ferry.stats", TIMEOUT);
 
-            assertThat(status).isEqualTo(new QueueStatus("ferry.stats", 3, 1, 1));
+            assertThat(status).isEqualTo(new QueueStatus("ferry.stats", 3, 1, 1, 0));
+        } finally {
+            listener.close();
+        }
+    }
+
+    @Test
+    void countsTheConsumersOfTheDeadLetterQueue() throws Exception {
+        BrokerEndpoint endpoint = endpoint(broker);
+        send(endpoint, WireFormat.deadLetterQueueOf("ferry.dlq"), "dead");
+        Connection listener = endpoint.connect("test", 0);
+        try {
+            Session session = listener.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            session.createConsumer(session.createQueue(WireFormat.deadLetterQueueOf("ferry.dlq")));
+
+            QueueStatus status = QueueStatistics.query(endpoint, "ferry.dlq", TIMEOUT);
+
+            assertThat(status.deadLetterConsumers()).isEqualTo(1);
+            assertThat(status.consumers()).isZero();
         } finally {
             listener.close();
         }

@@ -1,11 +1,22 @@
 package dev.ferry.cli;
 
+import dev.ferry.broker.QueueStatistics;
 import dev.ferry.consumer.ApplySummary;
 import dev.ferry.consumer.Consumer;
 import dev.ferry.consumer.ConsumerSettings;
+import dev.ferry.monitor.ConsumerTally;
+import dev.ferry.monitor.HeartbeatSender;
+import dev.ferry.monitor.Heartbeats;
+import dev.ferry.monitor.ProcessIdentity;
 import dev.ferry.wire.BrokerEndpoint;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +31,9 @@ import picocli.CommandLine.Spec;
         footer = {"  ferry consumer --dest /mnt/backup/photos --broker tcp://nas.local:61616"})
 final class ConsumerCommand implements Callable<Integer> {
 
+    private static final Duration STATISTICS_TIMEOUT = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -33,23 +47,55 @@ final class ConsumerCommand implements Callable<Integer> {
     @Option(names = "--drain", fallbackValue = "true", description = "Apply everything waiting, print a summary and exit.")
     boolean drain;
 
+    @Mixin
+    MonitoringOptions monitoring;
+
     @Override
     public Integer call() throws Exception {
         Path destination = Directories.destination(dest);
         BrokerEndpoint endpoint = connection.endpoint();
-        ConsumerSettings settings = ConsumerSettings.defaults(destination, connection.queue());
-        if (drain) {
-            try (Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint))) {
-                ApplySummary summary = consumer.drain();
-                spec.commandLine().getOut().println(Summaries.of(summary));
+        String queue = connection.queue();
+        Clock clock = Clock.systemUTC();
+        ConsumerTally tally = new ConsumerTally(clock);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Monitoring watching = Monitoring.start(monitoring.metricsPort(), clock)) {
+            watching.watchQueue(endpoint, queue);
+            ConsumerSettings settings = ConsumerSettings.defaults(destination, queue)
+                    .withObserver(watching.consumer(tally));
+            if (drain) {
+                try (Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint));
+                     HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.consumer(tally,
+                             ProcessIdentity.current(), queue, destination, clock));
+                     ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "drain", false,
+                             new DrainProgress(tally, waiting(endpoint, queue)), clock, last -> { })) {
+                    ApplySummary summary = consumer.drain();
+                    progress.finish();
+                    Summaries.print(out, Summaries.of(summary, tally.snapshot()));
+                }
+                return 0;
             }
-            return 0;
-        }
-        try (Supervisor supervisor = new Supervisor()) {
-            Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint));
-            supervisor.supervise("consumer", consumer, consumer::run);
-            supervisor.runUntilStopped();
+            try (Supervisor supervisor = new Supervisor()) {
+                Instant started = clock.instant();
+                Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint));
+                HeartbeatSender beats = watching.heartbeat(endpoint, queue,
+                        Heartbeats.consumer(tally, ProcessIdentity.current(), queue, destination, clock));
+                supervisor.closeOnStop("summary", () -> Summaries.print(out,
+                        Summaries.of(tally.snapshot(), Duration.between(started, clock.instant()))));
+                supervisor.closeOnStop("heartbeat", beats);
+                supervisor.supervise("consumer", consumer, consumer::run);
+                supervisor.runUntilStopped();
+            }
         }
         return 0;
+    }
+
+    /** The messages waiting now, the total a drain's progress counts against; -1 when the broker does not say. */
+    static long waiting(BrokerEndpoint endpoint, String queue) {
+        try {
+            return QueueStatistics.query(endpoint, queue, STATISTICS_TIMEOUT).waiting();
+        } catch (Exception e) {
+            LOG.debug("cannot tell how many messages wait on {}: {}", queue, e.toString());
+            return -1;
+        }
     }
 }

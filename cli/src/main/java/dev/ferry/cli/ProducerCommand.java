@@ -1,10 +1,18 @@
 package dev.ferry.cli;
 
+import dev.ferry.monitor.HeartbeatSender;
+import dev.ferry.monitor.Heartbeats;
+import dev.ferry.monitor.ProcessIdentity;
+import dev.ferry.monitor.ProducerTally;
 import dev.ferry.producer.Producer;
 import dev.ferry.producer.ProducerSettings;
 import dev.ferry.producer.PublishSummary;
 import dev.ferry.wire.BrokerEndpoint;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,26 +49,52 @@ final class ProducerCommand implements Callable<Integer> {
     @Mixin
     IgnoreOptions ignore;
 
+    @Mixin
+    MonitoringOptions monitoring;
+
     @Override
     public Integer call() throws Exception {
         Path sourceDir = Directories.source(source);
         BrokerEndpoint endpoint = connection.endpoint();
+        String queue = connection.queue();
         Path stateDir = state != null ? state
                 : DataDirectory.producerState(DataDirectory.of(Ferry.of(spec).environment()), sourceDir,
-                        connection.queue());
-        ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, connection.queue())
-                .withIgnore(ignore.settings());
-        if (once) {
-            try (Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint))) {
-                PublishSummary summary = producer.publishOnce();
-                spec.commandLine().getOut().println(Summaries.of(summary));
+                        queue);
+        Clock clock = Clock.systemUTC();
+        ProducerTally tally = new ProducerTally(clock);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Monitoring watching = Monitoring.start(monitoring.metricsPort(), clock)) {
+            watching.watchQueue(endpoint, queue);
+            ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, queue)
+                    .withIgnore(ignore.settings()).withObserver(watching.producer(tally));
+            if (once) {
+                try (Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));
+                     HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.producer(tally,
+                             ProcessIdentity.current(), queue, sourceDir, clock));
+                     ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "sync", true,
+                             new SyncProgress(tally, false), clock, last -> { })) {
+                    PublishSummary summary = producer.publishOnce();
+                    progress.finish();
+                    out.println(Summaries.of(summary));
+                    out.flush();
+                }
+                return 0;
             }
-            return 0;
-        }
-        try (Supervisor supervisor = new Supervisor()) {
-            Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));
-            supervisor.supervise("producer", producer, producer::watch);
-            supervisor.runUntilStopped();
+            try (Supervisor supervisor = new Supervisor()) {
+                Instant started = clock.instant();
+                Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));
+                HeartbeatSender beats = watching.heartbeat(endpoint, queue,
+                        Heartbeats.producer(tally, ProcessIdentity.current(), queue, sourceDir, clock));
+                ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "initial sync", true,
+                        new SyncProgress(tally, true), clock, last -> Summaries.print(out, "initial sync: "
+                                + Summaries.of(tally.snapshot(), last.elapsed())));
+                supervisor.closeOnStop("summary", () -> Summaries.print(out,
+                        Summaries.of(tally.snapshot(), Duration.between(started, clock.instant()))));
+                supervisor.closeOnStop("heartbeat", beats);
+                supervisor.closeOnStop("progress", progress);
+                supervisor.supervise("producer", producer, producer::watch);
+                supervisor.runUntilStopped();
+            }
         }
         return 0;
     }

@@ -1,27 +1,27 @@
 package dev.ferry.cli;
 
-import dev.ferry.broker.QueueStatistics;
-import dev.ferry.broker.QueueStatus;
+import dev.ferry.monitor.StatusProbe;
+import dev.ferry.monitor.StatusReport;
 import dev.ferry.wire.BrokerEndpoint;
-import dev.ferry.wire.WireFormat;
 import java.io.PrintWriter;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** How the queue is doing: messages waiting, consumers attached, messages dead-lettered. */
+/** How the queue is doing, and the producers and consumers that use it. */
 @Command(name = "status",
-        description = {"Show how the queue is doing.",
-                "Prints the messages waiting on the queue, the consumers attached to it and the messages "
-                        + "on its dead-letter queue."},
+        description = {"Show how the queue is doing, and its producers and consumers.",
+                "Prints, for the queue and its dead-letter queue, the messages waiting, the consumers attached and "
+                        + "the age of the oldest message; then, for each producer and consumer that sent a heartbeat, "
+                        + "when it was last seen, the change it published or applied last, and a consumer's lag."},
         footerHeading = "%nExample:%n",
-        footer = {"  ferry status --broker tcp://nas.local:61616"})
+        footer = {"  ferry status --broker tcp://nas.local:61616",
+                "  ferry status --json | jq '.queue.waiting'"})
 final class StatusCommand implements Callable<Integer> {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     @Spec
     CommandSpec spec;
@@ -29,17 +29,20 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Option(names = "--json", description = "Print the same as JSON, for scripts.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         BrokerEndpoint endpoint = connection.endpoint();
-        QueueStatus status = BrokerContact.call(endpoint,
-                () -> QueueStatistics.query(endpoint, connection.queue(), TIMEOUT));
+        StatusReport report = BrokerContact.call(endpoint,
+                () -> StatusProbe.probe(endpoint, connection.queue(), Clock.systemUTC()));
         PrintWriter out = spec.commandLine().getOut();
-        out.println("queue " + status.queue() + " on " + endpoint.url());
-        out.println("messages waiting: " + status.waiting());
-        out.println("consumers attached: " + status.consumers());
-        out.println("dead-lettered: " + status.deadLettered() + " (on " + WireFormat.deadLetterQueueOf(status.queue())
-                + ")");
+        if (json) {
+            out.println(StatusJson.of(report));
+        } else {
+            StatusText.print(report, out);
+        }
         out.flush();
         return 0;
     }

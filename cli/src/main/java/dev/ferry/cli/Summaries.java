@@ -1,24 +1,63 @@
 package dev.ferry.cli;
 
 import dev.ferry.consumer.ApplySummary;
+import dev.ferry.monitor.ConsumerTally;
+import dev.ferry.monitor.ProducerTally;
 import dev.ferry.producer.PublishSummary;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 
-/** The one-line summaries of the commands that run once. */
+/**
+ * The one-line summaries every long command ends with: what it did (files, bytes), how long it
+ * took and how fast it went.
+ */
 final class Summaries {
 
     private Summaries() {
     }
 
-    static String of(PublishSummary summary) {
-        return "published " + summary.events() + " events (" + summary.files() + " files, "
-                + bytes(summary.bytes()) + ") in " + seconds(summary.elapsed());
+    /** Prints {@code line} on {@code out} (stdout: a command's report) at once. */
+    static void print(PrintWriter out, String line) {
+        out.println(line);
+        out.flush();
     }
 
-    static String of(ApplySummary summary) {
-        return "applied " + summary.applied() + " of " + summary.messages() + " messages, "
-                + summary.deadLettered() + " dead-lettered, in " + seconds(summary.elapsed());
+    /** "published 12 events (10 files, 39.0 MiB) in 5.2 s (1.9 files/s, 7.5 MiB/s)". */
+    static String of(PublishSummary summary) {
+        return published(summary.events(), summary.files(), summary.bytes(), summary.elapsed());
+    }
+
+    static String of(ProducerTally.Snapshot tally, Duration elapsed) {
+        return published(tally.events(), tally.files(), tally.bytes(), elapsed);
+    }
+
+    /** "applied 1200 of 1250 messages (1000 files, 39.0 MiB), 0 dead-lettered, in 5.2 s (192 files/s, 7.5 MiB/s)". */
+    static String of(ApplySummary summary, ConsumerTally.Snapshot tally) {
+        return applied(summary.applied(), summary.messages(), tally.files(), tally.bytes(), summary.deadLettered(),
+                summary.elapsed());
+    }
+
+    static String of(ConsumerTally.Snapshot tally, Duration elapsed) {
+        return applied(tally.events(), tally.messages(), tally.files(), tally.bytes(), tally.deadLettered(), elapsed);
+    }
+
+    private static String published(long events, long files, long bytes, Duration elapsed) {
+        return "published " + events + " events (" + files + " files, " + bytes(bytes) + ") in " + seconds(elapsed)
+                + " " + rates(files, bytes, elapsed);
+    }
+
+    private static String applied(long events, long messages, long files, long bytes, long deadLettered,
+                                  Duration elapsed) {
+        return "applied " + events + " of " + messages + " messages (" + files + " files, " + bytes(bytes) + "), "
+                + deadLettered + " dead-lettered, in " + seconds(elapsed) + " " + rates(files, bytes, elapsed);
+    }
+
+    /** "(1.9 files/s, 7.5 MiB/s)". */
+    private static String rates(long files, long bytes, Duration elapsed) {
+        double secondsTaken = Math.max(elapsed.toMillis(), 1) / 1000.0;
+        return "(" + ProgressLine.rate(files / secondsTaken) + " files/s, " + bytes((long) (bytes / secondsTaken))
+                + "/s)";
     }
 
     static String bytes(long bytes) {

@@ -45,6 +45,14 @@ final class Supervisor implements AutoCloseable {
     }
 
     /**
+     * Closes {@code part}, which has no work of its own (a heartbeat, a summary to print), when
+     * everything stops: after the parts supervised after it, before those supervised before it.
+     */
+    void closeOnStop(String name, AutoCloseable part) {
+        parts.add(new Part(name, part, null));
+    }
+
+    /**
      * Blocks until SIGINT or SIGTERM, or until a part's work ends; then closes every part.
      *
      * @throws Exception the failure of the part that ended first, if it ended on its own
@@ -132,11 +140,13 @@ final class Supervisor implements AutoCloseable {
         try {
             closer.join(CLOSE_TIMEOUT.toMillis());
             // The next part (the broker, last) must not go away under work still finishing.
-            part.worker().join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            if (part.worker() != null) {
+                part.worker().join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (closer.isAlive() || part.worker().isAlive()) {
+        if (closer.isAlive() || (part.worker() != null && part.worker().isAlive())) {
             LOG.warn("the {} did not stop within {} s; going on without it", part.name(), CLOSE_TIMEOUT.toSeconds());
         }
     }

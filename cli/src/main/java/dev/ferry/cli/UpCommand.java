@@ -4,14 +4,22 @@ import dev.ferry.broker.BrokerOptions;
 import dev.ferry.broker.EmbeddedBroker;
 import dev.ferry.consumer.Consumer;
 import dev.ferry.consumer.ConsumerSettings;
+import dev.ferry.monitor.ConsumerTally;
+import dev.ferry.monitor.Heartbeats;
+import dev.ferry.monitor.ProcessIdentity;
+import dev.ferry.monitor.ProducerTally;
 import dev.ferry.producer.Producer;
 import dev.ferry.producer.ProducerSettings;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.WireFormat;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +67,9 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     BrokerLogin login;
 
+    @Mixin
+    MonitoringOptions monitoring;
+
     @Override
     public Integer call() throws Exception {
         URI address = listen == null || IN_PROCESS_ONLY.equals(listen) ? null
@@ -69,17 +80,39 @@ final class UpCommand implements Callable<Integer> {
         Path dataDir = data != null ? data : DataDirectory.of(Ferry.of(spec).environment());
         String queue = WireFormat.DEFAULT_QUEUE;
         BrokerOptions options = BrokerCommand.brokerOptions(DataDirectory.broker(dataDir), login);
-        try (Supervisor supervisor = new Supervisor()) {
+        Clock clock = Clock.systemUTC();
+        PrintWriter out = spec.commandLine().getOut();
+        try (Monitoring watching = Monitoring.start(monitoring.metricsPort(), clock);
+             Supervisor supervisor = new Supervisor()) {
+            Instant started = clock.instant();
             EmbeddedBroker broker = startBroker(options, address);
             supervisor.supervise("broker", broker, broker::awaitStopped);
             BrokerEndpoint inProcess = new BrokerEndpoint(broker.inProcessUrl(), options.user(), options.password());
-            Consumer consumer = BrokerContact.call(inProcess,
-                    () -> Consumer.open(ConsumerSettings.defaults(destinationDir, queue), inProcess));
+            watching.watchQueue(inProcess, queue);
+            ProcessIdentity identity = ProcessIdentity.current();
+
+            ConsumerTally applied = new ConsumerTally(clock);
+            ConsumerSettings consumerSettings = ConsumerSettings.defaults(destinationDir, queue)
+                    .withObserver(watching.consumer(applied));
+            Consumer consumer = BrokerContact.call(inProcess, () -> Consumer.open(consumerSettings, inProcess));
+            supervisor.closeOnStop("consumer summary", () -> Summaries.print(out,
+                    Summaries.of(applied.snapshot(), Duration.between(started, clock.instant()))));
+            supervisor.closeOnStop("consumer heartbeat", watching.heartbeat(inProcess, queue,
+                    Heartbeats.consumer(applied, identity, queue, destinationDir, clock)));
             supervisor.supervise("consumer", consumer, consumer::run);
+
+            ProducerTally published = new ProducerTally(clock);
             Path state = DataDirectory.producerState(dataDir, sourceDir, queue);
-            Producer producer = BrokerContact.call(inProcess,
-                    () -> Producer.open(ProducerSettings.defaults(sourceDir, state, queue)
-                            .withIgnore(ignore.settings()), inProcess));
+            ProducerSettings producerSettings = ProducerSettings.defaults(sourceDir, state, queue)
+                    .withIgnore(ignore.settings()).withObserver(watching.producer(published));
+            Producer producer = BrokerContact.call(inProcess, () -> Producer.open(producerSettings, inProcess));
+            supervisor.closeOnStop("producer summary", () -> Summaries.print(out,
+                    Summaries.of(published.snapshot(), Duration.between(started, clock.instant()))));
+            supervisor.closeOnStop("producer heartbeat", watching.heartbeat(inProcess, queue,
+                    Heartbeats.producer(published, identity, queue, sourceDir, clock)));
+            supervisor.closeOnStop("progress", ProgressReporter.start(monitoring.progress(), "initial sync", true,
+                    new SyncProgress(published, true), clock, last -> Summaries.print(out, "initial sync: "
+                            + Summaries.of(published.snapshot(), last.elapsed()))));
             supervisor.supervise("producer", producer, producer::watch);
             LOG.info("replicating {} into {}; Ctrl-C stops", sourceDir, destinationDir);
             supervisor.runUntilStopped();

@@ -124,6 +124,22 @@ class FerryCommandLineTest {
     }
 
     @Test
+    void aTakenMetricsPortIsOneLineNamingIt() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThat(ferry("consumer", "--dest", dir.resolve("dst").toString(), "--broker", "tcp://127.0.0.1:1",
+                    "--metrics-port", Integer.toString(taken.getLocalPort()))).isEqualTo(1);
+            assertThat(err.toString()).isEqualTo("ferry: cannot serve metrics on 127.0.0.1:" + taken.getLocalPort()
+                    + ": address already in use" + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void anUnknownProgressModeIsAUsageError() {
+        assertThat(ferry("producer", "--source", dir.toString(), "--progress", "sparkles")).isEqualTo(2);
+        assertThat(err.toString()).contains("'sparkles' is not one of auto, bar, lines, none");
+    }
+
+    @Test
     void statusReportsTheQueue() throws Exception {
         BrokerOptions options = BrokerOptions.defaults(dir).withListen(URI.create("tcp://127.0.0.1:0"));
         try (EmbeddedBroker broker = EmbeddedBroker.start(options)) {
@@ -132,7 +148,9 @@ class FerryCommandLineTest {
         assertThat(out.toString().lines()).contains(
                 "messages waiting: 0",
                 "consumers attached: 0",
-                "dead-lettered: 0 (on DLQ.ferry.test)");
+                "oldest waiting: -",
+                "dead-lettered: 0 (on DLQ.ferry.test)",
+                "producers and consumers: none has reported on ferry.status.ferry.test");
         assertThat(err.toString()).isEmpty();
     }
 }

@@ -47,6 +47,7 @@ public final class Consumer implements AutoCloseable {
     private final Clock clock;
     private final FailurePolicy failures;
     private final Replica replica;
+    private final TransactionOutcome outcome = new TransactionOutcome();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch loopDone = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -135,6 +136,7 @@ public final class Consumer implements AutoCloseable {
         while (stopRequested.getCount() > 0) {
             Batch batch = collect();
             if (batch.isEmpty()) {
+                settings.observer().idle();
                 if (drain && clock.millis() - quietSince >= DRAIN_QUIET.toMillis()) {
                     return true;
                 }
@@ -175,6 +177,7 @@ public final class Consumer implements AutoCloseable {
      *         caller rolls the transaction back and tries again later
      */
     private boolean apply(Batch batch) throws JMSException {
+        outcome.begin();
         List<Delivered> delivered = new ArrayList<>(batch.messages.size());
         for (Message message : batch.messages) {
             unpack(message, batch, delivered);
@@ -212,7 +215,7 @@ public final class Consumer implements AutoCloseable {
         try {
             events = EventMessages.decode(message);
         } catch (WireFormatException e) {
-            deadLetter(batch, message, e.getMessage());
+            deadLetter(batch, message, null, e.getMessage());
             return;
         }
         BytesMessage body = (BytesMessage) message; // decode checked it
@@ -260,16 +263,17 @@ public final class Consumer implements AutoCloseable {
         try {
             if (step.run()) {
                 applied++;
+                outcome.applied(event);
             }
             batch.saw(event.seq());
             return true;
         } catch (PoisonException e) {
-            deadLetter(batch, message, e.getMessage());
+            deadLetter(batch, message, event, e.getMessage());
             return true;
         } catch (IOException | RuntimeException e) {
             int attempt = deliveryCount(message);
             if (failures.isPoison(e, attempt)) {
-                deadLetter(batch, message, "failed " + attempt + " times applying " + event.path() + ": " + describe(e));
+                deadLetter(batch, message, event, "failed " + attempt + " times applying " + event.path() + ": " + describe(e));
                 return true;
             }
             failures.failed(e, "apply " + event.path() + " to " + settings.destination());
@@ -297,11 +301,14 @@ public final class Consumer implements AutoCloseable {
      * Moves {@code message} to the dead-letter queue in the batch's transaction, once: a bundle
      * goes there whole, with the reason of its first file that failed, and the rest of its files
      * are still applied (a retry from the dead-letter queue finds them applied already).
+     *
+     * @param event the event that failed, or null when the message carries none that can be read
      */
-    private void deadLetter(Batch batch, Message message, String reason) throws JMSException {
+    private void deadLetter(Batch batch, Message message, ChangeEvent event, String reason) throws JMSException {
         if (batch.deadLettered.add(message)) {
             link.deadLetters().send(message, reason);
             deadLettered++;
+            outcome.deadLettered(event, reason);
         }
     }
 
@@ -320,6 +327,7 @@ public final class Consumer implements AutoCloseable {
         }
         link.commit();
         messages += batch.messages.size();
+        settings.observer().committed(outcome.committed(batch.messages.size(), batch.bytes, clock.instant()));
         return true;
     }
 

@@ -11,12 +11,15 @@ import java.util.Objects;
  * @param queue        the queue to read
  * @param batchMessages at most this many messages per transaction
  * @param batchBytes   at most about this many body bytes per transaction
+ * @param observer     who is told what the consumer does (metrics, heartbeats, progress)
  */
-public record ConsumerSettings(Path destination, String queue, int batchMessages, long batchBytes) {
+public record ConsumerSettings(Path destination, String queue, int batchMessages, long batchBytes,
+                               ConsumerObserver observer) {
 
     public ConsumerSettings {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(observer, "observer");
         if (queue.isBlank()) {
             throw new IllegalArgumentException("queue name is empty");
         }
@@ -27,6 +30,16 @@ public record ConsumerSettings(Path destination, String queue, int batchMessages
             throw new IllegalArgumentException("batchBytes must be at least 1, got " + batchBytes);
         }
         destination = destination.toAbsolutePath().normalize();
+    }
+
+    /** Settings nobody observes. */
+    public ConsumerSettings(Path destination, String queue, int batchMessages, long batchBytes) {
+        this(destination, queue, batchMessages, batchBytes, ConsumerObserver.NONE);
+    }
+
+    /** The same settings, observed by {@code observer}. */
+    public ConsumerSettings withObserver(ConsumerObserver observer) {
+        return new ConsumerSettings(destination, queue, batchMessages, batchBytes, observer);
     }
 
     public static ConsumerSettings defaults(Path destination, String queue) {

@@ -87,6 +87,45 @@ class ConsumerTest {
     }
 
     @Test
+    void theObserverHearsOfEveryCommittedApplyAndDeadLetterAndOfTheIdleQueue() throws Exception {
+        send(session -> {
+            Message garbage = session.createTextMessage("not an event");
+            return List.of(
+                    EventMessages.encode(session, putFile("one.txt", 1, "1"), bytes("1"), 1),
+                    garbage,
+                    EventMessages.encode(session, putFile("sub/two.txt", 2, "22"), bytes("22"), 2));
+        });
+        List<CommittedBatch> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
+        ConsumerObserver observer = new ConsumerObserver() {
+            @Override
+            public void committed(CommittedBatch batch) {
+                batches.add(batch);
+            }
+
+            @Override
+            public void idle() {
+                idle.incrementAndGet();
+            }
+        };
+
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE)
+                .withObserver(observer), endpoint)) {
+            consumer.drain();
+        }
+
+        assertThat(batches.stream().mapToInt(CommittedBatch::messages).sum()).isEqualTo(3);
+        assertThat(batches.stream().mapToLong(CommittedBatch::bodyBytes).sum()).isEqualTo(3);
+        assertThat(batches.stream().flatMap(b -> b.applied().stream()))
+                .extracting(e -> e.path().toString()).containsExactly("one.txt", "sub/two.txt");
+        assertThat(batches.stream().flatMap(b -> b.deadLettered().stream())).singleElement().satisfies(dead -> {
+            assertThat(dead.event()).isNull();
+            assertThat(dead.reason()).contains("not a Ferry message");
+        });
+        assertThat(idle.get()).as("drain ends on an idle queue").isPositive();
+    }
+
+    @Test
     void hostileMessagesAreDeadLetteredWithAReasonAndTheGoodOnesAfterThemApply() throws Exception {
         send(session -> {
             BytesMessage climbing = session.createBytesMessage();

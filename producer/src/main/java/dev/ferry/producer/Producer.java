@@ -83,12 +83,14 @@ public final class Producer implements AutoCloseable {
         this.index = index;
         this.tree = new SourceTree(settings.source());
         this.ignores = ignores;
-        this.publisher = new Publisher(sink, index, settings.batchMessages(), settings.batchBytes());
+        this.publisher = new Publisher(sink, index, settings.batchMessages(), settings.batchBytes(),
+                settings.observer());
         SequenceNumbers sequence = new SequenceNumbers(clock);
         StopCheck stop = this::checkNotStopped;
         FileBodySender bodies = new FileBodySender(tree, publisher, sequence, clock, settings.quietPeriod(),
                 settings.chunkBytes(), stop);
-        this.reconciler = new Reconciler(tree, index, ignores, publisher, bodies, sequence, retries, stop);
+        this.reconciler = new Reconciler(tree, index, ignores, publisher, bodies, sequence, retries, stop,
+                settings.observer());
         Duration maxDelay = settings.quietPeriod().multipliedBy(MAX_DELAY_IN_QUIET_PERIODS);
         this.dirty = new DirtyPaths(settings.quietPeriod(), maxDelay.compareTo(MAX_WAIT) < 0 ? MAX_WAIT : maxDelay);
     }
@@ -160,6 +162,7 @@ public final class Producer implements AutoCloseable {
             startWatcher();
             log.info("watching {}", settings.source());
             reconcile(List.of(Scope.WHOLE_TREE));
+            settings.observer().caughtUp();
             while (true) {
                 reconcile(awaitWork());
             }

@@ -24,9 +24,11 @@ import java.util.Objects;
  *                      many to a message, see {@link SmallFileBundle})
  * @param batchBytes    how many body bytes one broker transaction holds, roughly, at most
  * @param ignore        which paths of the source are neither published nor deleted
+ * @param observer      who is told what the producer does (metrics, heartbeats, progress)
  */
 public record ProducerSettings(Path source, Path stateDir, String queue, Duration quietPeriod,
-                               int chunkBytes, int batchMessages, long batchBytes, IgnoreSettings ignore) {
+                               int chunkBytes, int batchMessages, long batchBytes, IgnoreSettings ignore,
+                               ProducerObserver observer) {
 
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMillis(50);
     public static final int DEFAULT_CHUNK_BYTES = 256 * 1024;
@@ -44,6 +46,7 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(quietPeriod, "quiet period");
         Objects.requireNonNull(ignore, "ignore settings");
+        Objects.requireNonNull(observer, "observer");
         if (!Files.isDirectory(source)) {
             throw new IllegalArgumentException("source " + source + " is not an existing directory");
         }
@@ -75,10 +78,17 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
         }
     }
 
-    /** Settings with the default ignore rules ({@link IgnoreSettings#DEFAULTS}). */
+    /** Settings with the default ignore rules ({@link IgnoreSettings#DEFAULTS}) that nobody observes. */
     public ProducerSettings(Path source, Path stateDir, String queue, Duration quietPeriod,
                             int chunkBytes, int batchMessages, long batchBytes) {
-        this(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes, IgnoreSettings.DEFAULTS);
+        this(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes, IgnoreSettings.DEFAULTS,
+                ProducerObserver.NONE);
+    }
+
+    /** The same settings, observed by {@code observer}. */
+    public ProducerSettings withObserver(ProducerObserver observer) {
+        return new ProducerSettings(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes,
+                ignore, observer);
     }
 
     /**
@@ -92,7 +102,8 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
 
     /** These settings with other ignore rules. */
     public ProducerSettings withIgnore(IgnoreSettings rules) {
-        return new ProducerSettings(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes, rules);
+        return new ProducerSettings(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes, rules,
+                observer);
     }
 
     private static Path realPath(Path path) {

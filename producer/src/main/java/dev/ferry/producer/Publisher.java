@@ -29,6 +29,7 @@ final class Publisher {
     private final SourceIndex index;
     private final int batchMessages;
     private final long batchBytes;
+    private final ProducerObserver observer;
 
     private int pendingMessages;
     private long pendingBytes;
@@ -37,11 +38,12 @@ final class Publisher {
     private final List<ChangeEvent> pendingChanges = new ArrayList<>();
     private Totals totals = new Totals(0, 0, 0);
 
-    Publisher(ChangeSink sink, SourceIndex index, int batchMessages, long batchBytes) {
+    Publisher(ChangeSink sink, SourceIndex index, int batchMessages, long batchBytes, ProducerObserver observer) {
         this.sink = sink;
         this.index = index;
         this.batchMessages = batchMessages;
         this.batchBytes = batchBytes;
+        this.observer = observer;
     }
 
     /** Sends {@code event} in the current transaction; the change counts once the transaction commits. */
@@ -86,6 +88,9 @@ final class Publisher {
         totals = new Totals(totals.events() + pendingEvents, totals.files() + pendingFiles,
                 totals.bytes() + pendingBytes);
         pendingChanges.forEach(change -> ChangeLog.published(log, change));
+        if (pendingMessages > 0) {
+            observer.committed(List.copyOf(pendingChanges), pendingBytes);
+        }
         forgetPending();
     }
 

@@ -42,9 +42,10 @@ final class Reconciler {
     private final SequenceNumbers sequence;
     private final RetrySchedule retries;
     private final StopCheck stop;
+    private final ProducerObserver observer;
 
     Reconciler(SourceTree tree, SourceIndex index, SourceIgnores ignores, Publisher publisher, FileBodySender bodies,
-               SequenceNumbers sequence, RetrySchedule retries, StopCheck stop) {
+               SequenceNumbers sequence, RetrySchedule retries, StopCheck stop, ProducerObserver observer) {
         this.tree = tree;
         this.index = index;
         this.ignores = ignores;
@@ -54,6 +55,7 @@ final class Reconciler {
         this.sequence = sequence;
         this.retries = retries;
         this.stop = stop;
+        this.observer = observer;
     }
 
     /**
@@ -64,6 +66,10 @@ final class Reconciler {
      */
     List<Scope> reconcile(Collection<Scope> scopes) throws IOException, InterruptedException {
         TreeSurvey.Differences differences = survey.survey(scopes);
+        Workload workload = Workload.of(differences, index);
+        if (workload.files() > 0) {
+            observer.differencesFound(workload.files(), workload.bytes());
+        }
         List<Scope> next = new ArrayList<>(differences.recheck());
         publishMoves(differences.changed(), next);
         publishContent(differences.changed());

@@ -88,7 +88,10 @@ class DistributionBrokerTest {
         within(PATIENCE, consumer, () -> assertThat(status())
                 .containsPattern("(?m)^messages waiting: 0$")
                 .containsPattern("(?m)^consumers attached: 1$")
-                .containsPattern("(?m)^dead-lettered: 0\\b"));
+                .containsPattern("(?m)^dead-lettered: 0\\b")
+                // Heartbeats, kept for status by the configuration's subscription recovery policy.
+                .containsPattern("(?m)^consumer \\S+:" + consumer.pid() + " \\(.*\\): last seen ")
+                .containsPattern("(?m)^producer \\S+:" + producer.pid() + " \\(.*\\): last seen "));
     }
 
     @Test
@@ -174,6 +177,7 @@ class DistributionBrokerTest {
                     .as("the producer's user reading the queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> sending.createProducer(sending.createQueue("another.queue")).send(sending.createTextMessage("no")))
                     .as("the producer's user writing another queue").isInstanceOf(JMSSecurityException.class);
+            sending.createProducer(sending.createTopic(WireFormat.statusTopicOf(QUEUE))).send(sending.createTextMessage("beat"));
 
             Session receiving = consumer.createSession(false, Session.AUTO_ACKNOWLEDGE);
             assertThat(receiving.createConsumer(receiving.createQueue(QUEUE)).receive(PATIENCE.toMillis())).isNotNull();
@@ -181,6 +185,8 @@ class DistributionBrokerTest {
             assertThat(receiving.createConsumer(receiving.createQueue(DEAD_LETTERS)).receive(PATIENCE.toMillis())).isNotNull();
             assertThatThrownBy(() -> receiving.createProducer(receiving.createQueue(QUEUE)).send(receiving.createTextMessage("no")))
                     .as("the consumer's user writing the queue").isInstanceOf(JMSSecurityException.class);
+            receiving.createProducer(receiving.createTopic(WireFormat.statusTopicOf(QUEUE))).send(receiving.createTextMessage("beat"));
+            receiving.createConsumer(receiving.createTopic(WireFormat.statusTopicOf(QUEUE))).close();
         } finally {
             producer.close();
             consumer.close();

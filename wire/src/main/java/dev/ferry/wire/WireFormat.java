@@ -37,6 +37,9 @@ public final class WireFormat {
     /** The queue both sides use unless told otherwise. */
     public static final String DEFAULT_QUEUE = "ferry.changes";
 
+    /** What the name of every status topic starts with; see {@link #statusTopicOf}. */
+    public static final String STATUS_TOPIC_PREFIX = "ferry.status.";
+
     /** The largest body one message may carry; larger files travel as several chunks. */
     public static final int MAX_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -53,6 +56,15 @@ public final class WireFormat {
     /** The dead-letter queue of {@code queue}, as configured in broker-config/ and the embedded broker. */
     public static String deadLetterQueueOf(String queue) {
         return "DLQ." + queue;
+    }
+
+    /**
+     * The topic where the producers and consumers of {@code queue} publish their heartbeats, which
+     * {@code ferry status} reads. The brokers keep its latest messages for new subscribers (see
+     * broker-config/activemq.xml and the embedded broker).
+     */
+    public static String statusTopicOf(String queue) {
+        return STATUS_TOPIC_PREFIX + queue;
     }
 
     /** The {@code JMSXGroupID} of an event: every event under one top-level entry shares it. */

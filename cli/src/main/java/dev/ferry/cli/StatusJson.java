@@ -1,0 +1,68 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ferry.monitor.Heartbeat;
+import dev.ferry.monitor.LastEvent;
+import dev.ferry.monitor.StatusReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code ferry status --json}: the same as the text, for scripts. Times are ISO-8601 (UTC), ages
+ * and delays seconds; what is not known is {@code null}. See README.md, "Status", for an example.
+ */
+final class StatusJson {
+
+    record Report(String broker, String takenAt, Queue queue, Queue deadLetterQueue, List<Process> processes,
+                  String processesUnknownBecause) {
+    }
+
+    record Queue(String name, long waiting, long consumers, String oldestSent, Double oldestAgeSeconds,
+                 String oldestUnknownBecause) {
+    }
+
+    record Process(String role, String id, String directory, String state, String lastSeen, double lastSeenSecondsAgo,
+                   Change last, Double lagSeconds, Long events, Long files, Long bytes, Long deadLettered) {
+    }
+
+    record Change(String kind, String path, long seq, String created, String done, double behindSeconds) {
+    }
+
+    private StatusJson() {
+    }
+
+    static String of(StatusReport report) throws JsonProcessingException {
+        Instant now = report.takenAt();
+        Report json = new Report(report.broker(), now.toString(), queue(report.queue(), now),
+                queue(report.deadLetters(), now),
+                report.processes() == null ? null : report.processes().stream().map(b -> process(b, now)).toList(),
+                report.processesUnknownBecause());
+        return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json);
+    }
+
+    private static Queue queue(StatusReport.Destination destination, Instant now) {
+        Instant oldest = destination.oldest();
+        return new Queue(destination.name(), destination.waiting(), destination.consumers(),
+                oldest == null ? null : oldest.toString(),
+                oldest == null ? null : Ages.seconds(Duration.between(oldest, now)), destination.oldestUnknownBecause());
+    }
+
+    private static Process process(Heartbeat beat, Instant now) {
+        Heartbeat.Counters counters = beat.counters();
+        boolean consumer = Heartbeat.CONSUMER.equals(beat.role());
+        return new Process(beat.role(), beat.id(), beat.directory(), beat.state(), beat.sent().toString(),
+                Ages.seconds(Duration.between(beat.sent(), now)),
+                beat.last() == null ? null : change(beat.last().toLastEvent()),
+                beat.lag() == null ? null : Ages.seconds(beat.lag()),
+                counters == null ? null : counters.events(), counters == null ? null : counters.files(),
+                counters == null ? null : counters.bytes(),
+                counters == null || !consumer ? null : counters.deadLettered());
+    }
+
+    private static Change change(LastEvent event) {
+        return new Change(event.kind(), event.path(), event.seq(), event.createdAt().toString(),
+                event.doneAt().toString(), Ages.seconds(event.behind()));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.ferry.cli;
+
+import dev.ferry.monitor.Heartbeat;
+import dev.ferry.monitor.HeartbeatSender;
+import dev.ferry.monitor.LastEvent;
+import dev.ferry.monitor.StatusReport;
+import dev.ferry.wire.WireFormat;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * {@code ferry status} for people: the queue, its dead-letter queue, then a line per producer
+ * and consumer ("consumer nas:1234 (/mnt/mirror): last seen 2.0 s ago, applied a/b.txt 0.3 s
+ * behind, lag 0.0 s; ...").
+ */
+final class StatusText {
+
+    /** A running process silent for this long has probably gone without saying so. */
+    static final Duration SILENT = HeartbeatSender.INTERVAL.multipliedBy(3);
+
+    private StatusText() {
+    }
+
+    static void print(StatusReport report, PrintWriter out) {
+        StatusReport.Destination queue = report.queue();
+        StatusReport.Destination dead = report.deadLetters();
+        Instant now = report.takenAt();
+        out.println("queue " + queue.name() + " on " + report.broker());
+        out.println("messages waiting: " + queue.waiting());
+        out.println("consumers attached: " + queue.consumers());
+        out.println("oldest waiting: " + oldest(queue, now));
+        out.println("dead-lettered: " + dead.waiting() + " (on " + dead.name() + ")");
+        out.println("dead-letter consumers attached: " + dead.consumers());
+        out.println("oldest dead-lettered: " + oldest(dead, now));
+        if (report.processes() == null) {
+            out.println("producers and consumers: unknown (" + report.processesUnknownBecause() + ")");
+        } else if (report.processes().isEmpty()) {
+            out.println("producers and consumers: none has reported on " + WireFormat.statusTopicOf(queue.name()));
+        } else {
+            for (Heartbeat beat : report.processes()) {
+                out.println(line(beat, now));
+            }
+        }
+    }
+
+    private static String oldest(StatusReport.Destination destination, Instant now) {
+        if (destination.oldestUnknownBecause() != null) {
+            return "unknown (" + destination.oldestUnknownBecause() + ")";
+        }
+        if (destination.oldest() == null) {
+            return "-";
+        }
+        return Ages.of(Duration.between(destination.oldest(), now)) + " old";
+    }
+
+    /** "consumer nas:1234 (/mnt/mirror): last seen 2.0 s ago, applied a/b.txt 0.3 s behind, lag 0.0 s; 12 events ...". */
+    static String line(Heartbeat beat, Instant now) {
+        StringBuilder line = new StringBuilder(beat.role()).append(' ').append(beat.id());
+        if (beat.directory() != null) {
+            line.append(" (").append(beat.directory()).append(')');
+        }
+        line.append(": ").append(seen(beat, now));
+        if (beat.last() != null) {
+            LastEvent last = beat.last().toLastEvent();
+            boolean consumer = Heartbeat.CONSUMER.equals(beat.role());
+            line.append(consumer ? ", applied " : ", published ").append(describe(last));
+            if (consumer) {
+                line.append(' ').append(Ages.of(last.behind())).append(" behind");
+            } else {
+                line.append(' ').append(Ages.of(Duration.between(last.doneAt(), now))).append(" ago");
+            }
+        }
+        if (beat.lag() != null) {
+            line.append(", lag ").append(Ages.of(beat.lag()));
+        }
+        Heartbeat.Counters counters = beat.counters();
+        if (counters != null) {
+            line.append("; ").append(counters.events()).append(" events, ").append(counters.files()).append(" files, ")
+                    .append(Summaries.bytes(counters.bytes()));
+            if (Heartbeat.CONSUMER.equals(beat.role())) {
+                line.append(", ").append(counters.deadLettered()).append(" dead-lettered");
+            }
+        }
+        return line.toString();
+    }
+
+    private static String seen(Heartbeat beat, Instant now) {
+        Duration since = Duration.between(beat.sent(), now);
+        if (Heartbeat.STOPPED.equals(beat.state())) {
+            return "stopped " + Ages.of(since) + " ago";
+        }
+        String seen = "last seen " + Ages.of(since) + " ago";
+        return since.compareTo(SILENT) > 0 ? seen + " (silent since: gone without stopping?)" : seen;
+    }
+
+    private static String describe(LastEvent event) {
+        return switch (event.kind()) {
+            case "file" -> event.path();
+            case "dir" -> "directory " + event.path();
+            default -> event.kind() + " " + event.path();
+        };
+    }
+}

@@ -1,0 +1,71 @@
+package dev.ferry.monitor;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What a producer or consumer says about itself every few seconds, and when something changed,
+ * on its queue's status topic: a JSON text message that {@code ferry status} reads. Times are
+ * Unix milliseconds of the sender's clock.
+ *
+ * @param version   the format's version ({@link #VERSION}); readers ignore fields they do not know
+ * @param role      {@code producer} or {@code consumer}
+ * @param id        {@code host:pid} ({@link ProcessIdentity})
+ * @param queue     the queue it publishes on or applies from
+ * @param directory the source it publishes, or the replica it applies to
+ * @param state     {@code running}, or {@code stopped} in the last beat of a process that stops
+ * @param startedAt when the process started
+ * @param sentAt    when this beat was sent
+ * @param last      the change published or applied last, or {@code null} before the first
+ * @param lagMillis a consumer's lag ({@link ConsumerTally}), {@code null} for a producer
+ * @param counters  what it did since it started
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Heartbeat(int version, String role, String id, String queue, String directory, String state,
+                        long startedAt, long sentAt, Change last, Long lagMillis, Counters counters) {
+
+    public static final int VERSION = 1;
+    public static final String PRODUCER = "producer";
+    public static final String CONSUMER = "consumer";
+    public static final String RUNNING = "running";
+    public static final String STOPPED = "stopped";
+
+    /** The change published or applied last; see {@link LastEvent}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Change(String kind, String path, long seq, long createdAt, long doneAt) {
+
+        static Change of(LastEvent event) {
+            return event == null ? null : new Change(event.kind(), event.path(), event.seq(),
+                    event.createdAt().toEpochMilli(), event.doneAt().toEpochMilli());
+        }
+
+        public LastEvent toLastEvent() {
+            return new LastEvent(kind, path, seq, Instant.ofEpochMilli(createdAt), Instant.ofEpochMilli(doneAt));
+        }
+    }
+
+    /**
+     * What a process did since it started.
+     *
+     * @param events       changes published or applied
+     * @param files        file bodies published or applied
+     * @param bytes        their bytes
+     * @param deadLettered messages a consumer moved to the dead-letter queue
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Counters(long events, long files, long bytes, long deadLettered) {
+    }
+
+    /** When it was sent. */
+    public Instant sent() {
+        return Instant.ofEpochMilli(sentAt);
+    }
+
+    /** The consumer's lag, or {@code null}. */
+    public Duration lag() {
+        return lagMillis == null ? null : Duration.ofMillis(lagMillis);
+    }
+}

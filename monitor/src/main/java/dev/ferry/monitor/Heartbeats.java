@@ -1,0 +1,53 @@
+package dev.ferry.monitor;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+
+/** The heartbeats of a producer and of a consumer, made from their tallies. */
+public final class Heartbeats {
+
+    private Heartbeats() {
+    }
+
+    /** The beat of the producer of {@code source} on {@code queue}, counted by {@code tally}. */
+    public static HeartbeatSource producer(ProducerTally tally, ProcessIdentity identity, String queue, Path source,
+                                           Clock clock) {
+        Instant started = clock.instant();
+        return new HeartbeatSource() {
+            @Override
+            public Heartbeat beat(String state) {
+                ProducerTally.Snapshot now = tally.snapshot();
+                return new Heartbeat(Heartbeat.VERSION, Heartbeat.PRODUCER, identity.id(), queue, source.toString(),
+                        state, started.toEpochMilli(), clock.millis(), Heartbeat.Change.of(now.last()), null,
+                        new Heartbeat.Counters(now.events(), now.files(), now.bytes(), 0));
+            }
+
+            @Override
+            public long version() {
+                return tally.version();
+            }
+        };
+    }
+
+    /** The beat of the consumer applying {@code queue} to {@code destination}, counted by {@code tally}. */
+    public static HeartbeatSource consumer(ConsumerTally tally, ProcessIdentity identity, String queue,
+                                           Path destination, Clock clock) {
+        Instant started = clock.instant();
+        return new HeartbeatSource() {
+            @Override
+            public Heartbeat beat(String state) {
+                ConsumerTally.Snapshot now = tally.snapshot();
+                return new Heartbeat(Heartbeat.VERSION, Heartbeat.CONSUMER, identity.id(), queue,
+                        destination.toString(), state, started.toEpochMilli(), clock.millis(),
+                        Heartbeat.Change.of(now.last()), now.lag().toMillis(),
+                        new Heartbeat.Counters(now.events(), now.files(), now.bytes(), now.deadLettered()));
+            }
+
+            @Override
+            public long version() {
+                return tally.version();
+            }
+        };
+    }
+}

@@ -1,0 +1,32 @@
+package dev.ferry.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+class HeartbeatCodecTest {
+
+    @Test
+    void aBeatSurvivesTheTripThroughJson() throws IOException {
+        Heartbeat beat = new Heartbeat(1, Heartbeat.CONSUMER, "nas:1234", "ferry.changes", "/mnt/mirror",
+                Heartbeat.RUNNING, 1000, 2000, new Heartbeat.Change("file", "a/b.txt", 5_000_000, 5000, 5300), 0L,
+                new Heartbeat.Counters(3, 2, 100, 1));
+
+        String json = HeartbeatCodec.toJson(beat);
+
+        assertThat(json).contains("\"role\":\"consumer\"", "\"path\":\"a/b.txt\"", "\"lagMillis\":0");
+        assertThat(HeartbeatCodec.fromJson(json)).isEqualTo(beat);
+    }
+
+    @Test
+    void fieldsOfALaterVersionAreIgnoredAndABeatWithoutRoleIsRefused() throws IOException {
+        Heartbeat later = HeartbeatCodec.fromJson("{\"version\":2,\"role\":\"producer\",\"id\":\"h:1\","
+                + "\"sentAt\":7,\"mood\":\"cheerful\"}");
+        assertThat(later.role()).isEqualTo(Heartbeat.PRODUCER);
+        assertThat(later.last()).isNull();
+        assertThatThrownBy(() -> HeartbeatCodec.fromJson("{\"version\":1,\"id\":\"h:1\"}"))
+                .isInstanceOf(IOException.class);
+    }
+}

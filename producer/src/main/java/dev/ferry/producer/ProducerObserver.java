@@ -1,0 +1,62 @@
+package dev.ferry.producer;
+
+import dev.ferry.wire.ChangeEvent;
+import java.util.List;
+
+/**
+ * What a {@link Producer} tells whoever watches it (metrics, heartbeats, progress): a listener
+ * whose methods all do nothing unless overridden. They run on the producer's thread, so they must
+ * be quick and must not throw.
+ *
+ * <p>Only what the broker committed is reported as published: a transaction that is lost is
+ * sent again, and counted then.
+ */
+public interface ProducerObserver {
+
+    /** The observer that ignores everything. */
+    ProducerObserver NONE = new ProducerObserver() {
+    };
+
+    /**
+     * A comparison of (part of) the tree with what was published found this to publish, before
+     * publishing it: about {@code files} file bodies of {@code bytes} in all. Renames found later
+     * send no body, so this is an upper bound.
+     */
+    default void differencesFound(long files, long bytes) {
+    }
+
+    /**
+     * The broker committed a transaction.
+     *
+     * @param changes   the changes it completed, in order: file bodies (their last part),
+     *                  directories, symlinks, deletes and renames; never the chunks of a body
+     * @param bodyBytes the file body bytes it carried, chunks of bodies still to be completed included
+     */
+    default void committed(List<ChangeEvent> changes, long bodyBytes) {
+    }
+
+    /** The first comparison of {@link Producer#watch()} is done: what was there at start is published. */
+    default void caughtUp() {
+    }
+
+    /** An observer telling each of {@code observers}, in order. */
+    static ProducerObserver all(List<ProducerObserver> observers) {
+        List<ProducerObserver> all = List.copyOf(observers);
+        return new ProducerObserver() {
+            @Override
+            public void differencesFound(long files, long bytes) {
+                all.forEach(o -> o.differencesFound(files, bytes));
+            }
+
+            @Override
+            public void committed(List<ChangeEvent> changes, long bodyBytes) {
+                all.forEach(o -> o.committed(changes, bodyBytes));
+            }
+
+            @Override
+            public void caughtUp() {
+                all.forEach(ProducerObserver::caughtUp);
+            }
+        };
+    }
+}
