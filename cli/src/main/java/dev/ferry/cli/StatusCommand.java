@@ -29,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--json", description = "Print the same as JSON, for scripts.")
+    @Option(names = "--json", fallbackValue = "true", description = "Print the same as JSON, for scripts.")
     boolean json;
 
     @Override
