@@ -22,6 +22,7 @@ COPY producer/pom.xml producer/
 COPY consumer/pom.xml consumer/
 COPY broker/pom.xml broker/
 COPY verify/pom.xml verify/
+COPY monitor/pom.xml monitor/
 COPY cli/pom.xml cli/
 COPY tests/pom.xml tests/
 RUN mvn -B -q -Dmaven.test.skip=true package -pl cli -am
@@ -32,6 +33,7 @@ COPY producer/src producer/src
 COPY consumer/src consumer/src
 COPY broker/src broker/src
 COPY verify/src verify/src
+COPY monitor/src monitor/src
 COPY cli/src cli/src
 RUN mvn -B -q -o -Dmaven.test.skip=true package -pl cli -am
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Publishes the changes of a source directory as events on the queue. */
@@ -46,6 +47,11 @@ final class ProducerCommand implements Callable<Integer> {
     @Option(names = "--once", fallbackValue = "true", description = "Publish the differences, print a summary and exit.")
     boolean once;
 
+    @Option(names = "--batch-events", paramLabel = "N",
+            description = "At most N events per broker transaction (default: ${DEFAULT-VALUE}); a transaction "
+                    + "also ends at 8 MiB of file bodies. Fewer means more commits, each of them an fsync on the broker.")
+    int batchEvents = ProducerSettings.DEFAULT_BATCH_MESSAGES;
+
     @Mixin
     IgnoreOptions ignore;
 
@@ -66,7 +72,8 @@ final class ProducerCommand implements Callable<Integer> {
         try (Monitoring watching = Monitoring.start(monitoring.metricsPort(), clock)) {
             watching.watchQueue(endpoint, queue);
             ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, queue)
-                    .withIgnore(ignore.settings()).withObserver(watching.producer(tally));
+                    .withBatchMessages(positive(batchEvents)).withIgnore(ignore.settings())
+                    .withObserver(watching.producer(tally));
             if (once) {
                 try (Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));
                      HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.producer(tally,
@@ -97,5 +104,12 @@ final class ProducerCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private int positive(int events) {
+        if (events < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch-events must be at least 1, got " + events);
+        }
+        return events;
     }
 }

@@ -21,6 +21,11 @@ record Entry(Type type, long size, long mtimeNanos, int mode, String fileKey, St
     /** What the index holds for a path whose publication is in doubt: it equals nothing on disk. */
     static final Entry IN_DOUBT = new Entry(Type.FILE, -1, -1, -1, null, null);
 
+    /** Whether this is {@link #IN_DOUBT}, whose type says nothing. */
+    boolean isInDoubt() {
+        return equals(IN_DOUBT);
+    }
+
     private static final String SEPARATOR = "\0"; // Cannot occur in a file key or a symlink target.
 
     Entry {

@@ -85,6 +85,12 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
                 ProducerObserver.NONE);
     }
 
+    /** The same settings with transactions of at most {@code events} events. */
+    public ProducerSettings withBatchMessages(int events) {
+        return new ProducerSettings(source, stateDir, queue, quietPeriod, chunkBytes, events, batchBytes, ignore,
+                observer);
+    }
+
     /** The same settings, observed by {@code observer}. */
     public ProducerSettings withObserver(ProducerObserver observer) {
         return new ProducerSettings(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes,

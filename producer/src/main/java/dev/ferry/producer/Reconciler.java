@@ -93,7 +93,9 @@ final class Reconciler {
                 if (seen.isDirectory()) {
                     next.add(Scope.tree(path)); // What was deleted inside it is only found by comparing again.
                 }
-            } else if (known != null && known.type() != seen.type()) {
+            } else if (known != null && !known.isInDoubt() && known.type() != seen.type()) {
+                // A path in doubt is simply published again: the consumer replaces whatever stands
+                // in the way, while a delete would take a directory's committed content with it.
                 publisher.send(new Delete(path, sequence.next()), null, 0);
                 index.removeTree(path);
             } else {

@@ -6,18 +6,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The watcher's reports are released as one batch once the tree has been quiet. */
+/** The watcher's reports are released as one batch once the watcher has been silent for a moment. */
 class DirtyPathsTest {
 
     private final DirtyPaths dirty = new DirtyPaths(Duration.ofMillis(100), Duration.ofSeconds(5));
 
     @Test
-    void aBurstOfChangesBecomesOneBatchAfterTheQuietPeriod() throws Exception {
+    void aBurstOfChangesBecomesOneBatchOnceTheWatcherFallsSilent() throws Exception {
         dirty.add(Path.of("/src/a"));
         dirty.add(Path.of("/src/b"));
         dirty.add(Path.of("/src/a"));
 
-        assertThat(dirty.await(Duration.ofMillis(10))).isEqualTo(DirtyPaths.Batch.NONE); // Not quiet yet.
+        assertThat(dirty.await(Duration.ZERO)).isEqualTo(DirtyPaths.Batch.NONE); // Not settled yet.
         DirtyPaths.Batch batch = dirty.await(Duration.ofSeconds(5));
 
         assertThat(batch.paths()).containsExactly(Path.of("/src/a"), Path.of("/src/b"));

@@ -70,8 +70,9 @@ class IgnoreWatchTest {
 
         awaitChange("put notes/report.txt");
         awaitChange("dir notes");
-        assertThat(sink.committedChanges()).containsExactly("put .ferryignore", "put published.txt",
-                "put notes/report.txt", "dir notes");
+        // A new directory may be published before its settled files (see WatchTest).
+        assertThat(sink.committedChanges()).startsWith("put .ferryignore", "put published.txt")
+                .containsExactlyInAnyOrder("put .ferryignore", "put published.txt", "put notes/report.txt", "dir notes");
     }
 
     @Test

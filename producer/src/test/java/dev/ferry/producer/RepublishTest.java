@@ -180,6 +180,29 @@ class RepublishTest {
         assertThat(publishAgain()).isEmpty();
     }
 
+    /**
+     * A directory whose publication is in doubt is published again, and only that: it was taken
+     * for a file that had become a directory, so a delete went out, the consumer removed the whole
+     * directory, and the files committed in it before were never sent again (found by
+     * CrashRecoveryTest killing the broker during an initial sync).
+     */
+    @Test
+    void aDirectoryPublishedInACommitWhoseAnswerWasLostIsPublishedAgainWithoutADelete() throws Exception {
+        tree.write("dir/first.txt", "committed before");
+        assertThat(publishAgain()).containsExactly("put dir/first.txt", "dir dir");
+        tree.write("dir/second.txt", "committed in doubt, with the directory");
+        RecordingSink losing = new RecordingSink();
+        losing.loseCommitAnswers(true);
+        try (Producer producer = Producer.open(tree.settings(), losing, SETTLED_CLOCK)) {
+            assertThatThrownBy(producer::publishOnce).isInstanceOf(IOException.class);
+        }
+        assertThat(losing.committedChanges()).contains("put dir/second.txt", "dir dir");
+
+        assertThat(publishAgain()).containsExactlyInAnyOrder("put dir/second.txt", "dir dir")
+                .doesNotContain("delete dir");
+        assertThat(publishAgain()).isEmpty();
+    }
+
     /** Publishes with a fresh producer on the same state directory; returns the changes committed. */
     private java.util.List<String> publishAgain() throws Exception {
         RecordingSink sink = new RecordingSink();

@@ -73,8 +73,13 @@ class WatchTest {
         awaitChange("delete existing.txt");
     }
 
+    /**
+     * The directory may be published before its files (they are looked at again once settled):
+     * the consumer keeps a directory's modification time when files land in it, so the order does
+     * not change the replica.
+     */
     @Test
-    void filesWrittenIntoANewDirectoryAtOnceAreAllPublishedBeforeTheDirectory() {
+    void filesWrittenIntoANewDirectoryAtOnceAreAllPublishedWithTheirDirectories() {
         for (int i = 0; i < 20; i++) {
             tree.write("new/sub/file" + i, "file " + i);
         }
@@ -86,9 +91,6 @@ class WatchTest {
             }
             assertThat(changes).contains("dir new/sub", "dir new");
         });
-        List<String> changes = sink.committedChanges();
-        assertThat(changes.lastIndexOf("put new/sub/file7")).isLessThan(changes.lastIndexOf("dir new/sub"));
-        assertThat(changes.lastIndexOf("dir new/sub")).isLessThan(changes.lastIndexOf("dir new"));
     }
 
     @Test

@@ -37,6 +37,8 @@ class CrashRecoveryTest {
     private static final long STAGED_BEFORE_THE_CRASH = 24L * 1024 * 1024;
     private static final Duration TRANSFER = Duration.ofMinutes(3);
     private static final int MANY_FILES = 1000;
+    /** Small enough that the tree takes many transactions, so a stop can come between two of them. */
+    private static final String[] SMALL_TRANSACTIONS = {"--batch-events", "50"};
     /** What a producer publishes in one transaction at most, and a consumer applies in one. */
     private static final int ONE_TRANSACTION = 256;
     private static final Duration SCAN = Duration.ofMinutes(2);
@@ -73,7 +75,7 @@ class CrashRecoveryTest {
         Path destination = ferry.directory("destination");
         FerryProcess broker = ferry.broker();
         FerryProcess consumer = ferry.consumer(destination);
-        FerryProcess producer = ferry.producer(source);
+        FerryProcess producer = ferry.producer(source, SMALL_TRANSACTIONS);
 
         producer.waitForLog(FerryLog.ANY_PUBLISHED_PUT, ONE_TRANSACTION, SCAN);
         producer.kill();
@@ -117,7 +119,7 @@ class CrashRecoveryTest {
         Path destination = ferry.directory("destination");
         ferry.broker();
         FerryProcess consumer = ferry.consumer(destination);
-        FerryProcess producer = ferry.producer(source);
+        FerryProcess producer = ferry.producer(source, SMALL_TRANSACTIONS);
 
         producer.waitForLog(FerryLog.ANY_PUBLISHED_PUT, ONE_TRANSACTION, SCAN);
         ferry.broker().kill();

@@ -21,6 +21,8 @@ class GracefulStopTest {
     private static final long LARGE = 100L * 1024 * 1024;
     private static final long STAGED_BEFORE_THE_STOP = 16L * 1024 * 1024;
     private static final int MANY_FILES = 1000;
+    /** Small enough that the tree takes many transactions, so a stop can come between two of them. */
+    private static final String[] SMALL_TRANSACTIONS = {"--batch-events", "50"};
     private static final int ONE_TRANSACTION = 256;
     private static final Duration STOP_WITHIN = Duration.ofSeconds(10);
     private static final Duration TRANSFER = Duration.ofMinutes(2);
@@ -61,7 +63,7 @@ class GracefulStopTest {
         Path destination = ferry.directory("destination");
         FerryProcess broker = ferry.broker();
         FerryProcess consumer = ferry.consumer(destination);
-        FerryProcess producer = ferry.producer(source);
+        FerryProcess producer = ferry.producer(source, SMALL_TRANSACTIONS);
 
         producer.waitForLog(FerryLog.ANY_PUBLISHED_PUT, ONE_TRANSACTION, TRANSFER);
         producer.requestStop();
