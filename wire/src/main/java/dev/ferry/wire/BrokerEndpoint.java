@@ -2,6 +2,7 @@ package dev.ferry.wire;
 
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
 import java.util.List;
 import java.util.Objects;
 import org.apache.activemq.ActiveMQConnectionFactory;
@@ -47,6 +48,31 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
      * @param prefetch how many messages the broker may push ahead to a consumer of this connection
      */
     public Connection connect(String clientPurpose, int prefetch) throws JMSException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return connectOnce(clientPurpose, prefetch);
+            } catch (JMSException e) {
+                if (attempt >= LOGIN_ATTEMPTS || !isCutOffBeforeTheAnswer(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * How often to ask when the broker hangs up before answering the login. A broker that refuses a
+     * login closes the connection right after its answer, and now and then the client sees the close
+     * first ("Disposed due to prior exception", seen in CI): asking again gets the refusal itself,
+     * which the user can act on, instead of a message that says nothing.
+     */
+    private static final int LOGIN_ATTEMPTS = 3;
+
+    private static boolean isCutOffBeforeTheAnswer(JMSException e) {
+        return !(e instanceof JMSSecurityException) && e.getMessage() != null
+                && e.getMessage().startsWith("Disposed due to prior exception");
+    }
+
+    private Connection connectOnce(String clientPurpose, int prefetch) throws JMSException {
         ActiveMQConnectionFactory factory = tls == null ? new ActiveMQConnectionFactory(user, password, url)
                 : tls.connectionFactory(user, password, url);
         factory.setTrustedPackages(List.of()); // Ferry never sends ObjectMessage; trust nothing.
