@@ -21,6 +21,14 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
 
     public static final String DEFAULT_URL = "tcp://localhost:61616";
 
+    /**
+     * How often to ask when the broker hangs up before answering the login. A broker that refuses a
+     * login closes the connection right after its answer, and now and then the client sees the close
+     * first ("Disposed due to prior exception", seen in CI): asking again gets the refusal itself,
+     * which the user can act on, instead of a message that says nothing.
+     */
+    private static final int LOGIN_ATTEMPTS = 3;
+
     public BrokerEndpoint {
         Objects.requireNonNull(url, "broker url");
     }
@@ -58,14 +66,6 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
             }
         }
     }
-
-    /**
-     * How often to ask when the broker hangs up before answering the login. A broker that refuses a
-     * login closes the connection right after its answer, and now and then the client sees the close
-     * first ("Disposed due to prior exception", seen in CI): asking again gets the refusal itself,
-     * which the user can act on, instead of a message that says nothing.
-     */
-    private static final int LOGIN_ATTEMPTS = 3;
 
     private static boolean isCutOffBeforeTheAnswer(JMSException e) {
         return !(e instanceof JMSSecurityException) && e.getMessage() != null
