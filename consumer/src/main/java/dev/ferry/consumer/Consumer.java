@@ -242,15 +242,20 @@ public final class Consumer implements AutoCloseable {
     /** Moves the files whose bodies are being fsynced into place, each as part of its own message. */
     private boolean landPending(Batch batch) throws JMSException {
         ChangeApplier applier = replica.applier();
-        for (Pending file : applier.takePending()) {
-            if (!attempt(file.event(), file.message(), batch, () -> {
-                applier.land(file);
-                return true;
-            })) {
-                return false;
+        try (ReplicaTree.TimeHold hold = replica.holdDirectoryTimes()) {
+            for (Pending file : applier.takePending()) {
+                if (!attempt(file.event(), file.message(), batch, () -> {
+                    applier.land(file);
+                    return true;
+                })) {
+                    return false;
+                }
             }
+            return true;
+        } catch (IOException e) {
+            failures.failed(e, "give the directories of " + settings.destination() + " their modification times back");
+            return false;
         }
-        return true;
     }
     /** One step of applying a message's event: whether it changed the replica. */
     private interface Step {

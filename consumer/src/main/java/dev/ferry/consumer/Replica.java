@@ -99,6 +99,11 @@ final class Replica implements AutoCloseable {
         return applier;
     }
 
+    /** See {@link ReplicaTree#holdDirectoryTimes()}: for landing the pending files. */
+    ReplicaTree.TimeHold holdDirectoryTimes() {
+        return tree.holdDirectoryTimes();
+    }
+
     /**
      * Fsyncs staged bodies, changed directories and the ledger: everything applied so far is on
      * disk. Bodies staged under a number older than {@code newestSeq} are dropped: a producer sends

@@ -42,7 +42,7 @@ final class Delivery {
             return new Outcome(null, String.valueOf(e.getMessage()));
         }
         try {
-            applyNow(replica.applier(), event, (BytesMessage) message);
+            applyNow(replica, event, (BytesMessage) message);
             return new Outcome(event, null);
         } catch (PoisonException e) {
             return new Outcome(event, String.valueOf(e.getMessage()));
@@ -55,11 +55,14 @@ final class Delivery {
      *
      * @return whether the replica changed
      */
-    static boolean applyNow(ChangeApplier applier, ChangeEvent event, BytesMessage message) throws Exception {
+    static boolean applyNow(Replica replica, ChangeEvent event, BytesMessage message) throws Exception {
+        ChangeApplier applier = replica.applier();
         boolean changed = applier.apply(event, EventBody.of(message), message);
-        for (PendingFiles.Pending file : applier.takePending()) {
-            applier.land(file);
-            changed = true;
+        try (ReplicaTree.TimeHold hold = replica.holdDirectoryTimes()) {
+            for (PendingFiles.Pending file : applier.takePending()) {
+                applier.land(file);
+                changed = true;
+            }
         }
         return changed;
     }
