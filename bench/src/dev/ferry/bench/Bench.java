@@ -82,7 +82,7 @@ public final class Bench {
         List<ScenarioResult> results = new ArrayList<>(done.values());
         double minutes = (System.nanoTime() - started) / 60e9;
         Report.Header header = new Report.Header(options.mode(), options.runs(), options.command(), machine, loadAtStart,
-                Machine.loadAverage(), minutes, ferry.describeExtraOptions(), skipped);
+                Machine.loadAverage(), minutes, ferry.describeOptions(), skipped);
         new Report(header, results).write(options.out().resolve("REPORT.md"), options.out().resolve("results.csv"),
                 "chart.png");
         Chart.write(results, "Ferry vs rsync and cp: medians (" + options.mode().flag().substring(2) + " mode, "

@@ -1,5 +1,7 @@
 package dev.ferry.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,11 +11,12 @@ import java.util.Map;
 
 /**
  * How to run the {@code ferry} command under test: the benchmark's own {@code java} with the jar
- * copied at the start (so a rebuild during the run changes nothing), plus extra JVM options per
- * role from {@code BENCH_BROKER_OPTS}, {@code BENCH_CONSUMER_OPTS} and {@code BENCH_PRODUCER_OPTS}
- * (for profiling; the report lists them when set).
+ * copied at the start (so a rebuild during the run changes nothing) and the JVM options file the
+ * {@code ./ferry} launcher uses, copied beside it, plus extra JVM options per role from
+ * {@code BENCH_BROKER_OPTS}, {@code BENCH_CONSUMER_OPTS} and {@code BENCH_PRODUCER_OPTS} (for
+ * profiling; the report lists them when set).
  */
-record FerryCommand(Path java, Path jar, Map<Role, List<String>> extraOptions) {
+record FerryCommand(Path java, Path jar, Path jvmOptionsFile, Map<Role, List<String>> extraOptions) {
 
     /** The part a process plays; each may get its own JVM options. */
     enum Role { BROKER, CONSUMER, PRODUCER }
@@ -27,17 +30,23 @@ record FerryCommand(Path java, Path jar, Map<Role, List<String>> extraOptions) {
                 extra.put(role, Arrays.asList(value.trim().split("\\s+")));
             }
         }
-        return new FerryCommand(java, jar, Map.copyOf(extra));
+        Path jvmOptionsFile = jar.resolveSibling("jvm.options");
+        if (!Files.isRegularFile(jvmOptionsFile)) {
+            throw new IllegalArgumentException("no " + jvmOptionsFile + " beside the jar: bench/run copies it there from "
+                    + "cli/src/main/jvm/jvm.options");
+        }
+        return new FerryCommand(java, jar, jvmOptionsFile, Map.copyOf(extra));
     }
 
     static String environmentName(Role role) {
         return "BENCH_" + role.name() + "_OPTS";
     }
 
-    /** {@code java [jvmOptions] [extra options of role] -jar ferry.jar args...} */
+    /** {@code java @jvm.options [jvmOptions] [extra options of role] -jar ferry.jar args...} */
     List<String> command(Role role, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
+        command.add("@" + jvmOptionsFile);
         command.addAll(jvmOptions);
         command.addAll(extraOptions.getOrDefault(role, List.of()));
         command.add("-jar");
@@ -46,11 +55,20 @@ record FerryCommand(Path java, Path jar, Map<Role, List<String>> extraOptions) {
         return command;
     }
 
-    String describeExtraOptions() {
-        if (extraOptions.isEmpty()) {
-            return "";
-        }
+    /** The options of the JVM options file (without its comments) then the extra ones, for the report. */
+    String describeOptions() throws IOException {
         StringBuilder text = new StringBuilder();
+        for (String line : Files.readAllLines(jvmOptionsFile)) {
+            int comment = line.indexOf('#');
+            String options = (comment < 0 ? line : line.substring(0, comment)).trim();
+            if (!options.isEmpty()) {
+                text.append(options).append(' ');
+            }
+        }
+        if (extraOptions.isEmpty()) {
+            return text.toString().trim();
+        }
+        text.append(" plus ");
         extraOptions.forEach((role, options) -> text.append(environmentName(role)).append("='")
                 .append(String.join(" ", options)).append("' "));
         return text.toString().trim();

@@ -13,7 +13,7 @@ final class Report {
 
     /** Everything the report says besides the scenarios themselves. */
     record Header(Mode mode, int runs, String command, Map<String, String> machine, String loadAtStart, String loadAtEnd,
-                  double minutes, String extraOptions, Map<Integer, String> skipped) {
+                  double minutes, String jvmOptions, Map<Integer, String> skipped) {
     }
 
     private final Header header;
@@ -43,10 +43,9 @@ final class Report {
                 + Unit.number(header.minutes()) + " min. Load average (1/5/15 min) at the start " + header.loadAtStart()
                 + ", at the end " + header.loadAtEnd() + ": whatever else ran on the machine ran during Ferry's and "
                 + "the baselines' runs alike, because they alternate run by run.");
-        if (!header.extraOptions().isEmpty()) {
-            line();
-            line("Extra JVM options for Ferry's processes: `" + header.extraOptions() + "`.");
-        }
+        line();
+        line("Ferry's processes run with the JVM options the `./ferry` launcher gives them "
+                + "(`cli/src/main/jvm/jvm.options`): `" + header.jvmOptions() + "`.");
         line();
         line("Medians of " + header.runs() + " run(s) per tool. Raw values: `results.csv`. How to "
                 + "read this: `bench/README.md`.");
