@@ -64,8 +64,12 @@ final class FileBodySender {
         this.buffer = new byte[chunkBytes];
     }
 
-    Outcome send(RelPath path) throws IOException, InterruptedException {
-        Entry before = tree.observe(path);
+    /**
+     * Sends the body of the file at {@code path}, which the caller saw as {@code before} (a file).
+     * That sight may be old: the body is only sent if the file is still that version after it
+     * was read.
+     */
+    Outcome send(RelPath path, Entry before) throws IOException, InterruptedException {
         Instant now = clock.instant();
         if (before == null || !before.isFile()) {
             return new Outcome.RetryAt(now); // Replaced or gone: the next look sorts it out.

@@ -140,7 +140,7 @@ final class Reconciler {
                 continue;
             }
             switch (seen.type()) {
-                case FILE -> publishFile(path);
+                case FILE -> publishFile(path, seen);
                 case DIRECTORY -> {
                     publisher.send(new PutDirectory(path, sequence.next(), seen.mode(), seen.mtimeNanos()), null, 0);
                     index.put(path, seen);
@@ -154,8 +154,8 @@ final class Reconciler {
         }
     }
 
-    private void publishFile(RelPath path) throws IOException, InterruptedException {
-        Outcome outcome = bodies.send(path);
+    private void publishFile(RelPath path, Entry seen) throws IOException, InterruptedException {
+        Outcome outcome = bodies.send(path, seen);
         if (outcome instanceof Outcome.Sent sent) {
             index.put(path, sent.entry());
             retries.forget(path);

@@ -17,9 +17,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -98,7 +99,15 @@ final class SourceTree {
 
     /** Like {@link #observe} for an entry whose parent is known to be a real directory of the tree. */
     Entry observeChild(RelPath path) throws IOException {
-        Path file = resolve(path);
+        return observeChild(path, resolve(path));
+    }
+
+    /** Like {@link #observeChild(RelPath)}, for an entry of a {@link #list listing}. */
+    Entry observeChild(Child child) throws IOException {
+        return observeChild(child.path(), child.file());
+    }
+
+    private Entry observeChild(RelPath path, Path file) throws IOException {
         PosixFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, PosixFileAttributes.class, NO_FOLLOW);
@@ -147,7 +156,11 @@ final class SourceTree {
      * @param complete false when some names could not be read faithfully, so the directory may
      *                 hold entries missing from {@code children}
      */
-    record Listing(List<RelPath> children, boolean complete) {
+    record Listing(List<Child> children, boolean complete) {
+    }
+
+    /** An entry of a listing: its path in the tree, and the file it names, resolved once. */
+    record Child(RelPath path, Path file) {
     }
 
     /**
@@ -159,13 +172,13 @@ final class SourceTree {
      */
     Listing list(RelPath directory) throws IOException {
         Path dir = resolve(directory);
-        List<String> names = new ArrayList<>();
+        Map<String, Path> files = new TreeMap<>();
         boolean complete = true;
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path child : stream) {
                 String name = child.getFileName().toString();
                 if (readsFaithfully(dir, name, child)) {
-                    names.add(name);
+                    files.put(name, child);
                 } else {
                     complete = false;
                 }
@@ -173,15 +186,14 @@ final class SourceTree {
         } catch (FileSystemException e) {
             throw isGone(e) ? new NoSuchFileException(dir.toString()) : e;
         }
-        Collections.sort(names);
-        List<RelPath> children = new ArrayList<>(names.size());
-        for (String name : names) {
+        List<Child> children = new ArrayList<>(files.size());
+        files.forEach((name, file) -> {
             try {
-                children.add(directory == null ? RelPath.of(name) : directory.child(name));
+                children.add(new Child(directory == null ? RelPath.of(name) : directory.child(name), file));
             } catch (IllegalArgumentException e) {
-                warnOnce(dir.resolve(name).toString(), "skipping {}: {}", dir.resolve(name), e.getMessage());
+                warnOnce(file.toString(), "skipping {}: {}", file, e.getMessage());
             }
-        }
+        });
         return new Listing(children, complete);
     }
 

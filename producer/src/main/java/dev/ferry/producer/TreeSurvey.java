@@ -137,10 +137,11 @@ final class TreeSurvey {
                     continue;
                 }
                 Set<RelPath> present = new HashSet<>();
-                for (RelPath child : listing.children()) {
+                for (SourceTree.Child entry : listing.children()) {
+                    RelPath child = entry.path();
                     Entry seen;
                     try {
-                        seen = tree.observeChild(child);
+                        seen = tree.observeChild(entry);
                     } catch (AccessDeniedException e) {
                         tree.warnOnce(child.text(), "not publishing {}: permission denied", child);
                         present.add(child);

@@ -2,7 +2,6 @@ package dev.ferry.wire;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -50,7 +49,7 @@ public final class RelPath implements Comparable<RelPath> {
         if (text.startsWith("/")) {
             throw new IllegalArgumentException("absolute path: " + printable(text));
         }
-        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+        if (utf8Length(text) > MAX_BYTES) {
             throw new IllegalArgumentException("path longer than " + MAX_BYTES + " bytes");
         }
         String[] segments = text.split("/", -1);
@@ -59,7 +58,7 @@ public final class RelPath implements Comparable<RelPath> {
                 throw new IllegalArgumentException(
                         "path has an empty, '.' or '..' segment: " + printable(text));
             }
-            if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+            if (utf8Length(segment) > MAX_SEGMENT_BYTES) {
                 throw new IllegalArgumentException("path segment longer than "
                         + MAX_SEGMENT_BYTES + " bytes: " + printable(text));
             }
@@ -73,7 +72,31 @@ public final class RelPath implements Comparable<RelPath> {
 
     /** Whether {@code text} is well-formed UTF-16, so it can be encoded as a file name. */
     static boolean isValidUnicode(String text) {
-        return StandardCharsets.UTF_8.newEncoder().canEncode(text);
+        return utf8Length(text) >= 0;
+    }
+
+    /** The length of {@code text} in UTF-8, or -1 when it holds a lone surrogate; without encoding it. */
+    private static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return -1;
+                }
+                bytes += 4;
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return -1;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** The relative path of {@code file} under {@code root}; both must be normalized absolute paths. */
@@ -121,7 +144,14 @@ public final class RelPath implements Comparable<RelPath> {
 
     /** A child of this path; {@code name} must be a single valid segment. */
     public RelPath child(String name) {
-        return of(text + "/" + name);
+        int nameBytes = utf8Length(name);
+        if (nameBytes > 0 && nameBytes <= MAX_SEGMENT_BYTES && !name.equals(".") && !name.equals("..")
+                && name.indexOf('/') < 0 && name.indexOf('\0') < 0
+                && utf8Length(text) + 1 + nameBytes <= MAX_BYTES) {
+            // What of() would check, minus what this path passed already: the tree walk's common case.
+            return new RelPath(text + "/" + name);
+        }
+        return of(text + "/" + name); // Names what is wrong.
     }
 
     /** Whether {@code other} is this path or lies below it. */

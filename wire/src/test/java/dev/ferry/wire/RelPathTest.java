@@ -54,4 +54,32 @@ class RelPathTest {
         assertThat(RelPath.of("a/b").rebase(path, RelPath.of("z"))).isEqualTo(RelPath.of("z/c"));
         assertThat(RelPath.between(root, root.resolve("x").resolve("y"))).isEqualTo(RelPath.of("x/y"));
     }
+
+    @Test
+    void childAcceptsAndRejectsExactlyWhatOfDoes() {
+        // child() skips re-checking its parent; it must still agree with of() on every name.
+        String[] pieces = {"a", "é", "☃", "😀", "\uD800", "\uDC00", ".", "..", "/", "\0", " ", "x".repeat(60), "é".repeat(40)};
+        String[] parents = {"p", "q/r", ("d".repeat(100) + "/").repeat(40) + "e".repeat(40)};
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder name = new StringBuilder();
+            for (int n = random.nextInt(6); n >= 0; n--) {
+                name.append(pieces[random.nextInt(pieces.length)]);
+            }
+            RelPath parent = RelPath.of(parents[random.nextInt(parents.length)]);
+            String expected;
+            try {
+                expected = RelPath.of(parent.text() + "/" + name).text();
+            } catch (IllegalArgumentException e) {
+                expected = "rejected: " + e.getMessage();
+            }
+            String actual;
+            try {
+                actual = parent.child(name.toString()).text();
+            } catch (IllegalArgumentException e) {
+                actual = "rejected: " + e.getMessage();
+            }
+            assertThat(actual).as("child %s of %s", name, parent).isEqualTo(expected);
+        }
+    }
 }
