@@ -1,5 +1,6 @@
 package dev.ferry.journal;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -72,29 +74,33 @@ public final class Journal implements AutoCloseable {
         channel.position(0);
         InputStream raw = Channels.newInputStream(channel);
         DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16));
+        // One buffer for every record: replaying an index of a large tree is most of a restart.
+        byte[] payload = new byte[256];
+        CRC32C check = new CRC32C();
         long offset = 0;
         long count = 0;
         while (true) {
             int length;
             int crc;
-            byte[] payload;
             try {
                 length = in.readInt();
                 crc = in.readInt();
                 if (length <= 0 || length > MAX_RECORD) {
                     break;
                 }
-                payload = new byte[length];
-                in.readFully(payload);
+                if (payload.length < length) {
+                    payload = new byte[Math.max(length, 2 * payload.length)];
+                }
+                in.readFully(payload, 0, length);
             } catch (EOFException e) {
                 break;
             }
-            CRC32C check = new CRC32C();
-            check.update(payload);
+            check.reset();
+            check.update(payload, 0, length);
             if ((int) check.getValue() != crc) {
                 break;
             }
-            DataInputStream record = new DataInputStream(new java.io.ByteArrayInputStream(payload));
+            Record record = new Record(payload, length);
             byte op = record.readByte();
             String key = record.readUTF();
             replay.accept(key, op == PUT ? record.readUTF() : null);
@@ -102,6 +108,46 @@ public final class Journal implements AutoCloseable {
             count++;
         }
         return new long[] {offset, count};
+    }
+
+    /** Reads one record's payload, as {@link DataOutputStream} wrote it, without copying it. */
+    private static final class Record {
+        private final byte[] bytes;
+        private final int length;
+        private int position;
+
+        Record(byte[] bytes, int length) {
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        byte readByte() throws IOException {
+            require(1);
+            return bytes[position++];
+        }
+
+        /** Modified UTF-8 as writeUTF writes it; ASCII, the usual case, is decoded in place. */
+        String readUTF() throws IOException {
+            require(2);
+            int size = ((bytes[position] & 0xff) << 8) | (bytes[position + 1] & 0xff);
+            require(2 + size);
+            int start = position + 2;
+            boolean ascii = true;
+            for (int i = start; i < start + size && ascii; i++) {
+                ascii = bytes[i] > 0; // writeUTF encodes NUL in two bytes, so 0 never occurs
+            }
+            String text = ascii
+                    ? new String(bytes, start, size, StandardCharsets.ISO_8859_1)
+                    : new DataInputStream(new ByteArrayInputStream(bytes, position, 2 + size)).readUTF();
+            position = start + size;
+            return text;
+        }
+
+        private void require(int count) throws EOFException {
+            if (position + count > length) {
+                throw new EOFException("record shorter than its content");
+            }
+        }
     }
 
     /** Records that {@code key} now has {@code value}; durable after the next {@link #commit()}. */

@@ -83,10 +83,21 @@ record Entry(Type type, long size, long mtimeNanos, int mode, String fileKey, St
 
     /** @throws IllegalArgumentException when {@code text} is not something {@link #encode()} wrote */
     static Entry decode(String text) {
-        String[] fields = text.split(SEPARATOR, -1);
-        if (fields.length != 6) {
-            throw new IllegalArgumentException("expected 6 fields, found " + fields.length);
+        // By hand rather than split(): a restart decodes one entry per file of the tree.
+        String[] fields = new String[6];
+        int start = 0;
+        for (int i = 0; i < fields.length - 1; i++) {
+            int end = text.indexOf(SEPARATOR, start);
+            if (end < 0) {
+                throw new IllegalArgumentException("expected 6 fields, found " + (i + 1));
+            }
+            fields[i] = text.substring(start, end);
+            start = end + 1;
         }
+        if (text.indexOf(SEPARATOR, start) >= 0) {
+            throw new IllegalArgumentException("expected 6 fields, found more");
+        }
+        fields[fields.length - 1] = text.substring(start);
         Type type = Type.valueOf(fields[0]);
         return new Entry(type, Long.parseLong(fields[1]), Long.parseLong(fields[2]), Integer.parseInt(fields[3]),
                 fields[4].isEmpty() ? null : fields[4], type == Type.SYMLINK ? fields[5] : null);
