@@ -84,7 +84,7 @@ public final class Producer implements AutoCloseable {
         this.tree = new SourceTree(settings.source());
         this.ignores = ignores;
         this.publisher = new Publisher(sink, index, settings.batchMessages(), settings.batchBytes(),
-                settings.observer());
+                settings.observer(), clock);
         SequenceNumbers sequence = new SequenceNumbers(clock);
         StopCheck stop = this::checkNotStopped;
         FileBodySender bodies = new FileBodySender(tree, publisher, sequence, clock, settings.quietPeriod(),

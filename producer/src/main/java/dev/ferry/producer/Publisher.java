@@ -4,15 +4,22 @@ import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.ChangeLog;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends events through the {@link ChangeSink} in transactions of bounded size (a transactional
- * batch), and makes the {@link SourceIndex} durable right after each broker commit, never
- * before: a crash in between only means the events of that batch are sent again.
+ * Sends events through the {@link ChangeSink} in transactions of bounded size and age (a
+ * transactional batch), and makes the {@link SourceIndex} durable right after each broker commit,
+ * never before: a crash in between only means the events of that batch are sent again.
+ *
+ * <p>The age bound keeps the consumer busy: it sees nothing of a transaction until it commits, so
+ * a transaction that grew for seconds would leave it idle that long at the start of a sync, and
+ * with that much left to do after the producer's last commit.
  *
  * <p>When the transaction is lost (a failed commit, or a send that lost the broker), the index
  * returns to its last commit, so it never claims what the broker does not hold.
@@ -24,13 +31,17 @@ final class Publisher {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+    /** The longest a transaction stays open while events keep coming; a commit costs a few ms. */
+    static final Duration MAX_BATCH_AGE = Duration.ofMillis(250);
 
     private final ChangeSink sink;
     private final SourceIndex index;
     private final int batchMessages;
     private final long batchBytes;
     private final ProducerObserver observer;
+    private final Clock clock;
 
+    private Instant batchStarted;
     private int pendingMessages;
     private long pendingBytes;
     private long pendingEvents;
@@ -38,12 +49,14 @@ final class Publisher {
     private final List<ChangeEvent> pendingChanges = new ArrayList<>();
     private Totals totals = new Totals(0, 0, 0);
 
-    Publisher(ChangeSink sink, SourceIndex index, int batchMessages, long batchBytes, ProducerObserver observer) {
+    Publisher(ChangeSink sink, SourceIndex index, int batchMessages, long batchBytes, ProducerObserver observer,
+              Clock clock) {
         this.sink = sink;
         this.index = index;
         this.batchMessages = batchMessages;
         this.batchBytes = batchBytes;
         this.observer = observer;
+        this.clock = clock;
     }
 
     /** Sends {@code event} in the current transaction; the change counts once the transaction commits. */
@@ -55,6 +68,9 @@ final class Publisher {
             throw e;
         }
         log.debug("sent {}", event);
+        if (pendingMessages == 0) {
+            batchStarted = clock.instant();
+        }
         pendingMessages++;
         pendingBytes += length;
         if (ChangeLog.isChange(event)) {
@@ -66,9 +82,10 @@ final class Publisher {
         }
     }
 
-    /** Commits when the transaction has reached its size; call once the index is updated for what was sent. */
+    /** Commits when the transaction has reached its size or age; call once the index is updated for what was sent. */
     void commitIfBatchFull() throws IOException {
-        if (pendingMessages >= batchMessages || pendingBytes >= batchBytes) {
+        if (pendingMessages >= batchMessages || pendingBytes >= batchBytes
+                || (pendingMessages > 0 && !clock.instant().isBefore(batchStarted.plus(MAX_BATCH_AGE)))) {
             commit();
         }
     }
