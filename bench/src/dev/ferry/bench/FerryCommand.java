@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * How to run the {@code ferry} command under test: the benchmark's own {@code java} with the jar
- * copied at the start (so a rebuild during the run changes nothing) and the JVM options file the
- * {@code ./ferry} launcher uses, copied beside it, plus extra JVM options per role from
+ * copied at the start (so a rebuild during the run changes nothing), the JVM options file the
+ * {@code ./ferry} launcher uses and the class-data archive it makes (both beside the copy), plus extra JVM options per role from
  * {@code BENCH_BROKER_OPTS}, {@code BENCH_CONSUMER_OPTS} and {@code BENCH_PRODUCER_OPTS} (for
  * profiling; the report lists them when set).
  */
@@ -47,12 +47,21 @@ record FerryCommand(Path java, Path jar, Path jvmOptionsFile, Map<Role, List<Str
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.add("@" + jvmOptionsFile);
+        command.addAll(archiveOptions());
         command.addAll(jvmOptions);
         command.addAll(extraOptions.getOrDefault(role, List.of()));
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));
         return command;
+    }
+
+    /** The class-data archive's options, as the ./ferry launcher gives its own; none when bench/run could not make one. */
+    private List<String> archiveOptions() {
+        Path archive = jar.resolveSibling("ferry.jsa");
+        return Files.isRegularFile(archive)
+                ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off")
+                : List.of();
     }
 
     /** The options of the JVM options file (without its comments) then the extra ones, for the report. */
@@ -65,6 +74,8 @@ record FerryCommand(Path java, Path jar, Path jvmOptionsFile, Map<Role, List<Str
                 text.append(options).append(' ');
             }
         }
+        archiveOptions().forEach(option -> text.append(option.startsWith("-XX:SharedArchiveFile=")
+                ? "-XX:SharedArchiveFile=ferry.jsa" : option).append(' '));
         if (extraOptions.isEmpty()) {
             return text.toString().trim();
         }
