@@ -71,9 +71,6 @@ final class FileBodySender {
      */
     Outcome send(RelPath path, Entry before) throws IOException, InterruptedException {
         Instant now = clock.instant();
-        if (before == null || !before.isFile()) {
-            return new Outcome.RetryAt(now); // Replaced or gone: the next look sorts it out.
-        }
         Instant settles = before.modified().plus(quietPeriod);
         if (Duration.between(before.modified(), now).abs().compareTo(quietPeriod) < 0) {
             log.debug("{} was modified {} ago; waiting for it to settle", path, Duration.between(before.modified(), now));
