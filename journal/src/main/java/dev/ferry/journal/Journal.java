@@ -126,20 +126,34 @@ public final class Journal implements AutoCloseable {
             return bytes[position++];
         }
 
-        /** Modified UTF-8 as writeUTF writes it; ASCII, the usual case, is decoded in place. */
+        /**
+         * Modified UTF-8 as writeUTF writes it. ASCII with NULs (which writeUTF writes as the two
+         * bytes C0 80), the text of every index and ledger record Ferry writes, is decoded in place;
+         * anything else goes through DataInputStream.
+         */
         String readUTF() throws IOException {
             require(2);
             int size = ((bytes[position] & 0xff) << 8) | (bytes[position + 1] & 0xff);
             require(2 + size);
             int start = position + 2;
-            boolean ascii = true;
-            for (int i = start; i < start + size && ascii; i++) {
-                ascii = bytes[i] > 0; // writeUTF encodes NUL in two bytes, so 0 never occurs
+            int end = start + size;
+            byte[] latin1 = new byte[size];
+            int chars = 0;
+            for (int i = start; i < end && latin1 != null; i++) {
+                byte b = bytes[i];
+                if (b > 0) {
+                    latin1[chars++] = b;
+                } else if (b == (byte) 0xC0 && i + 1 < end && bytes[i + 1] == (byte) 0x80) {
+                    latin1[chars++] = 0;
+                    i++;
+                } else {
+                    latin1 = null;
+                }
             }
-            String text = ascii
-                    ? new String(bytes, start, size, StandardCharsets.ISO_8859_1)
+            String text = latin1 != null
+                    ? new String(latin1, 0, chars, StandardCharsets.ISO_8859_1)
                     : new DataInputStream(new ByteArrayInputStream(bytes, position, 2 + size)).readUTF();
-            position = start + size;
+            position = end;
             return text;
         }
 
