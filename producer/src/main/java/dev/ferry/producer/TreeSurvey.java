@@ -4,9 +4,11 @@ import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -14,13 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Future;
 
 /**
  * The first step of reconciliation: looks at the scopes on disk and lists where they differ
  * from the index, without publishing anything.
  *
- * <p>Only differences are kept, so surveying an unchanged tree costs memory for one directory
- * listing at a time. Something the producer may not read is neither changed nor missing: a
+ * <p>Only differences are kept, so surveying an unchanged tree costs memory for a few directory
+ * listings at a time (those read ahead). Something the producer may not read is neither changed nor missing: a
  * permission problem must never look like a deletion. Nor is an ignored path, whether it is on
  * disk or only in the index, and an ignored directory is not descended into.
  */
@@ -36,10 +39,19 @@ final class TreeSurvey {
     record Differences(Map<RelPath, Entry> changed, Set<RelPath> missing, Set<Scope> recheck) {
     }
 
+    /**
+     * Directories read ahead of the comparison. A few suffice: reading is mostly lstat, the
+     * comparison a few map lookups per entry, and each directory read ahead holds its listing.
+     */
+    private static final int READ_AHEAD = 8;
+    /** Stands for the root in the queue of directories to read, which holds no null. */
+    private static final RelPath ROOT = RelPath.of("root");
+
     private final SourceTree tree;
     private final SourceIndex index;
     private final SourceIgnores ignores;
     private final StopCheck stop;
+    private final DirectoryReaders readers = DirectoryReaders.shared();
 
     TreeSurvey(SourceTree tree, SourceIndex index, SourceIgnores ignores, StopCheck stop) {
         this.tree = tree;
@@ -61,6 +73,36 @@ final class TreeSurvey {
             }
         }
         return new Differences(run.changed, run.missing, run.recheck);
+    }
+
+    /** What a reader saw of one entry of a listing: its entry (null when absent or not replicable), or that it may not be looked at. */
+    private record Sight(RelPath path, Entry entry, boolean denied) {
+    }
+
+    /**
+     * A directory as read off the disk, by a reader thread: its listing and what each of its
+     * entries is, or why it could not be listed.
+     */
+    private record DirectoryRead(RelPath directory, SourceTree.Listing listing, List<Sight> sights,
+                                 IOException failure) {
+
+        static DirectoryRead of(SourceTree tree, RelPath directory) throws IOException {
+            SourceTree.Listing listing;
+            try {
+                listing = tree.list(directory);
+            } catch (NoSuchFileException | AccessDeniedException e) {
+                return new DirectoryRead(directory, null, List.of(), e);
+            }
+            List<Sight> sights = new ArrayList<>(listing.children().size());
+            for (SourceTree.Child child : listing.children()) {
+                try {
+                    sights.add(new Sight(child.path(), tree.observeChild(child), false));
+                } catch (AccessDeniedException e) {
+                    sights.add(new Sight(child.path(), null, true));
+                }
+            }
+            return new DirectoryRead(directory, listing, sights, null);
+        }
     }
 
     private final class Run {
@@ -120,71 +162,92 @@ final class TreeSurvey {
             }
         }
 
-        /** Surveys everything below {@code top} ({@code null} for the root), one directory at a time. */
+        /**
+         * Surveys everything below {@code top} ({@code null} for the root), one directory at a
+         * time. The next few directories are read ahead by {@link DirectoryReaders}, so looking at
+         * the disk (mostly one lstat per entry) and comparing with the index overlap.
+         */
         void walk(RelPath top) throws IOException, InterruptedException {
-            List<RelPath> pending = new ArrayList<>();
-            pending.add(top);
-            while (!pending.isEmpty()) {
-                stop.check();
-                RelPath directory = pending.remove(pending.size() - 1);
-                if (directory == null) {
-                    walkedWholeTree = true;
-                } else {
-                    walked.add(directory);
-                }
-                SourceTree.Listing listing = listing(directory);
-                if (listing == null) {
-                    continue;
-                }
-                Set<RelPath> present = new HashSet<>();
-                for (SourceTree.Child entry : listing.children()) {
-                    RelPath child = entry.path();
-                    Entry seen;
-                    try {
-                        seen = tree.observeChild(entry);
-                    } catch (AccessDeniedException e) {
-                        tree.warnOnce(child.text(), "not publishing {}: permission denied", child);
-                        present.add(child);
-                        continue;
+            Deque<RelPath> unread = new ArrayDeque<>();
+            Deque<Future<DirectoryRead>> reading = new ArrayDeque<>();
+            unread.push(top == null ? ROOT : top);
+            try {
+                while (!unread.isEmpty() || !reading.isEmpty()) {
+                    stop.check();
+                    while (reading.size() < READ_AHEAD && !unread.isEmpty()) {
+                        RelPath next = unread.pop();
+                        RelPath directory = next == ROOT ? null : next;
+                        reading.add(readers.submit(() -> DirectoryRead.of(tree, directory)));
                     }
-                    if (seen != null && ignores.isIgnoredEntry(child, seen.isDirectory())) {
-                        present.add(child); // Neither published nor, when the index holds it, deleted.
-                    } else if (seen != null) {
-                        present.add(child);
-                        note(child, seen, index.get(child));
-                        if (seen.isDirectory()) {
-                            pending.add(child);
-                        }
+                    compare(DirectoryReaders.await(reading.poll()), unread);
+                }
+            } finally {
+                reading.forEach(read -> read.cancel(false));
+            }
+        }
+
+        /** Compares one directory read off the disk with the index; its subdirectories join {@code unread}. */
+        private void compare(DirectoryRead read, Deque<RelPath> unread) throws IOException {
+            RelPath directory = read.directory();
+            if (directory == null) {
+                walkedWholeTree = true;
+            } else {
+                walked.add(directory);
+            }
+            SourceTree.Listing listing = listing(read);
+            if (listing == null) {
+                return;
+            }
+            Set<RelPath> present = new HashSet<>();
+            for (Sight sight : read.sights()) {
+                RelPath child = sight.path();
+                Entry seen = sight.entry();
+                if (sight.denied()) {
+                    tree.warnOnce(child.text(), "not publishing {}: permission denied", child);
+                    present.add(child);
+                } else if (seen != null && ignores.isIgnoredEntry(child, seen.isDirectory())) {
+                    present.add(child); // Neither published nor, when the index holds it, deleted.
+                } else if (seen != null) {
+                    present.add(child);
+                    note(child, seen, index.get(child));
+                    if (seen.isDirectory()) {
+                        unread.push(child);
                     }
                 }
-                if (listing.complete()) {
-                    for (RelPath known : index.children(directory)) {
-                        if (!present.contains(known) && !isIgnoredInIndex(known)) {
-                            missing.add(known);
-                        }
+            }
+            if (listing.complete()) {
+                for (RelPath known : index.children(directory)) {
+                    if (!present.contains(known) && !isIgnoredInIndex(known)) {
+                        missing.add(known);
                     }
                 }
             }
         }
 
-        /** The entries of a directory, or {@code null} when it vanished (to look at again) or may not be read. */
-        SourceTree.Listing listing(RelPath directory) throws IOException {
-            try {
-                return tree.list(directory);
-            } catch (NoSuchFileException e) {
+        /** The entries of a directory read, or {@code null} when it vanished (to look at again) or may not be read. */
+        SourceTree.Listing listing(DirectoryRead read) throws IOException {
+            RelPath directory = read.directory();
+            IOException failure = read.failure();
+            if (failure == null) {
+                return read.listing();
+            }
+            if (failure instanceof NoSuchFileException) {
                 if (directory == null) {
-                    throw new IOException("the source directory " + tree.root() + " is gone", e);
+                    throw new IOException("the source directory " + tree.root() + " is gone", failure);
                 }
                 recheck.add(Scope.entry(directory));
                 return null;
-            } catch (AccessDeniedException e) {
+            }
+            if (failure instanceof AccessDeniedException) {
                 if (directory == null) {
-                    throw new IOException("cannot list the source directory " + tree.root() + ": permission denied", e);
+                    throw new IOException("cannot list the source directory " + tree.root() + ": permission denied",
+                            failure);
                 }
                 tree.warnOnce(tree.resolve(directory).toString(), "not publishing what is in {}: permission denied",
                         tree.resolve(directory));
                 return null;
             }
+            throw failure;
         }
 
         /** Whether an entry gone from disk was ignored, as far as the index knows what it was. */
