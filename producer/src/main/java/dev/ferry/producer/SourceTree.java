@@ -17,10 +17,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -172,28 +171,26 @@ final class SourceTree {
      */
     Listing list(RelPath directory) throws IOException {
         Path dir = resolve(directory);
-        Map<String, Path> files = new TreeMap<>();
+        List<Child> children = new ArrayList<>();
         boolean complete = true;
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            for (Path child : stream) {
-                String name = child.getFileName().toString();
-                if (readsFaithfully(dir, name, child)) {
-                    files.put(name, child);
-                } else {
+            for (Path file : stream) {
+                String name = file.getFileName().toString();
+                if (!readsFaithfully(dir, name, file)) {
                     complete = false;
+                    continue;
+                }
+                try {
+                    children.add(new Child(directory == null ? RelPath.of(name) : directory.child(name), file));
+                } catch (IllegalArgumentException e) {
+                    warnOnce(file.toString(), "skipping {}: {}", file, e.getMessage());
                 }
             }
         } catch (FileSystemException e) {
             throw isGone(e) ? new NoSuchFileException(dir.toString()) : e;
         }
-        List<Child> children = new ArrayList<>(files.size());
-        files.forEach((name, file) -> {
-            try {
-                children.add(new Child(directory == null ? RelPath.of(name) : directory.child(name), file));
-            } catch (IllegalArgumentException e) {
-                warnOnce(file.toString(), "skipping {}: {}", file, e.getMessage());
-            }
-        });
+        // Siblings' paths differ only after their common parent, so ordering by path orders by name.
+        children.sort(Comparator.comparing(Child::path));
         return new Listing(children, complete);
     }
 
@@ -201,8 +198,13 @@ final class SourceTree {
      * Whether a name survives the trip to text and back. It does not when the JVM decodes file
      * names with a charset other than the one they were written in (a JVM started in the POSIX
      * locale reads them as ASCII); such an entry cannot be published, and must not look deleted.
+     * A name read as ASCII was ASCII on disk (no file name encoding Java uses on Unix decodes
+     * other bytes to ASCII), so only other names are checked, by encoding them again.
      */
     private boolean readsFaithfully(Path dir, String name, Path child) {
+        if (isAscii(name)) {
+            return true;
+        }
         boolean faithful;
         try {
             faithful = dir.resolve(name).equals(child);
@@ -214,6 +216,15 @@ final class SourceTree {
                     + "run Ferry with a UTF-8 locale (for instance LC_ALL=C.UTF-8)", child, FILE_NAME_ENCODING);
         }
         return faithful;
+    }
+
+    private static boolean isAscii(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Opens a regular file for reading, refusing to follow a symlink put in its place. */

@@ -1,0 +1,39 @@
+package dev.ferry.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.wire.RelPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A listing holds exactly the names Ferry can carry, in name order, and says when it left some out. */
+class SourceTreeTest {
+
+    @TempDir
+    Path source;
+
+    @Test
+    void aNameThatIsNotTextInTheJvmsEncodingIsLeftOutAndMakesTheListingIncomplete() throws Exception {
+        Files.writeString(source.resolve("b"), "b");
+        Files.writeString(source.resolve("a.txt"), "a");
+        // Made by the shell, as a JVM without UTF-8 file names could not: a UTF-8 é, carried wherever
+        // the JVM reads UTF-8, and a Latin-1 é (the single byte 0xE9), which is neither UTF-8 nor
+        // ASCII, so no JVM encoding reads it back as it is.
+        Process touch = new ProcessBuilder("sh", "-c", "touch \"$(printf '\\303\\251')\" \"$(printf '\\351')\"")
+                .directory(source.toFile()).start();
+        assertThat(touch.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(touch.exitValue()).isZero();
+
+        SourceTree.Listing listing = new SourceTree(source.toRealPath()).list(null);
+
+        assertThat(listing.complete()).isFalse();
+        boolean readsUtf8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
+        assertThat(listing.children()).extracting(child -> child.path().text())
+                .containsExactlyElementsOf(readsUtf8 ? java.util.List.of("a.txt", "b", "é") : java.util.List.of("a.txt", "b"));
+        assertThat(listing.children()).allSatisfy(child -> assertThat(child.file().getFileName().toString())
+                .isEqualTo(RelPath.of(child.path().text()).name()));
+    }
+}
