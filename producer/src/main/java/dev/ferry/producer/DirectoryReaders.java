@@ -52,17 +52,7 @@ final class DirectoryReaders {
         try {
             return read.get();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IOException("reading a directory failed", cause);
+            throw TaskFailure.rethrow(e, IOException.class);
         }
     }
 }

@@ -161,21 +161,11 @@ public final class Producer implements AutoCloseable {
             }
             throw new IllegalStateException("interrupted while connecting", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
             if (loadFailed != null) {
-                loadFailed.addSuppressed(cause);
+                loadFailed.addSuppressed(e.getCause());
                 return null;
             }
-            if (cause instanceof JMSException jms) {
-                throw jms;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException("connecting failed", cause);
+            throw TaskFailure.rethrow(e, JMSException.class);
         }
     }
 
