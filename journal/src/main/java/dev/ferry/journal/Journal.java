@@ -127,9 +127,9 @@ public final class Journal implements AutoCloseable {
         }
 
         /**
-         * Modified UTF-8 as writeUTF writes it. ASCII with NULs (which writeUTF writes as the two
-         * bytes C0 80), the text of every index and ledger record Ferry writes, is decoded in place;
-         * anything else goes through DataInputStream.
+         * Modified UTF-8 as writeUTF writes it. The usual text, ASCII with NULs (writeUTF writes a
+         * NUL as the two bytes C0 80, and the index's values are NUL-separated), is decoded in
+         * place; anything else goes through DataInputStream.
          */
         String readUTF() throws IOException {
             require(2);
@@ -137,22 +137,31 @@ public final class Journal implements AutoCloseable {
             require(2 + size);
             int start = position + 2;
             int end = start + size;
-            byte[] latin1 = new byte[size];
-            int chars = 0;
-            for (int i = start; i < end && latin1 != null; i++) {
-                byte b = bytes[i];
-                if (b > 0) {
-                    latin1[chars++] = b;
-                } else if (b == (byte) 0xC0 && i + 1 < end && bytes[i + 1] == (byte) 0x80) {
-                    latin1[chars++] = 0;
+            int nuls = 0;
+            boolean simple = true;
+            int i = start;
+            while (i < end && simple) {
+                if (bytes[i] > 0) {
                     i++;
                 } else {
-                    latin1 = null;
+                    simple = bytes[i] == (byte) 0xC0 && i + 1 < end && bytes[i + 1] == (byte) 0x80;
+                    nuls++;
+                    i += 2;
                 }
             }
-            String text = latin1 != null
-                    ? new String(latin1, 0, chars, StandardCharsets.ISO_8859_1)
-                    : new DataInputStream(new ByteArrayInputStream(bytes, position, 2 + size)).readUTF();
+            String text;
+            if (!simple) {
+                text = new DataInputStream(new ByteArrayInputStream(bytes, position, 2 + size)).readUTF();
+            } else if (nuls == 0) {
+                text = new String(bytes, start, size, StandardCharsets.ISO_8859_1);
+            } else {
+                byte[] latin1 = new byte[size - nuls];
+                int to = 0;
+                for (int from = start; from < end; from += bytes[from] == (byte) 0xC0 ? 2 : 1) {
+                    latin1[to++] = bytes[from] == (byte) 0xC0 ? 0 : bytes[from];
+                }
+                text = new String(latin1, StandardCharsets.ISO_8859_1);
+            }
             position = end;
             return text;
         }

@@ -7,6 +7,7 @@ import io.methvin.watcher.DirectoryChangeListener;
 import io.methvin.watcher.DirectoryWatcher;
 import jakarta.jms.JMSException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,9 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -78,13 +77,13 @@ public final class Producer implements AutoCloseable {
     /** Grows while the broker keeps failing, even right after reconnecting; reset once a comparison gets through. */
     private long reconnectDelayMillis = FIRST_RECONNECT_DELAY.toMillis();
 
-    private Producer(ProducerSettings settings, ChangeSink sink, Clock clock, SourceIndex index, SourceIgnores ignores) {
+    private Producer(ProducerSettings settings, ChangeSink sink, Clock clock, State state) {
         this.settings = settings;
         this.sink = sink;
         this.clock = clock;
-        this.index = index;
+        this.index = state.index();
         this.tree = new SourceTree(settings.source());
-        this.ignores = ignores;
+        this.ignores = state.ignores();
         this.publisher = new Publisher(sink, index, settings.batchMessages(), settings.batchBytes(),
                 settings.observer(), clock);
         SequenceNumbers sequence = new SequenceNumbers(clock);
@@ -95,6 +94,8 @@ public final class Producer implements AutoCloseable {
                 settings.observer());
         Duration maxDelay = settings.quietPeriod().multipliedBy(MAX_DELAY_IN_QUIET_PERIODS);
         this.dirty = new DirtyPaths(settings.quietPeriod(), maxDelay.compareTo(MAX_WAIT) < 0 ? MAX_WAIT : maxDelay);
+        log.info("publishing {} on queue {} ({} entries published before)", settings.source(), settings.queue(),
+                index.size());
     }
 
     /**
@@ -112,71 +113,124 @@ public final class Producer implements AutoCloseable {
             closeQuietly(sink, "the sink");
             throw e;
         }
-        return new Producer(settings, sink, clock, state.index(), state.ignores());
+        return new Producer(settings, sink, clock, state);
     }
 
     /**
      * Opens a producer that publishes on the broker at {@code endpoint}. The state is loaded while
      * the connection is made: replaying the index takes 0.6 s for 100,000 entries and the
-     * handshake waits on the broker, so a restart pays only for the slower of the two.
+     * handshake waits on the broker, so a restart pays only for the slower of the two. When the
+     * state cannot be loaded, that is the error, at once, whatever becomes of the connection.
+     *
+     * @throws IOException  when the state directory cannot be used or the source's ignore rules
+     *                      cannot be read, or when interrupted while connecting
+     * @throws JMSException when the broker cannot be reached or refuses the login
      */
     public static Producer open(ProducerSettings settings, BrokerEndpoint endpoint) throws IOException, JMSException {
-        FutureTask<ChangeSink> connecting = new FutureTask<>(() -> JmsChangeSink.open(endpoint, settings.queue()));
-        Thread connector = new Thread(connecting, "ferry-connect");
-        connector.setDaemon(true);
-        connector.start();
+        Connecting connecting = Connecting.start(endpoint, settings.queue());
         State state;
         try {
             state = State.load(settings);
         } catch (IOException | RuntimeException e) {
-            ChangeSink sink = connected(connecting, e);
-            if (sink != null) {
-                closeQuietly(sink, "the sink");
-            }
+            connecting.abandon();
             throw e;
         }
         ChangeSink sink;
         try {
-            sink = connected(connecting, null);
-        } catch (JMSException | RuntimeException e) {
+            sink = connecting.await();
+        } catch (IOException | JMSException | RuntimeException e) {
             closeQuietly(state.index(), "the index");
             throw e;
         }
-        return new Producer(settings, sink, Clock.systemUTC(), state.index(), state.ignores());
-    }
-
-    /**
-     * The sink {@code connecting} made. When {@code loadFailed} is given, opening fails anyway: a
-     * failure to connect is added to it and null returned, and the sink, if any, is the caller's
-     * to close.
-     */
-    private static ChangeSink connected(FutureTask<ChangeSink> connecting, Exception loadFailed) throws JMSException {
-        try {
-            return connecting.get(); // Connecting is bounded by the endpoint's own timeouts.
-        } catch (InterruptedException e) {
-            connecting.cancel(true);
-            Thread.currentThread().interrupt();
-            if (loadFailed != null) {
-                return null;
-            }
-            throw new IllegalStateException("interrupted while connecting", e);
-        } catch (ExecutionException e) {
-            if (loadFailed != null) {
-                loadFailed.addSuppressed(e.getCause());
-                return null;
-            }
-            throw TaskFailure.rethrow(e, JMSException.class);
-        }
+        return new Producer(settings, sink, Clock.systemUTC(), state);
     }
 
     /** What a producer reads from its source and state directory before it can start. */
     private record State(SourceIgnores ignores, SourceIndex index) {
         static State load(ProducerSettings settings) throws IOException {
             SourceIgnores ignores = SourceIgnores.load(settings.source(), settings.ignore());
-            SourceIndex index = SourceIndex.open(settings.stateDir());
-            log.info("publishing {} on queue {} ({} entries published before)", settings.source(), settings.queue(),
-                    index.size());
-            return new State(ignores, index);
+            return new State(ignores, SourceIndex.open(settings.stateDir()));
+        }
+    }
+
+    /**
+     * A connection being made on a thread of its own. Whoever is last to let go of it closes it:
+     * the caller when it gives up after the connection was made, the connecting thread when the
+     * caller gave up before, so no connection (whose threads would keep the JVM alive) is left open.
+     */
+    private static final class Connecting {
+        private ChangeSink sink; // The fields are guarded by this.
+        private Throwable failure;
+        private boolean done;
+        private boolean abandoned;
+
+        static Connecting start(BrokerEndpoint endpoint, String queue) {
+            Connecting connecting = new Connecting();
+            Thread thread = new Thread(() -> connecting.connect(endpoint, queue), "ferry-connect");
+            thread.setDaemon(true);
+            thread.start();
+            return connecting;
+        }
+
+        private void connect(BrokerEndpoint endpoint, String queue) {
+            ChangeSink made = null;
+            Throwable failed = null;
+            try {
+                made = JmsChangeSink.open(endpoint, queue); // Bounded by the endpoint's own timeouts.
+            } catch (Throwable e) {
+                failed = e;
+            }
+            boolean unwanted;
+            synchronized (this) {
+                sink = made;
+                failure = failed;
+                done = true;
+                unwanted = abandoned;
+                notifyAll();
+            }
+            if (unwanted && made != null) {
+                closeQuietly(made, "the sink");
+            }
+        }
+
+        /** The connection once it is made; giving up on it when interrupted. */
+        ChangeSink await() throws JMSException, InterruptedIOException {
+            synchronized (this) {
+                while (!done) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        abandoned = true;
+                        Thread.currentThread().interrupt();
+                        InterruptedIOException interrupted = new InterruptedIOException("interrupted while connecting to the broker");
+                        interrupted.initCause(e);
+                        throw interrupted;
+                    }
+                }
+                if (failure instanceof JMSException jms) {
+                    throw jms;
+                }
+                if (failure instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                return sink;
+            }
+        }
+
+        /** Gives up on the connection: closes it if it is made, or has the connecting thread close it when it is. */
+        void abandon() {
+            ChangeSink made;
+            synchronized (this) {
+                abandoned = true;
+                made = sink;
+                sink = null;
+            }
+            if (made != null) {
+                closeQuietly(made, "the sink");
+            }
         }
     }
 
