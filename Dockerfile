@@ -44,7 +44,7 @@ RUN useradd --uid 10001 --user-group --no-create-home --home-dir /var/lib/ferry 
     && mkdir -p /data/source /data/dest /var/lib/ferry/state /opt/ferry \
     && chown ferry:ferry /data/dest /var/lib/ferry /var/lib/ferry/state
 COPY --from=build /src/cli/target/ferry.jar /opt/ferry/ferry.jar
-COPY cli/src/main/jvm/jvm.options cli/src/main/jvm/make-class-archive /opt/ferry/
+COPY cli/src/main/jvm/jvm.options cli/src/main/jvm/jvm-linux.options cli/src/main/jvm/make-class-archive /opt/ferry/
 # The launcher's class-data archive, for faster starts; an image without one works, only slower.
 RUN /opt/ferry/make-class-archive /opt/ferry/ferry.jar /opt/ferry/ferry.jsa /opt/ferry/jvm.options \
     || echo "no class-data archive: Ferry starts without one"
@@ -59,6 +59,6 @@ USER ferry
 WORKDIR /var/lib/ferry
 # A shell that at once replaces itself with java (so java gets the signals), only so that JAVA_OPTS
 # (several words, e.g. "-Xmx512m -XX:+ExitOnOutOfMemoryError") reaches the JVM as it does with the
-# ./ferry launcher: after jvm.options, so that its options win. JDK_JAVA_OPTIONS works too.
-ENTRYPOINT ["/bin/sh", "-c", "exec java @/opt/ferry/jvm.options -XX:SharedArchiveFile=/opt/ferry/ferry.jsa -Xlog:cds=off -Xlog:cds+dynamic=off $JAVA_OPTS -jar /opt/ferry/ferry.jar \"$@\"", "ferry"]
+# ./ferry launcher: after the options files, so that its options win. JDK_JAVA_OPTIONS works too.
+ENTRYPOINT ["/bin/sh", "-c", "exec java @/opt/ferry/jvm.options @/opt/ferry/jvm-linux.options -XX:SharedArchiveFile=/opt/ferry/ferry.jsa -Xlog:cds=off -Xlog:cds+dynamic=off $JAVA_OPTS -jar /opt/ferry/ferry.jar \"$@\"", "ferry"]
 CMD ["--help"]

@@ -42,11 +42,13 @@ record FerryCommand(Path java, Path jar, Path jvmOptionsFile, Map<Role, List<Str
         return "BENCH_" + role.name() + "_OPTS";
     }
 
-    /** {@code java @jvm.options [jvmOptions] [extra options of role] -jar ferry.jar args...} */
+    /** {@code java @jvm.options [@jvm-linux.options] [jvmOptions] [extra options of role] -jar ferry.jar args...} */
     List<String> command(Role role, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
-        command.add("@" + jvmOptionsFile);
+        for (Path file : optionFiles()) {
+            command.add("@" + file);
+        }
         command.addAll(archiveOptions());
         command.addAll(jvmOptions);
         command.addAll(extraOptions.getOrDefault(role, List.of()));
@@ -54,6 +56,12 @@ record FerryCommand(Path java, Path jar, Path jvmOptionsFile, Map<Role, List<Str
         command.add(jar.toString());
         command.addAll(List.of(args));
         return command;
+    }
+
+    /** jvm.options, then jvm-linux.options when bench/run copied it (as the launcher adds it on Linux). */
+    private List<Path> optionFiles() {
+        Path linux = jvmOptionsFile.resolveSibling("jvm-linux.options");
+        return Files.isRegularFile(linux) ? List.of(jvmOptionsFile, linux) : List.of(jvmOptionsFile);
     }
 
     /** The class-data archive's options, as the ./ferry launcher gives its own; none when bench/run could not make one. */
@@ -67,11 +75,13 @@ record FerryCommand(Path java, Path jar, Path jvmOptionsFile, Map<Role, List<Str
     /** The options of the JVM options file (without its comments) then the extra ones, for the report. */
     String describeOptions() throws IOException {
         StringBuilder text = new StringBuilder();
-        for (String line : Files.readAllLines(jvmOptionsFile)) {
-            int comment = line.indexOf('#');
-            String options = (comment < 0 ? line : line.substring(0, comment)).trim();
-            if (!options.isEmpty()) {
-                text.append(options).append(' ');
+        for (Path file : optionFiles()) {
+            for (String line : Files.readAllLines(file)) {
+                int comment = line.indexOf('#');
+                String options = (comment < 0 ? line : line.substring(0, comment)).trim();
+                if (!options.isEmpty()) {
+                    text.append(options).append(' ');
+                }
             }
         }
         archiveOptions().forEach(option -> text.append(option.startsWith("-XX:SharedArchiveFile=")

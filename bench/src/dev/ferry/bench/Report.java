@@ -45,7 +45,7 @@ final class Report {
                 + "the baselines' runs alike, because they alternate run by run.");
         line();
         line("Ferry's processes run with the JVM options the `./ferry` launcher gives them "
-                + "(`cli/src/main/jvm/jvm.options`): `" + header.jvmOptions() + "`.");
+                + "(`cli/src/main/jvm/jvm.options`, then `jvm-linux.options`): `" + header.jvmOptions() + "`.");
         line();
         line("Medians of " + header.runs() + " run(s) per tool. Raw values: `results.csv`. How to "
                 + "read this: `bench/README.md`.");
