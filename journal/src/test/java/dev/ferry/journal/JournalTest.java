@@ -53,12 +53,7 @@ class JournalTest {
         written.put("x".repeat(5000), "é".repeat(3000));
         written.put("😀/☃", "");
         written.put("short", "y".repeat(300)); // after a long record: the replay's buffer is reused
-        try (Journal journal = Journal.open(file, (k, v) -> { })) {
-            written.forEach(journal::put);
-            journal.commit();
-        }
-
-        assertThat(replay(file)).containsExactlyEntriesOf(written);
+        assertThat(writtenThenReplayed(file, written)).containsExactlyEntriesOf(written);
     }
 
     @Test
@@ -69,23 +64,27 @@ class JournalTest {
         java.util.Random random = new java.util.Random(42);
         Map<String, String> written = new java.util.LinkedHashMap<>();
         while (written.size() < 2_000) {
-            StringBuilder key = new StringBuilder();
-            StringBuilder value = new StringBuilder();
-            for (int i = random.nextInt(12); i > 0; i--) {
-                key.append(alphabet[random.nextInt(alphabet.length)]);
-            }
-            for (int i = random.nextInt(12); i > 0; i--) {
-                value.append(alphabet[random.nextInt(alphabet.length)]);
-            }
-            written.put(key.toString(), value.toString());
+            written.put(randomText(random, alphabet), randomText(random, alphabet));
         }
         Path file = dir.resolve("j");
+        assertThat(writtenThenReplayed(file, written)).containsExactlyEntriesOf(written);
+    }
+
+    private static String randomText(java.util.Random random, String[] alphabet) {
+        StringBuilder text = new StringBuilder();
+        for (int i = random.nextInt(12); i > 0; i--) {
+            text.append(alphabet[random.nextInt(alphabet.length)]);
+        }
+        return text.toString();
+    }
+
+    /** Puts {@code written} in a new journal at {@code file}, commits, and replays the file. */
+    private Map<String, String> writtenThenReplayed(Path file, Map<String, String> written) throws Exception {
         try (Journal journal = Journal.open(file, (k, v) -> { })) {
             written.forEach(journal::put);
             journal.commit();
         }
-
-        assertThat(replay(file)).containsExactlyEntriesOf(written);
+        return replay(file);
     }
 
     @Test
