@@ -23,9 +23,9 @@ import java.util.concurrent.Future;
  * from the index, without publishing anything.
  *
  * <p>Only differences are kept, so surveying an unchanged tree costs memory for a few directory
- * listings at a time (those read ahead). Something the producer may not read is neither changed nor missing: a
- * permission problem must never look like a deletion. Nor is an ignored path, whether it is on
- * disk or only in the index, and an ignored directory is not descended into.
+ * listings at a time (those read ahead). Something the producer may not read is neither changed
+ * nor missing: a permission problem must never look like a deletion. Nor is an ignored path,
+ * whether it is on disk or only in the index, and an ignored directory is not descended into.
  */
 final class TreeSurvey {
 
@@ -75,7 +75,10 @@ final class TreeSurvey {
         return new Differences(run.changed, run.missing, run.recheck);
     }
 
-    /** What a reader saw of one entry of a listing: its entry (null when absent or not replicable), or that it may not be looked at. */
+    /**
+     * What a reader saw of one entry of a listing: its entry (null when absent or not
+     * replicable), or that it may not be looked at.
+     */
     private record Sight(RelPath path, Entry entry, boolean denied) {
     }
 
