@@ -207,14 +207,8 @@ public final class Producer implements AutoCloseable {
                         throw interrupted;
                     }
                 }
-                if (failure instanceof JMSException jms) {
-                    throw jms;
-                }
-                if (failure instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (failure instanceof Error error) {
-                    throw error;
+                if (failure != null) {
+                    throw TaskFailure.rethrow(failure, JMSException.class);
                 }
                 return sink;
             }

@@ -8,12 +8,16 @@ final class TaskFailure {
     private TaskFailure() {
     }
 
+    /** Like {@link #rethrow(Throwable, Class)}, for what a {@link java.util.concurrent.Future} reports. */
+    static <X extends Exception> IllegalStateException rethrow(ExecutionException e, Class<X> checked) throws X {
+        return rethrow(e.getCause(), checked);
+    }
+
     /**
      * Throws the task's failure as it was when it is unchecked or a {@code checked}; any other
      * is returned wrapped, for the caller to throw.
      */
-    static <X extends Exception> IllegalStateException rethrow(ExecutionException e, Class<X> checked) throws X {
-        Throwable cause = e.getCause();
+    static <X extends Exception> IllegalStateException rethrow(Throwable cause, Class<X> checked) throws X {
         if (checked.isInstance(cause)) {
             throw checked.cast(cause);
         }

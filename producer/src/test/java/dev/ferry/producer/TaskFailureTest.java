@@ -29,5 +29,6 @@ class TaskFailureTest {
         IllegalStateException wrapped = TaskFailure.rethrow(new ExecutionException(other), IOException.class);
 
         assertThat(wrapped).hasCause(other).hasMessageContaining("too slow");
+        assertThat(TaskFailure.rethrow((Throwable) other, IOException.class)).hasCause(other);
     }
 }
