@@ -37,6 +37,13 @@ final class BrokerContact {
         } catch (JMSSecurityException refused) {
             throw refusal(endpoint, refused);
         } catch (JMSException failed) {
+            String tls = TlsTrouble.explain(endpoint, failed);
+            if (tls != null) {
+                IOException refused = new IOException("cannot connect to broker " + endpoint.url() + " over TLS: " + tls);
+                // Suppressed, not the cause: the line says it all, and --verbose still shows the client's words.
+                refused.addSuppressed(failed);
+                throw refused;
+            }
             Throwable network = networkCause(failed);
             if (network != null) {
                 throw new IOException("cannot reach broker " + endpoint.url() + ": "

@@ -81,7 +81,8 @@ final class ErrorReporter {
         return text != null && line.toLowerCase(Locale.ROOT).contains(text.toLowerCase(Locale.ROOT));
     }
 
-    private static List<Throwable> chainOf(Throwable failure) {
+    /** {@code failure} and its causes, outermost first (a JMS exception's linked one counts as its cause). */
+    static List<Throwable> chainOf(Throwable failure) {
         List<Throwable> chain = new ArrayList<>();
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = failure; t != null && seen.add(t); t = causeOf(t)) {

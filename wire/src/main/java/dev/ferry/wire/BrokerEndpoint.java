@@ -3,8 +3,13 @@ package dev.ferry.wire;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
 
@@ -97,6 +102,21 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
             }
             throw e;
         }
+    }
+
+    /**
+     * Why a TLS handshake with this endpoint's broker fails, found by shaking hands again with the
+     * same trust (see {@link TlsProbe}); {@code null} when it succeeds, when no address is
+     * {@code ssl://}, or when the stores themselves cannot be read (the connection's own error says so).
+     */
+    public SSLException tlsHandshakeFailure(Duration timeout) {
+        SSLContext context;
+        try {
+            context = TlsProbe.contextOf(tls);
+        } catch (GeneralSecurityException | IOException unreadable) {
+            return null;
+        }
+        return TlsProbe.handshakeFailure(url, context, timeout);
     }
 
     private static String clientId(String purpose) {

@@ -1,7 +1,14 @@
 package dev.ferry.wire;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.ActiveMQSslConnectionFactory;
 
@@ -42,6 +49,28 @@ public record TlsStores(Path trustStore, String trustStorePassword, Path keyStor
             throw new IllegalArgumentException("cannot use " + this + ": " + e.getMessage(), e);
         }
         return factory;
+    }
+
+    /**
+     * An SSL context with these stores, as the broker client builds its own. Either store may be
+     * PKCS12 or JKS: the JVM tells them apart by their contents.
+     */
+    SSLContext sslContext() throws GeneralSecurityException, IOException {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(KeyStore.getInstance(trustStore.toFile(), chars(trustStorePassword)));
+        KeyManager[] keys = null;
+        if (keyStore != null) {
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(KeyStore.getInstance(keyStore.toFile(), chars(keyStorePassword)), chars(keyStorePassword));
+            keys = keyManagers.getKeyManagers();
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    private static char[] chars(String password) {
+        return password == null ? null : password.toCharArray();
     }
 
     @Override
