@@ -60,5 +60,5 @@ WORKDIR /var/lib/ferry
 # A shell that at once replaces itself with java (so java gets the signals), only so that JAVA_OPTS
 # (several words, e.g. "-Xmx512m -XX:+ExitOnOutOfMemoryError") reaches the JVM as it does with the
 # ./ferry launcher: after the options files, so that its options win. JDK_JAVA_OPTIONS works too.
-ENTRYPOINT ["/bin/sh", "-c", "exec java @/opt/ferry/jvm.options @/opt/ferry/jvm-linux.options -XX:SharedArchiveFile=/opt/ferry/ferry.jsa -Xlog:cds=off -Xlog:cds+dynamic=off $JAVA_OPTS -jar /opt/ferry/ferry.jar \"$@\"", "ferry"]
+ENTRYPOINT ["/bin/sh", "-c", "exec java @/opt/ferry/jvm.options @/opt/ferry/jvm-linux.options -XX:SharedArchiveFile=/opt/ferry/ferry.jsa -Xlog:cds=off $JAVA_OPTS -jar /opt/ferry/ferry.jar \"$@\"", "ferry"]
 CMD ["--help"]

@@ -68,7 +68,7 @@ record FerryCommand(Path java, Path jar, Path jvmOptionsFile, Map<Role, List<Str
     private List<String> archiveOptions() {
         Path archive = jar.resolveSibling("ferry.jsa");
         return Files.isRegularFile(archive)
-                ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off")
+                ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off")
                 : List.of();
     }
 
