@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.Context;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
@@ -16,12 +18,14 @@ import net.logstash.logback.composite.loggingevent.LoggingEventThreadNameJsonPro
 import net.logstash.logback.composite.loggingevent.MessageJsonProvider;
 import net.logstash.logback.composite.loggingevent.StackTraceJsonProvider;
 import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets up the log on stderr for a command: how much (--quiet, --verbose) and in which format
- * (--log-format). {@code logback.xml} holds the text format and the levels when nothing is said.
+ * The log on stderr: its defaults ({@link #install}, which {@link LogSetup} runs when logback
+ * starts), then for a command how much (--quiet, --verbose) and in which format (--log-format).
  */
 final class Logging {
 
@@ -42,30 +46,73 @@ final class Logging {
     }
 
     private static final String APPENDER = "STDERR";
+    private static final String JGIT = "org.eclipse.jgit";
+    private static final String JGIT_APPENDER = "STDERR_MESSAGE_ONLY";
+    /** A message is one line even when what it names holds a line break: no name can forge a line. */
+    private static final String TEXT = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %replace(%replace(%msg){'\\n', '\\\\n'}){'\\r', '\\\\r'}%n";
+    /**
+     * JGit reports a pattern it cannot use (in .ferryignore or an exclude) with a stack trace: the
+     * message, which names the file, line and pattern, says it all.
+     */
+    private static final String JGIT_TEXT = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n%nopex";
 
-    // The encoder of logback.xml, kept to go back to text when a command in the same JVM (a test) asked for JSON.
-    private static Encoder<ILoggingEvent> textEncoder;
+    // The text encoders of install(), to go back to when a command in the same JVM (a test) asked for JSON.
+    private static final Map<String, Encoder<ILoggingEvent>> textEncoders = new HashMap<>();
 
     private Logging() {
     }
 
-    /** Ferry's loggers at {@code verbosity}, the appender of logback.xml writing {@code format}. */
+    /**
+     * The defaults, before a command says anything: Ferry's own loggers at INFO, everything else
+     * (ActiveMQ above all) only when something is wrong, all as text on stderr, so stdout carries
+     * only what a command reports (a summary, a URL).
+     */
+    static synchronized void install(LoggerContext context) {
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.WARN);
+        root.addAppender(stderr(context, APPENDER, TEXT));
+        Logger jgit = context.getLogger(JGIT);
+        jgit.setLevel(Level.WARN);
+        jgit.setAdditive(false);
+        jgit.addAppender(stderr(context, JGIT_APPENDER, JGIT_TEXT));
+        context.getLogger("dev.ferry").setLevel(Verbosity.NORMAL.level);
+    }
+
+    private static ConsoleAppender<ILoggingEvent> stderr(LoggerContext context, String name, String pattern) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(pattern);
+        encoder.start();
+        textEncoders.put(name, encoder);
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setName(name);
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder);
+        appender.start();
+        return appender;
+    }
+
+    /** Ferry's loggers at {@code verbosity}, the appenders of {@link #install} writing {@code format}. */
     static synchronized void configure(LogFormat format, Verbosity verbosity) {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (!(factory instanceof LoggerContext context)) {
             return;
         }
-        // ActiveMQ stays at WARN (logback.xml) whatever the verbosity: its DEBUG drowns everything else.
+        // ActiveMQ stays at WARN whatever the verbosity: its DEBUG drowns everything else.
         context.getLogger("dev.ferry").setLevel(verbosity.level);
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (!(root.getAppender(APPENDER) instanceof OutputStreamAppender<ILoggingEvent> appender)) {
-            return;
+        boolean json = format == LogFormat.json;
+        use(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME), APPENDER, json ? jsonEncoder(context) : null);
+        use(context.getLogger(JGIT), JGIT_APPENDER, json ? jsonEncoder(context, false) : null);
+    }
+
+    /** Has the appender {@code name} of {@code logger} write with {@code encoder}, or as text when null. */
+    private static void use(Logger logger, String name, Encoder<ILoggingEvent> encoder) {
+        if (!(logger.getAppender(name) instanceof OutputStreamAppender<ILoggingEvent> appender)) {
+            return; // Not ours: a test's or the user's own logback configuration.
         }
-        if (textEncoder == null) {
-            textEncoder = appender.getEncoder();
-        }
-        Encoder<ILoggingEvent> wanted = format == LogFormat.json ? jsonEncoder(context) : textEncoder;
-        if (appender.getEncoder() != wanted) {
+        Encoder<ILoggingEvent> wanted = encoder != null ? encoder : textEncoders.get(name);
+        if (wanted != null && appender.getEncoder() != wanted) {
             appender.stop();
             appender.setEncoder(wanted);
             wanted.start();
@@ -79,6 +126,10 @@ final class Logging {
      * (for a change: {@code event}, {@code path}, ...) and {@code stack_trace} when there is one.
      */
     static Encoder<ILoggingEvent> jsonEncoder(Context context) {
+        return jsonEncoder(context, true);
+    }
+
+    private static Encoder<ILoggingEvent> jsonEncoder(Context context, boolean stackTrace) {
         LoggingEventCompositeJsonEncoder encoder = new LoggingEventCompositeJsonEncoder();
         encoder.setContext(context);
         LoggingEventJsonProviders fields = new LoggingEventJsonProviders();
@@ -97,7 +148,9 @@ final class Logging {
         fields.addThreadName(thread);
         fields.addMessage(new MessageJsonProvider());
         fields.addKeyValuePairs(new KeyValuePairsJsonProvider());
-        fields.addStackTrace(new StackTraceJsonProvider());
+        if (stackTrace) {
+            fields.addStackTrace(new StackTraceJsonProvider());
+        }
         return encoder;
     }
 }

@@ -78,6 +78,23 @@ class LoggingTest {
     }
 
     @Test
+    void jgitsPatternWarningsAreOneLineWithoutTheirStackTraceInBothFormats() throws Exception {
+        LoggingEvent warning = event(Level.WARN, "cannot use pattern [a in .ferryignore line 3");
+        warning.setLoggerName("org.eclipse.jgit.ignore.FastIgnoreRule");
+        warning.setThrowableProxy(new ch.qos.logback.classic.spi.ThrowableProxy(new IllegalStateException("bad pattern")));
+
+        Logging.configure(LogFormat.text, Logging.Verbosity.NORMAL);
+        assertThat(encode(jgitAppender().getEncoder(), warning)).hasLineCount(1).contains("cannot use pattern");
+
+        Logging.configure(LogFormat.json, Logging.Verbosity.NORMAL);
+        String json = encode(jgitAppender().getEncoder(), warning);
+        assertThat(json).hasLineCount(1);
+        JsonNode line = JsonMapper.builder().build().readTree(json);
+        assertThat(line.get("message").asText()).contains("cannot use pattern");
+        assertThat(line.has("stack_trace")).isFalse();
+    }
+
+    @Test
     void quietKeepsOnlyWarningsAndErrorsVerboseAddsDetails() {
         org.slf4j.Logger ferry = LoggerFactory.getLogger("dev.ferry.consumer.ChangeApplier");
         org.slf4j.Logger activeMq = LoggerFactory.getLogger("org.apache.activemq.broker.BrokerService");
@@ -110,6 +127,13 @@ class LoggingTest {
     private OutputStreamAppender<ILoggingEvent> stderrAppender() {
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         return (OutputStreamAppender<ILoggingEvent>) root.getAppender("STDERR");
+    }
+
+    @SuppressWarnings("unchecked")
+    private OutputStreamAppender<ILoggingEvent> jgitAppender() {
+        Logger jgit = context.getLogger("org.eclipse.jgit");
+        assertThat(jgit.isAdditive()).as("JGit's warnings go to their own appender only").isFalse();
+        return (OutputStreamAppender<ILoggingEvent>) jgit.getAppender("STDERR_MESSAGE_ONLY");
     }
 
     private static String encode(Encoder<ILoggingEvent> encoder, ILoggingEvent event) {
