@@ -198,6 +198,18 @@ class ChangeApplierTest {
     }
 
     @Test
+    void aFileOrLinkReplacesADirectoryInItsWayWithEverythingBelowIt() throws Exception {
+        apply(putFile("was-a-dir/inner/file", 1, "old"), "old");
+        apply(putFile("also-a-dir/file", 2, "old"), "old");
+
+        apply(putFile("was-a-dir", 3, "now a file"), "now a file");
+        Delivery.applyNow(replica, new ChangeEvent.PutSymlink(RelPath.of("also-a-dir"), 4, "was-a-dir"), body(""));
+
+        assertThat(dst.resolve("was-a-dir")).isRegularFile().hasContent("now a file");
+        assertThat(Files.readSymbolicLink(dst.resolve("also-a-dir"))).isEqualTo(Paths.get("was-a-dir"));
+    }
+
+    @Test
     void symlinksAreReplicatedAsLinks() throws Exception {
         apply(putFile("target.txt", 1, "t"), "t");
         Delivery.applyNow(replica, new ChangeEvent.PutSymlink(RelPath.of("sub/link"), 2, "../target.txt"), body(""));
