@@ -111,7 +111,7 @@ final class FileBodySender {
             sha256.update(buffer, 0, read);
             // Looking after every chunk stops early when a big file is being rewritten; looking
             // after the last one is what guarantees the body is whole.
-            Entry after = tree.observe(path);
+            Entry after = lookAgain(path, before);
             if (after == null || !after.sameVersion(before)) {
                 return abort(path, seq, offset > 0, "changed while it was read");
             }
@@ -129,6 +129,16 @@ final class FileBodySender {
                     after.mode(), after.mtimeNanos()), buffer, read);
             return new Outcome.Sent(after);
         }
+    }
+
+    /**
+     * The entry at {@code path} now, to compare with {@code before}. When the file system gives
+     * entries an identity (device and inode), an lstat of the path is enough: if a directory on
+     * the way was replaced by a link, the path leads to another file, whose identity differs. Only
+     * without one are the ancestors checked, which costs a stat and a readlink per level.
+     */
+    private Entry lookAgain(RelPath path, Entry before) throws IOException {
+        return before.fileKey() != null ? tree.observeChild(path) : tree.observe(path);
     }
 
     /**

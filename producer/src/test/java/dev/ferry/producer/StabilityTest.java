@@ -84,6 +84,71 @@ class StabilityTest {
     }
 
     @Test
+    void aDirectoryReplacedByALinkOutOfTheTreeWhileAFileInItIsReadNeverLeaksWhatTheLinkPointsAt() throws Exception {
+        SourceFixture tree = new SourceFixture(temp);
+        byte[] inside = bytes(3 * SourceFixture.CHUNK);
+        tree.write("dir/data.bin", inside);
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        byte[] secret = new byte[inside.length];
+        java.util.Arrays.fill(secret, (byte) 's');
+        Files.write(outside.resolve("data.bin"), secret);
+        RecordingSink sink = new RecordingSink();
+        onFirstChunk(sink, () -> {
+            try {
+                Files.move(tree.path("dir"), tree.path("dir.moved"));
+                Files.createSymbolicLink(tree.path("dir"), outside);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        publishOnce(tree, sink);
+
+        List<ChangeEvent> sent = sink.sent();
+        long tornSeq = sent.get(0).seq();
+        assertThat(sent.get(0)).isInstanceOf(FileChunk.class);
+        assertThat(sent).filteredOn(Abort.class::isInstance).extracting(ChangeEvent::seq).containsExactly(tornSeq);
+        assertThat(sent).filteredOn(PutFile.class::isInstance).map(PutFile.class::cast)
+                .noneMatch(put -> put.sha256().equals(sha256(secret)));
+        assertThat(sink.sentMessages()).as("no body read through the link")
+                .noneMatch(message -> message.body().length > 0 && message.body()[0] == 's');
+    }
+
+    @Test
+    void aDirectoryReplacedByALinkOutOfTheTreeBeforeAFileInItIsOpenedNeverLeaksWhatTheLinkPointsAt() throws Exception {
+        SourceFixture tree = new SourceFixture(temp);
+        tree.write("a.txt", "published first");
+        byte[] inside = bytes(3 * SourceFixture.CHUNK);
+        tree.write("dir/data.bin", inside);
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        byte[] secret = new byte[inside.length];
+        java.util.Arrays.fill(secret, (byte) 's');
+        Files.write(outside.resolve("data.bin"), secret);
+        RecordingSink sink = new RecordingSink();
+        AtomicBoolean swapped = new AtomicBoolean();
+        sink.onSend(event -> {
+            if (event.path().text().equals("a.txt") && swapped.compareAndSet(false, true)) {
+                assertThat(sink.sent()).as("the swap comes before data.bin is read")
+                        .noneMatch(e -> e.path().text().startsWith("dir/"));
+                try {
+                    Files.move(tree.path("dir"), tree.path("dir.moved"));
+                    Files.createSymbolicLink(tree.path("dir"), outside);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+
+        publishOnce(tree, sink);
+
+        assertThat(swapped).isTrue();
+        assertThat(sink.sent()).filteredOn(PutFile.class::isInstance).map(PutFile.class::cast)
+                .noneMatch(put -> put.sha256().equals(sha256(secret)));
+        assertThat(sink.sentMessages()).as("no body read through the link")
+                .noneMatch(message -> message.body().length > 0 && message.body()[0] == 's');
+    }
+
+    @Test
     void aFileStillBeingWrittenWaitsForTheQuietPeriodWhileTheRestIsPublished() throws Exception {
         SourceFixture tree = new SourceFixture(temp);
         MutableClock clock = new MutableClock(Instant.now().plusSeconds(3600));
