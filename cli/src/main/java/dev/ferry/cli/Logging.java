@@ -56,7 +56,7 @@ final class Logging {
      */
     private static final String JGIT_TEXT = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n%nopex";
 
-    // The text encoders of install(), to go back to when a command in the same JVM (a test) asked for JSON.
+    // Each appender's first encoder, to go back to when a command in the same JVM (a test) asked for JSON.
     private static final Map<String, Encoder<ILoggingEvent>> textEncoders = new HashMap<>();
 
     private Logging() {
@@ -106,11 +106,15 @@ final class Logging {
         use(context.getLogger(JGIT), JGIT_APPENDER, json ? jsonEncoder(context, false) : null);
     }
 
-    /** Has the appender {@code name} of {@code logger} write with {@code encoder}, or as text when null. */
+    /**
+     * Has the appender {@code name} of {@code logger} write with {@code encoder}, or with the one
+     * it had first when null (install's text, or that of a test's or the user's own configuration).
+     */
     private static void use(Logger logger, String name, Encoder<ILoggingEvent> encoder) {
         if (!(logger.getAppender(name) instanceof OutputStreamAppender<ILoggingEvent> appender)) {
-            return; // Not ours: a test's or the user's own logback configuration.
+            return;
         }
+        textEncoders.putIfAbsent(name, appender.getEncoder());
         Encoder<ILoggingEvent> wanted = encoder != null ? encoder : textEncoders.get(name);
         if (wanted != null && appender.getEncoder() != wanted) {
             appender.stop();

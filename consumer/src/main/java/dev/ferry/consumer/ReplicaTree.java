@@ -78,7 +78,7 @@ final class ReplicaTree {
 
     /**
      * Moves a fully written, fsynced file or link into place at {@code path}, replacing what is
-     * there in one atomic step (a directory in the way is removed first).
+     * there in one atomic step (a directory in the way, found when the move fails, is removed first).
      */
     void moveIntoPlace(Path staged, RelPath path) throws IOException {
         Path target = pathOf(path);

@@ -133,9 +133,10 @@ final class FileBodySender {
 
     /**
      * The entry at {@code path} now, to compare with {@code before}. When the file system gives
-     * entries an identity (device and inode), an lstat of the path is enough: if a directory on
-     * the way was replaced by a link, the path leads to another file, whose identity differs. Only
-     * without one are the ancestors checked, which costs a stat and a readlink per level.
+     * entries an identity (device and inode), an lstat of the path is enough: while a directory on
+     * the way is replaced by a link, the path leads to another file, whose identity differs. Only
+     * without one are the ancestors checked, which costs a stat and a readlink per level. Neither
+     * look sees a replacement undone before it (the file is opened by its path).
      */
     private Entry lookAgain(RelPath path, Entry before) throws IOException {
         return before.fileKey() != null ? tree.observeChild(path) : tree.observe(path);
