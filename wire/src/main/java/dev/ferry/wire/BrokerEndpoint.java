@@ -112,7 +112,7 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
     public SSLException tlsHandshakeFailure(Duration timeout) {
         SSLContext context;
         try {
-            context = TlsProbe.contextOf(tls);
+            context = tls == null ? SSLContext.getDefault() : tls.sslContext();
         } catch (GeneralSecurityException | IOException unreadable) {
             return null;
         }

@@ -2,8 +2,6 @@ package dev.ferry.wire;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,10 +76,5 @@ final class TlsProbe {
         } catch (IOException | RuntimeException notTls) {
             return null; // Not a TLS failure: the broker client's own error says it.
         }
-    }
-
-    /** The context an {@code ssl://} connection with {@code stores} uses: theirs, or the JVM's default. */
-    static SSLContext contextOf(TlsStores stores) throws GeneralSecurityException, IOException {
-        return stores == null ? SSLContext.getDefault() : stores.sslContext();
     }
 }
