@@ -5,6 +5,7 @@ import dev.ferry.wire.EventCodec;
 import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.WireFormatException;
+import dev.ferry.wire.WireText;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import java.time.Instant;
@@ -93,7 +94,7 @@ public record DeadLetter(String messageId, Instant deadLetteredAt, String path, 
 
     private static String reasonOf(Message message) throws JMSException {
         String reason = blankToNull(stringProperty(message, WireFormat.DEAD_LETTER_REASON_PROPERTY));
-        return reason != null ? reason : blankToNull(stringProperty(message, BROKER_REASON_PROPERTY));
+        return reason != null ? WireText.unescape(reason) : blankToNull(stringProperty(message, BROKER_REASON_PROPERTY));
     }
 
     private static String stringProperty(Message message, String name) throws JMSException {

@@ -2,6 +2,7 @@ package dev.ferry.consumer;
 
 import dev.ferry.wire.MessageCopies;
 import dev.ferry.wire.WireFormat;
+import dev.ferry.wire.WireText;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
@@ -36,7 +37,7 @@ final class DeadLetterChannel {
     void send(Message original, String reason) throws JMSException {
         String shortReason = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
         Message copy = copyOf(original);
-        copy.setStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY, shortReason);
+        copy.setStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY, WireText.escape(shortReason));
         copy.setLongProperty(WireFormat.DEAD_LETTER_TIME_PROPERTY, clock.millis());
         copy.setStringProperty(WireFormat.ORIGINAL_MESSAGE_ID_PROPERTY, original.getJMSMessageID());
         producer.send(copy);

@@ -2,12 +2,17 @@ package dev.ferry.monitor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.wire.WireText;
 import java.io.IOException;
 
 /** Heartbeats to and from JSON. */
 public final class HeartbeatCodec {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * ASCII only, like the events (see {@link WireText}): a heartbeat names a directory and a path,
+     * and a text body, though OpenWire carries it intact, may meet another coder on a bridge.
+     */
+    private static final ObjectMapper JSON = WireText.asciiJson().build();
 
     private HeartbeatCodec() {
     }

@@ -7,16 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.List;
 
 /**
- * Events to and from JSON. Parsing is strict: an unknown kind, an unknown or missing field, or a
- * value out of range is rejected with the reason.
+ * Events to and from JSON. Writing gives ASCII only, every other character escaped, so the text
+ * survives any string coder (see {@link WireText}). Parsing is strict: an unknown kind, an unknown
+ * or missing field, or a value out of range is rejected with the reason.
  */
 public final class EventCodec {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Writes ASCII only, the form of wire version 2 (see {@link WireText}); reads any JSON. */
+    private static final ObjectMapper MAPPER = WireText.asciiJson()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The JMS mapping of events: a {@link BytesMessage} whose properties hold the version and the
- * event as JSON, whose body holds the file bytes of a chunk, and whose {@code JMSXGroupID} keeps
+ * event as JSON in ASCII ({@link WireText}), whose body holds the file bytes of a chunk, and whose {@code JMSXGroupID} keeps
  * the events of one top-level entry in order across competing consumers. A bundle is the same
  * with several whole small files of one group, their bodies one after the other.
  */
@@ -67,21 +67,14 @@ public final class EventMessages {
      *                             its events are malformed or do not match its body
      */
     public static List<ChangeEvent> decode(Message message) throws WireFormatException, JMSException {
-        if (!message.propertyExists(WireFormat.VERSION_PROPERTY)) {
-            throw new WireFormatException("not a Ferry message (no " + WireFormat.VERSION_PROPERTY
-                    + " property)");
-        }
-        Object version = message.getObjectProperty(WireFormat.VERSION_PROPERTY);
-        if (!(version instanceof Integer v) || v != WireFormat.VERSION) {
-            throw new WireFormatException("unsupported wire version " + version + " (this consumer reads "
-                    + WireFormat.VERSION + "; upgrade the consumer)");
-        }
+        int version = versionOf(message);
         if (!(message instanceof BytesMessage bytes)) {
             throw new WireFormatException("expected a BytesMessage, got " + message.getClass().getSimpleName());
         }
         String bundle = message.getStringProperty(WireFormat.BUNDLE_PROPERTY);
         if (bundle == null) {
-            ChangeEvent event = EventCodec.fromJson(message.getStringProperty(WireFormat.EVENT_PROPERTY));
+            ChangeEvent event = EventCodec.fromJson(envelopeText(version,
+                    message.getStringProperty(WireFormat.EVENT_PROPERTY)));
             long declared = bodyLength(event);
             if (bytes.getBodyLength() != declared) {
                 throw new WireFormatException("body is " + bytes.getBodyLength() + " bytes but the event declares "
@@ -92,7 +85,44 @@ public final class EventMessages {
         if (message.propertyExists(WireFormat.EVENT_PROPERTY)) {
             throw new WireFormatException("a message carries both an event and a bundle");
         }
-        return checkedBundle(EventCodec.bundleFromJson(bundle), bytes.getBodyLength());
+        return checkedBundle(EventCodec.bundleFromJson(envelopeText(version, bundle)), bytes.getBodyLength());
+    }
+
+    private static int versionOf(Message message) throws WireFormatException, JMSException {
+        if (!message.propertyExists(WireFormat.VERSION_PROPERTY)) {
+            throw new WireFormatException("not a Ferry message (no " + WireFormat.VERSION_PROPERTY
+                    + " property)");
+        }
+        Object version = message.getObjectProperty(WireFormat.VERSION_PROPERTY);
+        if (!(version instanceof Integer v) || v < WireFormat.OLDEST_VERSION || v > WireFormat.VERSION) {
+            throw new WireFormatException("unsupported wire version " + version + " (this consumer reads "
+                    + WireFormat.OLDEST_VERSION + " to " + WireFormat.VERSION
+                    + (version instanceof Integer v && v > WireFormat.VERSION ? "; upgrade the consumer)" : ")"));
+        }
+        return v;
+    }
+
+    /**
+     * The event JSON of a message of {@code version}, refused where it cannot be what its producer
+     * wrote: not ASCII in version 2, which writes nothing else; holding U+FFFD in version 1, which
+     * is what the broker's string coder leaves where it lost a character outside the Basic
+     * Multilingual Plane, so applying it could write a file under a name its source never had.
+     */
+    private static String envelopeText(int version, String json) throws WireFormatException {
+        if (json == null) {
+            return null;
+        }
+        if (version >= 2 && !WireText.isAscii(json)) {
+            throw new WireFormatException("the event JSON of a wire version " + version + " message is not ASCII, "
+                    + "so something on the way changed what the producer wrote");
+        }
+        if (version == 1 && json.indexOf('\uFFFD') >= 0) {
+            throw new WireFormatException("a wire version 1 message (from a producer older than this consumer) "
+                    + "names a path holding U+FFFD, which the broker puts where it lost a character outside "
+                    + "Unicode's Basic Multilingual Plane: its true name is unknown; upgrade the producer and "
+                    + "touch the path in the source to publish it again");
+        }
+        return json;
     }
 
     private static List<ChangeEvent> checkedBundle(List<ChangeEvent> events, long bodyLength)

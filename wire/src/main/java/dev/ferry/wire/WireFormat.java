@@ -5,13 +5,23 @@ package dev.ferry.wire;
  */
 public final class WireFormat {
 
-    /** The envelope version this build writes and the only one it accepts. */
-    public static final int VERSION = 1;
+    /**
+     * The envelope version this build writes. Version 2 is version 1 with the event JSON in ASCII
+     * (see {@link WireText}): version 1 carried names outside the Basic Multilingual Plane in a
+     * form the broker's string coder corrupts.
+     */
+    public static final int VERSION = 2;
+
+    /**
+     * The oldest envelope version this build still reads, so that what an older producer left on a
+     * queue is applied after an upgrade (see {@link EventMessages#decode} for what it refuses).
+     */
+    public static final int OLDEST_VERSION = 1;
 
     /** Integer property: the envelope version. A message without it is not a Ferry message. */
     public static final String VERSION_PROPERTY = "ferryVersion";
 
-    /** String property: the event as JSON (see {@link EventCodec}). */
+    /** String property: the event as JSON in ASCII (see {@link EventCodec}). */
     public static final String EVENT_PROPERTY = "ferryEvent";
 
     /**
@@ -25,7 +35,10 @@ public final class WireFormat {
     /** The most files one bundle may carry. */
     public static final int MAX_BUNDLE_FILES = 1024;
 
-    /** String property set on dead-lettered messages: why the consumer gave up on them. */
+    /**
+     * String property set on dead-lettered messages: why the consumer gave up on them, made ASCII
+     * by {@link WireText#escape} (the reason names a path, which may hold any character).
+     */
     public static final String DEAD_LETTER_REASON_PROPERTY = "ferryDeadLetterReason";
 
     /** Long property set on dead-lettered messages: when (epoch millis) they were dead-lettered. */

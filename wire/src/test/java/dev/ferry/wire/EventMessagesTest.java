@@ -91,4 +91,70 @@ class EventMessagesTest {
         both.setStringProperty(WireFormat.EVENT_PROPERTY, EventCodec.toJson(file("a", 1, "")));
         assertThatThrownBy(() -> EventMessages.decode(received(both))).hasMessageContaining("both");
     }
+
+    @Test
+    void theEventTravelsAsAsciiWhateverThePathHolds() throws Exception {
+        ChangeEvent delete = new ChangeEvent.Delete(RelPath.of("\uD83D\uDE00/caf\u00e9/\uD840\uDC0B"), 4);
+        BytesMessage message = received(EventMessages.encode(SESSION, delete));
+
+        assertThat(message.getIntProperty(WireFormat.VERSION_PROPERTY)).isEqualTo(2);
+        assertThat(message.getStringProperty(WireFormat.EVENT_PROPERTY)).isASCII()
+                .contains("\\uD83D\\uDE00");
+        assertThat(EventMessages.decode(message)).containsExactly(delete);
+    }
+
+    /** A message as a producer of wire version 1 wrote it: the JSON with every character as it is. */
+    private static BytesMessage versionOne(String json) throws JMSException {
+        BytesMessage message = (BytesMessage) SESSION.createBytesMessage();
+        message.setIntProperty(WireFormat.VERSION_PROPERTY, 1);
+        message.setStringProperty(WireFormat.EVENT_PROPERTY, json);
+        return received(message);
+    }
+
+    @Test
+    void aVersionOneMessageLeftOnTheQueueIsStillApplied() throws Exception {
+        // What a version 1 producer wrote for this delete, whose name is in the BMP.
+        BytesMessage message = versionOne("{\"kind\":\"delete\",\"path\":\"caf\u00e9/\u4e2d.txt\",\"seq\":5}");
+
+        assertThat(EventMessages.decode(message)).containsExactly(
+                new ChangeEvent.Delete(RelPath.of("caf\u00e9/\u4e2d.txt"), 5));
+    }
+
+    @Test
+    void aVersionOneMessageWhoseNameTheBrokerCorruptedIsRefusedSayingWhatToDo() throws Exception {
+        // A version 1 "a-\uD83D\uDE00.txt" after OpenWire: each half of the emoji became U+FFFD.
+        BytesMessage message = versionOne("{\"kind\":\"delete\",\"path\":\"a-\uFFFD\uFFFD.txt\",\"seq\":6}");
+
+        assertThatThrownBy(() -> EventMessages.decode(message)).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("wire version 1")
+                .hasMessageContaining("U+FFFD")
+                .hasMessageContaining("touch the path in the source to publish it again");
+    }
+
+    @Test
+    void aVersionTwoMessageThatIsNotAsciiWasChangedOnTheWayAndIsRefused() throws Exception {
+        BytesMessage message = (BytesMessage) SESSION.createBytesMessage();
+        message.setIntProperty(WireFormat.VERSION_PROPERTY, 2);
+        message.setStringProperty(WireFormat.EVENT_PROPERTY, "{\"kind\":\"delete\",\"path\":\"caf\u00e9\",\"seq\":7}");
+
+        assertThatThrownBy(() -> EventMessages.decode(received(message))).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("not ASCII");
+    }
+
+    @Test
+    void aNewerVersionAsksForANewerConsumerAndAnImpossibleOneDoesNot() throws Exception {
+        for (int version : new int[] {3, 0, -1}) {
+            BytesMessage message = (BytesMessage) SESSION.createBytesMessage();
+            message.setIntProperty(WireFormat.VERSION_PROPERTY, version);
+            message.setStringProperty(WireFormat.EVENT_PROPERTY, EventCodec.toJson(new ChangeEvent.Delete(RelPath.of("x"), 1)));
+
+            if (version > WireFormat.VERSION) {
+                assertThatThrownBy(() -> EventMessages.decode(received(message)))
+                        .hasMessage("unsupported wire version 3 (this consumer reads 1 to 2; upgrade the consumer)");
+            } else {
+                assertThatThrownBy(() -> EventMessages.decode(received(message)))
+                        .hasMessage("unsupported wire version " + version + " (this consumer reads 1 to 2)");
+            }
+        }
+    }
 }
