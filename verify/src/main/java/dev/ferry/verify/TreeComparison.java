@@ -30,7 +30,10 @@ public final class TreeComparison {
     public interface Listener {
         void difference(Difference difference);
 
-        /** An entry of the source was not compared, since Ferry does not replicate it. */
+        /**
+         * An entry was not compared, since Ferry does not replicate it (of the source) or cannot
+         * name it (of either side; {@code path} then shows the bytes that are not text as {@code \xNN}).
+         */
         default void skipped(String path, String reason) {
         }
     }
@@ -50,6 +53,7 @@ public final class TreeComparison {
 
     private static final String SOURCE = "source";
     private static final String DEST = "dest";
+    private static final String FILE_NAME_ENCODING = System.getProperty("sun.jnu.encoding", "in the file name encoding");
 
     private final TreeReader source;
     private final TreeReader dest;
@@ -74,13 +78,15 @@ public final class TreeComparison {
         TreeComparison comparison = new TreeComparison(new TreeReader(source, rules), new TreeReader(dest, rules),
                 listener);
         // Either root unreadable: there is nothing to compare, and that is an error, not a difference.
-        comparison.compareEntries("", comparison.source.list(""), comparison.dest.list(""));
+        TreeReader.Listing inSource = comparison.source.list("");
+        TreeReader.Listing inDest = comparison.dest.list("");
+        comparison.compareEntries("", comparison.named(SOURCE, inSource), comparison.named(DEST, inDest));
         return new Summary(comparison.entries, comparison.differences, comparison.skipped);
     }
 
     private void compareDirectory(String directory) {
-        SortedMap<String, TreeEntry> inSource = list(source, SOURCE, directory);
-        SortedMap<String, TreeEntry> inDest = list(dest, DEST, directory);
+        SortedMap<String, TreeEntry> inSource = named(SOURCE, list(source, SOURCE, directory));
+        SortedMap<String, TreeEntry> inDest = named(DEST, list(dest, DEST, directory));
         if (inSource != null && inDest != null) {
             compareEntries(directory, inSource, inDest);
         }
@@ -141,7 +147,24 @@ public final class TreeComparison {
         return null;
     }
 
-    private SortedMap<String, TreeEntry> list(TreeReader tree, String side, String directory) {
+    /**
+     * The entries of {@code listing} that can be compared; those whose names are not valid in the
+     * file name encoding are reported as skipped, on either side: Ferry never writes such a name,
+     * and cannot say which name of the other side it would be.
+     */
+    private SortedMap<String, TreeEntry> named(String side, TreeReader.Listing listing) {
+        if (listing == null) {
+            return null;
+        }
+        for (String path : listing.unnameable()) {
+            skipped++;
+            listener.skipped(path, "on " + side + ": its name is not valid " + FILE_NAME_ENCODING
+                    + ", which Ferry cannot carry");
+        }
+        return listing.entries();
+    }
+
+    private TreeReader.Listing list(TreeReader tree, String side, String directory) {
         try {
             return tree.list(directory);
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.ferry.verify;
 
 import dev.ferry.ignore.IgnoreRules;
+import dev.ferry.wire.FileNames;
 import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -45,14 +48,23 @@ public final class TreeReader {
     }
 
     /**
-     * The entries directly in {@code directory} ("" for the root) by name, sorted, without their
-     * content hashes. An entry that vanishes while it is read is left out.
+     * What a directory holds: its entries by name, sorted, and the paths of those whose names are
+     * not valid in the file name encoding, which Ferry cannot carry or compare (each as
+     * {@link FileNames#rawPath} shows it).
+     */
+    public record Listing(SortedMap<String, TreeEntry> entries, List<String> unnameable) {
+    }
+
+    /**
+     * The entries directly in {@code directory} ("" for the root), without their content hashes.
+     * An entry that vanishes while it is read is left out.
      *
      * @throws NoSuchFileException when the directory itself is gone
      */
-    public SortedMap<String, TreeEntry> list(String directory) throws IOException {
+    public Listing list(String directory) throws IOException {
         Path dir = resolve(directory);
         SortedMap<String, TreeEntry> entries = new TreeMap<>();
+        List<String> unnameable = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path child : stream) {
                 String name = child.getFileName().toString();
@@ -61,19 +73,25 @@ public final class TreeReader {
                     continue;
                 }
                 TreeEntry entry = read(child);
-                if (entry != null && !rules.isIgnoredEntry(path, entry.type() == TreeEntry.Type.DIRECTORY)) {
+                if (entry == null || rules.isIgnoredEntry(path, entry.type() == TreeEntry.Type.DIRECTORY)) {
+                    continue;
+                }
+                if (FileNames.readsFaithfully(child)) {
                     entries.put(name, entry);
+                } else {
+                    unnameable.add(FileNames.rawPath(root, child));
                 }
             }
         } catch (NotDirectoryException e) {
             throw new NoSuchFileException(dir.toString(), null, "no longer a directory");
         }
-        return entries;
+        return new Listing(entries, unnameable);
     }
 
     /**
      * Every entry of the tree by path, parents before children, with the content hashes of files
-     * when {@code hashContent}.
+     * when {@code hashContent}; entries whose names are not valid in the file name encoding are
+     * left out, and so is what they hold.
      */
     public SortedMap<String, TreeEntry> walk(boolean hashContent) throws IOException {
         SortedMap<String, TreeEntry> all = new TreeMap<>();
@@ -84,7 +102,7 @@ public final class TreeReader {
     private void walk(String directory, boolean hashContent, SortedMap<String, TreeEntry> all) throws IOException {
         SortedMap<String, TreeEntry> entries;
         try {
-            entries = list(directory);
+            entries = list(directory).entries();
         } catch (NoSuchFileException e) {
             if (directory.isEmpty()) {
                 throw e;

@@ -191,6 +191,29 @@ class TreeComparisonTest {
     }
 
     @Test
+    void aNameThatIsNotValidUtf8IsListedAsNotComparedOnEitherSideByItsBytes() throws Exception {
+        // Latin-1 names, as an old file system or archive leaves them: "caf\xe9.txt" is not UTF-8.
+        run(source, "touch \"$(printf 'docs/caf\\351.txt')\" \"$(printf 'docs/na\\357ve.txt')\"");
+        run(dest, "touch \"$(printf 'docs/caf\\351.txt')\" \"$(printf 'docs/\\377')\"");
+        for (Path root : List.of(source, dest)) {
+            Files.setLastModifiedTime(root.resolve("docs"), FileTime.from(OLD));
+        }
+
+        TreeComparison.Summary summary = compare(IgnoreRules.NONE);
+
+        assertThat(skipped).containsExactlyInAnyOrder("docs/caf\\xe9.txt", "docs/na\\xefve.txt",
+                "docs/caf\\xe9.txt", "docs/\\xff");
+        assertThat(summary.skipped()).isEqualTo(4);
+        assertThat(found).isEmpty();
+    }
+
+    /** Runs {@code command} with sh in {@code directory}: printf makes the bytes Java cannot name. */
+    private static void run(Path directory, String command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("sh", "-c", command).directory(directory.toFile()).inheritIO().start();
+        assertThat(process.waitFor()).isZero();
+    }
+
+    @Test
     void anUnreadableDirectoryIsADifferenceAndTheRestIsStillCompared() throws IOException {
         assumeFalse("root".equals(System.getProperty("user.name")), "root reads everything");
         Files.setPosixFilePermissions(dest.resolve("docs/guide"), PosixFilePermissions.fromString("---------"));
