@@ -19,6 +19,11 @@ import java.util.Random;
 final class TestTrees {
 
     static final String UNICODE_NAME = "ünïcødé ☃.txt";
+    /**
+     * A name outside Unicode's Basic Multilingual Plane (an emoji, a CJK Extension B ideograph),
+     * which the broker's string coder once corrupted between processes while the in-JVM broker hid it.
+     */
+    static final String ASTRAL_NAME = "photo \uD83D\uDE00 \uD840\uDC0B.txt";
     static final String DASH_NAME = "-rf";
     static final long BLOB_SIZE = 3L * 1024 * 1024;
 
@@ -42,6 +47,7 @@ final class TestTrees {
         writeRandom(root.resolve("data/small.bin"), 5 * 1024, 7);
         writeText(root.resolve("name with spaces.txt"), "spaces are fine\n");
         writeText(root.resolve(UNICODE_NAME), "snowman ☃\n");
+        writeText(root.resolve(ASTRAL_NAME), "grinning \uD83D\uDE00\n");
         writeText(root.resolve(DASH_NAME), "not an option\n");
         writeText(root.resolve("secret.txt"), "for the owner's eyes only\n");
         mode(root.resolve("secret.txt"), "rw-------");
