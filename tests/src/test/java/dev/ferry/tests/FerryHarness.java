@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
 
 /**
  * What every end-to-end test needs, per test: a fresh workspace directory, a way to run
@@ -42,7 +43,9 @@ final class FerryHarness implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) {
-        close(context.getDisplayName(), context.getExecutionException().isPresent());
+        // A test skipped by an assumption has nothing worth keeping.
+        close(context.getDisplayName(), context.getExecutionException()
+                .filter(thrown -> !(thrown instanceof TestAbortedException)).isPresent());
     }
 
     /**

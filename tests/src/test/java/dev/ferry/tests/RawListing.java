@@ -2,21 +2,18 @@ package dev.ferry.tests;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A tree's entries as the file system holds them: type, path and symbolic link target as raw
@@ -27,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class RawListing {
 
-    private static final long FIND_SECONDS = 30;
+    private static final Duration FIND = Duration.ofSeconds(30);
 
     /**
      * One entry: {@code type} as find's {@code %y} says it ({@code f}, {@code d}, {@code l}), the
@@ -122,27 +119,8 @@ final class RawListing {
 
     /** {@code find ROOT -mindepth 1 -printf '%y\0%P\0%l\0'}: three NUL-ended fields per entry. */
     private static byte[] find(Path root) {
-        ProcessBuilder builder = new ProcessBuilder("find", root.toString(), "-mindepth", "1",
-                "-printf", "%y\\0%P\\0%l\\0");
-        try {
-            Process find = builder.start();
-            find.getOutputStream().close();
-            byte[] out = find.getInputStream().readAllBytes();
-            String err = new String(find.getErrorStream().readAllBytes(), UTF_8);
-            if (!find.waitFor(FIND_SECONDS, TimeUnit.SECONDS)) {
-                find.destroyForcibly();
-                return fail("find %s took more than %d s", root, FIND_SECONDS);
-            }
-            if (find.exitValue() != 0) {
-                return fail("find %s exited with %d: %s", root, find.exitValue(), err.strip());
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run find on " + root, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while listing " + root, e);
-        }
+        return Command.run(root, FIND, "find", root.toString(), "-mindepth", "1", "-printf", "%y\\0%P\\0%l\\0")
+                .orFail().stdout();
     }
 
     private static List<Entry> parse(byte[] output) {
