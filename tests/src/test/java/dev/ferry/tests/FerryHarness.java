@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
 
 /**
  * What every end-to-end test needs, per test: a fresh workspace directory, a way to run
@@ -37,23 +38,37 @@ final class FerryHarness implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
-        jar = locateJar();
-        Path base = Path.of(System.getProperty("ferry.e2e.workspace", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(base);
-        workspace = Files.createTempDirectory(base,
-                context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName() + "-");
+        open(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName());
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
+        // A test skipped by an assumption has nothing worth keeping.
+        close(context.getDisplayName(), context.getExecutionException()
+                .filter(thrown -> !(thrown instanceof TestAbortedException)).isPresent());
+    }
+
+    /**
+     * What {@link #beforeEach} does, for a test JUnit Jupiter does not run (a jqwik property): a
+     * fresh workspace named after {@code test}.
+     */
+    void open(String test) throws IOException {
+        jar = locateJar();
+        Path base = Path.of(System.getProperty("ferry.e2e.workspace", System.getProperty("java.io.tmpdir")));
+        Files.createDirectories(base);
+        workspace = Files.createTempDirectory(base, test + "-");
+    }
+
+    /** What {@link #afterEach} does: stops every process, then deletes the workspace, or keeps it if {@code failed}. */
+    void close(String test, boolean failed) {
         FerryProcess.closeAllOpen();
         broker = null;
         brokerUrl = null;
         if (workspace == null) {
             return;
         }
-        if (context.getExecutionException().isPresent()) {
-            System.err.println("Workspace of the failed test " + context.getDisplayName() + " kept at " + workspace);
+        if (failed) {
+            System.err.println("Workspace of the failed test " + test + " kept at " + workspace);
         } else {
             try {
                 TestTrees.deleteTree(workspace);

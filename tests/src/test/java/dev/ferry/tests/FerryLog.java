@@ -28,6 +28,11 @@ final class FerryLog {
     private FerryLog() {
     }
 
+    /** Any change of {@code path} but a rename to it: its body, its directory or its symbolic link. */
+    static String published(String path) {
+        return "- published \\w+ " + quoted(path) + "( |$)";
+    }
+
     static String publishedPut(String path) {
         return "- published put " + quoted(path) + " \\(\\d+ bytes\\)$";
     }
