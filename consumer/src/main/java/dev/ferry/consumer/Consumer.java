@@ -4,6 +4,7 @@ import dev.ferry.consumer.PendingFiles.Pending;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.WireFormatException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -213,29 +214,35 @@ public final class Consumer implements AutoCloseable {
     private record Delivered(ChangeEvent event, Message message, EventBody body) {
     }
 
-    /** Adds the events {@code message} carries; dead-letters it if it carries none that can be read. */
+    /**
+     * Adds the events {@code message} carries. Dead-letters it if it carries none that can be read,
+     * or if some files of its bundle cannot be: then the files beside them are still applied, as
+     * when applying one of them fails.
+     */
     private void unpack(Message message, Batch batch, List<Delivered> into) throws JMSException {
-        List<ChangeEvent> events;
+        EventMessages.Applicable applicable;
         try {
-            events = EventMessages.decode(message);
+            applicable = EventMessages.decodeApplicable(message);
         } catch (WireFormatException e) {
             deadLetter(batch, message, null, e.getMessage());
             return;
         }
-        BytesMessage body = (BytesMessage) message; // decode checked it
-        if (events.size() == 1) {
-            into.add(new Delivered(events.get(0), message, EventBody.of(body)));
+        BytesMessage body = (BytesMessage) message; // decodeApplicable checked it
+        if (!message.propertyExists(WireFormat.BUNDLE_PROPERTY)) {
+            into.add(new Delivered(applicable.events().get(0), message, EventBody.of(body)));
             return;
         }
-        // A bundle: at most WireFormat.MAX_CHUNK_BYTES, as decode checked, and already in memory
-        // in the message; each file gets its own slice, read or not.
+        // A bundle: at most WireFormat.MAX_CHUNK_BYTES, as decodeApplicable checked, and already in
+        // memory in the message; each file gets its own slice, read or not.
         byte[] bodies = new byte[(int) body.getBodyLength()];
         body.readBytes(bodies);
-        int offset = 0;
-        for (ChangeEvent event : events) {
-            int length = ((ChangeEvent.PutFile) event).length();
-            into.add(new Delivered(event, message, EventBody.of(bodies, offset, length)));
-            offset += length;
+        for (int i = 0; i < applicable.events().size(); i++) {
+            ChangeEvent.PutFile file = (ChangeEvent.PutFile) applicable.events().get(i);
+            into.add(new Delivered(file, message, EventBody.of(bodies, applicable.bodyOffsets().get(i), file.length())));
+        }
+        if (applicable.rejected() != null) {
+            // After the bodies are read: the copy for the dead-letter queue reads the body too.
+            deadLetter(batch, message, null, applicable.rejected());
         }
     }
 

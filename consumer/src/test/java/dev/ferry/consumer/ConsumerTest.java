@@ -8,6 +8,7 @@ import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.RelPath;
 import dev.ferry.wire.WireFormat;
+import dev.ferry.wire.WireText;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -159,6 +160,29 @@ class ConsumerTest {
     }
 
     @Test
+    void aBundleEntryThatCannotBeReadIsDeadLetteredAndTheFilesBesideItAreStillApplied() throws Exception {
+        send(session -> {
+            List<ChangeEvent.PutFile> files = List.of(putFile("a.txt", 1, "alpha"), putFile("b.txt", 2, "be"),
+                    putFile("c.txt", 3, "see"));
+            BytesMessage bundle = EventMessages.encodeBundle(session, files, bytes("alphabesee"), 10);
+            String json = bundle.getStringProperty(WireFormat.BUNDLE_PROPERTY);
+            bundle.setStringProperty(WireFormat.BUNDLE_PROPERTY, json.replace("\"b.txt\"", "\"../b.txt\""));
+            return List.of(bundle);
+        });
+
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE), endpoint)) {
+            assertThat(consumer.drain().deadLettered()).isOne();
+        }
+
+        assertThat(dir.resolve("dst/a.txt")).hasContent("alpha");
+        assertThat(dir.resolve("dst/c.txt")).hasContent("see");
+        assertThat(dir.resolve("dst/b.txt")).doesNotExist();
+        assertThat(dir.resolve("b.txt")).doesNotExist();
+        assertThat(deadLetterReasons()).singleElement().asString()
+                .contains("bundle entry 2 of 3").contains("'..'");
+    }
+
+    @Test
     void aRunningConsumerAppliesLiveEventsAndStopsWhenClosed() throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE), endpoint)) {
@@ -209,7 +233,7 @@ class ConsumerTest {
             QueueBrowser browser = session.createBrowser(session.createQueue(WireFormat.deadLetterQueueOf(QUEUE)));
             List<String> reasons = new java.util.ArrayList<>();
             for (Object m : Collections.list(browser.getEnumeration())) {
-                reasons.add(((Message) m).getStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY));
+                reasons.add(WireText.unescape(((Message) m).getStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY)));
             }
             return reasons;
         }

@@ -3,10 +3,12 @@ package dev.ferry.wire;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -62,16 +64,67 @@ public final class EventCodec {
     /**
      * The events of a bundle, each checked as strictly as a single event; that they are whole
      * files whose bodies add up to the message body is {@link EventMessages}' check.
+     *
+     * @throws WireFormatException naming the first entry that cannot be read, when any cannot
      */
     public static List<ChangeEvent> bundleFromJson(String json) throws WireFormatException {
-        List<ChangeEvent> events = json == null ? null : parse(json, EVENT_LIST);
-        if (events == null || events.isEmpty()) {
-            throw new WireFormatException("empty bundle");
-        }
-        if (events.contains(null)) {
-            throw new WireFormatException("a bundle entry is null");
+        List<ChangeEvent> events = new ArrayList<>();
+        for (BundleEntry entry : bundleEntriesFromJson(json)) {
+            if (entry.event() == null) {
+                throw new WireFormatException(entry.problem());
+            }
+            events.add(entry.event());
         }
         return List.copyOf(events);
+    }
+
+    /**
+     * An entry of a bundle as read: its event, or, when it cannot be read, {@code null} and why.
+     *
+     * @param declaredLength the {@code length} the entry gives its body, whether or not it can be
+     *                       read otherwise; -1 when it gives none that could be a body's length
+     */
+    public record BundleEntry(ChangeEvent event, String problem, int declaredLength) {
+    }
+
+    /**
+     * The entries of a bundle, each read on its own, so that one that cannot be read (a path this
+     * side refuses, say) costs only itself: the files beside it can still be applied, since each
+     * says how long its body is.
+     *
+     * @throws WireFormatException when the bundle as a whole is not a non-empty JSON array
+     */
+    public static List<BundleEntry> bundleEntriesFromJson(String json) throws WireFormatException {
+        JsonNode array;
+        try {
+            array = json == null ? null : MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new WireFormatException("malformed event JSON: " + e.getOriginalMessage());
+        }
+        if (array == null || !array.isArray() || array.isEmpty()) {
+            throw new WireFormatException(array != null && array.isArray() ? "empty bundle"
+                    : "a bundle is not a JSON array of events");
+        }
+        List<BundleEntry> entries = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            entries.add(entry(array.get(i), i + 1, array.size()));
+        }
+        return entries;
+    }
+
+    private static BundleEntry entry(JsonNode node, int number, int count) {
+        JsonNode length = node.path("length");
+        int declared = length.canConvertToInt() && length.isIntegralNumber() && length.intValue() >= 0
+                && length.intValue() <= WireFormat.MAX_CHUNK_BYTES ? length.intValue() : -1;
+        String where = "bundle entry " + number + " of " + count + ": ";
+        if (!node.isObject()) {
+            return new BundleEntry(null, where + "not an event", declared);
+        }
+        try {
+            return new BundleEntry(MAPPER.treeToValue(node, ChangeEvent.class), null, declared);
+        } catch (JsonProcessingException e) {
+            return new BundleEntry(null, where + problemOf(e), declared);
+        }
     }
 
     private static <T> T parse(String json, Class<T> type) throws WireFormatException {
@@ -81,15 +134,23 @@ public final class EventCodec {
     private static <T> T parse(String json, JavaType type) throws WireFormatException {
         try {
             return MAPPER.readValue(json, type);
-        } catch (InvalidTypeIdException e) {
-            throw new WireFormatException("unknown event kind: " + e.getTypeId());
-        } catch (UnrecognizedPropertyException e) {
-            throw new WireFormatException("unknown field '" + e.getPropertyName() + "' in event");
-        } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new WireFormatException("invalid event: " + cause.getMessage());
         } catch (JsonProcessingException e) {
-            throw new WireFormatException("malformed event JSON: " + e.getOriginalMessage());
+            throw new WireFormatException(problemOf(e));
         }
+    }
+
+    /** Why Jackson could not read an event, in the reader's terms. */
+    private static String problemOf(JsonProcessingException e) {
+        if (e instanceof InvalidTypeIdException unknown) {
+            return "unknown event kind: " + unknown.getTypeId();
+        }
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "unknown field '" + unknown.getPropertyName() + "' in event";
+        }
+        if (e instanceof ValueInstantiationException invalid) {
+            Throwable cause = invalid.getCause() != null ? invalid.getCause() : invalid;
+            return "invalid event: " + cause.getMessage();
+        }
+        return "malformed event JSON: " + e.getOriginalMessage();
     }
 }

@@ -5,6 +5,7 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -67,6 +68,37 @@ public final class EventMessages {
      *                             its events are malformed or do not match its body
      */
     public static List<ChangeEvent> decode(Message message) throws WireFormatException, JMSException {
+        Applicable applicable = decodeApplicable(message);
+        if (applicable.rejected() != null) {
+            throw new WireFormatException(applicable.rejected());
+        }
+        return applicable.events();
+    }
+
+    /**
+     * What a consumer can apply of a message: its events, in order, and where each one's body
+     * starts in the message body; and, for a bundle some of whose entries cannot be read, why not
+     * (the message is dead-lettered with that reason, the files beside them applied all the same).
+     *
+     * @param events      the events that can be applied
+     * @param bodyOffsets where each event's body starts in the message body
+     * @param rejected    why some entries cannot be applied, or {@code null} when all can
+     */
+    public record Applicable(List<ChangeEvent> events, List<Integer> bodyOffsets, String rejected) {
+        public Applicable {
+            events = List.copyOf(events);
+            bodyOffsets = List.copyOf(bodyOffsets);
+        }
+    }
+
+    /**
+     * Like {@link #decode}, except that an entry of a bundle that cannot be read is left out and
+     * named in {@link Applicable#rejected()}, as long as the bundle as a whole still says where each
+     * body lies.
+     *
+     * @throws WireFormatException when nothing of the message can be trusted (see {@link #decode})
+     */
+    public static Applicable decodeApplicable(Message message) throws WireFormatException, JMSException {
         int version = versionOf(message);
         if (!(message instanceof BytesMessage bytes)) {
             throw new WireFormatException("expected a BytesMessage, got " + message.getClass().getSimpleName());
@@ -80,12 +112,12 @@ public final class EventMessages {
                 throw new WireFormatException("body is " + bytes.getBodyLength() + " bytes but the event declares "
                         + declared + " for " + event.path());
             }
-            return List.of(event);
+            return new Applicable(List.of(event), List.of(0), null);
         }
         if (message.propertyExists(WireFormat.EVENT_PROPERTY)) {
             throw new WireFormatException("a message carries both an event and a bundle");
         }
-        return checkedBundle(EventCodec.bundleFromJson(envelopeText(version, bundle)), bytes.getBodyLength());
+        return checkedBundle(EventCodec.bundleEntriesFromJson(envelopeText(version, bundle)), bytes.getBodyLength());
     }
 
     private static int versionOf(Message message) throws WireFormatException, JMSException {
@@ -125,28 +157,42 @@ public final class EventMessages {
         return json;
     }
 
-    private static List<ChangeEvent> checkedBundle(List<ChangeEvent> events, long bodyLength)
+    private static Applicable checkedBundle(List<EventCodec.BundleEntry> entries, long bodyLength)
             throws WireFormatException {
-        if (events.size() > WireFormat.MAX_BUNDLE_FILES) {
-            throw new WireFormatException("a bundle of " + events.size() + " files (at most "
+        if (entries.size() > WireFormat.MAX_BUNDLE_FILES) {
+            throw new WireFormatException("a bundle of " + entries.size() + " files (at most "
                     + WireFormat.MAX_BUNDLE_FILES + ")");
         }
         if (bodyLength > WireFormat.MAX_CHUNK_BYTES) {
             throw new WireFormatException("a bundle body of " + bodyLength + " bytes (at most "
                     + WireFormat.MAX_CHUNK_BYTES + ")");
         }
+        List<ChangeEvent> events = new ArrayList<>(entries.size());
+        List<Integer> offsets = new ArrayList<>(entries.size());
+        String rejected = null;
         long declared = 0;
-        for (ChangeEvent event : events) {
-            if (!(event instanceof PutFile file) || file.offset() != 0) {
-                throw new WireFormatException("a bundle may only hold whole files, not " + event);
+        for (EventCodec.BundleEntry entry : entries) {
+            String problem = entry.problem();
+            if (entry.event() != null && (!(entry.event() instanceof PutFile file) || file.offset() != 0)) {
+                problem = "a bundle may only hold whole files, not " + entry.event();
             }
-            declared += file.length();
+            if (entry.declaredLength() < 0) {
+                // Where the bodies after it start is unknown: nothing of the bundle can be trusted.
+                throw new WireFormatException(problem != null ? problem : "a bundle entry declares no body length");
+            }
+            if (problem == null) {
+                events.add(entry.event());
+                offsets.add((int) declared);
+            } else if (rejected == null) {
+                rejected = problem;
+            }
+            declared += entry.declaredLength();
         }
         if (bodyLength != declared) {
-            throw new WireFormatException("body is " + bodyLength + " bytes but the bundle of " + events.size()
+            throw new WireFormatException("body is " + bodyLength + " bytes but the bundle of " + entries.size()
                     + " files declares " + declared);
         }
-        return events;
+        return new Applicable(events, offsets, rejected);
     }
 
     static long bodyLength(ChangeEvent event) {
