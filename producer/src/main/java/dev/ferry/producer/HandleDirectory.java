@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ final class HandleDirectory implements SourceDirectory {
     @Override
     public SourceDirectory child(Path name) throws IOException {
         SecureDirectoryStream<Path> child = refusingLinks(name, PosixFileAttributes::isDirectory,
-                () -> handle.newDirectoryStream(name, NO_FOLLOW));
+                () -> handle.newDirectoryStream(name, NO_FOLLOW), NotDirectoryException::new);
         return new HandleDirectory(path.resolve(name), child);
     }
 
@@ -64,7 +65,8 @@ final class HandleDirectory implements SourceDirectory {
 
     @Override
     public SeekableByteChannel open(Path name) throws IOException {
-        return refusingLinks(name, PosixFileAttributes::isRegularFile, () -> handle.newByteChannel(name, READ_NO_FOLLOW));
+        return refusingLinks(name, PosixFileAttributes::isRegularFile, () -> handle.newByteChannel(name, READ_NO_FOLLOW),
+                file -> new NoSuchFileException(file, null, "no longer a regular file"));
     }
 
     /** Opening something in this directory, which may fail. */
@@ -73,24 +75,23 @@ final class HandleDirectory implements SourceDirectory {
     }
 
     /**
-     * Opens {@code name}, refusing a link. The refusal (ELOOP) comes as a plain
+     * Opens {@code name}, refusing a link. The refusal (ELOOP) comes as a plain IOException or
      * FileSystemException, as do real errors (too many open files, say); the entry tells them
-     * apart: when it is not there or not what was wanted, it changed, and it is reported gone;
+     * apart: when it is not there or not what was wanted, it changed, and {@code changed} says so;
      * when it is, it may have been swapped and swapped back, so it is opened again, a few times
      * before the failure counts as an error.
      */
-    private <T> T refusingLinks(Path name, Predicate<PosixFileAttributes> wanted, Opening<T> opening)
-            throws IOException {
+    private <T> T refusingLinks(Path name, Predicate<PosixFileAttributes> wanted, Opening<T> opening,
+                                Function<String, FileSystemException> changed) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return opening.open();
             } catch (AccessDeniedException | NoSuchFileException | NotDirectoryException e) {
                 throw e;
-            } catch (FileSystemException e) {
+            } catch (IOException e) {
                 PosixFileAttributes now = lstatOrNull(name);
                 if (now == null || !wanted.test(now)) {
-                    NoSuchFileException gone = new NoSuchFileException(path.resolve(name).toString(), null,
-                            "replaced while it was opened");
+                    FileSystemException gone = changed.apply(path.resolve(name).toString());
                     gone.initCause(e);
                     throw gone;
                 }
@@ -109,7 +110,7 @@ final class HandleDirectory implements SourceDirectory {
      */
     @Override
     public Path readLink(Path name) throws IOException {
-        if (!READS_LINKS_BY_DESCRIPTOR) {
+        if (!READS_LINKS_BY_DESCRIPTOR || !DESCRIPTOR.getDeclaringClass().isInstance(handle)) {
             return Files.readSymbolicLink(path.resolve(name));
         }
         int descriptor;
