@@ -1,5 +1,6 @@
 package dev.ferry.tests;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,16 +14,14 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,24 +57,22 @@ class LinkSwapTest {
 
     @Test
     void aDirectorySwappedForALinkOutOfTheSourceLeaksNothingIntoTheQueueOrTheMirror() throws Exception {
-        byte[] marker = new byte[16];
-        new Random().nextBytes(marker);
-        String secretTarget = HexFormat.of().formatHex(marker);
+        String secret = UUID.randomUUID().toString();
         Path source = ferry.directory("source");
         Path dir = TestTrees.directory(source.resolve("dir"));
-        Files.write(dir.resolve("data.bin"), filled("published from inside".getBytes(StandardCharsets.UTF_8)));
+        Files.write(dir.resolve("data.bin"), filled("published from inside "));
         Files.createSymbolicLink(dir.resolve("link"), Path.of("inside-target"));
         Path outside = ferry.directory("outside");
-        Files.write(outside.resolve("data.bin"), filled(marker));
-        Files.createSymbolicLink(outside.resolve("link"), Path.of(secretTarget));
+        Files.write(outside.resolve("data.bin"), filled(secret));
+        Files.createSymbolicLink(outside.resolve("link"), Path.of(secret));
         FerryProcess producer = ferry.producer(source);
         producer.waitForLog(FerryLog.PRODUCER_WATCHING, 1, FerryHarness.BROKER_START);
 
         long swaps = swapFor(RACE, dir, ferry.workspace().resolve("aside"), outside);
-        List<String> leaks = leaksOnTheQueue(awaitQuietQueue(), marker, secretTarget);
+        List<String> leaks = leaksOnTheQueue(awaitQuietQueue(), secret);
         FerryProcess consumer = ferry.consumer(ferry.directory("destination"));
         Convergence.await(source, ferry.workspace().resolve("destination"), CONVERGENCE, producer, consumer);
-        leaks.addAll(leaksInTheMirror(ferry.workspace().resolve("destination"), marker, secretTarget));
+        leaks.addAll(leaksInTheMirror(ferry.workspace().resolve("destination"), secret));
 
         int published = producer.logLinesMatching(FerryLog.publishedPut("dir/data.bin")).size();
         System.out.printf("link swap: %d swaps, dir/data.bin published %d times%n", swaps, published);
@@ -128,34 +125,34 @@ class LinkSwapTest {
         }
     }
 
-    private static List<String> leaksOnTheQueue(List<Message> messages, byte[] marker, String secretTarget)
+    private static List<String> leaksOnTheQueue(List<Message> messages, String secret)
             throws JMSException, WireFormatException {
         List<String> leaks = new ArrayList<>();
         for (Message message : messages) {
             List<ChangeEvent> events = EventMessages.decode(message);
             for (ChangeEvent event : events) {
-                if (event instanceof PutSymlink link && link.target().contains(secretTarget)) {
+                if (event instanceof PutSymlink link && link.target().contains(secret)) {
                     leaks.add("the target of the link outside, on the queue as " + link.path());
                 }
             }
             BytesMessage bytes = (BytesMessage) message;
             byte[] body = new byte[(int) bytes.getBodyLength()];
             bytes.readBytes(body);
-            if (indexOf(body, marker) >= 0) {
+            if (holds(body, secret)) {
                 leaks.add("the bytes of the file outside, on the queue with " + events);
             }
         }
         return leaks;
     }
 
-    private static List<String> leaksInTheMirror(Path destination, byte[] marker, String secretTarget)
+    private static List<String> leaksInTheMirror(Path destination, String secret)
             throws IOException {
         List<String> leaks = new ArrayList<>();
         try (Stream<Path> entries = Files.walk(destination)) {
             for (Path entry : entries.toList()) {
-                if (Files.isSymbolicLink(entry) && Files.readSymbolicLink(entry).toString().contains(secretTarget)) {
+                if (Files.isSymbolicLink(entry) && Files.readSymbolicLink(entry).toString().contains(secret)) {
                     leaks.add("the target of the link outside, in the mirror at " + entry);
-                } else if (Files.isRegularFile(entry) && indexOf(Files.readAllBytes(entry), marker) >= 0) {
+                } else if (Files.isRegularFile(entry) && holds(Files.readAllBytes(entry), secret)) {
                     leaks.add("the bytes of the file outside, in the mirror at " + entry);
                 }
             }
@@ -171,26 +168,14 @@ class LinkSwapTest {
         }
     }
 
-    /** {@value #FILE_BYTES} bytes of {@code pattern} over and over. */
-    private static byte[] filled(byte[] pattern) {
-        byte[] content = new byte[FILE_BYTES];
-        for (int i = 0; i < content.length; i++) {
-            content[i] = pattern[i % pattern.length];
-        }
-        return content;
+    /** {@value #FILE_BYTES} characters of {@code pattern} over and over, as bytes. */
+    private static byte[] filled(String pattern) {
+        return pattern.repeat(FILE_BYTES / pattern.length() + 1).substring(0, FILE_BYTES).getBytes(ISO_8859_1);
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+    /** Whether {@code body} holds {@code secret} (text, as every secret of this test is). */
+    private static boolean holds(byte[] body, String secret) {
+        return new String(body, ISO_8859_1).contains(secret);
     }
 
     private static void pause(long millis) {
