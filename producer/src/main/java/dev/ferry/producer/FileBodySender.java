@@ -7,8 +7,9 @@ import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -46,6 +47,7 @@ final class FileBodySender {
     private static final Logger log = LoggerFactory.getLogger(FileBodySender.class);
 
     private final SourceTree tree;
+    private final FileOpener files;
     private final Publisher publisher;
     private final SequenceNumbers sequence;
     private final Clock clock;
@@ -56,6 +58,7 @@ final class FileBodySender {
     FileBodySender(SourceTree tree, Publisher publisher, SequenceNumbers sequence, Clock clock,
                    Duration quietPeriod, int chunkBytes, StopCheck stop) {
         this.tree = tree;
+        this.files = new FileOpener(tree);
         this.publisher = publisher;
         this.sequence = sequence;
         this.clock = clock;
@@ -76,9 +79,9 @@ final class FileBodySender {
             log.debug("{} was modified {} ago; waiting for it to settle", path, Duration.between(before.modified(), now));
             return new Outcome.RetryAt(settles);
         }
-        FileChannel channel;
+        SeekableByteChannel channel;
         try {
-            channel = tree.open(path);
+            channel = files.open(path);
         } catch (AccessDeniedException e) {
             tree.warnOnce(path.text(), "skipping {}: permission denied", path);
             return new Outcome.Skipped();
@@ -90,7 +93,12 @@ final class FileBodySender {
         }
     }
 
-    private Outcome sendBody(RelPath path, Entry before, FileChannel channel)
+    /** Closes the directory kept open for the next file: see {@link FileOpener}. */
+    void release() {
+        files.release();
+    }
+
+    private Outcome sendBody(RelPath path, Entry before, SeekableByteChannel channel)
             throws IOException, InterruptedException {
         MessageDigest sha256 = sha256();
         long seq = sequence.next();
@@ -132,24 +140,29 @@ final class FileBodySender {
     }
 
     /**
-     * The entry at {@code path} now, to compare with {@code before}. When the file system gives
-     * entries an identity (device and inode), an lstat of the path is enough: while a directory on
-     * the way is replaced by a link, the path leads to another file, whose identity differs. Only
-     * without one are the ancestors checked, which costs a stat and a readlink per level. Neither
-     * look sees a replacement undone before it (the file is opened by its path).
+     * The entry at {@code path} now, to compare with {@code before}: whether the file was left
+     * alone while it was read, and whether its path still leads to it. What was read came from
+     * inside the tree whatever this finds (the file was opened relative to its directory's
+     * handle). When the file system gives entries an identity (device and inode), an lstat of
+     * the path is enough: while a directory on the way is replaced by a link, the path leads to
+     * another file, whose identity differs. Only without one are the ancestors walked down again.
      */
     private Entry lookAgain(RelPath path, Entry before) throws IOException {
-        return before.fileKey() != null ? tree.observeChild(path) : tree.observe(path);
+        return before.fileKey() != null ? tree.lookAtFile(path) : tree.observe(path);
     }
 
     /**
-     * A read that failed because the file was replaced or removed meanwhile is a race to retry;
-     * one that failed on a file still in place is an error.
+     * A read that failed because the file was replaced or removed meanwhile is a race to retry,
+     * even when it is back by now (a directory on its way moved aside and back); one that failed
+     * on a file still in place is an error.
      */
     private Outcome readFailed(RelPath path, Entry before, long seq, boolean sentChunks, IOException e)
             throws IOException, InterruptedException {
         if (e instanceof ClosedByInterruptException) {
             throw new InterruptedException("interrupted while reading " + path);
+        }
+        if (e instanceof FileSystemException failure && SourceTree.isGone(failure)) {
+            return abort(path, seq, sentChunks, "vanished while it was opened");
         }
         Entry now = tree.observe(path);
         if (now == null || !now.sameVersion(before)) {
@@ -170,7 +183,7 @@ final class FileBodySender {
         return new Outcome.RetryAt(clock.instant().plus(quietPeriod));
     }
 
-    private int readFully(FileChannel channel, int wanted) throws IOException {
+    private int readFully(SeekableByteChannel channel, int wanted) throws IOException {
         ByteBuffer target = ByteBuffer.wrap(buffer, 0, wanted);
         while (target.hasRemaining()) {
             if (channel.read(target) < 0) {

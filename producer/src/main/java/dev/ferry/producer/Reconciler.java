@@ -72,7 +72,11 @@ final class Reconciler {
         }
         List<Scope> next = new ArrayList<>(differences.recheck());
         publishMoves(differences.changed(), next);
-        publishContent(differences.changed());
+        try {
+            publishContent(differences.changed());
+        } finally {
+            bodies.release();
+        }
         publishDeletes(differences.missing(), next);
         publisher.commit();
         return next;

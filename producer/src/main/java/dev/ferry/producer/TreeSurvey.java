@@ -3,6 +3,7 @@ package dev.ferry.producer;
 import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -90,21 +91,45 @@ final class TreeSurvey {
                                  IOException failure) {
 
         static DirectoryRead of(SourceTree tree, RelPath directory) throws IOException {
+            SourceTree.Directory open;
             SourceTree.Listing listing;
             try {
-                listing = tree.list(directory);
-            } catch (NoSuchFileException | AccessDeniedException e) {
+                open = tree.openDirectory(directory);
+            } catch (FileSystemException e) {
+                return failed(directory, e);
+            }
+            try (open) {
+                try {
+                    listing = open.list();
+                } catch (FileSystemException e) {
+                    return failed(directory, e);
+                }
+                List<Sight> sights = new ArrayList<>(listing.children().size());
+                for (SourceTree.Child child : listing.children()) {
+                    try {
+                        sights.add(new Sight(child.path(), open.observe(child), false));
+                    } catch (AccessDeniedException e) {
+                        sights.add(new Sight(child.path(), null, true));
+                    }
+                }
+                return new DirectoryRead(directory, listing, sights, null);
+            }
+        }
+
+        /**
+         * A directory that could not be read: gone (or no longer a real directory, which comes to
+         * the same), or not to be read. Anything else is thrown.
+         */
+        private static DirectoryRead failed(RelPath directory, FileSystemException e) throws FileSystemException {
+            if (SourceTree.isGone(e)) {
+                NoSuchFileException gone = new NoSuchFileException(e.getFile(), e.getOtherFile(), e.getReason());
+                gone.initCause(e);
+                return new DirectoryRead(directory, null, List.of(), gone);
+            }
+            if (e instanceof AccessDeniedException) {
                 return new DirectoryRead(directory, null, List.of(), e);
             }
-            List<Sight> sights = new ArrayList<>(listing.children().size());
-            for (SourceTree.Child child : listing.children()) {
-                try {
-                    sights.add(new Sight(child.path(), tree.observeChild(child), false));
-                } catch (AccessDeniedException e) {
-                    sights.add(new Sight(child.path(), null, true));
-                }
-            }
-            return new DirectoryRead(directory, listing, sights, null);
+            throw e;
         }
     }
 

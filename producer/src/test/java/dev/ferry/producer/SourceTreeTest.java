@@ -27,7 +27,10 @@ class SourceTreeTest {
         assertThat(touch.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(touch.exitValue()).isZero();
 
-        SourceTree.Listing listing = new SourceTree(source.toRealPath()).list(null);
+        SourceTree.Listing listing;
+        try (SourceTree.Directory root = new SourceTree(source.toRealPath()).openDirectory(null)) {
+            listing = root.list();
+        }
 
         assertThat(listing.complete()).isFalse();
         boolean readsUtf8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
