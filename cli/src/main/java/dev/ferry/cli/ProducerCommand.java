@@ -82,7 +82,7 @@ final class ProducerCommand implements Callable<Integer> {
                              new SyncProgress(tally, false), clock, last -> { })) {
                     PublishSummary summary = producer.publishOnce();
                     progress.finish();
-                    out.println(Summaries.of(summary));
+                    out.println(Summaries.of(summary, tally.snapshot()));
                     out.flush();
                 }
                 return 0;

@@ -24,7 +24,8 @@ final class StatusJson {
     }
 
     record Process(String role, String id, String directory, String state, String lastSeen, double lastSeenSecondsAgo,
-                   Change last, Double lagSeconds, Long events, Long files, Long bytes, Long deadLettered) {
+                   Change last, Double lagSeconds, Long events, Long files, Long bytes, Long deadLettered,
+                   Long namesNotMirrored) {
     }
 
     record Change(String kind, String path, long seq, String created, String done, double behindSeconds) {
@@ -58,7 +59,8 @@ final class StatusJson {
                 beat.lag() == null ? null : Ages.seconds(beat.lag()),
                 counters == null ? null : counters.events(), counters == null ? null : counters.files(),
                 counters == null ? null : counters.bytes(),
-                counters == null || !consumer ? null : counters.deadLettered());
+                counters == null || !consumer ? null : counters.deadLettered(),
+                counters == null || consumer ? null : counters.namesNotMirrored());
     }
 
     private static Change change(LastEvent event) {

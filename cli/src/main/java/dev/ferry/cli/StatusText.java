@@ -81,6 +81,7 @@ final class StatusText {
             if (Heartbeat.CONSUMER.equals(beat.role())) {
                 line.append(", ").append(counters.deadLettered()).append(" dead-lettered");
             }
+            line.append(Summaries.namesNotMirrored(counters.namesNotMirrored() == null ? 0 : counters.namesNotMirrored()));
         }
         return line.toString();
     }

@@ -29,7 +29,21 @@ final class Summaries {
     }
 
     static String of(ProducerTally.Snapshot tally, Duration elapsed) {
-        return published(tally.events(), tally.files(), tally.bytes(), elapsed);
+        return published(tally.events(), tally.files(), tally.bytes(), elapsed) + namesNotMirrored(tally.unnameable());
+    }
+
+    /** A {@code producer --once} summary, with the names it found that it cannot publish. */
+    static String of(PublishSummary summary, ProducerTally.Snapshot tally) {
+        return of(summary) + namesNotMirrored(tally.unnameable());
+    }
+
+    /**
+     * "; 2 names not mirrored (not valid UTF-8)", or nothing when there are none: the producer
+     * warned of each, and this says that it did.
+     */
+    static String namesNotMirrored(long count) {
+        return count == 0 ? "" : "; " + count + (count == 1 ? " name" : " names") + " not mirrored (not valid "
+                + System.getProperty("sun.jnu.encoding", "in the file name encoding") + ")";
     }
 
     /** "applied 1200 of 1250 messages (1000 files, 39.0 MiB), 0 dead-lettered, in 5.2 s (192 files/s, 7.5 MiB/s)". */

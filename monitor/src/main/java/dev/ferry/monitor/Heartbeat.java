@@ -54,9 +54,18 @@ public record Heartbeat(int version, String role, String id, String queue, Strin
      * @param files        file bodies published or applied
      * @param bytes        their bytes
      * @param deadLettered messages a consumer moved to the dead-letter queue
+     * @param namesNotMirrored entries a producer cannot publish since their names are not valid in
+     *                     the file name encoding; {@code null} for a consumer, and from a producer
+     *                     older than this field
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Counters(long events, long files, long bytes, long deadLettered) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Counters(long events, long files, long bytes, long deadLettered, Long namesNotMirrored) {
+
+        /** A consumer's counters. */
+        public Counters(long events, long files, long bytes, long deadLettered) {
+            this(events, files, bytes, deadLettered, null);
+        }
     }
 
     /** When it was sent. */

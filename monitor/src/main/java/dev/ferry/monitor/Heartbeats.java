@@ -20,7 +20,7 @@ public final class Heartbeats {
                 ProducerTally.Snapshot now = tally.snapshot();
                 return new Heartbeat(Heartbeat.VERSION, Heartbeat.PRODUCER, identity.id(), queue, source.toString(),
                         state, started.toEpochMilli(), clock.millis(), Heartbeat.Change.of(now.last()), null,
-                        new Heartbeat.Counters(now.events(), now.files(), now.bytes(), 0));
+                        new Heartbeat.Counters(now.events(), now.files(), now.bytes(), 0, now.unnameable()));
             }
 
             @Override

@@ -23,9 +23,11 @@ public final class ProducerTally implements ProducerObserver {
      * @param bytesToSend their bytes
      * @param caughtUp    whether the first comparison of a watching producer is done
      * @param last        the change published last, or {@code null}
+     * @param unnameable  entries not published because their names are not valid in the file
+     *                    name encoding (see {@link ProducerObserver#unnameable})
      */
     public record Snapshot(long events, long files, long bytes, long filesToSend, long bytesToSend,
-                           boolean caughtUp, LastEvent last) {
+                           boolean caughtUp, LastEvent last, long unnameable) {
     }
 
     private final Clock clock;
@@ -35,6 +37,7 @@ public final class ProducerTally implements ProducerObserver {
     private final AtomicLong filesToSend = new AtomicLong();
     private final AtomicLong bytesToSend = new AtomicLong();
     private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong unnameable = new AtomicLong();
     private volatile boolean caughtUp;
     private volatile LastEvent last;
 
@@ -70,9 +73,15 @@ public final class ProducerTally implements ProducerObserver {
         transactions.incrementAndGet();
     }
 
+    @Override
+    public void unnameable(String rawPath) {
+        unnameable.incrementAndGet();
+        transactions.incrementAndGet();
+    }
+
     public Snapshot snapshot() {
         return new Snapshot(events.get(), files.get(), bytes.get(), filesToSend.get(), bytesToSend.get(), caughtUp,
-                last);
+                last, unnameable.get());
     }
 
     /** Grows with every change of the counts: a heartbeat is due when it moved. */

@@ -82,7 +82,7 @@ public final class Producer implements AutoCloseable {
         this.sink = sink;
         this.clock = clock;
         this.index = state.index();
-        this.tree = new SourceTree(settings.source());
+        this.tree = new SourceTree(settings.source(), settings.observer());
         this.ignores = state.ignores();
         this.publisher = new Publisher(sink, index, settings.batchMessages(), settings.batchBytes(),
                 settings.observer(), clock);

@@ -39,6 +39,13 @@ public interface ProducerObserver {
     default void caughtUp() {
     }
 
+    /**
+     * An entry whose name is not valid in the file name encoding was found, which Ferry cannot
+     * publish: once per path, shown as {@link dev.ferry.wire.FileNames#rawPath} shows it.
+     */
+    default void unnameable(String rawPath) {
+    }
+
     /** An observer telling each of {@code observers}, in order. */
     static ProducerObserver all(List<ProducerObserver> observers) {
         List<ProducerObserver> all = List.copyOf(observers);
@@ -56,6 +63,11 @@ public interface ProducerObserver {
             @Override
             public void caughtUp() {
                 all.forEach(ProducerObserver::caughtUp);
+            }
+
+            @Override
+            public void unnameable(String rawPath) {
+                all.forEach(o -> o.unnameable(rawPath));
             }
         };
     }

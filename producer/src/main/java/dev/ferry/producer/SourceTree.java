@@ -1,5 +1,6 @@
 package dev.ferry.producer;
 
+import dev.ferry.wire.FileNames;
 import dev.ferry.wire.RelPath;
 import dev.ferry.wire.WireFormat;
 import java.io.Closeable;
@@ -52,11 +53,22 @@ final class SourceTree {
     private static final AtomicBoolean PLATFORM_WARNED = new AtomicBoolean();
 
     private final Path root;
+    private final ProducerObserver observer;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final Set<String> unnameable = ConcurrentHashMap.newKeySet();
 
     /** @param root the real path of the source directory */
     SourceTree(Path root) {
+        this(root, ProducerObserver.NONE);
+    }
+
+    /**
+     * @param root     the real path of the source directory
+     * @param observer told of each entry whose name cannot be published
+     */
+    SourceTree(Path root, ProducerObserver observer) {
         this.root = root;
+        this.observer = observer;
     }
 
     Path root() {
@@ -224,16 +236,16 @@ final class SourceTree {
 
         /** The entries directly in it, without the names the wire format cannot carry; once only. */
         Listing list() throws IOException {
-            Path dir = handle.path();
             List<Child> children = new ArrayList<>();
             boolean complete = true;
             try {
                 for (Path file : handle.entries()) {
-                    String name = file.getFileName().toString();
-                    if (!readsFaithfully(dir, name, file)) {
+                    if (!FileNames.readsFaithfully(file)) {
+                        unnameable(file);
                         complete = false;
                         continue;
                     }
+                    String name = file.getFileName().toString();
                     try {
                         children.add(new Child(path == null ? RelPath.of(name) : path.child(name), file));
                     } catch (IllegalArgumentException e) {
@@ -316,36 +328,18 @@ final class SourceTree {
     }
 
     /**
-     * Whether a name survives the trip to text and back. It does not when the JVM decodes file
-     * names with a charset other than the one they were written in (a JVM started in the POSIX
-     * locale reads them as ASCII); such an entry cannot be published, and must not look deleted.
-     * A name read as ASCII was ASCII on disk (no file name encoding Java uses on Unix decodes
-     * other bytes to ASCII), so only other names are checked, by encoding them again.
+     * Says once per path that an entry whose name is not valid in the file name encoding is not
+     * published: Java reads such a name as text that names another file or none (a JVM started in
+     * the POSIX locale reads every non-ASCII name so). It must not look deleted either, which is
+     * what the listing's {@code complete} says.
      */
-    private boolean readsFaithfully(Path dir, String name, Path child) {
-        if (isAscii(name)) {
-            return true;
+    private void unnameable(Path entry) {
+        String raw = FileNames.rawPath(root, entry);
+        if (unnameable.size() < MAX_REMEMBERED_WARNINGS && unnameable.add(raw)) {
+            log.warn("skipping \"{}\": its name is not valid {}, so it cannot be mirrored{}", raw, FILE_NAME_ENCODING,
+                    "UTF-8".equals(FILE_NAME_ENCODING) ? "" : "; run Ferry with a UTF-8 locale (for instance LC_ALL=C.UTF-8)");
+            observer.unnameable(raw);
         }
-        boolean faithful;
-        try {
-            faithful = dir.resolve(name).equals(child);
-        } catch (InvalidPathException e) {
-            faithful = false;
-        }
-        if (!faithful) {
-            warnOnce(child.toString(), "skipping {}: its name is not valid in the file name encoding {} of this JVM; "
-                    + "run Ferry with a UTF-8 locale (for instance LC_ALL=C.UTF-8)", child, FILE_NAME_ENCODING);
-        }
-        return faithful;
-    }
-
-    private static boolean isAscii(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            if (name.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Logs a warning about {@code key} the first time only, so a rescan does not repeat it. */

@@ -27,9 +27,19 @@ class SourceTreeTest {
         assertThat(touch.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(touch.exitValue()).isZero();
 
+        java.util.List<String> unnameable = new java.util.ArrayList<>();
+        SourceTree tree = new SourceTree(source.toRealPath(), new ProducerObserver() {
+            @Override
+            public void unnameable(String rawPath) {
+                unnameable.add(rawPath);
+            }
+        });
         SourceTree.Listing listing;
-        try (SourceTree.Directory root = new SourceTree(source.toRealPath()).openDirectory(null)) {
+        try (SourceTree.Directory root = tree.openDirectory(null)) {
             listing = root.list();
+        }
+        try (SourceTree.Directory again = tree.openDirectory(null)) {
+            again.list();
         }
 
         assertThat(listing.complete()).isFalse();
@@ -38,5 +48,9 @@ class SourceTreeTest {
                 .containsExactlyElementsOf(readsUtf8 ? java.util.List.of("a.txt", "b", "é") : java.util.List.of("a.txt", "b"));
         assertThat(listing.children()).allSatisfy(child -> assertThat(child.file().getFileName().toString())
                 .isEqualTo(RelPath.of(child.path().text()).name()));
+        // Named by its bytes, once however often it is listed.
+        // (Shown as UTF-8 where the bytes are UTF-8, even to a JVM that reads names otherwise.)
+        assertThat(unnameable).containsExactlyInAnyOrderElementsOf(readsUtf8 ? java.util.List.of("\\xe9")
+                : java.util.List.of("\u00e9", "\\xe9"));
     }
 }
