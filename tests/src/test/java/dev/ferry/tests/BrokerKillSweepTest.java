@@ -34,7 +34,7 @@ class BrokerKillSweepTest {
     private static final Duration CATCH_UP = Duration.ofSeconds(90);
     private static final Duration TRANSFER = Duration.ofMinutes(1);
     /** How long a held command may take to come; an idle process may never send it, and is killed anyway. */
-    private static final Duration COMMAND_WAIT = Duration.ofSeconds(15);
+    private static final Duration COMMAND_WAIT = Duration.ofSeconds(10);
     private static final long RECOVERED_FILE = 16L * 1024 * 1024;
     private static final long STAGED_BEFORE_THE_CRASH = 2L * 1024 * 1024;
     private static final int CHANGES_PER_OUTAGE = 8;
@@ -48,7 +48,7 @@ class BrokerKillSweepTest {
         /** The consumer, killed while staging a large file, restarts; the broker dies at its nth command. */
         CONSUMER_RECOVERY(2, 16),
         /** Both are busy with a burst of changes; the broker dies at the consumer's nth command. */
-        CONSUMER_TRANSFER(1, 20),
+        CONSUMER_TRANSFER(1, 10),
         /** Both are busy with a burst of changes; the broker dies at the producer's nth command. */
         PRODUCER_TRANSFER(1, 20),
         /** Both idle; the broker dies after a random delay, in milliseconds. */

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -115,30 +114,39 @@ final class FlakyRelay implements AutoCloseable {
     /** A command the relay is to hold back, and whether it came. */
     static final class HeldCommand {
         private final int number;
-        private final AtomicInteger seen = new AtomicInteger();
         private final CountDownLatch held = new CountDownLatch(1);
+        private int seen; // Guarded by this, as is given up.
+        private boolean givenUp;
 
         private HeldCommand(int number) {
             this.number = number;
         }
 
-        /** Whether a client sent the command within {@code timeout}: the relay holds it then. */
+        /**
+         * Whether a client sent the command within {@code timeout}: the relay holds it then. When
+         * it did not, it is given up, so that no later command (of a connection made after the
+         * broker is back, say) is held instead.
+         */
         boolean await(Duration timeout) {
             try {
-                return held.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                held.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for command " + number, e);
             }
+            synchronized (this) {
+                givenUp = held.getCount() > 0;
+                return !givenUp;
+            }
         }
 
         /** Counts a command a client sends; true when it is the one to hold. */
-        private boolean holds() {
-            if (seen.incrementAndGet() == number) {
-                held.countDown();
-                return true;
+        private synchronized boolean holds() {
+            if (givenUp || ++seen != number) {
+                return false;
             }
-            return false;
+            held.countDown();
+            return true;
         }
 
         @Override
