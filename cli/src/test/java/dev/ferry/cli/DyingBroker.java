@@ -1,4 +1,4 @@
-package dev.ferry.consumer;
+package dev.ferry.cli;
 
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +21,10 @@ import org.apache.activemq.command.SessionInfo;
  */
 final class DyingBroker implements BrokerPlugin {
 
-    /** A step of a client's set-up, in the order a client takes them. */
+    /**
+     * A step of a client's set-up, in the order a client takes them: a consumer takes all four (its
+     * sender is the dead-letter channel's), a producer all but the receiver.
+     */
     enum Step { LOGIN, SESSION, RECEIVER, SENDER }
 
     private final BrokerService broker;
