@@ -32,6 +32,7 @@ class BrokerLossTest {
     private static final int STORM = 1000;
     /** The issue's broker came back 2 s after it was killed. */
     private static final Duration DOWNTIME = Duration.ofSeconds(2);
+    private static final Duration STOP = Duration.ofSeconds(15);
     /** The login: the second command a client sends, after its wire format. */
     private static final int LOGIN = 2;
 
@@ -67,6 +68,11 @@ class BrokerLossTest {
             assertThat(consumer.logLinesMatching(FerryLog.LOST_BROKER)).as("%s", consumer.logTail()).hasSize(1);
             assertThat(consumer.logLinesMatching(FerryLog.RECONNECTED)).as("%s", consumer.logTail()).hasSize(1);
             assertThat(producer.logLinesMatching(FerryLog.RECONNECTED)).as("%s", producer.logTail()).isNotEmpty();
+
+            consumer.requestStop();
+            assertThat(consumer.waitForExit(STOP)).as("exit code of the stopped consumer%n%s", consumer.logTail()).isZero();
+            assertThat(consumer.stdout()).as("the consumer's summary counts events and the messages that carried them apart")
+                    .containsPattern("(?m)^applied \\d{4,} events from \\d+ messages \\(\\d{4,} files, ");
         }
     }
 
