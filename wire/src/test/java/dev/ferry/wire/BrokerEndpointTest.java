@@ -9,14 +9,14 @@ import jakarta.jms.JMSSecurityException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Which broker failures end a process at start-up: only a broker never heard from, or one that
- * refused. (A broker that answers and then goes away is waited for: see the consumer's
- * ConsumerReconnectTest and the producer's BrokerRestartTest, which kill one mid-set-up.)
+ * refused. (A peer that hangs up without a word is one never heard from: cli's
+ * FerryCommandLineTest; a broker that answers and then goes away is waited for: cli's
+ * BrokerLostAtStartTest.)
  */
 class BrokerEndpointTest {
 
@@ -32,29 +32,6 @@ class BrokerEndpointTest {
 
         assertThat(failure).hasMessageContaining("Connection refused").hasRootCauseInstanceOf(ConnectException.class);
         assertThat(BrokerFailures.isLostAtStart(failure)).isFalse();
-    }
-
-    @Test
-    @Timeout(30)
-    void aPeerThatHangsUpWithoutAWordIsAnUnreachableBroker() throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread hangingUp = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (Socket peer = server.accept()) {
-                        // Closed at once, before any broker would have said a word.
-                    } catch (Exception closed) {
-                        return;
-                    }
-                }
-            });
-            hangingUp.setDaemon(true);
-            hangingUp.start();
-
-            JMSException failure = catchThrowableOfType(JMSException.class,
-                    () -> endpoint(server.getLocalPort()).connect("test", 1));
-
-            assertThat(failure).isInstanceOf(BrokerUnreachableException.class);
-        }
     }
 
     @Test
