@@ -91,7 +91,8 @@ class BrokerKillSweepTest {
         destination = ferry.directory("destination");
         changes = new RandomChanges(source, random.nextLong());
         int brokerPort = URI.create(ferry.brokerUrl()).getPort();
-        try (FlakyRelay toConsumer = FlakyRelay.start(brokerPort); FlakyRelay toProducer = FlakyRelay.start(brokerPort)) {
+        try (FlakyRelay toConsumer = FlakyRelay.start(brokerPort);
+             FlakyRelay toProducer = FlakyRelay.start(brokerPort)) {
             consumerRelay = toConsumer;
             producerRelay = toProducer;
             consumerMetrics = FreePorts.next();
@@ -178,7 +179,8 @@ class BrokerKillSweepTest {
             default -> throw new IllegalStateException("no such moment " + moment);
         }
         String struck = held == null ? "after " + parameter + " ms"
-                : held.await(COMMAND_WAIT) ? "at " + held + " held" : held + " never came; killed after " + COMMAND_WAIT;
+                : held.await(COMMAND_WAIT) ? "at " + held + " held"
+                : held + " never came; killed after " + COMMAND_WAIT;
         consumerRelay.stopListening();
         producerRelay.stopListening();
         ferry.broker().kill();

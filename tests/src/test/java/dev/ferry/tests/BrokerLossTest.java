@@ -70,8 +70,9 @@ class BrokerLossTest {
             assertThat(producer.logLinesMatching(FerryLog.RECONNECTED)).as("%s", producer.logTail()).isNotEmpty();
 
             consumer.requestStop();
-            assertThat(consumer.waitForExit(STOP)).as("exit code of the stopped consumer%n%s", consumer.logTail()).isZero();
-            assertThat(consumer.stdout()).as("the consumer's summary counts events and the messages that carried them apart")
+            assertThat(consumer.waitForExit(STOP)).as("exit code of the stopped consumer%n%s", consumer.logTail())
+                    .isZero();
+            assertThat(consumer.stdout()).as("the summary counts events and the messages that carried them apart")
                     .containsPattern("(?m)^applied \\d{4,} events from \\d+ messages \\(\\d{4,} files, ");
         }
     }

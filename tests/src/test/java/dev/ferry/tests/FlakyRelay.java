@@ -197,7 +197,8 @@ final class FlakyRelay implements AutoCloseable {
             while (true) {
                 int size = in.readInt();
                 if (size < 0 || size > MAX_COMMAND) {
-                    throw new IOException("not an OpenWire command of " + size + " bytes: the relay speaks only OpenWire");
+                    throw new IOException("not an OpenWire command of " + size + " bytes: the relay speaks only"
+                            + " OpenWire");
                 }
                 byte[] command = new byte[size];
                 in.readFully(command);
