@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 final class Replay implements Scenario {
 
-    private static final Pattern SUMMARY = Pattern.compile("applied (\\d+) of (\\d+) messages.* in ([0-9.]+) s");
+    private static final Pattern SUMMARY = Pattern.compile("applied (\\d+) events from (\\d+) messages.* in ([0-9.]+) s");
 
     @Override
     public int id() {

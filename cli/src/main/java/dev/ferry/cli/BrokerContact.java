@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.BrokerUnreachableException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import java.io.IOException;
@@ -45,9 +46,11 @@ final class BrokerContact {
                 throw refused;
             }
             Throwable network = networkCause(failed);
-            if (network != null) {
+            if (network != null || failed instanceof BrokerUnreachableException) {
+                // Unreachable without a network error: something took the connection and hung up
+                // or said nothing a broker would say.
                 throw new IOException("cannot reach broker " + endpoint.url() + ": "
-                        + ErrorReporter.describe(network), failed);
+                        + ErrorReporter.describe(network != null ? network : failed), failed);
             }
             throw new IOException("broker " + endpoint.url() + ": " + ErrorReporter.describe(failed), failed);
         }

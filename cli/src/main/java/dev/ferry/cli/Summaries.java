@@ -46,7 +46,11 @@ final class Summaries {
                 + System.getProperty("sun.jnu.encoding", "in the file name encoding") + ")";
     }
 
-    /** "applied 1200 of 1250 messages (1000 files, 39.0 MiB), 0 dead-lettered, in 5.2 s (192 files/s, 7.5 MiB/s)". */
+    /**
+     * "applied 1200 events from 250 messages (1000 files, 39.0 MiB), 0 dead-lettered, in 5.2 s
+     * (192 files/s, 7.5 MiB/s)": events and messages are counted apart, since a message carries one
+     * event or a bundle of up to 256 small files.
+     */
     static String of(ApplySummary summary, ConsumerTally.Snapshot tally) {
         return applied(summary.applied(), summary.messages(), tally.files(), tally.bytes(), summary.deadLettered(),
                 summary.elapsed());
@@ -63,8 +67,8 @@ final class Summaries {
 
     private static String applied(long events, long messages, long files, long bytes, long deadLettered,
                                   Duration elapsed) {
-        return "applied " + events + " of " + messages + " messages (" + files + " files, " + bytes(bytes) + "), "
-                + deadLettered + " dead-lettered, in " + seconds(elapsed) + " " + rates(files, bytes, elapsed);
+        return "applied " + events + " events from " + messages + " messages (" + files + " files, " + bytes(bytes)
+                + "), " + deadLettered + " dead-lettered, in " + seconds(elapsed) + " " + rates(files, bytes, elapsed);
     }
 
     /** "(1.9 files/s, 7.5 MiB/s)". */

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.broker.BrokerOptions;
 import dev.ferry.broker.EmbeddedBroker;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +94,27 @@ class FerryCommandLineTest {
         assertThat(ferry("status", "--broker", "tcp://127.0.0.1:1")).isEqualTo(1);
         assertThat(err.toString()).isEqualTo("ferry: cannot reach broker tcp://127.0.0.1:1: Connection refused"
                 + System.lineSeparator());
+    }
+
+    @Test
+    void aPeerThatHangsUpWithoutAWordIsABrokerThatCannotBeReached() throws IOException {
+        try (ServerSocket peer = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread hangingUp = new Thread(() -> {
+                while (!peer.isClosed()) {
+                    try (Socket ignored = peer.accept()) {
+                        // Closed at once, before any broker would have said a word.
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            hangingUp.setDaemon(true);
+            hangingUp.start();
+            String url = "tcp://127.0.0.1:" + peer.getLocalPort();
+
+            assertThat(ferry("status", "--broker", url)).isEqualTo(1);
+            assertThat(err.toString()).startsWith("ferry: cannot reach broker " + url + ": ").hasLineCount(1);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.ferry.consumer;
 
 import dev.ferry.consumer.PendingFiles.Pending;
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.BrokerFailures;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.WireFormat;
@@ -78,18 +79,30 @@ public final class Consumer implements AutoCloseable {
     }
 
     /**
-     * Opens the replica and connects. A broker that cannot be reached now is an error; one that
-     * goes away later is waited for (see {@link #run()}).
+     * Opens the replica and connects. A broker that never answers now, or that refuses the login or
+     * the queue, is an error; one that answered and went away, even before the connection was
+     * ready, is waited for (see {@link #run()} and {@link BrokerFailures}).
      */
     static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint, Clock clock)
             throws IOException, JMSException {
         Replica replica = Replica.open(settings.destination());
         try {
-            return new Consumer(settings, endpoint, clock, replica,
-                    QueueLink.open(endpoint, settings.queue(), PREFETCH, clock));
+            return new Consumer(settings, endpoint, clock, replica, firstLink(endpoint, settings.queue(), clock));
         } catch (JMSException | RuntimeException e) {
             replica.close();
             throw e;
+        }
+    }
+
+    /** The first link; one the broker broke while it was being made goes to the loop, which reconnects. */
+    private static QueueLink firstLink(BrokerEndpoint endpoint, String queue, Clock clock) throws JMSException {
+        try {
+            return QueueLink.open(endpoint, queue, PREFETCH, clock);
+        } catch (JMSException e) {
+            if (!BrokerFailures.isLostAtStart(e)) {
+                throw e;
+            }
+            return QueueLink.lost(e);
         }
     }
 

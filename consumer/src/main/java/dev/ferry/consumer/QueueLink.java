@@ -14,7 +14,7 @@ import java.time.Clock;
  */
 final class QueueLink implements AutoCloseable {
 
-    private final Connection connection;
+    private final Connection connection; // All four null in a link lost while it was being made.
     private final Session session;
     private final MessageConsumer receiver;
     private final DeadLetterChannel deadLetters;
@@ -27,6 +27,23 @@ final class QueueLink implements AutoCloseable {
         this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
         this.receiver = session.createConsumer(session.createQueue(queue));
         this.deadLetters = new DeadLetterChannel(session, queue, clock);
+    }
+
+    private QueueLink(JMSException failure) {
+        this.connection = null;
+        this.session = null;
+        this.receiver = null;
+        this.deadLetters = null;
+        this.failure = failure;
+    }
+
+    /**
+     * A link whose making failed because the broker went away after it had answered: every use
+     * throws {@code failure}, as a link that broke later would, so the consumer takes the same
+     * path to a new one.
+     */
+    static QueueLink lost(JMSException failure) {
+        return new QueueLink(failure);
     }
 
     static QueueLink open(BrokerEndpoint endpoint, String queue, int prefetch, Clock clock) throws JMSException {
@@ -55,6 +72,7 @@ final class QueueLink implements AutoCloseable {
     }
 
     void rollback() throws JMSException {
+        checkAlive();
         session.rollback();
     }
 
@@ -71,6 +89,9 @@ final class QueueLink implements AutoCloseable {
 
     @Override
     public void close() {
+        if (connection == null) {
+            return;
+        }
         try {
             connection.close(); // rolls back an open transaction
         } catch (JMSException | RuntimeException ignored) {

@@ -1,14 +1,13 @@
 package dev.ferry.producer;
 
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.BrokerFailures;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.EventMessages;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
-import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.IOException;
@@ -36,9 +35,24 @@ public final class JmsChangeSink implements ChangeSink {
         this.link = link;
     }
 
-    /** Connects to the broker at {@code endpoint} and prepares to send on {@code queue}. */
+    /**
+     * Connects to the broker at {@code endpoint} and prepares to send on {@code queue}. A broker
+     * that answered and went away before the connection was ready makes a sink whose first use
+     * reports it unavailable, as a broker lost later would.
+     *
+     * @throws JMSException when the broker never answered, or refused the login or the queue
+     */
     public static JmsChangeSink open(BrokerEndpoint endpoint, String queue) throws JMSException {
-        return new JmsChangeSink(endpoint, queue, Link.open(endpoint, queue));
+        Link first;
+        try {
+            first = Link.open(endpoint, queue);
+        } catch (JMSException e) {
+            if (!BrokerFailures.isLostAtStart(e)) {
+                throw e;
+            }
+            first = Link.lost(e);
+        }
+        return new JmsChangeSink(endpoint, queue, first);
     }
 
     /**
@@ -140,7 +154,7 @@ public final class JmsChangeSink implements ChangeSink {
     }
 
     private IOException failure(String doing, JMSException e) {
-        if (closed || e instanceof JMSSecurityException || e instanceof InvalidDestinationException) {
+        if (closed || BrokerFailures.isRefusal(e)) {
             return new IOException(named(doing) + " failed: " + describe(e), e);
         }
         return unavailable(e);
@@ -166,7 +180,7 @@ public final class JmsChangeSink implements ChangeSink {
     /** One connection with its transacted session and producer, dropped whole when the broker goes away. */
     private static final class Link {
 
-        final Connection connection;
+        final Connection connection; // All three null in a link lost while it was being made.
         final Session session;
         final MessageProducer producer;
         volatile JMSException failure;
@@ -177,6 +191,18 @@ public final class JmsChangeSink implements ChangeSink {
             this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
             this.producer = session.createProducer(session.createQueue(queue));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        }
+
+        private Link(JMSException failure) {
+            this.connection = null;
+            this.session = null;
+            this.producer = null;
+            this.failure = failure;
+        }
+
+        /** A link the broker broke while it was being made: every use throws {@code failure}. */
+        static Link lost(JMSException failure) {
+            return new Link(failure);
         }
 
         static Link open(BrokerEndpoint endpoint, String queue) throws JMSException {
@@ -202,6 +228,9 @@ public final class JmsChangeSink implements ChangeSink {
 
         /** Closes the connection, which rolls back what it had not committed; a broken one may refuse. */
         void close() {
+            if (connection == null) {
+                return;
+            }
             try {
                 connection.close();
             } catch (JMSException | RuntimeException ignored) {

@@ -124,7 +124,8 @@ public final class Producer implements AutoCloseable {
      *
      * @throws IOException  when the state directory cannot be used or the source's ignore rules
      *                      cannot be read, or when interrupted while connecting
-     * @throws JMSException when the broker cannot be reached or refuses the login
+     * @throws JMSException when the broker never answers or refuses the login or the queue; one that
+     *                      answered and went away is waited for once publishing begins
      */
     public static Producer open(ProducerSettings settings, BrokerEndpoint endpoint) throws IOException, JMSException {
         Connecting connecting = Connecting.start(endpoint, settings.queue());

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import org.apache.activemq.ActiveMQConnection;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
+import org.apache.activemq.transport.TransportListener;
 
 /**
  * Where the broker is and how to log in: the one seam through which both sides reach it.
@@ -59,15 +61,20 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
      * Opens and starts a connection.
      *
      * @param prefetch how many messages the broker may push ahead to a consumer of this connection
+     * @throws BrokerUnreachableException when no attempt got a word from the broker
+     * @throws JMSException               when the broker refused the login, or answered and then went
+     *                                    away (even if asking again found nothing listening any more)
      */
     public Connection connect(String clientPurpose, int prefetch) throws JMSException {
+        BrokerHeard heard = new BrokerHeard();
         for (int attempt = 1; ; attempt++) {
             try {
-                return connectOnce(clientPurpose, prefetch);
+                return connectOnce(clientPurpose, prefetch, heard);
             } catch (JMSException e) {
-                if (attempt >= LOGIN_ATTEMPTS || !isCutOffBeforeTheAnswer(e)) {
-                    throw e;
+                if (attempt < LOGIN_ATTEMPTS && isCutOffBeforeTheAnswer(e)) {
+                    continue;
                 }
+                throw heard.anything ? e : new BrokerUnreachableException(e);
             }
         }
     }
@@ -77,9 +84,10 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
                 && e.getMessage().startsWith("Disposed due to prior exception");
     }
 
-    private Connection connectOnce(String clientPurpose, int prefetch) throws JMSException {
+    private Connection connectOnce(String clientPurpose, int prefetch, BrokerHeard heard) throws JMSException {
         ActiveMQConnectionFactory factory = tls == null ? new ActiveMQConnectionFactory(user, password, url)
                 : tls.connectionFactory(user, password, url);
+        factory.setTransportListener(heard); // Added to the connection before its transport starts.
         factory.setTrustedPackages(List.of()); // Ferry never sends ObjectMessage; trust nothing.
         factory.setWatchTopicAdvisories(false);
         factory.getPrefetchPolicy().setQueuePrefetch(prefetch);
@@ -93,6 +101,7 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
         try {
             connection.setClientID(null == clientPurpose ? null : clientId(clientPurpose));
             connection.start();
+            ((ActiveMQConnection) connection).removeTransportListener(heard); // Only the set-up needs it.
             return connection;
         } catch (JMSException | RuntimeException e) {
             try {
@@ -117,6 +126,35 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
             return null;
         }
         return TlsProbe.handshakeFailure(url, context, timeout);
+    }
+
+    /**
+     * Hears whether the broker sent anything at all over the connections of one {@link #connect}:
+     * its wire format comes first, before the login. A broker heard from was there, so a failure
+     * after that is the broker going away, not a wrong address.
+     */
+    private static final class BrokerHeard implements TransportListener {
+        volatile boolean anything;
+
+        @Override
+        public void onCommand(Object command) {
+            anything = true;
+        }
+
+        @Override
+        public void onException(IOException error) {
+            // The connection's own exception says it, to whoever uses the connection.
+        }
+
+        @Override
+        public void transportInterupted() {
+            // Only a failover: transport is interrupted, and it resumes by itself.
+        }
+
+        @Override
+        public void transportResumed() {
+            // See transportInterupted.
+        }
     }
 
     private static String clientId(String purpose) {
