@@ -4,6 +4,7 @@ import dev.ferry.consumer.ApplySummary;
 import dev.ferry.monitor.ConsumerTally;
 import dev.ferry.monitor.ProducerTally;
 import dev.ferry.producer.PublishSummary;
+import dev.ferry.wire.FileNames;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -43,7 +44,7 @@ final class Summaries {
      */
     static String namesNotMirrored(long count) {
         return count == 0 ? "" : "; " + count + (count == 1 ? " name" : " names") + " not mirrored (not valid "
-                + System.getProperty("sun.jnu.encoding", "in the file name encoding") + ")";
+                + FileNames.ENCODING + ")";
     }
 
     /**

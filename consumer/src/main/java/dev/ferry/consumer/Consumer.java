@@ -5,7 +5,6 @@ import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.BrokerFailures;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
-import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.WireFormatException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -198,7 +197,12 @@ public final class Consumer implements AutoCloseable {
         outcome.begin();
         List<Delivered> delivered = new ArrayList<>(batch.messages.size());
         for (Message message : batch.messages) {
-            unpack(message, batch, delivered);
+            try {
+                unpack(message, batch, delivered);
+            } catch (RuntimeException e) {
+                // A message no check foresaw must not stop the consumer, nor come back to stop it again.
+                deadLetter(batch, message, null, "cannot read the message: " + describe(e));
+            }
         }
         BitSet superseded = Supersession.of(delivered.stream().map(Delivered::event).toList());
         ChangeApplier applier = replica.applier();
@@ -241,7 +245,7 @@ public final class Consumer implements AutoCloseable {
             return;
         }
         BytesMessage body = (BytesMessage) message; // decodeApplicable checked it
-        if (!message.propertyExists(WireFormat.BUNDLE_PROPERTY)) {
+        if (!applicable.bundle()) {
             into.add(new Delivered(applicable.events().get(0), message, EventBody.of(body)));
             return;
         }

@@ -182,6 +182,22 @@ class ConsumerTest {
                 .contains("bundle entry 2 of 3").contains("'..'");
     }
 
+    /** Found in review: a bundle property present but null made a single event look like a bundle. */
+    @Test
+    void aBundlePropertyThatIsThereButNullIsNoBundleAndKillsNothing() throws Exception {
+        send(session -> {
+            BytesMessage delete = EventMessages.encode(session, new ChangeEvent.Delete(RelPath.of("gone.txt"), 1));
+            delete.setStringProperty(WireFormat.BUNDLE_PROPERTY, null);
+            return List.of(delete, EventMessages.encode(session, putFile("after.txt", 2, "after"), bytes("after"), 5));
+        });
+
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE), endpoint)) {
+            consumer.drain();
+        }
+
+        assertThat(dir.resolve("dst/after.txt")).hasContent("after");
+    }
+
     @Test
     void aRunningConsumerAppliesLiveEventsAndStopsWhenClosed() throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor();

@@ -89,6 +89,12 @@ final class FileBodySender {
             return readFailed(path, before, -1, false, e);
         }
         try (channel) {
+            // The directory opened may be another one that stood at the path for a moment (renamed
+            // in and out again): its file of that name is not the one seen, whatever the path says later.
+            Entry opened = before.fileKey() != null ? files.lookAtOpened(path) : before;
+            if (opened == null || !opened.sameVersion(before)) {
+                return retryAfterQuietPeriod(path, "was not the file seen when it was opened");
+            }
             return sendBody(path, before, channel);
         }
     }

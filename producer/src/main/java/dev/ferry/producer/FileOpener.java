@@ -29,6 +29,15 @@ final class FileOpener {
         return directory.open(file);
     }
 
+    /**
+     * What is at {@code file} now, looked at relative to the directory {@link #open} opened it in:
+     * whether the file opened is the one seen before, even if that directory is no longer where
+     * the path leads.
+     */
+    Entry lookAtOpened(RelPath file) throws IOException {
+        return directory == null ? null : directory.look(file);
+    }
+
     /** Closes the directory kept open, so none stays open while the producer waits for changes. */
     void release() {
         if (directory != null) {

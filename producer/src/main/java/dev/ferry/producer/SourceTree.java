@@ -48,7 +48,6 @@ final class SourceTree {
     private static final int MAX_REMEMBERED_WARNINGS = 100_000;
     /** How often an entry changing between its lstat and its readlink is looked at before it counts as absent. */
     private static final int MAX_LOOKS = 3;
-    private static final String FILE_NAME_ENCODING = System.getProperty("sun.jnu.encoding", "unknown");
     /** Whether the warning that this platform cannot keep links from being followed was logged. */
     private static final AtomicBoolean PLATFORM_WARNED = new AtomicBoolean();
 
@@ -198,7 +197,7 @@ final class SourceTree {
         try {
             return root.getFileSystem().getPath(name);
         } catch (InvalidPathException e) {
-            throw new AccessDeniedException(name, null, "name not valid in file name encoding " + FILE_NAME_ENCODING);
+            throw new AccessDeniedException(name, null, "name not valid in file name encoding " + FileNames.ENCODING);
         }
     }
 
@@ -265,6 +264,11 @@ final class SourceTree {
             return observe(child.path(), child.file().getFileName());
         }
 
+        /** What an lstat relative to this directory finds at {@code file}, one of its entries, or null. */
+        Entry look(RelPath file) throws IOException {
+            return observe(file, nameOf(file.name()));
+        }
+
         /** Opens the regular file {@code file}, one of its entries, for reading; never through a link. */
         SeekableByteChannel open(RelPath file) throws IOException {
             return handle.open(nameOf(file.name()));
@@ -287,7 +291,13 @@ final class SourceTree {
             try {
                 PosixFileAttributes attributes = handle.lstat(name);
                 if (attributes.isSymbolicLink()) {
-                    return symlink(path, handle.readLink(name).toString(), fileKey(attributes));
+                    Path target = handle.readLink(name);
+                    if (!FileNames.targetReadsFaithfully(target)) {
+                        notMirrored(FileNames.rawPath(root, handle.path().resolve(name)) + "\" -> \"" + FileNames.raw(target),
+                                "its target");
+                        return null;
+                    }
+                    return symlink(path, target.toString(), fileKey(attributes));
                 }
                 if (attributes.isRegularFile() || attributes.isDirectory()) {
                     return entry(attributes);
@@ -334,11 +344,18 @@ final class SourceTree {
      * what the listing's {@code complete} says.
      */
     private void unnameable(Path entry) {
-        String raw = FileNames.rawPath(root, entry);
-        if (unnameable.size() < MAX_REMEMBERED_WARNINGS && unnameable.add(raw)) {
-            log.warn("skipping \"{}\": its name is not valid {}, so it cannot be mirrored{}", raw, FILE_NAME_ENCODING,
-                    "UTF-8".equals(FILE_NAME_ENCODING) ? "" : "; run Ferry with a UTF-8 locale (for instance LC_ALL=C.UTF-8)");
-            observer.unnameable(raw);
+        notMirrored(FileNames.rawPath(root, entry), "its name");
+    }
+
+    /**
+     * Says once that what {@code shown} shows is not mirrored, since {@code what} (its name, or a
+     * link's target) is not valid in the file name encoding, and counts it.
+     */
+    private void notMirrored(String shown, String what) {
+        if (unnameable.size() < MAX_REMEMBERED_WARNINGS && unnameable.add(shown)) {
+            log.warn("skipping \"{}\": {} is not valid {}, so it cannot be mirrored{}", shown, what, FileNames.ENCODING,
+                    "UTF-8".equals(FileNames.ENCODING) ? "" : "; run Ferry with a UTF-8 locale (for instance LC_ALL=C.UTF-8)");
+            observer.unnameable(shown);
         }
     }
 

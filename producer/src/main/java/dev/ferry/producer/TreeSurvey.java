@@ -243,12 +243,24 @@ final class TreeSurvey {
                     }
                 }
             }
-            if (listing.complete()) {
-                for (RelPath known : index.children(directory)) {
-                    if (!present.contains(known) && !isIgnoredInIndex(known)) {
-                        missing.add(known);
-                    }
+            for (RelPath known : index.children(directory)) {
+                if (!present.contains(known) && !isIgnoredInIndex(known)
+                        && (listing.complete() || isGoneByName(known))) {
+                    missing.add(known);
                 }
+            }
+        }
+
+        /**
+         * In a directory whose listing left out names it could not read (not valid in the file
+         * name encoding), whether an entry the index holds is gone, asked by its own name: the
+         * listing cannot say, and without asking, nothing deleted there would ever be.
+         */
+        private boolean isGoneByName(RelPath known) throws IOException {
+            try {
+                return tree.observe(known) == null;
+            } catch (AccessDeniedException unnameable) {
+                return false; // Its name cannot be asked for either (published under another encoding).
             }
         }
 

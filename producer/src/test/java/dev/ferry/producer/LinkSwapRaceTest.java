@@ -51,7 +51,8 @@ class LinkSwapRaceTest {
         Path outside = Files.createDirectories(temp.resolve("outside"));
         Files.write(outside.resolve("data.bin"), filled(secret));
         Files.createSymbolicLink(outside.resolve("link"), Path.of(secret));
-        Swapper swapper = new Swapper(real, temp.resolve("aside"), outside);
+        Swapper swapper = new Swapper(real, temp.resolve("aside"),
+                Files.createSymbolicLink(temp.resolve("link-to-outside"), outside));
         RecordingSink sink = new RecordingSink();
 
         int rounds = 0;
@@ -79,6 +80,50 @@ class LinkSwapRaceTest {
         assertThat(links).as("the race must have been run, not only set up").isGreaterThanOrEqualTo(MIN_PUBLISHES);
     }
 
+    /**
+     * Found in review: the directory a file is opened in may be another real one that stood at
+     * its path for a moment (renamed in, and out again before the look after reading). Its file
+     * of that name must never be published as the file seen, with that file's metadata.
+     */
+    @Test
+    void aDirectoryMovedInForAMomentNeverLendsItsFileToTheFileSeen() throws Exception {
+        SourceFixture tree = new SourceFixture(temp);
+        String secret = UUID.randomUUID().toString();
+        Path real = tree.mkdirs("dir");
+        Files.write(real.resolve("data.bin"), filled("published from inside "));
+        Files.createSymbolicLink(real.resolve("link"), Path.of("inside-target"));
+        Path impostor = Files.createDirectories(temp.resolve("impostor"));
+        Files.write(impostor.resolve("data.bin"), filled(secret));
+        FileTime impostorTime = FileTime.fromMillis(1_262_304_000_000L); // 2010, never the inside file's
+        Files.setLastModifiedTime(impostor.resolve("data.bin"), impostorTime);
+        Files.createSymbolicLink(impostor.resolve("link"), Path.of("impostor-target"));
+        Swapper swapper = new Swapper(real, temp.resolve("aside"), impostor);
+        RecordingSink sink = new RecordingSink();
+
+        long deadline = System.nanoTime() + RACE.toNanos();
+        try (Producer producer = Producer.open(tree.settings(Duration.ofMillis(1), 256), sink, SETTLED_CLOCK)) {
+            swapper.start();
+            while (System.nanoTime() < deadline) {
+                producer.publishOnce();
+            }
+        } finally {
+            swapper.stop();
+        }
+
+        // The impostor's file published as itself, while it stood in the tree, is fine; its bytes
+        // under the inside file's modification time are the inside file swapped for another.
+        long impostorNanos = impostorTime.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        List<String> mixed = sink.sentMessages().stream()
+                .filter(message -> message.event() instanceof PutFile put && put.mtimeNanos() != impostorNanos
+                        && holds(message.body(), secret))
+                .map(message -> message.event().toString()).toList();
+        long inside = count(sink.sentMessages(), "dir/data.bin", PutFile.class);
+        System.out.printf("directory swap race: %d swaps; dir/data.bin published %d times; mixed: %d%n",
+                swapper.swaps(), inside, mixed.size());
+        assertThat(mixed).as("another file's bytes published as the file seen").isEmpty();
+        assertThat(inside).as("the race must have been run, not only set up").isGreaterThanOrEqualTo(MIN_PUBLISHES);
+    }
+
     private static long count(List<RecordingSink.Message> sent, String path, Class<? extends ChangeEvent> type) {
         return sent.stream().filter(message -> type.isInstance(message.event())
                 && message.event().path().text().equals(path)).count();
@@ -97,29 +142,29 @@ class LinkSwapRaceTest {
     }
 
     /**
-     * Swaps {@code dir} for a link to {@code outside} and back, on a thread of its own: the link
-     * stays for as short a time as it can, the real directory (which waits at {@code aside}, out
-     * of the tree too, meanwhile) for {@link #REAL_PHASE}. Each time it is back, its file has a
-     * new modification time and its link a new target, so that the producer reads them again.
-     * Of the timings tried, this one leaked most often on the code before directory handles.
+     * Swaps {@code dir} for {@code impostor} (a link to a directory outside, or another real
+     * directory) and back, on a thread of its own: the impostor stays for as short a time as it
+     * can, the real directory (which waits at {@code aside}, out of the tree too, meanwhile) for
+     * {@link #REAL_PHASE}. Each time it is back, its file has a new modification time and its link
+     * a new target, so that the producer reads them again. Of the timings tried, this one leaked
+     * most often on the code before directory handles.
      */
     private static final class Swapper {
         private final Path dir;
         private final Path aside;
-        private final Path outside;
+        private final Path impostor;
         private final AtomicBoolean stop = new AtomicBoolean();
         private final AtomicLong swaps = new AtomicLong();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private Thread thread;
 
-        Swapper(Path dir, Path aside, Path outside) {
+        Swapper(Path dir, Path aside, Path impostor) {
             this.dir = dir;
             this.aside = aside;
-            this.outside = outside;
+            this.impostor = impostor;
         }
 
-        void start() throws IOException {
-            Path link = Files.createSymbolicLink(aside.resolveSibling("link-to-outside"), outside);
+        void start() {
             thread = new Thread(() -> {
                 try {
                     for (long round = 0; !stop.get(); round++) {
@@ -127,8 +172,8 @@ class LinkSwapRaceTest {
                         Files.delete(dir.resolve("link"));
                         Files.createSymbolicLink(dir.resolve("link"), Path.of("inside-target-" + round % 2));
                         move(dir, aside);
-                        move(link, dir);
-                        move(dir, link);
+                        move(impostor, dir);
+                        move(dir, impostor);
                         move(aside, dir);
                         holdFor(REAL_PHASE);
                         swaps.incrementAndGet();

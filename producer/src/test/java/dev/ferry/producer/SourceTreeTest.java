@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.wire.RelPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +29,7 @@ class SourceTreeTest {
         assertThat(touch.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(touch.exitValue()).isZero();
 
-        java.util.List<String> unnameable = new java.util.ArrayList<>();
+        List<String> unnameable = new ArrayList<>();
         SourceTree tree = new SourceTree(source.toRealPath(), new ProducerObserver() {
             @Override
             public void unnameable(String rawPath) {
@@ -45,12 +47,30 @@ class SourceTreeTest {
         assertThat(listing.complete()).isFalse();
         boolean readsUtf8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
         assertThat(listing.children()).extracting(child -> child.path().text())
-                .containsExactlyElementsOf(readsUtf8 ? java.util.List.of("a.txt", "b", "é") : java.util.List.of("a.txt", "b"));
+                .containsExactlyElementsOf(readsUtf8 ? List.of("a.txt", "b", "é") : List.of("a.txt", "b"));
         assertThat(listing.children()).allSatisfy(child -> assertThat(child.file().getFileName().toString())
                 .isEqualTo(RelPath.of(child.path().text()).name()));
         // Named by its bytes, once however often it is listed.
         // (Shown as UTF-8 where the bytes are UTF-8, even to a JVM that reads names otherwise.)
-        assertThat(unnameable).containsExactlyInAnyOrderElementsOf(readsUtf8 ? java.util.List.of("\\xe9")
-                : java.util.List.of("\u00e9", "\\xe9"));
+        assertThat(unnameable).containsExactlyInAnyOrderElementsOf(readsUtf8 ? List.of("\\xe9")
+                : List.of("\u00e9", "\\xe9"));
+    }
+
+    /** Found in review: a link whose target is not UTF-8 was published pointing at U+FFFD. */
+    @Test
+    void aSymlinkWhoseTargetIsNotTextIsNotPublishedAndSaysSo() throws Exception {
+        Process link = new ProcessBuilder("sh", "-c", "ln -s \"$(printf 'caf\\351.txt')\" latin1")
+                .directory(source.toFile()).start();
+        assertThat(link.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        List<String> notMirrored = new ArrayList<>();
+        SourceTree tree = new SourceTree(source.toRealPath(), new ProducerObserver() {
+            @Override
+            public void unnameable(String rawPath) {
+                notMirrored.add(rawPath);
+            }
+        });
+
+        assertThat(tree.observe(RelPath.of("latin1"))).isNull();
+        assertThat(notMirrored).containsExactly("latin1\" -> \"caf\\xe9.txt");
     }
 }

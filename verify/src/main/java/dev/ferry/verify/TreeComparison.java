@@ -1,6 +1,7 @@
 package dev.ferry.verify;
 
 import dev.ferry.ignore.IgnoreRules;
+import dev.ferry.wire.FileNames;
 import dev.ferry.wire.RelPath;
 import dev.ferry.wire.WireFormat;
 import java.io.IOException;
@@ -53,7 +54,6 @@ public final class TreeComparison {
 
     private static final String SOURCE = "source";
     private static final String DEST = "dest";
-    private static final String FILE_NAME_ENCODING = System.getProperty("sun.jnu.encoding", "in the file name encoding");
 
     private final TreeReader source;
     private final TreeReader dest;
@@ -156,9 +156,9 @@ public final class TreeComparison {
         if (listing == null) {
             return null;
         }
-        for (String path : listing.unnameable()) {
+        for (TreeReader.Unnameable entry : listing.unnameable()) {
             skipped++;
-            listener.skipped(path, "on " + side + ": its name is not valid " + FILE_NAME_ENCODING
+            listener.skipped(entry.path(), "on " + side + ": " + entry.what() + " is not valid " + FileNames.ENCODING
                     + ", which Ferry cannot carry");
         }
         return listing.entries();

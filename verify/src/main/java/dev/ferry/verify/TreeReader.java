@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -48,11 +49,19 @@ public final class TreeReader {
     }
 
     /**
-     * What a directory holds: its entries by name, sorted, and the paths of those whose names are
-     * not valid in the file name encoding, which Ferry cannot carry or compare (each as
-     * {@link FileNames#rawPath} shows it).
+     * What a directory holds: its entries by name, sorted, and those whose name or symlink target
+     * is not valid in the file name encoding, which Ferry cannot carry or compare.
      */
-    public record Listing(SortedMap<String, TreeEntry> entries, List<String> unnameable) {
+    public record Listing(SortedMap<String, TreeEntry> entries, List<Unnameable> unnameable) {
+    }
+
+    /**
+     * An entry that cannot be named in text.
+     *
+     * @param path its path as {@link FileNames#rawPath} shows it
+     * @param what what is not valid: "its name", or "its symlink target" (then shown in {@code path} too)
+     */
+    public record Unnameable(String path, String what) {
     }
 
     /**
@@ -64,7 +73,7 @@ public final class TreeReader {
     public Listing list(String directory) throws IOException {
         Path dir = resolve(directory);
         SortedMap<String, TreeEntry> entries = new TreeMap<>();
-        List<String> unnameable = new ArrayList<>();
+        List<Unnameable> unnameable = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path child : stream) {
                 String name = child.getFileName().toString();
@@ -76,10 +85,14 @@ public final class TreeReader {
                 if (entry == null || rules.isIgnoredEntry(path, entry.type() == TreeEntry.Type.DIRECTORY)) {
                     continue;
                 }
-                if (FileNames.readsFaithfully(child)) {
-                    entries.put(name, entry);
+                Path badTarget = entry.type() == TreeEntry.Type.SYMLINK ? unfaithfulTarget(child) : null;
+                if (!FileNames.readsFaithfully(child)) {
+                    unnameable.add(new Unnameable(FileNames.rawPath(root, child), "its name"));
+                } else if (badTarget != null) {
+                    unnameable.add(new Unnameable(FileNames.rawPath(root, child) + " -> " + FileNames.raw(badTarget),
+                            "its symlink target"));
                 } else {
-                    unnameable.add(FileNames.rawPath(root, child));
+                    entries.put(name, entry);
                 }
             }
         } catch (NotDirectoryException e) {
@@ -146,6 +159,16 @@ public final class TreeReader {
 
     private Path resolve(String path) {
         return path.isEmpty() ? root : root.resolve(path);
+    }
+
+    /** The target of the link {@code file} if its text names another target, else null (also when it is gone). */
+    private static Path unfaithfulTarget(Path link) throws IOException {
+        try {
+            Path target = Files.readSymbolicLink(link);
+            return FileNames.targetReadsFaithfully(target) ? null : target;
+        } catch (NoSuchFileException | NotLinkException e) {
+            return null;
+        }
     }
 
     /** The entry at {@code file}, or null when it is gone. */

@@ -207,6 +207,22 @@ class TreeComparisonTest {
         assertThat(found).isEmpty();
     }
 
+    /** Found in review: a link whose target is not UTF-8 was compared by its lossy text, both sides alike. */
+    @Test
+    void aSymlinkTargetThatIsNotValidUtf8IsListedAsNotCompared() throws Exception {
+        run(source, "ln -s \"$(printf 'caf\\351.txt')\" links/latin1");
+        run(dest, "ln -s \"$(printf 'caf\\357.txt')\" links/latin1");
+        for (Path root : List.of(source, dest)) {
+            Files.setLastModifiedTime(root.resolve("links"), FileTime.from(OLD));
+        }
+
+        TreeComparison.Summary summary = compare(IgnoreRules.NONE);
+
+        assertThat(skipped).containsExactlyInAnyOrder("links/latin1 -> caf\\xe9.txt", "links/latin1 -> caf\\xef.txt");
+        assertThat(summary.skipped()).isEqualTo(2);
+        assertThat(found).isEmpty();
+    }
+
     /** Runs {@code command} with sh in {@code directory}: printf makes the bytes Java cannot name. */
     private static void run(Path directory, String command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("sh", "-c", command).directory(directory.toFile()).inheritIO().start();

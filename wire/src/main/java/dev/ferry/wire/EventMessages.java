@@ -80,11 +80,13 @@ public final class EventMessages {
      * starts in the message body; and, for a bundle some of whose entries cannot be read, why not
      * (the message is dead-lettered with that reason, the files beside them applied all the same).
      *
+     * @param bundle      whether the message is a bundle, whose body holds the bodies of its
+     *                    files one after the other; else its one event's body is the whole body
      * @param events      the events that can be applied
      * @param bodyOffsets where each event's body starts in the message body
      * @param rejected    why some entries cannot be applied, or {@code null} when all can
      */
-    public record Applicable(List<ChangeEvent> events, List<Integer> bodyOffsets, String rejected) {
+    public record Applicable(boolean bundle, List<ChangeEvent> events, List<Integer> bodyOffsets, String rejected) {
         public Applicable {
             events = List.copyOf(events);
             bodyOffsets = List.copyOf(bodyOffsets);
@@ -112,7 +114,7 @@ public final class EventMessages {
                 throw new WireFormatException("body is " + bytes.getBodyLength() + " bytes but the event declares "
                         + declared + " for " + event.path());
             }
-            return new Applicable(List.of(event), List.of(0), null);
+            return new Applicable(false, List.of(event), List.of(0), null);
         }
         if (message.propertyExists(WireFormat.EVENT_PROPERTY)) {
             throw new WireFormatException("a message carries both an event and a bundle");
@@ -150,7 +152,7 @@ public final class EventMessages {
         }
         if (version == 1 && json.indexOf('\uFFFD') >= 0) {
             throw new WireFormatException("a wire version 1 message (from a producer older than this consumer) "
-                    + "names a path holding U+FFFD, which the broker puts where it lost a character outside "
+                    + "names a path or link target holding U+FFFD, which the broker puts where it lost a character outside "
                     + "Unicode's Basic Multilingual Plane: its true name is unknown; upgrade the producer and "
                     + "touch the path in the source to publish it again");
         }
@@ -192,7 +194,7 @@ public final class EventMessages {
             throw new WireFormatException("body is " + bodyLength + " bytes but the bundle of " + entries.size()
                     + " files declares " + declared);
         }
-        return new Applicable(events, offsets, rejected);
+        return new Applicable(true, events, offsets, rejected);
     }
 
     static long bodyLength(ChangeEvent event) {

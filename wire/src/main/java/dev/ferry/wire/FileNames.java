@@ -19,7 +19,36 @@ import java.util.Arrays;
  */
 public final class FileNames {
 
+    /** The encoding this JVM reads and writes file names in ("UTF-8" with a UTF-8 locale), for messages. */
+    public static final String ENCODING = System.getProperty("sun.jnu.encoding", "in this JVM's file name encoding");
+
     private FileNames() {
+    }
+
+    /**
+     * Whether the text of a symbolic link's {@code target}, as read from the disk, turns back into
+     * the same bytes: a target that is not valid in the file name encoding reads as text that
+     * points elsewhere.
+     */
+    public static boolean targetReadsFaithfully(Path target) {
+        String text = target.toString();
+        if (WireText.isAscii(text)) {
+            return true;
+        }
+        try {
+            return target.getFileSystem().getPath(text).equals(target);
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** A path read from the disk (a link's target, say), relative or absolute, as {@link #rawPath} shows one. */
+    public static String raw(Path path) {
+        if (path.isAbsolute()) {
+            return show(rawBytes(path), 0);
+        }
+        // Put under "/" only to take its bytes through a URI, then shown without that slash.
+        return show(rawBytes(path.getFileSystem().getPath("/").resolve(path)), 1);
     }
 
     /**
@@ -42,8 +71,10 @@ public final class FileNames {
 
     /**
      * The path of {@code entry} below {@code root} as the disk has it, for a message: valid UTF-8
-     * as text (escaped by {@link Printable#escape}), every other byte as {@code \xNN}, and a
-     * backslash doubled, so that no two names read alike.
+     * as text, every other byte as {@code \xNN}, a backslash and a double quote escaped with a
+     * backslash, a line break or tab as {@code \n}, {@code \r}, {@code \t}, and other control,
+     * format and separator characters as <code>&#92;u{XXXX}</code> (so that a
+     * name can neither break a line nor read like another: {@code \xNN} is only ever a byte).
      */
     public static String rawPath(Path root, Path entry) {
         byte[] rootBytes = rawBytes(root);
@@ -89,11 +120,27 @@ public final class FileNames {
                 shown.append(String.format("\\x%02x", bytes[i] & 0xff));
                 i++;
             } else {
-                shown.append(decoded.equals("\\") ? "\\\\" : Printable.escape(decoded));
+                decoded.codePoints().forEach(c -> shown.append(shownCharacter(c)));
                 i += length;
             }
         }
         return shown.toString();
+    }
+
+    private static String shownCharacter(int c) {
+        return switch (c) {
+            case '\\', '"' -> "\\" + (char) c;
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            default -> isInvisible(c) ? String.format("\\u{%04x}", c) : new String(Character.toChars(c));
+        };
+    }
+
+    private static boolean isInvisible(int c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     /** How many bytes the UTF-8 sequence that {@code lead} starts has; 0 when no sequence starts so. */

@@ -47,6 +47,28 @@ class FileNamesTest {
     }
 
     @Test
+    void aControlCharacterThatIsValidUtf8NeverReadsLikeAByteThatIsNot() throws Exception {
+        // U+0085 (NEL) is valid UTF-8 as C2 85; the lone byte 85 is not.
+        make("touch \"$(printf 'a\\302\\205\\377')\" \"$(printf 'b\\205\\377')\" 'say \"hi\"'");
+
+        assertThat(listed(root)).containsOnly(Map.entry("a\\u{0085}\\xff", false), Map.entry("b\\x85\\xff", false),
+                Map.entry("say \\\"hi\\\"", true));
+    }
+
+    @Test
+    void aLinkTargetThatIsNotUtf8DoesNotReadFaithfullyAndIsShownByItsBytes() throws Exception {
+        make("ln -s \"$(printf 'caf\\351/x')\" latin1 && ln -s 'caf\u00e9/x' utf8");
+
+        Path latin1 = Files.readSymbolicLink(root.resolve("latin1"));
+        Path utf8 = Files.readSymbolicLink(root.resolve("utf8"));
+
+        assertThat(FileNames.targetReadsFaithfully(latin1)).isFalse();
+        assertThat(FileNames.raw(latin1)).isEqualTo("caf\\xe9/x");
+        assertThat(FileNames.targetReadsFaithfully(utf8)).isTrue();
+        assertThat(FileNames.raw(utf8)).isEqualTo("caf\u00e9/x");
+    }
+
+    @Test
     void aNameWithALineBreakCannotForgeALine() throws Exception {
         make("touch \"$(printf 'two\\nlines\\351')\"");
 
