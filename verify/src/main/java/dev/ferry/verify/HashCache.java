@@ -9,10 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The SHA-256 of the files of one tree, remembered by path with the {@link FileStamp} that proves
@@ -29,8 +27,8 @@ import java.util.Set;
  * on ext4, two seconds on FAT), and a file written again within the tick in which it was read would
  * keep its stamp with other content. A file that changed while it was read is not remembered.
  *
- * <p>At most {@code capacity} hashes are held (about 200 bytes each); past that, files are hashed
- * and not remembered. One thread at a time; one process at a time per journal.
+ * <p>At most {@code capacity} hashes are held (about 200 bytes each with their paths); past that,
+ * files are hashed and not remembered. One thread at a time; one process at a time per journal.
  */
 public final class HashCache implements AutoCloseable {
 
@@ -39,23 +37,18 @@ public final class HashCache implements AutoCloseable {
     /** Enough for a tree of a million files in some 200 MB. */
     public static final int DEFAULT_CAPACITY = 1_000_000;
     static final int COMMIT_EVERY = 10_000;
-    private static final String FORMAT = "1";
 
     private final Path root;
     private final Path file;
     private final Journal journal;
     private final Clock clock;
     private final int capacity;
-    private final Map<String, Hashed> known;
-    /** Paths asked for since the last {@link #forgetUnused()}. */
-    private final Set<String> used = new HashSet<>();
+    private final Map<String, CachedHash> known;
     private int uncommitted;
     private long filesRead;
 
-    private record Hashed(FileStamp stamp, String sha256) {
-    }
-
-    private HashCache(Path root, Path file, Journal journal, Map<String, Hashed> known, int capacity, Clock clock) {
+    private HashCache(Path root, Path file, Journal journal, Map<String, CachedHash> known, int capacity,
+                      Clock clock) {
         this.root = root;
         this.file = file;
         this.journal = journal;
@@ -70,9 +63,9 @@ public final class HashCache implements AutoCloseable {
     }
 
     static HashCache open(Path root, Path file, int capacity, Clock clock) throws IOException {
-        Map<String, Hashed> known = new HashMap<>();
+        Map<String, CachedHash> known = new HashMap<>();
         Journal journal = Journal.open(file, (path, value) -> {
-            Hashed hashed = value == null ? null : decode(value);
+            CachedHash hashed = value == null ? null : CachedHash.decode(value);
             if (hashed == null) {
                 known.remove(path);
             } else if (known.size() < capacity || known.containsKey(path)) {
@@ -114,9 +107,9 @@ public final class HashCache implements AutoCloseable {
     public String sha256(String path) throws IOException {
         Path target = path.isEmpty() ? root : root.resolve(path);
         FileStamp before = stampOf(path, target);
-        Hashed cached = known.get(path);
-        if (cached != null && cached.stamp().equals(before)) {
-            used.add(path);
+        CachedHash cached = known.get(path);
+        if (cached != null && cached.provenBy(before)) {
+            cached.used(true);
             return cached.sha256();
         }
         Instant reading = clock.instant();
@@ -130,7 +123,7 @@ public final class HashCache implements AutoCloseable {
         }
         FileStamp after = stampOf(path, target);
         if (after.equals(before) && settled(after, reading)) {
-            remember(path, new Hashed(after, sha256));
+            remember(path, new CachedHash(after, sha256));
         } else {
             forget(path);
         }
@@ -156,22 +149,23 @@ public final class HashCache implements AutoCloseable {
      * it after asking for every file of the tree, so that files deleted meanwhile do not linger.
      */
     public void forgetUnused() throws IOException {
-        for (Iterator<String> paths = known.keySet().iterator(); paths.hasNext(); ) {
-            String path = paths.next();
-            if (!used.contains(path)) {
-                paths.remove();
-                changed(path, null);
+        for (Iterator<Map.Entry<String, CachedHash>> hashes = known.entrySet().iterator(); hashes.hasNext(); ) {
+            Map.Entry<String, CachedHash> hash = hashes.next();
+            if (hash.getValue().used()) {
+                hash.getValue().used(false);
+            } else {
+                hashes.remove();
+                changed(hash.getKey(), null);
             }
         }
-        used.clear();
     }
 
-    private void remember(String path, Hashed hashed) throws IOException {
+    private void remember(String path, CachedHash hashed) throws IOException {
         if (known.size() >= capacity && !known.containsKey(path)) {
             return;
         }
+        hashed.used(true);
         known.put(path, hashed);
-        used.add(path);
         changed(path, hashed);
     }
 
@@ -181,14 +175,14 @@ public final class HashCache implements AutoCloseable {
         }
     }
 
-    private void changed(String path, Hashed hashed) throws IOException {
+    private void changed(String path, CachedHash hashed) throws IOException {
         if (journal == null) {
             return;
         }
         if (hashed == null) {
             journal.remove(path);
         } else {
-            journal.put(path, encode(hashed));
+            journal.put(path, hashed.encode());
         }
         if (++uncommitted >= COMMIT_EVERY) {
             commit();
@@ -203,7 +197,7 @@ public final class HashCache implements AutoCloseable {
         try {
             journal.commitAndCompact(known.size(), () -> known.entrySet().stream()
                     .map(entry -> (Map.Entry<String, String>) new AbstractMap.SimpleImmutableEntry<>(entry.getKey(),
-                            encode(entry.getValue())))
+                            entry.getValue().encode()))
                     .iterator());
         } catch (IOException e) {
             throw new IOException("cannot write the hash cache " + file + ": " + e.getMessage(), e);
@@ -219,27 +213,6 @@ public final class HashCache implements AutoCloseable {
             } finally {
                 journal.close();
             }
-        }
-    }
-
-    private static String encode(Hashed hashed) {
-        FileStamp stamp = hashed.stamp();
-        return String.join(" ", FORMAT, Long.toString(stamp.size()), Long.toString(stamp.mtimeNanos()),
-                Long.toString(stamp.ctimeNanos()), Long.toString(stamp.device()), Long.toString(stamp.inode()),
-                hashed.sha256());
-    }
-
-    /** The hash a journal value records, or null when it is not one this version wrote. */
-    private static Hashed decode(String value) {
-        String[] fields = value.split(" ");
-        if (fields.length != 7 || !fields[0].equals(FORMAT) || fields[6].length() != 64) {
-            return null;
-        }
-        try {
-            return new Hashed(new FileStamp(Long.parseLong(fields[1]), Long.parseLong(fields[2]),
-                    Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[5])), fields[6]);
-        } catch (NumberFormatException e) {
-            return null;
         }
     }
 }
