@@ -56,13 +56,13 @@ class DigestedComparisonTest {
     @Test
     void anEqualMirrorIsNotListedAtAllAndCountsAllItsEntriesAsCompared() throws IOException {
         Findings plain = compare(plain(source), plain(dest));
-        CountingView there = new CountingView(DigestedTree.of(plain(source)));
-        CountingView here = new CountingView(DigestedTree.of(plain(dest)));
+        CountingView there = new CountingView(plain(source));
+        CountingView here = new CountingView(plain(dest));
 
-        Findings digested = compare(there, here);
+        Findings digested = compare(digested(there), digested(here));
 
-        assertThat(there.listed).isEmpty();
-        assertThat(here.listed).isEmpty();
+        assertThat(there.listed()).isEmpty();
+        assertThat(here.listed()).isEmpty();
         assertThat(digested.summary).isEqualTo(plain.summary);
         assertThat(digested.summary.entries()).isEqualTo(3 + 9 + 27 + 1);
         assertThat(digested.summary.equal()).isTrue();
@@ -71,13 +71,13 @@ class DigestedComparisonTest {
     @Test
     void aFileEditedDeepDownListsOnlyTheDirectoriesAboveIt() throws IOException {
         write(dest, "b/2/y", "B2Y");
-        CountingView there = new CountingView(DigestedTree.of(plain(source)));
-        CountingView here = new CountingView(DigestedTree.of(plain(dest)));
+        CountingView there = new CountingView(plain(source));
+        CountingView here = new CountingView(plain(dest));
 
-        Findings digested = compare(there, here);
+        Findings digested = compare(digested(there), digested(here));
 
-        assertThat(there.listed).containsExactly("", "b", "b/2");
-        assertThat(here.listed).containsExactly("", "b", "b/2");
+        assertThat(there.listed()).containsExactly("", "b", "b/2");
+        assertThat(here.listed()).containsExactly("", "b", "b/2");
         assertThat(digested.lines).containsExactly("differs (sha256 " + abbreviated("b2y") + " vs "
                 + abbreviated("B2Y") + "): b/2/y");
         assertThat(digested).isEqualTo(compare(plain(source), plain(dest)));
@@ -101,15 +101,15 @@ class DigestedComparisonTest {
             Files.setLastModifiedTime(dest.resolve(changed), OLD);
         }
         IgnoreRules rules = IgnoreSettings.DEFAULTS.rulesFor(source);
-        CountingView there = new CountingView(DigestedTree.of(new TreeReader(source, rules)));
-        CountingView here = new CountingView(DigestedTree.of(new TreeReader(dest, rules)));
+        CountingView there = new CountingView(new TreeReader(source, rules));
+        CountingView here = new CountingView(new TreeReader(dest, rules));
 
-        Findings digested = compare(there, here);
+        Findings digested = compare(digested(there), digested(here));
 
         assertThat(digested).isEqualTo(compare(new TreeReader(source, rules), new TreeReader(dest, rules)));
         assertThat(digested.lines).hasSize(6).contains("extra on dest: c/3/out");
         assertThat(digested.skipped).containsExactly("b/2/pipe", "c/1/caf\\xe9", "c/3/out");
-        assertThat(there.listed).doesNotContain("b/1", "c/2").contains("b/2", "c/1", "c/3");
+        assertThat(there.listed()).doesNotContain("b/1", "c/2").contains("b/2", "c/1", "c/3");
     }
 
     @Test
@@ -173,13 +173,18 @@ class DigestedComparisonTest {
         return new TreeReader(root, IgnoreRules.NONE);
     }
 
-    /** A view that counts the directories it is asked to list. */
-    private static final class CountingView implements TreeView {
-        private final TreeView tree;
-        final List<String> listed = new ArrayList<>();
+    /** The view with its digests, the listings made to compute them not counted. */
+    private static DigestedTree digested(CountingView tree) throws IOException {
+        DigestedTree digested = DigestedTree.of(tree);
+        tree.listed().clear();
+        return digested;
+    }
+
+    /** A view that records the directories it is asked to list. */
+    private record CountingView(TreeView tree, List<String> listed) implements TreeView {
 
         CountingView(TreeView tree) {
-            this.tree = tree;
+            this(tree, new ArrayList<>());
         }
 
         @Override
@@ -191,11 +196,6 @@ class DigestedComparisonTest {
         @Override
         public String sha256(String path) throws IOException {
             return tree.sha256(path);
-        }
-
-        @Override
-        public DirectoryDigest digest(String directory) {
-            return tree.digest(directory);
         }
     }
 
