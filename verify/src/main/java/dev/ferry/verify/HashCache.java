@@ -105,7 +105,7 @@ public final class HashCache implements AutoCloseable {
      * @throws NoSuchFileException when the file is gone, which the cache then forgets
      */
     public String sha256(String path) throws IOException {
-        Path target = path.isEmpty() ? root : root.resolve(path);
+        Path target = root.resolve(path);
         FileStamp before = stampOf(path, target);
         CachedHash cached = known.get(path);
         if (cached != null && cached.provenBy(before)) {

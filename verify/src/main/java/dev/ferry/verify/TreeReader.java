@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * Reads one tree on disk as Ferry sees it, never following a symbolic link: the entries of a
  * directory, without the paths the ignore rules ignore and without the consumer's {@code .ferry}
  * directory at the root, and the content of a file, hashed as it streams by or remembered by a
- * {@link HashCache}. It knows no digests: they would cost reading the whole subtree.
+ * {@link HashCache}. It knows no digests, which cost reading the whole subtree: a
+ * {@link DigestedTree} made of it computes them.
  */
 public final class TreeReader implements TreeView {
 

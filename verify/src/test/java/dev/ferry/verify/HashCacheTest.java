@@ -3,7 +3,9 @@ package dev.ferry.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.ignore.IgnoreRules;
 import dev.ferry.journal.Journal;
+import dev.ferry.wire.DirectoryDigest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,6 +87,20 @@ class HashCacheTest {
             assertThat(cache.sha256("docs/b.txt")).isEqualTo(sha256("bravo"));
             assertThat(cache.filesRead()).isZero();
         }
+    }
+
+    @Test
+    void theDigestsOfAnUnchangedTreeAreComputedAgainWithoutReadingAFile() throws IOException {
+        DirectoryDigest first;
+        try (HashCache cache = HashCache.open(tree, journal, 10, RESTED)) {
+            first = DigestedTree.of(new TreeReader(cache, IgnoreRules.NONE)).digest("");
+        }
+
+        try (HashCache cache = HashCache.open(tree, journal, 10, RESTED)) {
+            assertThat(DigestedTree.of(new TreeReader(cache, IgnoreRules.NONE)).digest("")).isEqualTo(first);
+            assertThat(cache.filesRead()).isZero();
+        }
+        assertThat(first.entries()).isEqualTo(3);
     }
 
     @Test
