@@ -53,24 +53,26 @@ class DirectoryDigestTest {
 
     /**
      * Java orders strings by UTF-16 units, where U+1F600 (a surrogate pair, D83D...) sorts before
-     * U+E000; in UTF-8 bytes (F0... against EE...) it sorts after. The definition says bytes:
+     * U+E000; in UTF-8 bytes (F0... against EE...) it sorts after. And bytes compare unsigned, so
+     * ASCII "z" comes first. The definition says so:
      * <pre>{@code
-     * { printf 'ferry-dir\x01\x00\x00\x00\x02'
+     * { printf 'ferry-dir\x01\x00\x00\x00\x03'
+     *   printf '\x00\x00\x00\x01zl\x00\x00\x00\x01x'
      *   printf '\x00\x00\x00\x03\xee\x80\x80l\x00\x00\x00\x01x'
      *   printf '\x00\x00\x00\x04\xf0\x9f\x98\x80l\x00\x00\x00\x01x'
      * } | sha256sum
      * }</pre>
-     * (in UTF-16 order the same records give 9df5575b6ccb...).
      */
     @Test
-    void namesAreOrderedByTheirUtf8BytesNotAsJavaComparesStrings() {
+    void namesAreOrderedByTheirUtf8BytesUnsignedNotAsJavaComparesStrings() {
         String privateUse = "\uE000";
         String emoji = "\uD83D\uDE00";
         assertThat(emoji.compareTo(privateUse)).isNegative();
 
-        DirectoryDigest digest = DirectoryDigest.builder().symlink(emoji, "x").symlink(privateUse, "x").digest();
+        DirectoryDigest digest = DirectoryDigest.builder().symlink(emoji, "x").symlink(privateUse, "x")
+                .symlink("z", "x").digest();
 
-        assertThat(digest.sha256()).isEqualTo("ff1e61aa6a9318d2fc3640e5237bcdba7c59839dd77d1a41503659fb4f2269ba");
+        assertThat(digest.sha256()).isEqualTo("702cb1d73abb9c319a8b72203d94d1dd0e7662754a56f12f5279483c947a06e7");
     }
 
     @Test
