@@ -1,9 +1,8 @@
 package dev.ferry.verify;
 
 import dev.ferry.ignore.IgnoreRules;
+import dev.ferry.wire.DirectoryDigest;
 import dev.ferry.wire.FileNames;
-import dev.ferry.wire.RelPath;
-import dev.ferry.wire.WireFormat;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -24,6 +23,11 @@ import java.util.TreeSet;
  * does not replicate (a fifo, socket or device, a symbolic link pointing out of the tree, a name
  * the wire format cannot carry) is reported as skipped, so that a mirror Ferry made is equal to
  * its source.
+ *
+ * <p>The trees are any two {@link TreeView}s. Where both know a directory's {@link DirectoryDigest}
+ * and the two are equal, the subtree is not listed: its entries count as compared and equal. A
+ * digest exists only for a subtree without anything a comparison would skip, so skipping it hides
+ * neither a difference nor a skipped entry.
  */
 public final class TreeComparison {
 
@@ -37,32 +41,42 @@ public final class TreeComparison {
          */
         default void skipped(String path, String reason) {
         }
+
+        /**
+         * A directory was not compared, since the view of {@code side} ("source" or "dest") knows it
+         * only by its digest, which differs from the other side's: list it there and compare again.
+         */
+        default void unlisted(String directory, String side) {
+        }
     }
 
     /**
      * The outcome of a comparison.
      *
-     * @param entries     paths compared, on either side
+     * @param entries     paths compared, on either side, those of subtrees found equal by their
+     *                    digests included
      * @param differences differences found
      * @param skipped     source entries not compared
+     * @param unlisted    directories not compared, since a view knows them only by their digest
      */
-    public record Summary(long entries, long differences, long skipped) {
+    public record Summary(long entries, long differences, long skipped, long unlisted) {
         public boolean equal() {
-            return differences == 0;
+            return differences == 0 && unlisted == 0;
         }
     }
 
     private static final String SOURCE = "source";
     private static final String DEST = "dest";
 
-    private final TreeReader source;
-    private final TreeReader dest;
+    private final TreeView source;
+    private final TreeView dest;
     private final Listener listener;
     private long entries;
     private long differences;
     private long skipped;
+    private long unlisted;
 
-    private TreeComparison(TreeReader source, TreeReader dest, Listener listener) {
+    private TreeComparison(TreeView source, TreeView dest, Listener listener) {
         this.source = source;
         this.dest = dest;
         this.listener = listener;
@@ -75,21 +89,46 @@ public final class TreeComparison {
      * @throws IOException when either root cannot be listed
      */
     public static Summary compare(Path source, Path dest, IgnoreRules rules, Listener listener) throws IOException {
-        TreeComparison comparison = new TreeComparison(new TreeReader(source, rules), new TreeReader(dest, rules),
-                listener);
-        // Either root unreadable: there is nothing to compare, and that is an error, not a difference.
-        TreeReader.Listing inSource = comparison.source.list("");
-        TreeReader.Listing inDest = comparison.dest.list("");
-        comparison.compareEntries("", comparison.named(SOURCE, inSource), comparison.named(DEST, inDest));
-        return new Summary(comparison.entries, comparison.differences, comparison.skipped);
+        return compare(new TreeReader(source, rules), new TreeReader(dest, rules), listener);
+    }
+
+    /**
+     * Compares the view {@code dest} with the view {@code source}.
+     *
+     * @throws IOException when either root cannot be listed (other than as {@link UnlistedDirectoryException})
+     */
+    public static Summary compare(TreeView source, TreeView dest, Listener listener) throws IOException {
+        TreeComparison comparison = new TreeComparison(source, dest, listener);
+        if (!comparison.equalDigests("")) {
+            // Either root unreadable: there is nothing to compare, and that is an error, not a difference.
+            TreeView.Listing inSource = comparison.listRoot(source, SOURCE);
+            TreeView.Listing inDest = comparison.listRoot(dest, DEST);
+            if (inSource != null && inDest != null) {
+                comparison.compareEntries("", comparison.named(SOURCE, inSource), comparison.named(DEST, inDest));
+            }
+        }
+        return new Summary(comparison.entries, comparison.differences, comparison.skipped, comparison.unlisted);
     }
 
     private void compareDirectory(String directory) {
+        if (equalDigests(directory)) {
+            return;
+        }
         SortedMap<String, TreeEntry> inSource = named(SOURCE, list(source, SOURCE, directory));
         SortedMap<String, TreeEntry> inDest = named(DEST, list(dest, DEST, directory));
         if (inSource != null && inDest != null) {
             compareEntries(directory, inSource, inDest);
         }
+    }
+
+    /** Whether both views know the directory's digest and it is the same; its entries then count as compared. */
+    private boolean equalDigests(String directory) {
+        DirectoryDigest there = source.digest(directory);
+        if (there == null || !there.equals(dest.digest(directory))) {
+            return false;
+        }
+        entries += there.entries();
+        return true;
     }
 
     private void compareEntries(String directory, SortedMap<String, TreeEntry> inSource,
@@ -106,8 +145,8 @@ public final class TreeComparison {
             entries++;
             if (there != null && here != null && there.type() == TreeEntry.Type.FILE
                     && here.type() == TreeEntry.Type.FILE && there.size() == here.size()) {
-                String sourceHash = hash(source, SOURCE, path);
-                String destHash = hash(dest, DEST, path);
+                String sourceHash = hash(source, SOURCE, path, there);
+                String destHash = hash(dest, DEST, path, here);
                 if (sourceHash != null && destHash != null) {
                     there = there.withSha256(sourceHash);
                     here = here.withSha256(destHash);
@@ -126,19 +165,7 @@ public final class TreeComparison {
         if (entry == null) {
             return null;
         }
-        String reason = null;
-        RelPath relative = null;
-        try {
-            relative = RelPath.of(path);
-        } catch (IllegalArgumentException e) {
-            reason = "Ferry cannot carry its name: " + e.getMessage();
-        }
-        if (entry.type() == TreeEntry.Type.SPECIAL) {
-            reason = "a fifo, socket or device, which Ferry does not replicate";
-        } else if (relative != null && entry.type() == TreeEntry.Type.SYMLINK
-                && !WireFormat.symlinkStaysInside(relative, entry.target())) {
-            reason = "a symlink pointing out of the tree, which Ferry does not replicate";
-        }
+        String reason = Replicable.whyNot(path, entry);
         if (reason == null) {
             return entry;
         }
@@ -152,11 +179,11 @@ public final class TreeComparison {
      * file name encoding are reported as skipped, on either side: Ferry never writes such a name,
      * and cannot say which name of the other side it would be.
      */
-    private SortedMap<String, TreeEntry> named(String side, TreeReader.Listing listing) {
+    private SortedMap<String, TreeEntry> named(String side, TreeView.Listing listing) {
         if (listing == null) {
             return null;
         }
-        for (TreeReader.Unnameable entry : listing.unnameable()) {
+        for (TreeView.Unnameable entry : listing.unnameable()) {
             skipped++;
             listener.skipped(entry.path(), "on " + side + ": " + entry.what() + " is not valid " + FileNames.ENCODING
                     + ", which Ferry cannot carry");
@@ -164,16 +191,37 @@ public final class TreeComparison {
         return listing.entries();
     }
 
-    private TreeReader.Listing list(TreeReader tree, String side, String directory) {
+    private TreeView.Listing listRoot(TreeView tree, String side) throws IOException {
+        try {
+            return tree.list("");
+        } catch (UnlistedDirectoryException e) {
+            unlisted("", side);
+            return null;
+        }
+    }
+
+    private TreeView.Listing list(TreeView tree, String side, String directory) {
         try {
             return tree.list(directory);
+        } catch (UnlistedDirectoryException e) {
+            unlisted(directory, side);
+            return null;
         } catch (IOException e) {
             report(Difference.unreadable(directory, side, reason(e)));
             return null;
         }
     }
 
-    private String hash(TreeReader tree, String side, String path) {
+    private void unlisted(String directory, String side) {
+        unlisted++;
+        listener.unlisted(directory, side);
+    }
+
+    /** The hash the view's listing gave the file, else the one the view reads; null (reported) when unreadable. */
+    private String hash(TreeView tree, String side, String path, TreeEntry entry) {
+        if (entry.sha256() != null) {
+            return entry.sha256();
+        }
         try {
             return tree.sha256(path);
         } catch (IOException e) {

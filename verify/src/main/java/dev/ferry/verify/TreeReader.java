@@ -4,9 +4,6 @@ import dev.ferry.ignore.IgnoreRules;
 import dev.ferry.wire.FileNames;
 import dev.ferry.wire.RelPath;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,54 +11,47 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Reads one tree as Ferry sees it, never following a symbolic link: the entries of a directory,
- * without the paths the ignore rules ignore and without the consumer's {@code .ferry} directory at
- * the root, and the content of a file, hashed as it streams by.
+ * Reads one tree on disk as Ferry sees it, never following a symbolic link: the entries of a
+ * directory, without the paths the ignore rules ignore and without the consumer's {@code .ferry}
+ * directory at the root, and the content of a file, hashed as it streams by or remembered by a
+ * {@link HashCache}. It knows no digests, which cost reading the whole subtree: a
+ * {@link DigestedTree} made of it computes them.
  */
-public final class TreeReader {
+public final class TreeReader implements TreeView {
 
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
-    private static final int BUFFER_BYTES = 256 * 1024;
 
     private final Path root;
     private final IgnoreRules rules;
+    private final HashCache hashes;
 
+    /** A reader that hashes a file each time it is asked. */
     public TreeReader(Path root, IgnoreRules rules) {
+        this(root, rules, null);
+    }
+
+    /** A reader of the tree at {@code hashes.root()} that asks {@code hashes} for a file's hash. */
+    public TreeReader(HashCache hashes, IgnoreRules rules) {
+        this(hashes.root(), rules, hashes);
+    }
+
+    private TreeReader(Path root, IgnoreRules rules, HashCache hashes) {
         this.root = root;
         this.rules = rules;
+        this.hashes = hashes;
     }
 
     public Path root() {
         return root;
-    }
-
-    /**
-     * What a directory holds: its entries by name, sorted, and those whose name or symlink target
-     * is not valid in the file name encoding, which Ferry cannot carry or compare.
-     */
-    public record Listing(SortedMap<String, TreeEntry> entries, List<Unnameable> unnameable) {
-    }
-
-    /**
-     * An entry that cannot be named in text.
-     *
-     * @param path its path as {@link FileNames#rawPath} shows it
-     * @param what what is not valid: "its name", or "its symlink target" (then shown in {@code path} too)
-     */
-    public record Unnameable(String path, String what) {
     }
 
     /**
@@ -70,6 +60,7 @@ public final class TreeReader {
      *
      * @throws NoSuchFileException when the directory itself is gone
      */
+    @Override
     public Listing list(String directory) throws IOException {
         Path dir = resolve(directory);
         SortedMap<String, TreeEntry> entries = new TreeMap<>();
@@ -140,21 +131,9 @@ public final class TreeReader {
     }
 
     /** The SHA-256 of the file at {@code path}, read in pieces so that any size fits in memory. */
+    @Override
     public String sha256(String path) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-        try (FileChannel channel = FileChannel.open(resolve(path), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-             InputStream in = Channels.newInputStream(channel)) {
-            byte[] buffer = new byte[BUFFER_BYTES];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return hashes != null ? hashes.sha256(path) : ContentHash.sha256(resolve(path));
     }
 
     private Path resolve(String path) {
