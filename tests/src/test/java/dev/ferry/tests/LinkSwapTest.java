@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutSymlink;
 import dev.ferry.wire.EventMessages;
-import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.WireFormatException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -112,10 +111,10 @@ class LinkSwapTest {
     /** The queue's messages once the producer has published the last of the swaps, bounded. */
     private List<Message> awaitQuietQueue() throws JMSException {
         try (QueueClient queue = QueueClient.connect(ferry.brokerUrl())) {
-            List<Message> before = queue.browse(WireFormat.DEFAULT_QUEUE);
+            List<Message> before = queue.browse(QueueClient.DEFAULT_MIRROR_QUEUE);
             for (int look = 0; look < 20; look++) {
                 pause(500);
-                List<Message> now = queue.browse(WireFormat.DEFAULT_QUEUE);
+                List<Message> now = queue.browse(QueueClient.DEFAULT_MIRROR_QUEUE);
                 if (now.size() == before.size()) {
                     return now;
                 }
