@@ -53,7 +53,12 @@ public final class QueueStatistics {
     public static QueueStatus query(BrokerEndpoint endpoint, String queue, Duration timeout)
             throws JMSException, IOException {
         String deadLetterQueue = WireFormat.deadLetterQueueOf(queue);
-        return statusOf(queue, ask(endpoint, List.of(queue, deadLetterQueue), timeout));
+        Connection connection = endpoint.connect("status", 10);
+        try {
+            return statusOf(queue, ask(connection, endpoint.url(), List.of(queue, deadLetterQueue), timeout));
+        } finally {
+            connection.close();
+        }
     }
 
     /**
@@ -65,9 +70,23 @@ public final class QueueStatistics {
      */
     public static StreamStatus stream(BrokerEndpoint endpoint, String queue, Duration timeout)
             throws JMSException, IOException {
+        Connection connection = endpoint.connect("status", 10);
+        try {
+            return stream(connection, endpoint.url(), queue, timeout);
+        } finally {
+            connection.close();
+        }
+    }
+
+    /**
+     * {@link #stream(BrokerEndpoint, String, Duration)} on a connection of the caller's (a started
+     * one, to the broker at {@code url}), in a session of its own that it closes.
+     */
+    public static StreamStatus stream(Connection connection, String url, String queue, Duration timeout)
+            throws JMSException, IOException {
         String mirrorQueues = WireFormat.mirrorQueuesOf(queue);
-        Map<String, Counts> counts = ask(endpoint, List.of(mirrorQueues, WireFormat.deadLetterQueueOf(mirrorQueues),
-                queue, WireFormat.deadLetterQueueOf(queue)), timeout);
+        Map<String, Counts> counts = ask(connection, url, List.of(mirrorQueues,
+                WireFormat.deadLetterQueueOf(mirrorQueues), queue, WireFormat.deadLetterQueueOf(queue)), timeout);
         TreeMap<String, QueueStatus> mirrors = new TreeMap<>();
         for (String destination : counts.keySet()) {
             String mirror = mirrorOwning(destination, queue);
@@ -92,12 +111,12 @@ public final class QueueStatistics {
     }
 
     /** The counts of every destination that answers the queries {@code names} (wildcards allowed), by name. */
-    private static Map<String, Counts> ask(BrokerEndpoint endpoint, List<String> names, Duration timeout)
+    private static Map<String, Counts> ask(Connection connection, String url, List<String> names, Duration timeout)
             throws JMSException, IOException {
-        Connection connection = endpoint.connect("status", 10);
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        TemporaryQueue replyQueue = null;
         try {
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            TemporaryQueue replyQueue = session.createTemporaryQueue();
+            replyQueue = session.createTemporaryQueue();
             MessageConsumer replies = session.createConsumer(replyQueue);
             // Anonymous, because a producer bound to the query queue would create that queue.
             MessageProducer asker = session.createProducer(null);
@@ -112,12 +131,25 @@ public final class QueueStatistics {
             }
             Answers answers = collect(replies, names.size(), timeout);
             if (answers.isEmpty()) {
-                throw new IOException("broker " + endpoint.url() + " did not answer a statistics query within "
+                throw new IOException("broker " + url + " did not answer a statistics query within "
                         + timeout.toMillis() + " ms; is the statisticsBrokerPlugin installed?");
             }
             return answers.counts;
         } finally {
-            connection.close();
+            session.close();
+            deleteQuietly(replyQueue);
+        }
+    }
+
+    /** A connection of the caller's lives on: its reply queue must not. A broken connection has lost it anyway. */
+    private static void deleteQuietly(TemporaryQueue replyQueue) {
+        if (replyQueue == null) {
+            return;
+        }
+        try {
+            replyQueue.delete();
+        } catch (JMSException | RuntimeException ignored) {
+            // The connection is gone, and its temporary queues with it.
         }
     }
 

@@ -61,7 +61,7 @@ final class ConsumerCommand implements Callable<Integer> {
             watching.watchQueue(endpoint, queue);
             ConsumerSettings settings = ConsumerSettings.defaults(destination, queue).withMirror(mirror.name())
                     .withObserver(watching.consumer(tally));
-            MirrorArrival arrival = MirrorArrival.look(endpoint, queue);
+            MirrorArrival arrival = new MirrorArrival(endpoint, queue);
             if (drain) {
                 try (Consumer consumer = open(settings, endpoint, arrival);
                      HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.consumer(tally,
@@ -89,11 +89,11 @@ final class ConsumerCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The consumer, opened after {@code arrival} looked at the broker, which then says what it saw. */
+    /** The consumer, whose first connection {@code arrival} looks at the broker on, which then says what it saw. */
     private static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint, MirrorArrival arrival)
             throws Exception {
-        Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint));
-        arrival.report(settings, consumer.claim(), endpoint);
+        Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint, arrival));
+        arrival.report(settings, consumer.claim());
         return consumer;
     }
 }

@@ -3,54 +3,66 @@ package dev.ferry.cli;
 import dev.ferry.broker.QueueStatistics;
 import dev.ferry.broker.StreamStatus;
 import dev.ferry.consumer.ConsumerSettings;
+import dev.ferry.consumer.FirstContact;
 import dev.ferry.consumer.MirrorClaim;
 import dev.ferry.wire.BrokerEndpoint;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the broker held for a consumer's mirror just before the consumer attached: whether the
+ * What the broker held for a consumer's mirror just before the consumer subscribed: whether the
  * mirror's queue existed, and what waited for it. The broker copies a change only to the mirror
  * queues that exist when it is published, so a mirror whose queue is new receives what is
  * published from now on, and a destination that was applied to before (see {@link MirrorClaim})
  * and finds its queue gone has missed what was published meanwhile.
  *
- * <p>This is where a late join or a repair would start: today it only says so, once, in the log.
+ * <p>It looks on the consumer's own first connection ({@link FirstContact}), so the broker going
+ * away meanwhile is waited for as during any connecting. This is where a late join or a repair
+ * would start: today it only says so, once, in the log.
  */
-final class MirrorArrival {
+final class MirrorArrival implements FirstContact {
 
     private static final Duration STATISTICS_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(MirrorArrival.class);
 
-    private final StreamStatus before; // Null when the broker did not say.
+    private final BrokerEndpoint endpoint;
+    private final String queue;
+    private volatile StreamStatus before; // Null while (or when) the broker did not say.
 
-    private MirrorArrival(StreamStatus before) {
-        this.before = before;
+    MirrorArrival(BrokerEndpoint endpoint, String queue) {
+        this.endpoint = endpoint;
+        this.queue = queue;
     }
 
-    /** Asks the broker about the stream {@code queue}; a broker that does not say leaves everything unknown. */
-    static MirrorArrival look(BrokerEndpoint endpoint, String queue) {
+    @Override
+    public void look(Connection connection) throws JMSException {
         try {
-            return new MirrorArrival(QueueStatistics.stream(endpoint, queue, STATISTICS_TIMEOUT));
-        } catch (Exception e) {
-            LOG.debug("cannot tell what waits for the mirrors of {}: {}", queue, e.toString());
-            return new MirrorArrival(null);
+            before = QueueStatistics.stream(connection, endpoint.url(), queue, STATISTICS_TIMEOUT);
+        } catch (IOException | JMSSecurityException unknown) {
+            // No statistics plugin, or a user who may not ask: nothing to say, nothing lost.
+            LOG.debug("cannot tell what waits for the mirrors of {}: {}", queue, unknown.toString());
         }
     }
 
     /** Whether {@code mirror} had no queue on the broker; false when unknown. */
     boolean queueWasNew(String mirror) {
-        return before != null && !before.exists(mirror);
+        StreamStatus seen = before;
+        return seen != null && !seen.exists(mirror);
     }
 
     /** The messages that waited for {@code mirror}, the total a drain's progress counts against; -1 when unknown. */
     long waiting(String mirror) {
-        return before == null ? -1 : before.waitingFor(mirror);
+        StreamStatus seen = before;
+        return seen == null ? -1 : seen.waitingFor(mirror);
     }
 
     /** Says, once, what a new queue means for the destination the consumer opened as {@code claim}. */
-    void report(ConsumerSettings settings, MirrorClaim claim, BrokerEndpoint endpoint) {
+    void report(ConsumerSettings settings, MirrorClaim claim) {
         if (!queueWasNew(settings.mirror())) {
             return;
         }

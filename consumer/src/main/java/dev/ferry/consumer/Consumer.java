@@ -75,7 +75,16 @@ public final class Consumer implements AutoCloseable {
     }
 
     public static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint) throws IOException, JMSException {
-        return open(settings, endpoint, Clock.systemUTC());
+        return open(settings, endpoint, FirstContact.NONE);
+    }
+
+    /**
+     * Opens the replica and connects; {@code contact} looks at the broker on the first connection,
+     * before the consumer subscribes.
+     */
+    public static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint, FirstContact contact)
+            throws IOException, JMSException {
+        return open(settings, endpoint, Clock.systemUTC(), contact);
     }
 
     /**
@@ -83,11 +92,11 @@ public final class Consumer implements AutoCloseable {
      * the queue, is an error; one that answered and went away, even before the connection was
      * ready, is waited for (see {@link #run()} and {@link BrokerFailures}).
      */
-    static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint, Clock clock)
+    static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint, Clock clock, FirstContact contact)
             throws IOException, JMSException {
         Replica replica = Replica.open(settings.destination(), settings.mirror(), settings.queue());
         try {
-            return new Consumer(settings, endpoint, clock, replica, firstLink(endpoint, settings, clock));
+            return new Consumer(settings, endpoint, clock, replica, firstLink(endpoint, settings, clock, contact));
         } catch (JMSException | RuntimeException e) {
             replica.close();
             throw e;
@@ -95,10 +104,10 @@ public final class Consumer implements AutoCloseable {
     }
 
     /** The first link; one the broker broke while it was being made goes to the loop, which reconnects. */
-    private static QueueLink firstLink(BrokerEndpoint endpoint, ConsumerSettings settings, Clock clock)
-            throws JMSException {
+    private static QueueLink firstLink(BrokerEndpoint endpoint, ConsumerSettings settings, Clock clock,
+                                       FirstContact contact) throws JMSException {
         try {
-            return QueueLink.open(endpoint, settings, PREFETCH, clock);
+            return QueueLink.open(endpoint, settings, PREFETCH, clock, contact);
         } catch (JMSException e) {
             if (!BrokerFailures.isLostAtStart(e)) {
                 throw e;
@@ -326,7 +335,7 @@ public final class Consumer implements AutoCloseable {
         long delay = FIRST_RECONNECT_DELAY.toMillis();
         while (!stopRequested.await(delay, TimeUnit.MILLISECONDS)) {
             try {
-                link = QueueLink.open(endpoint, settings, PREFETCH, clock);
+                link = QueueLink.open(endpoint, settings, PREFETCH, clock, FirstContact.NONE);
                 log.info("reconnected to {}", endpoint);
                 return;
             } catch (JMSException | RuntimeException e) {

@@ -49,10 +49,12 @@ final class QueueLink implements AutoCloseable {
     private final DeadLetterChannel deadLetters;
     private volatile JMSException failure;
 
-    private QueueLink(Connection connection, ConsumerSettings settings, Clock clock) throws JMSException {
+    private QueueLink(Connection connection, ConsumerSettings settings, Clock clock, FirstContact contact)
+            throws JMSException {
         this.connection = connection;
         // The listener hears of a lost transport even while nothing is being received.
         connection.setExceptionListener(e -> failure = e);
+        contact.look(connection);
         this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
         String mirrorQueue = settings.mirrorQueue();
         this.receiver = session.createConsumer(session.createQueue(mirrorQueue + "?" + EXCLUSIVE));
@@ -81,11 +83,12 @@ final class QueueLink implements AutoCloseable {
         return new QueueLink(failure);
     }
 
-    static QueueLink open(BrokerEndpoint endpoint, ConsumerSettings settings, int prefetch, Clock clock)
-            throws JMSException {
+    /** A link to the mirror's queue; {@code contact} looks at the broker first, before the subscriptions. */
+    static QueueLink open(BrokerEndpoint endpoint, ConsumerSettings settings, int prefetch, Clock clock,
+                          FirstContact contact) throws JMSException {
         Connection connection = endpoint.connect("consumer", prefetch);
         try {
-            return new QueueLink(connection, settings, clock);
+            return new QueueLink(connection, settings, clock, contact);
         } catch (JMSException | RuntimeException e) {
             connection.close();
             throw e;

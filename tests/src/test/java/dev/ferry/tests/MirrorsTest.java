@@ -83,6 +83,29 @@ class MirrorsTest {
     }
 
     @Test
+    void aConsumerSaysOnceWhenItsMirrorsQueueIsNewAndWarnsWhenAKnownMirrorsQueueIsGone() throws IOException {
+        Path office = ferry.directory("office").toRealPath();
+        String newQueue = "mirror 'office' has a queue on broker .* from now on";
+        String goneQueue = "WARN .* the queue of mirror 'office' \\(Consumer\\.office\\.VirtualTopic\\.ferry\\.changes\\) "
+                + "was not on broker .*: what was published while it was missing never reaches " + Pattern.quote(office.toString());
+
+        FerryProcess first = ferry.consumer(office, "--mirror", "office", "--drain");
+        first.waitForSuccess(QUICK);
+        assertThat(first.logLinesMatching(newQueue)).as(first.logTail()).hasSize(1);
+        FerryProcess again = ferry.consumer(office, "--mirror", "office", "--drain");
+        again.waitForSuccess(QUICK);
+        assertThat(again.logLinesMatching(newQueue)).as("its queue is there now").isEmpty();
+        assertThat(again.logLinesMatching("WARN")).isEmpty();
+
+        ferry.broker().kill();
+        TestTrees.deleteTree(ferry.workspace().resolve("broker-data")); // a broker that lost its data
+        ferry.restartBroker();
+        FerryProcess afterLoss = ferry.consumer(office, "--mirror", "office", "--drain");
+        afterLoss.waitForSuccess(QUICK);
+        assertThat(afterLoss.logLinesMatching(goneQueue)).as(afterLoss.logTail()).hasSize(1);
+    }
+
+    @Test
     void aSecondConsumerOfAMirrorAppliesNothingWhileTheFirstRunsAndTakesOverWhenItIsKilled() throws IOException {
         Path source = TestTrees.manySmallFiles(ferry.directory("source"), 20);
         Path first = ferry.directory("first");

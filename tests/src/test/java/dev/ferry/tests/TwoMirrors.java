@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,7 +64,7 @@ final class TwoMirrors {
         for (int i = 1; i <= CHANGES; i++) {
             changes.next();
             if (i % CHANGES_PER_BURST == 0) {
-                pause();
+                LockSupport.parkNanos(PAUSE.toNanos());
             }
         }
         System.out.println("TwoMirrors made " + changes.made());
@@ -94,14 +95,5 @@ final class TwoMirrors {
         List<String> options = new ArrayList<>(login);
         options.addAll(Arrays.asList(more));
         return options.toArray(String[]::new);
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(PAUSE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }
