@@ -153,6 +153,10 @@ public final class MirrorClaim {
 
     /** Writes the claim whole under a temporary name, then renames it in place, both made durable. */
     private static void write(Path file, String mirror, String queue) throws IOException {
+        if (queue.contains("\n") || queue.contains("\r")) {
+            throw new IOException("cannot record the queue of " + file.getParent().getParent() + " in " + file
+                    + ": its name holds a line break");
+        }
         String text = "# Which mirror of which Ferry stream this directory is. A consumer of another refuses it.\n"
                 + "version=" + VERSION + "\nmirror=" + mirror + "\nqueue=" + queue + "\n";
         Path temp = file.resolveSibling(FILE + ".tmp");
