@@ -4,6 +4,7 @@ import dev.ferry.bench.FerryCommand.Role;
 import dev.ferry.broker.QueueStatistics;
 import dev.ferry.broker.QueueStatus;
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.WireFormat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,7 +27,8 @@ import java.util.List;
  */
 final class FerryRig implements AutoCloseable {
 
-    private static final String QUEUE = "ferry.changes";
+    /** The queue of mirror default, which the bench's one consumer applies and its producers keep. */
+    private static final String QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, WireFormat.DEFAULT_QUEUE);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(20);

@@ -62,6 +62,11 @@ public final class DeadLetterQueue {
         this.receiveTimeout = receiveTimeout;
     }
 
+    /** The queue whose dead letters it holds, where a retry moves them back. */
+    public String queue() {
+        return queue;
+    }
+
     /** Its name, {@code DLQ.<queue>}. */
     public String name() {
         return WireFormat.deadLetterQueueOf(queue);

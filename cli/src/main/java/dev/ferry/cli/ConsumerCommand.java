@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.broker.QueueStatistics;
 import dev.ferry.consumer.ApplySummary;
 import dev.ferry.consumer.Consumer;
 import dev.ferry.consumer.ConsumerSettings;
@@ -15,24 +14,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Applies change events from the queue to a destination directory. */
+/** Applies change events from a mirror's queue to a destination directory. */
 @Command(name = "consumer",
         description = {"Apply change events from the queue to a directory.",
-                "Runs until Ctrl-C or, with --drain, until the queue is empty."},
+                "Runs until Ctrl-C or, with --drain, until the queue is empty. DST is one mirror of the queue's "
+                        + "changes (--mirror); a consumer of another mirror or queue refuses it."},
         footerHeading = "%nExample:%n",
-        footer = {"  ferry consumer --dest /mnt/backup/photos --broker tcp://nas.local:61616"})
+        footer = {"  ferry consumer --dest /mnt/backup/photos --broker tcp://nas.local:61616",
+                "  ferry consumer --dest /mnt/offsite --mirror offsite --drain"})
 final class ConsumerCommand implements Callable<Integer> {
-
-    private static final Duration STATISTICS_TIMEOUT = Duration.ofSeconds(5);
-    private static final Logger LOG = LoggerFactory.getLogger(ConsumerCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -43,6 +39,9 @@ final class ConsumerCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Mixin
+    MirrorOption mirror;
 
     @Option(names = "--drain", fallbackValue = "true", description = "Apply everything waiting, print a summary and exit.")
     boolean drain;
@@ -60,14 +59,15 @@ final class ConsumerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Monitoring watching = Monitoring.start(monitoring.metricsPort(), clock)) {
             watching.watchQueue(endpoint, queue);
-            ConsumerSettings settings = ConsumerSettings.defaults(destination, queue)
+            ConsumerSettings settings = ConsumerSettings.defaults(destination, queue).withMirror(mirror.name())
                     .withObserver(watching.consumer(tally));
+            MirrorArrival arrival = new MirrorArrival(endpoint, queue);
             if (drain) {
-                try (Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint));
+                try (Consumer consumer = open(settings, endpoint, arrival);
                      HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.consumer(tally,
-                             ProcessIdentity.current(), queue, destination, clock));
+                             ProcessIdentity.current(), queue, settings.mirror(), destination, clock));
                      ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "drain", false,
-                             new DrainProgress(tally, waiting(endpoint, queue)), clock, last -> { })) {
+                             new DrainProgress(tally, arrival.waiting(settings.mirror())), clock, last -> { })) {
                     ApplySummary summary = consumer.drain();
                     progress.finish();
                     Summaries.print(out, Summaries.of(summary, tally.snapshot()));
@@ -76,9 +76,9 @@ final class ConsumerCommand implements Callable<Integer> {
             }
             try (Supervisor supervisor = new Supervisor()) {
                 Instant started = clock.instant();
-                Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint));
-                HeartbeatSender beats = watching.heartbeat(endpoint, queue,
-                        Heartbeats.consumer(tally, ProcessIdentity.current(), queue, destination, clock));
+                Consumer consumer = open(settings, endpoint, arrival);
+                HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.consumer(tally,
+                        ProcessIdentity.current(), queue, settings.mirror(), destination, clock));
                 supervisor.closeOnStop("summary", () -> Summaries.print(out,
                         Summaries.of(tally.snapshot(), Duration.between(started, clock.instant()))));
                 supervisor.closeOnStop("heartbeat", beats);
@@ -89,13 +89,11 @@ final class ConsumerCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The messages waiting now, the total a drain's progress counts against; -1 when the broker does not say. */
-    static long waiting(BrokerEndpoint endpoint, String queue) {
-        try {
-            return QueueStatistics.query(endpoint, queue, STATISTICS_TIMEOUT).waiting();
-        } catch (Exception e) {
-            LOG.debug("cannot tell how many messages wait on {}: {}", queue, e.toString());
-            return -1;
-        }
+    /** The consumer, whose first connection {@code arrival} looks at the broker on, which then says what it saw. */
+    private static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint, MirrorArrival arrival)
+            throws Exception {
+        Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint, arrival));
+        arrival.report(settings, consumer.claim());
+        return consumer;
     }
 }

@@ -6,6 +6,7 @@ import dev.ferry.broker.DeadLetter;
 import dev.ferry.broker.DeadLetterQueue;
 import dev.ferry.wire.BrokerEndpoint;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -15,13 +16,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Shows the dead-lettered messages of a queue without taking them off the dead-letter queue. */
+/** Shows the dead-lettered messages of a mirror without taking them off its dead-letter queue. */
 @Command(name = "list",
-        description = {"Show the dead-lettered messages of the queue, oldest first, without taking them.",
+        description = {"Show the dead-lettered messages of a mirror, oldest first, without taking them.",
                 "One line each: when it was dead-lettered (UTC), its message ID (for retry --message-id), "
                         + "the path and kind of its event, and why. '-' stands for what the message does not say."},
         footerHeading = "%nExample:%n",
-        footer = {"  ferry dlq list --broker tcp://nas.local:61616"})
+        footer = {"  ferry dlq list --broker tcp://nas.local:61616", "  ferry dlq list --mirror offsite --json"})
 final class DlqListCommand implements Callable<Integer> {
 
     @Spec
@@ -29,6 +30,9 @@ final class DlqListCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Mixin
+    MirrorOption mirror;
 
     @Option(names = "--json", fallbackValue = "true", description = "Print a JSON array of {messageId, time, path, kind, reason} instead.")
     boolean json;
@@ -45,24 +49,32 @@ final class DlqListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BrokerEndpoint endpoint = connection.endpoint();
-        DeadLetterQueue deadLetters = new DeadLetterQueue(endpoint, connection.queue());
-        List<DeadLetter> listed = BrokerContact.call(endpoint, deadLetters::list);
-        String unseen = listed.isEmpty() ? null : unseenRemark(
-                DlqCommand.countOnBroker(endpoint, connection.queue()), listed.size(), deadLetters.name());
+        List<DeadLetterQueue> queues = BrokerContact.call(endpoint,
+                () -> DlqCommand.of(endpoint, connection.queue(), mirror));
         PrintWriter out = spec.commandLine().getOut();
+        List<DeadLetter> all = new ArrayList<>();
+        List<String> unseen = new ArrayList<>();
+        for (DeadLetterQueue deadLetters : queues) {
+            List<DeadLetter> listed = BrokerContact.call(endpoint, deadLetters::list);
+            String remark = listed.isEmpty() ? null : unseenRemark(
+                    DlqCommand.countOnBroker(endpoint, deadLetters.queue()), listed.size(), deadLetters.name());
+            if (remark != null) {
+                unseen.add(remark);
+            }
+            all.addAll(listed);
+            if (!json && !listed.isEmpty()) {
+                DeadLetterTable.print(listed, out);
+                out.println(DlqCommand.messages(listed.size()) + " dead-lettered on " + deadLetters.name());
+                if (remark != null) {
+                    out.println(remark);
+                }
+            }
+        }
         if (json) {
-            out.println(toJson(listed));
-            if (unseen != null) {
-                spec.commandLine().getErr().println("ferry: " + unseen);
-            }
-        } else if (listed.isEmpty()) {
-            out.println("no dead-lettered messages on " + deadLetters.name());
-        } else {
-            DeadLetterTable.print(listed, out);
-            out.println(DlqCommand.messages(listed.size()) + " dead-lettered on " + deadLetters.name());
-            if (unseen != null) {
-                out.println(unseen);
-            }
+            out.println(toJson(all));
+            unseen.forEach(remark -> spec.commandLine().getErr().println("ferry: " + remark));
+        } else if (all.isEmpty()) {
+            out.println("no dead-lettered messages on " + queues.get(0).name());
         }
         out.flush();
         return 0;

@@ -5,8 +5,12 @@ import dev.ferry.broker.DeadLetterQueue;
 import dev.ferry.broker.RetryReport;
 import dev.ferry.wire.BrokerEndpoint;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,9 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Moves dead-lettered messages back to the queue, once what made the consumer give up is fixed. */
+/** Moves dead-lettered messages back to their mirror's queue, once what made the consumer give up is fixed. */
 @Command(name = "retry",
-        description = {"Move dead-lettered messages back to the queue, for the consumer to try again.",
+        description = {"Move dead-lettered messages back to the mirror's queue, for its consumer to try again.",
                 "Each message moves in a transaction of its own, as it was before it was dead-lettered. A "
                         + "message the consumer cannot decode stays where it is (it would only be dead-lettered "
                         + "again) unless --force is given. Only the messages on the dead-letter queue when the "
@@ -32,6 +36,9 @@ final class DlqRetryCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Mixin
+    MirrorOption mirror;
 
     @Option(names = "--all", fallbackValue = "true", description = "Move every dead-lettered message.")
     boolean all;
@@ -48,28 +55,64 @@ final class DlqRetryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DeadLetterQueue.Selection selection = selection();
         BrokerEndpoint endpoint = connection.endpoint();
-        DeadLetterQueue deadLetters = new DeadLetterQueue(endpoint, connection.queue());
-        RetryReport report = BrokerContact.call(endpoint, () -> deadLetters.retry(selection, force));
+        List<DeadLetterQueue> queues = BrokerContact.call(endpoint,
+                () -> DlqCommand.of(endpoint, connection.queue(), mirror));
+        Map<DeadLetterQueue, DeadLetterQueue.Selection> chosen = BrokerContact.call(endpoint,
+                () -> split(selection, queues));
         PrintWriter out = spec.commandLine().getOut();
-        if (report.moved().isEmpty() && report.kept().isEmpty() && report.vanished().isEmpty()) {
-            out.println("no dead-lettered messages on " + deadLetters.name());
-        } else {
-            print(report, deadLetters.name(), out);
-            OptionalLong left = DlqCommand.countOnBroker(endpoint, connection.queue());
+        boolean any = false;
+        for (Map.Entry<DeadLetterQueue, DeadLetterQueue.Selection> each : chosen.entrySet()) {
+            DeadLetterQueue deadLetters = each.getKey();
+            RetryReport report = BrokerContact.call(endpoint, () -> deadLetters.retry(each.getValue(), force));
+            if (report.moved().isEmpty() && report.kept().isEmpty() && report.vanished().isEmpty()) {
+                continue;
+            }
+            any = true;
+            print(report, deadLetters, out);
+            OptionalLong left = DlqCommand.countOnBroker(endpoint, deadLetters.queue());
             // Beyond the kept ones: more than a browse shows, or newly dead-lettered.
             if (left.isPresent() && left.getAsLong() > report.kept().size()) {
                 out.println(deadLetters.name() + " still holds " + DlqCommand.messages(left.getAsLong())
                         + "; 'ferry dlq list' shows them");
             }
         }
+        if (!any) {
+            out.println("no dead-lettered messages on " + queues.get(0).name());
+        }
         out.flush();
         return 0;
     }
 
-    private void print(RetryReport report, String deadLetterQueue, PrintWriter out) {
+    /**
+     * What to move from each dead-letter queue: everything, or the IDs each holds; an ID none holds
+     * is an error before anything moves.
+     */
+    private static Map<DeadLetterQueue, DeadLetterQueue.Selection> split(DeadLetterQueue.Selection selection,
+                                                                         List<DeadLetterQueue> queues) throws Exception {
+        Map<DeadLetterQueue, DeadLetterQueue.Selection> chosen = new LinkedHashMap<>();
+        if (selection.everything() || queues.size() == 1) {
+            queues.forEach(queue -> chosen.put(queue, selection));
+            return chosen;
+        }
+        Set<String> left = new LinkedHashSet<>(selection.messageIds());
+        for (DeadLetterQueue queue : queues) {
+            List<String> held = queue.list().stream().map(DeadLetter::messageId).filter(left::contains).toList();
+            if (!held.isEmpty()) {
+                chosen.put(queue, DeadLetterQueue.Selection.of(held));
+                held.forEach(left::remove);
+            }
+        }
+        if (!left.isEmpty()) {
+            throw new IllegalArgumentException(queues.get(0).name() + " holds no message " + String.join(", ", left));
+        }
+        return chosen;
+    }
+
+    private void print(RetryReport report, DeadLetterQueue deadLetters, PrintWriter out) {
+        String deadLetterQueue = deadLetters.name();
         int selected = report.moved().size() + report.kept().size() + report.vanished().size();
         out.println("moved " + report.moved().size() + " of " + DlqCommand.messages(selected) + " from "
-                + deadLetterQueue + " back to " + connection.queue());
+                + deadLetterQueue + " back to " + deadLetters.queue());
         for (RetryReport.Kept kept : report.kept()) {
             out.println("kept " + kept.message().messageId() + describe(kept.message()) + ": "
                     + DeadLetterTable.printable(kept.why())

@@ -73,7 +73,13 @@ final class OptionDefaults implements IDefaultValueProvider {
      */
     Optional<Origin> originOfRejected(ArgSpec arg, String value) {
         Supplied found = arg == null ? null : supplied.get(arg);
-        return found != null && found.value().equals(value) ? Optional.of(found.origin()) : Optional.empty();
+        if (found == null) {
+            return Optional.empty();
+        }
+        // A list option rejects one of the values its split pattern cut the supplied one into.
+        boolean supplied = found.value().equals(value) || !arg.splitRegex().isEmpty()
+                && List.of(found.value().split(arg.splitRegex())).contains(value);
+        return supplied ? Optional.of(found.origin()) : Optional.empty();
     }
 
     private Optional<Supplied> lookup(OptionSpec option) {

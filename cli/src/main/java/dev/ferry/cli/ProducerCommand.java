@@ -8,11 +8,13 @@ import dev.ferry.producer.Producer;
 import dev.ferry.producer.ProducerSettings;
 import dev.ferry.producer.PublishSummary;
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.WireFormat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Spec;
                 "Publishes what differs since the last run, then follows the changes until Ctrl-C; "
                         + "with --once, exits instead."},
         footerHeading = "%nExample:%n",
-        footer = {"  ferry producer --source ~/photos --broker tcp://nas.local:61616 --once"})
+        footer = {"  ferry producer --source ~/photos --broker tcp://nas.local:61616 --once",
+                "  ferry producer --source ~/photos --mirror default --mirror offsite"})
 final class ProducerCommand implements Callable<Integer> {
 
     @Spec
@@ -38,6 +41,14 @@ final class ProducerCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Option(names = "--mirror", paramLabel = "NAME", split = ",", defaultValue = WireFormat.DEFAULT_MIRROR,
+            converter = MirrorName.class,
+            description = "A mirror whose queue to keep from the first change on, so it receives everything even "
+                    + "before its consumer ever ran (default: ${DEFAULT-VALUE}); repeat it, or separate names by "
+                    + "commas, for several. A mirror not named receives what is published once its consumer has "
+                    + "connected.")
+    List<String> mirrors;
 
     @Option(names = "--state", paramLabel = "DIR",
             description = "Where to remember what was published (default: a directory per source and "
@@ -71,7 +82,7 @@ final class ProducerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Monitoring watching = Monitoring.start(monitoring.metricsPort(), clock)) {
             watching.watchQueue(endpoint, queue);
-            ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, queue)
+            ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, queue).withMirrors(mirrors)
                     .withBatchMessages(positive(batchEvents)).withIgnore(ignore.settings())
                     .withObserver(watching.producer(tally));
             if (once) {

@@ -11,19 +11,25 @@ import java.util.List;
 
 /**
  * {@code ferry status --json}: the same as the text, for scripts. Times are ISO-8601 (UTC), ages
- * and delays seconds; what is not known is {@code null}. See README.md, "Status", for an example.
+ * and delays seconds; what is not known is {@code null}. {@code queue} and {@code deadLetterQueue}
+ * are mirror default's, as the lines of before mirrors are. See README.md, "Status", for an example.
  */
 final class StatusJson {
 
-    record Report(String broker, String takenAt, Queue queue, Queue deadLetterQueue, List<Process> processes,
+    record Report(String broker, String takenAt, String stream, Queue queue, Queue deadLetterQueue,
+                  List<Mirror> mirrors, Queue legacyQueue, Queue legacyDeadLetterQueue, List<Process> processes,
                   String processesUnknownBecause) {
+    }
+
+    record Mirror(String name, Queue queue, Queue deadLetterQueue) {
     }
 
     record Queue(String name, long waiting, long consumers, String oldestSent, Double oldestAgeSeconds,
                  String oldestUnknownBecause) {
     }
 
-    record Process(String role, String id, String directory, String state, String lastSeen, double lastSeenSecondsAgo,
+    record Process(String role, String id, String mirror, String directory, String state, String lastSeen,
+                   double lastSeenSecondsAgo,
                    Change last, Double lagSeconds, Long events, Long files, Long bytes, Long deadLettered,
                    Long namesNotMirrored) {
     }
@@ -36,8 +42,12 @@ final class StatusJson {
 
     static String of(StatusReport report) throws JsonProcessingException {
         Instant now = report.takenAt();
-        Report json = new Report(report.broker(), now.toString(), queue(report.queue(), now),
-                queue(report.deadLetters(), now),
+        StatusReport.Mirror main = report.defaultMirror();
+        Report json = new Report(report.broker(), now.toString(), report.stream(), queue(main.queue(), now),
+                queue(main.deadLetters(), now),
+                report.mirrors().stream().map(m -> new Mirror(m.name(), queue(m.queue(), now),
+                        queue(m.deadLetters(), now))).toList(),
+                queue(report.legacy().queue(), now), queue(report.legacy().deadLetters(), now),
                 report.processes() == null ? null : report.processes().stream().map(b -> process(b, now)).toList(),
                 report.processesUnknownBecause());
         return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json);
@@ -53,7 +63,7 @@ final class StatusJson {
     private static Process process(Heartbeat beat, Instant now) {
         Heartbeat.Counters counters = beat.counters();
         boolean consumer = Heartbeat.CONSUMER.equals(beat.role());
-        return new Process(beat.role(), beat.id(), beat.directory(), beat.state(), beat.sent().toString(),
+        return new Process(beat.role(), beat.id(), beat.mirror(), beat.directory(), beat.state(), beat.sent().toString(),
                 Ages.seconds(Duration.between(beat.sent(), now)),
                 beat.last() == null ? null : change(beat.last().toLastEvent()),
                 beat.lag() == null ? null : Ages.seconds(beat.lag()),

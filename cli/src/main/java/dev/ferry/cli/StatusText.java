@@ -10,9 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * {@code ferry status} for people: the queue, its dead-letter queue, then a line per producer
- * and consumer ("consumer nas:1234 (/mnt/mirror): last seen 2.0 s ago, applied a/b.txt 0.3 s
- * behind, lag 0.0 s; ...").
+ * {@code ferry status} for people: mirror default's queue and dead-letter queue in the lines of
+ * before mirrors, a line per mirror, the queue of before mirrors while it holds anything, then a
+ * line per producer and consumer ("consumer nas:1234 of mirror default (/mnt/mirror): last seen
+ * 2.0 s ago, applied a/b.txt 0.3 s behind, lag 0.0 s; ...").
  */
 final class StatusText {
 
@@ -23,25 +24,42 @@ final class StatusText {
     }
 
     static void print(StatusReport report, PrintWriter out) {
-        StatusReport.Destination queue = report.queue();
-        StatusReport.Destination dead = report.deadLetters();
+        StatusReport.Destination queue = report.defaultMirror().queue();
+        StatusReport.Destination dead = report.defaultMirror().deadLetters();
         Instant now = report.takenAt();
-        out.println("queue " + queue.name() + " on " + report.broker());
+        out.println("queue " + report.stream() + " on " + report.broker());
         out.println("messages waiting: " + queue.waiting());
         out.println("consumers attached: " + queue.consumers());
         out.println("oldest waiting: " + oldest(queue, now));
         out.println("dead-lettered: " + dead.waiting() + " (on " + dead.name() + ")");
         out.println("dead-letter consumers attached: " + dead.consumers());
         out.println("oldest dead-lettered: " + oldest(dead, now));
+        for (StatusReport.Mirror mirror : report.mirrors()) {
+            out.println("mirror " + mirror.name() + ": " + counts(mirror, now) + " (queue " + mirror.queue().name() + ")");
+        }
+        StatusReport.Mirror legacy = report.legacy();
+        if (legacy.queue().waiting() > 0 || legacy.deadLetters().waiting() > 0) {
+            out.println("queue of before mirrors " + legacy.queue().name() + ": " + counts(legacy, now)
+                    + " (mirror " + WireFormat.DEFAULT_MIRROR + " applies it)");
+        }
         if (report.processes() == null) {
             out.println("producers and consumers: unknown (" + report.processesUnknownBecause() + ")");
         } else if (report.processes().isEmpty()) {
-            out.println("producers and consumers: none has reported on " + WireFormat.statusTopicOf(queue.name()));
+            out.println("producers and consumers: none has reported on " + WireFormat.statusTopicOf(report.stream()));
         } else {
             for (Heartbeat beat : report.processes()) {
                 out.println(line(beat, now));
             }
         }
+    }
+
+    /** "302 waiting, 1 consumer, oldest 4.2 s old, 0 dead-lettered". */
+    private static String counts(StatusReport.Mirror mirror, Instant now) {
+        StatusReport.Destination queue = mirror.queue();
+        String oldest = queue.oldestUnknownBecause() != null ? "unknown"
+                : queue.oldest() == null ? "-" : Ages.of(Duration.between(queue.oldest(), now)) + " old";
+        return queue.waiting() + " waiting, " + queue.consumers() + (queue.consumers() == 1 ? " consumer" : " consumers")
+                + ", oldest " + oldest + ", " + mirror.deadLetters().waiting() + " dead-lettered";
     }
 
     private static String oldest(StatusReport.Destination destination, Instant now) {
@@ -54,9 +72,15 @@ final class StatusText {
         return Ages.of(Duration.between(destination.oldest(), now)) + " old";
     }
 
-    /** "consumer nas:1234 (/mnt/mirror): last seen 2.0 s ago, applied a/b.txt 0.3 s behind, lag 0.0 s; 12 events ...". */
+    /**
+     * "consumer nas:1234 of mirror default (/mnt/mirror): last seen 2.0 s ago, applied a/b.txt 0.3 s behind,
+     * lag 0.0 s; 12 events ...".
+     */
     static String line(Heartbeat beat, Instant now) {
         StringBuilder line = new StringBuilder(beat.role()).append(' ').append(beat.id());
+        if (beat.mirror() != null) {
+            line.append(" of mirror ").append(beat.mirror());
+        }
         if (beat.directory() != null) {
             line.append(" (").append(beat.directory()).append(')');
         }

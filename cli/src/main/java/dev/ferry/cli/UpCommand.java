@@ -98,7 +98,7 @@ final class UpCommand implements Callable<Integer> {
             supervisor.closeOnStop("consumer summary", () -> Summaries.print(out,
                     Summaries.of(applied.snapshot(), Duration.between(started, clock.instant()))));
             supervisor.closeOnStop("consumer heartbeat", watching.heartbeat(inProcess, queue,
-                    Heartbeats.consumer(applied, identity, queue, destinationDir, clock)));
+                    Heartbeats.consumer(applied, identity, queue, consumerSettings.mirror(), destinationDir, clock)));
             supervisor.supervise("consumer", consumer, consumer::run);
 
             ProducerTally published = new ProducerTally(clock);

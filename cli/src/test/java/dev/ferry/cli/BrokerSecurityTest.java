@@ -41,6 +41,7 @@ class BrokerSecurityTest {
     private static final String QUEUE = WireFormat.DEFAULT_QUEUE;
     private static final BrokerUser PRODUCER = new BrokerUser("ferry-producer", "p-secret", Role.PRODUCER);
     private static final BrokerUser CONSUMER = new BrokerUser("ferry-consumer", "c-secret", Role.CONSUMER);
+    private static final BrokerUser OFFSITE = BrokerUser.consumerOf("offsite", "ferry-offsite", "o-secret");
     private static final String STORE_PASSWORD = "changeit";
 
     @TempDir
@@ -73,7 +74,19 @@ class BrokerSecurityTest {
         try (EmbeddedBroker broker = brokerWithRoles()) {
             BrokerEndpoint producer = new BrokerEndpoint(broker.connectUrl(), PRODUCER.name(), PRODUCER.password());
             assertThat(failureOf(producer))
-                    .isEqualTo("user ferry-producer may not read queue ferry.changes on broker " + broker.connectUrl());
+                    .isEqualTo("user ferry-producer may not read queue Consumer.default.VirtualTopic.ferry.changes on broker "
+                            + broker.connectUrl());
+        }
+    }
+
+    @Test
+    void theUserOfAnotherMirrorIsToldItMayNotReadThisMirrorsQueue() throws Exception {
+        try (EmbeddedBroker broker = brokerWithRoles()) {
+            BrokerEndpoint offsite = new BrokerEndpoint(broker.connectUrl(), OFFSITE.name(), OFFSITE.password());
+            assertThat(failureOf(offsite)).isEqualTo("user ferry-offsite may not read queue "
+                    + "Consumer.default.VirtualTopic.ferry.changes on broker " + broker.connectUrl());
+            BrokerContact.call(offsite, () -> Consumer.open(ConsumerSettings.defaults(dir.resolve("offsite"), QUEUE)
+                    .withMirror("offsite"), offsite)).close();
         }
     }
 
@@ -174,7 +187,7 @@ class BrokerSecurityTest {
 
     private EmbeddedBroker brokerWithRoles() throws IOException {
         return EmbeddedBroker.start(BrokerOptions.defaults(dir.resolve("broker"))
-                .withListen(URI.create("tcp://127.0.0.1:0")).withUsers(PRODUCER, CONSUMER));
+                .withListen(URI.create("tcp://127.0.0.1:0")).withUsers(PRODUCER, CONSUMER, OFFSITE));
     }
 
     /** What the user reads when `ferry consumer` opens with {@code endpoint}. */

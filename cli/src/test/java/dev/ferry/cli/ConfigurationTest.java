@@ -179,6 +179,24 @@ class ConfigurationTest {
     }
 
     @Test
+    void theProducerKeepsMirrorDefaultUnlessToldWhichMirrorsAndTheConsumerIsOneMirror() throws IOException {
+        assertThat(producer("--source", "src").mirrors).containsExactly("default");
+        assertThat(producer("--source", "src", "--mirror", "office", "--mirror", "offsite").mirrors)
+                .as("naming mirrors replaces the default").containsExactly("office", "offsite");
+        assertThat(((ConsumerCommand) leaf("consumer", "--dest", "d")).mirror.name()).isEqualTo("default");
+
+        environment.put("FERRY_CONFIG", configFile("producer:\n  mirror: [default, offsite]\nconsumer:\n  mirror: nas\n")
+                .toString());
+        assertThat(producer("--source", "src").mirrors).containsExactly("default", "offsite");
+        assertThat(((ConsumerCommand) leaf("consumer", "--dest", "d")).mirror.name()).isEqualTo("nas");
+
+        environment.put("FERRY_MIRROR", "office");
+        assertThat(producer("--source", "src").mirrors).containsExactly("office");
+        assertThat(((ConsumerCommand) leaf("consumer", "--dest", "d")).mirror.name()).isEqualTo("office");
+        assertThat(((DlqListCommand) leaf("dlq", "list")).mirror.name()).isEqualTo("office");
+    }
+
+    @Test
     void theDataDirectoryFollowsTheGivenEnvironment() {
         environment.put("XDG_DATA_HOME", dir.toString());
         assertThat(DataDirectory.of(environment)).isEqualTo(dir.resolve("ferry"));

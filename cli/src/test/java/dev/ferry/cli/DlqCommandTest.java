@@ -40,7 +40,9 @@ import picocli.CommandLine;
 class DlqCommandTest {
 
     private static final String QUEUE = "q";
-    private static final String DLQ = "DLQ.q";
+    /** Mirror default's queue, where the producer's topic puts what it publishes. */
+    private static final String MIRROR_QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, QUEUE);
+    private static final String DLQ = WireFormat.deadLetterQueueOf(MIRROR_QUEUE);
     // The body is "hello"; the hash is not its hash, so the consumer dead-letters the event.
     private static final ChangeEvent.PutFile BAD_HASH = new ChangeEvent.PutFile(RelPath.of("photos/a.jpg"), 7, 0, 5, 5,
             "0".repeat(64), 0644, 1_700_000_000_000_000_000L);
@@ -108,7 +110,7 @@ class DlqCommandTest {
     @Test
     void anEmptyDeadLetterQueueSaysSo() {
         assertThat(ferry("dlq", "list", "--broker", broker.connectUrl(), "--queue", QUEUE)).isZero();
-        assertThat(out.toString()).isEqualTo("no dead-lettered messages on DLQ.q" + System.lineSeparator());
+        assertThat(out.toString()).isEqualTo("no dead-lettered messages on " + DLQ + System.lineSeparator());
 
         out = new StringWriter();
         assertThat(ferry("dlq", "list", "--json", "--broker", broker.connectUrl(), "--queue", QUEUE)).isZero();
@@ -132,8 +134,8 @@ class DlqCommandTest {
         assertThat(ferry("dlq", "list", "--broker", broker.connectUrl(), "--queue", QUEUE)).isZero();
 
         assertThat(out.toString().lines().toList()).endsWith(
-                "400 messages dead-lettered on DLQ.q",
-                "DLQ.q now holds 401 messages: the broker shows a browser only the first few hundred, "
+                "400 messages dead-lettered on " + DLQ,
+                DLQ + " now holds 401 messages: the broker shows a browser only the first few hundred, "
                         + "or more arrived since");
     }
 
@@ -145,10 +147,10 @@ class DlqCommandTest {
 
         List<String> lines = out.toString().lines().toList();
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).isEqualTo("moved 1 of 2 messages from DLQ.q back to q");
+        assertThat(lines.get(0)).isEqualTo("moved 1 of 2 messages from " + DLQ + " back to " + MIRROR_QUEUE);
         assertThat(lines.get(1)).matches("kept ID:\\S+: " + Pattern.quote(GARBAGE_REASON)
                 + "; retrying it would only dead-letter it again \\(--force moves it anyway\\)");
-        BytesMessage back = (BytesMessage) receive(QUEUE);
+        BytesMessage back = (BytesMessage) receive(MIRROR_QUEUE);
         assertThat(back.getStringProperty("JMSXGroupID")).isEqualTo(WireFormat.groupOf(BAD_HASH));
         assertThat(back.propertyExists(WireFormat.DEAD_LETTER_REASON_PROPERTY)).isFalse();
         assertThat(back.propertyExists(WireFormat.DEAD_LETTER_TIME_PROPERTY)).isFalse();
@@ -159,7 +161,7 @@ class DlqCommandTest {
         out = new StringWriter();
         assertThat(ferry("dlq", "list", "--broker", broker.connectUrl(), "--queue", QUEUE)).isZero();
         assertThat(out.toString()).contains(GARBAGE_REASON).doesNotContain("photos/a.jpg")
-                .contains("1 message dead-lettered on DLQ.q");
+                .contains("1 message dead-lettered on " + DLQ);
     }
 
     @Test
@@ -169,9 +171,38 @@ class DlqCommandTest {
         assertThat(ferry("dlq", "retry", "--message-id", "ID:nope", "--broker", broker.connectUrl(),
                 "--queue", QUEUE)).isEqualTo(1);
 
-        assertThat(err.toString()).isEqualTo("ferry: DLQ.q holds no message ID:nope" + System.lineSeparator());
+        assertThat(err.toString()).isEqualTo("ferry: " + DLQ + " holds no message ID:nope" + System.lineSeparator());
         assertThat(ferry("dlq", "list", "--broker", broker.connectUrl(), "--queue", QUEUE)).isZero();
-        assertThat(out.toString()).contains("2 messages dead-lettered on DLQ.q");
+        assertThat(out.toString()).contains("2 messages dead-lettered on " + DLQ);
+    }
+
+    @Test
+    void eachMirrorHasItsOwnDeadLettersAndMirrorDefaultAlsoThoseOfBeforeMirrors() throws Exception {
+        String offsite = WireFormat.mirrorQueueOf("offsite", QUEUE);
+        sendTo(WireFormat.deadLetterQueueOf(offsite), "offsite's garbage");
+        sendTo(WireFormat.deadLetterQueueOf(QUEUE), "dead-lettered before mirrors");
+
+        assertThat(ferry("dlq", "list", "--broker", broker.connectUrl(), "--queue", QUEUE, "--mirror", "offsite"))
+                .isZero();
+        assertThat(out.toString()).contains("1 message dead-lettered on DLQ." + offsite)
+                .doesNotContain("DLQ.q");
+
+        out = new StringWriter();
+        assertThat(ferry("dlq", "list", "--broker", broker.connectUrl(), "--queue", QUEUE)).isZero();
+        assertThat(out.toString()).contains("1 message dead-lettered on DLQ.q").doesNotContain(offsite);
+
+        out = new StringWriter();
+        assertThat(ferry("dlq", "retry", "--all", "--force", "--broker", broker.connectUrl(), "--queue", QUEUE)).isZero();
+        assertThat(out.toString().lines()).containsExactly("moved 1 of 1 message from DLQ.q back to q");
+        assertThat(((jakarta.jms.TextMessage) receive(QUEUE)).getText()).isEqualTo("dead-lettered before mirrors");
+    }
+
+    @Test
+    void aMirrorNameThatIsNotOneIsAUsageError() {
+        assertThat(ferry("dlq", "list", "--mirror", "two words", "--broker", broker.connectUrl())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ferry: Invalid value for option '--mirror': 'two words' is not a mirror "
+                + "name: use 1 to 64 letters (A-Z, a-z), digits, '-' and '_'; see 'ferry dlq list --help'"
+                + System.lineSeparator());
     }
 
     @Test
@@ -228,7 +259,7 @@ class DlqCommandTest {
         Connection connection = endpoint().connect("test", 1);
         try {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer producer = session.createProducer(session.createQueue(QUEUE));
+            MessageProducer producer = session.createProducer(session.createQueue(MIRROR_QUEUE));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             producer.send(EventMessages.encode(session, BAD_HASH, "hello".getBytes(StandardCharsets.UTF_8), 5));
             producer.send(session.createTextMessage("garbage"));
@@ -239,6 +270,16 @@ class DlqCommandTest {
                 "--broker", broker.connectUrl(), "--queue", QUEUE)).isZero();
         assertThat(out.toString()).contains("2 dead-lettered");
         out = new StringWriter();
+    }
+
+    private void sendTo(String queue, String text) throws JMSException {
+        Connection connection = endpoint().connect("test", 1);
+        try {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createProducer(session.createQueue(queue)).send(session.createTextMessage(text));
+        } finally {
+            connection.close();
+        }
     }
 
     private Message receive(String queue) throws JMSException {

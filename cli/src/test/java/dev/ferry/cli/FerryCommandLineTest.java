@@ -159,6 +159,23 @@ class FerryCommandLineTest {
     }
 
     @Test
+    void aMirrorNameThatIsNotOneIsAUsageErrorFromTheCommandLineAndTheEnvironmentAlike() {
+        assertThat(ferry("consumer", "--dest", dir.resolve("dst").toString(), "--mirror", "off.site")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ferry: Invalid value for option '--mirror': 'off.site' is not a mirror "
+                + "name: use 1 to 64 letters (A-Z, a-z), digits, '-' and '_'; see 'ferry consumer --help'"
+                + System.lineSeparator());
+        assertThat(dir.resolve("dst")).as("nothing is done").doesNotExist();
+
+        err.getBuffer().setLength(0);
+        CommandLine producer = Ferry.commandLine(java.util.Map.of("FERRY_MIRROR", "default,two words"));
+        producer.setOut(new PrintWriter(out, true));
+        producer.setErr(new PrintWriter(err, true));
+        assertThat(producer.execute("producer", "--source", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ferry: FERRY_MIRROR: Invalid value for option '--mirror' (NAME): "
+                + "'two words' is not a mirror name").hasLineCount(1);
+    }
+
+    @Test
     void anUnknownProgressModeIsAUsageError() {
         assertThat(ferry("producer", "--source", dir.toString(), "--progress", "sparkles")).isEqualTo(2);
         assertThat(err.toString()).contains("'sparkles' is not one of auto, bar, lines, none");
@@ -174,7 +191,9 @@ class FerryCommandLineTest {
                 "messages waiting: 0",
                 "consumers attached: 0",
                 "oldest waiting: -",
-                "dead-lettered: 0 (on DLQ.ferry.test)",
+                "dead-lettered: 0 (on DLQ.Consumer.default.VirtualTopic.ferry.test)",
+                "mirror default: 0 waiting, 0 consumers, oldest -, 0 dead-lettered "
+                        + "(queue Consumer.default.VirtualTopic.ferry.test)",
                 "producers and consumers: none has reported on ferry.status.ferry.test");
         assertThat(err.toString()).isEmpty();
     }

@@ -16,20 +16,28 @@ class StatusTextTest {
 
     private static final Instant NOW = Instant.parse("2025-01-01T12:00:00Z");
     private static final long NOW_MS = NOW.toEpochMilli();
+    private static final String DEFAULT_QUEUE = "Consumer.default.VirtualTopic.ferry.changes";
+    private static final String OFFSITE_QUEUE = "Consumer.offsite.VirtualTopic.ferry.changes";
 
-    private final StatusReport report = new StatusReport("tcp://nas:61616",
-            new StatusReport.Destination("ferry.changes", 3, 1, NOW.minusMillis(4200), null),
-            new StatusReport.Destination("DLQ.ferry.changes", 0, 0, null, null),
-            List.of(new Heartbeat(1, Heartbeat.CONSUMER, "nas:1234", "ferry.changes", "/mnt/mirror", Heartbeat.RUNNING,
-                            NOW_MS - 60_000, NOW_MS - 2000,
+    private final StatusReport report = new StatusReport("tcp://nas:61616", "ferry.changes",
+            List.of(mirror("default", new StatusReport.Destination(DEFAULT_QUEUE, 3, 1, NOW.minusMillis(4200), null), 0),
+                    mirror("offsite", new StatusReport.Destination(OFFSITE_QUEUE, 1200, 0, null,
+                            "user ferry-consumer may not browse queue " + OFFSITE_QUEUE), 2)),
+            new StatusReport.Mirror(null, new StatusReport.Destination("ferry.changes", 5, 1, NOW.minusSeconds(3600), null),
+                    new StatusReport.Destination("DLQ.ferry.changes", 0, 0, null, null)),
+            List.of(new Heartbeat(1, Heartbeat.CONSUMER, "nas:1234", "ferry.changes", "default", "/mnt/mirror",
+                            Heartbeat.RUNNING, NOW_MS - 60_000, NOW_MS - 2000,
                             new Heartbeat.Change("file", "a/b.txt", 1, NOW_MS - 2500, NOW_MS - 2200), 0L,
                             new Heartbeat.Counters(12, 10, 2048, 1)),
-                    new Heartbeat(1, Heartbeat.PRODUCER, "laptop:99", "ferry.changes", "/home/me/src", Heartbeat.STOPPED,
-                            NOW_MS - 600_000, NOW_MS - 180_000, null, null, new Heartbeat.Counters(0, 0, 0, 0))),
+                    new Heartbeat(1, Heartbeat.CONSUMER, "old:7", "ferry.changes", null, "/mnt/old", Heartbeat.RUNNING,
+                            NOW_MS - 60_000, NOW_MS - 1000, null, 0L, new Heartbeat.Counters(0, 0, 0, 0)),
+                    new Heartbeat(1, Heartbeat.PRODUCER, "laptop:99", "ferry.changes", null, "/home/me/src",
+                            Heartbeat.STOPPED, NOW_MS - 600_000, NOW_MS - 180_000, null, null,
+                            new Heartbeat.Counters(0, 0, 0, 0))),
             null, NOW);
 
     @Test
-    void peopleReadTheQueueThenALinePerProcess() {
+    void peopleReadMirrorDefaultAsBeforeThenEachMirrorThenALinePerProcess() {
         StringWriter text = new StringWriter();
 
         StatusText.print(report, new PrintWriter(text));
@@ -39,27 +47,60 @@ class StatusTextTest {
                 "messages waiting: 3",
                 "consumers attached: 1",
                 "oldest waiting: 4.2 s old",
-                "dead-lettered: 0 (on DLQ.ferry.changes)",
+                "dead-lettered: 0 (on DLQ." + DEFAULT_QUEUE + ")",
                 "dead-letter consumers attached: 0",
                 "oldest dead-lettered: -",
-                "consumer nas:1234 (/mnt/mirror): last seen 2.0 s ago, applied a/b.txt 0.3 s behind, lag 0.0 s; "
-                        + "12 events, 10 files, 2.0 KiB, 1 dead-lettered",
+                "mirror default: 3 waiting, 1 consumer, oldest 4.2 s old, 0 dead-lettered (queue " + DEFAULT_QUEUE + ")",
+                "mirror offsite: 1200 waiting, 0 consumers, oldest unknown, 2 dead-lettered (queue " + OFFSITE_QUEUE + ")",
+                "queue of before mirrors ferry.changes: 5 waiting, 1 consumer, oldest 1 h 00 min old, 0 dead-lettered "
+                        + "(mirror default applies it)",
+                "consumer nas:1234 of mirror default (/mnt/mirror): last seen 2.0 s ago, applied a/b.txt 0.3 s behind, "
+                        + "lag 0.0 s; 12 events, 10 files, 2.0 KiB, 1 dead-lettered",
+                "consumer old:7 (/mnt/old): last seen 1.0 s ago, lag 0.0 s; 0 events, 0 files, 0 bytes, 0 dead-lettered",
                 "producer laptop:99 (/home/me/src): stopped 3 min 00 s ago; 0 events, 0 files, 0 bytes");
+    }
+
+    @Test
+    void theQueueOfBeforeMirrorsIsLeftOutOnceItIsEmpty() {
+        StatusReport.Mirror empty = new StatusReport.Mirror(null,
+                new StatusReport.Destination("ferry.changes", 0, 1, null, null),
+                new StatusReport.Destination("DLQ.ferry.changes", 0, 0, null, null));
+        StringWriter text = new StringWriter();
+
+        StatusText.print(new StatusReport(report.broker(), report.stream(), report.mirrors(), empty, List.of(), null,
+                NOW), new PrintWriter(text));
+
+        assertThat(text.toString()).doesNotContain("before mirrors");
     }
 
     @Test
     void scriptsReadTheSameAsJson() throws Exception {
         JsonNode json = JsonMapper.builder().build().readTree(StatusJson.of(report));
 
+        assertThat(json.at("/stream").asText()).isEqualTo("ferry.changes");
+        assertThat(json.at("/queue/name").asText()).isEqualTo(DEFAULT_QUEUE);
         assertThat(json.at("/queue/waiting").asLong()).isEqualTo(3);
         assertThat(json.at("/queue/oldestAgeSeconds").asDouble()).isEqualTo(4.2);
-        assertThat(json.at("/deadLetterQueue/name").asText()).isEqualTo("DLQ.ferry.changes");
+        assertThat(json.at("/deadLetterQueue/name").asText()).isEqualTo("DLQ." + DEFAULT_QUEUE);
         assertThat(json.at("/deadLetterQueue/oldestAgeSeconds").isNull()).isTrue();
+        assertThat(json.at("/mirrors/1/name").asText()).isEqualTo("offsite");
+        assertThat(json.at("/mirrors/1/queue/waiting").asLong()).isEqualTo(1200);
+        assertThat(json.at("/mirrors/1/queue/oldestUnknownBecause").asText()).contains("may not browse");
+        assertThat(json.at("/mirrors/1/deadLetterQueue/waiting").asLong()).isEqualTo(2);
+        assertThat(json.at("/legacyQueue/waiting").asLong()).isEqualTo(5);
+        assertThat(json.at("/legacyDeadLetterQueue/name").asText()).isEqualTo("DLQ.ferry.changes");
         assertThat(json.at("/processes/0/role").asText()).isEqualTo("consumer");
+        assertThat(json.at("/processes/0/mirror").asText()).isEqualTo("default");
         assertThat(json.at("/processes/0/lastSeenSecondsAgo").asDouble()).isEqualTo(2.0);
         assertThat(json.at("/processes/0/last/path").asText()).isEqualTo("a/b.txt");
         assertThat(json.at("/processes/0/last/behindSeconds").asDouble()).isEqualTo(0.3);
-        assertThat(json.at("/processes/1/state").asText()).isEqualTo("stopped");
-        assertThat(json.at("/processes/1/lagSeconds").isNull()).isTrue();
+        assertThat(json.at("/processes/1/mirror").isNull()).isTrue();
+        assertThat(json.at("/processes/2/state").asText()).isEqualTo("stopped");
+        assertThat(json.at("/processes/2/lagSeconds").isNull()).isTrue();
+    }
+
+    private static StatusReport.Mirror mirror(String name, StatusReport.Destination queue, long deadLettered) {
+        return new StatusReport.Mirror(name, queue,
+                new StatusReport.Destination("DLQ." + queue.name(), deadLettered, 0, null, null));
     }
 }

@@ -1,6 +1,5 @@
 package dev.ferry.monitor;
 
-import dev.ferry.broker.QueueStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's statistics of a queue, asked for when a scrape wants them and kept for a while, so
- * scrapes cost the broker at most one query every few seconds. A scrape never waits longer than a
- * bound: a broker slow to answer leaves the previous answer (while it is recent) or none.
+ * The broker's statistics of queues ({@code T}: one queue's, or a whole stream's), asked for when a
+ * scrape wants them and kept for a while, so scrapes cost the broker at most one round of queries
+ * every few seconds. A scrape never waits longer than a bound: a broker slow to answer leaves the
+ * previous answer (while it is recent) or none.
  */
-final class CachedQueueStatus implements AutoCloseable {
+final class CachedQueueStatus<T> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CachedQueueStatus.class);
 
@@ -27,26 +27,26 @@ final class CachedQueueStatus implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(2);
     static final Duration STALE = Duration.ofMinutes(1);
 
-    private record Answer(QueueStatus status, Instant at) {
+    private record Answer<T>(T status, Instant at) {
     }
 
-    private final Callable<QueueStatus> query;
+    private final Callable<T> query;
     private final Clock clock;
     private final ExecutorService asker = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "ferry-queue-statistics");
         thread.setDaemon(true);
         return thread;
     });
-    private Answer latest; // Guarded by this.
-    private Future<QueueStatus> asking; // Guarded by this.
+    private Answer<T> latest; // Guarded by this.
+    private Future<T> asking; // Guarded by this.
 
-    CachedQueueStatus(Callable<QueueStatus> query, Clock clock) {
+    CachedQueueStatus(Callable<T> query, Clock clock) {
         this.query = query;
         this.clock = clock;
     }
 
     /** The statistics, or {@code null} when the broker has not answered lately. */
-    synchronized QueueStatus get() {
+    synchronized T get() {
         Instant now = clock.instant();
         if (latest != null && Duration.between(latest.at(), now).compareTo(FRESH) < 0) {
             return latest.status();
@@ -55,9 +55,9 @@ final class CachedQueueStatus implements AutoCloseable {
             asking = asker.submit(query);
         }
         try {
-            QueueStatus status = asking.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            T status = asking.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             asking = null;
-            latest = new Answer(status, clock.instant());
+            latest = new Answer<>(status, clock.instant());
             return status;
         } catch (TimeoutException slow) {
             log.debug("the broker did not answer a statistics query within {} ms", WAIT.toMillis());

@@ -1,6 +1,7 @@
 package dev.ferry.monitor;
 
 import dev.ferry.broker.QueueStatistics;
+import dev.ferry.broker.StreamStatus;
 import dev.ferry.consumer.ConsumerObserver;
 import dev.ferry.producer.ProducerObserver;
 import dev.ferry.wire.BrokerEndpoint;
@@ -16,7 +17,7 @@ public final class FerryMetrics implements AutoCloseable {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Clock clock;
-    private CachedQueueStatus queueStatistics;
+    private CachedQueueStatus<StreamStatus> queueStatistics;
 
     public FerryMetrics(Clock clock) {
         this.clock = clock;
@@ -32,13 +33,16 @@ public final class FerryMetrics implements AutoCloseable {
         return new ConsumerMetrics(registry, tally);
     }
 
-    /** Adds the broker's statistics of {@code queue} and its dead-letter queue, asked at scrape time. */
+    /**
+     * Adds the broker's statistics of the stream {@code queue}, asked at scrape time: each mirror's
+     * queue and dead-letter queue, and those of before mirrors.
+     */
     public void queue(BrokerEndpoint endpoint, String queue) {
         if (queueStatistics != null) {
             throw new IllegalStateException("the queue's metrics are there already");
         }
-        queueStatistics = new CachedQueueStatus(
-                () -> QueueStatistics.query(endpoint, queue, CachedQueueStatus.WAIT), clock);
+        queueStatistics = new CachedQueueStatus<>(
+                () -> QueueStatistics.stream(endpoint, queue, CachedQueueStatus.WAIT), clock);
         new QueueMetrics(registry, queueStatistics);
     }
 

@@ -13,7 +13,9 @@ import java.time.Instant;
  * @param version   the format's version ({@link #VERSION}); readers ignore fields they do not know
  * @param role      {@code producer} or {@code consumer}
  * @param id        {@code host:pid} ({@link ProcessIdentity})
- * @param queue     the queue it publishes on or applies from
+ * @param queue     the stream it publishes or applies, named by its queue name
+ * @param mirror    the mirror a consumer applies; {@code null} for a producer, which publishes to all,
+ *                  and from a consumer older than mirrors
  * @param directory the source it publishes, or the replica it applies to
  * @param state     {@code running}, or {@code stopped} in the last beat of a process that stops
  * @param startedAt when the process started
@@ -24,7 +26,7 @@ import java.time.Instant;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Heartbeat(int version, String role, String id, String queue, String directory, String state,
+public record Heartbeat(int version, String role, String id, String queue, String mirror, String directory, String state,
                         long startedAt, long sentAt, Change last, Long lagMillis, Counters counters) {
 
     public static final int VERSION = 1;

@@ -18,7 +18,7 @@ public final class Heartbeats {
             @Override
             public Heartbeat beat(String state) {
                 ProducerTally.Snapshot now = tally.snapshot();
-                return new Heartbeat(Heartbeat.VERSION, Heartbeat.PRODUCER, identity.id(), queue, source.toString(),
+                return new Heartbeat(Heartbeat.VERSION, Heartbeat.PRODUCER, identity.id(), queue, null, source.toString(),
                         state, started.toEpochMilli(), clock.millis(), Heartbeat.Change.of(now.last()), null,
                         new Heartbeat.Counters(now.events(), now.files(), now.bytes(), 0, now.unnameable()));
             }
@@ -30,15 +30,18 @@ public final class Heartbeats {
         };
     }
 
-    /** The beat of the consumer applying {@code queue} to {@code destination}, counted by {@code tally}. */
-    public static HeartbeatSource consumer(ConsumerTally tally, ProcessIdentity identity, String queue,
+    /**
+     * The beat of the consumer applying {@code mirror} of the stream {@code queue} to
+     * {@code destination}, counted by {@code tally}.
+     */
+    public static HeartbeatSource consumer(ConsumerTally tally, ProcessIdentity identity, String queue, String mirror,
                                            Path destination, Clock clock) {
         Instant started = clock.instant();
         return new HeartbeatSource() {
             @Override
             public Heartbeat beat(String state) {
                 ConsumerTally.Snapshot now = tally.snapshot();
-                return new Heartbeat(Heartbeat.VERSION, Heartbeat.CONSUMER, identity.id(), queue,
+                return new Heartbeat(Heartbeat.VERSION, Heartbeat.CONSUMER, identity.id(), queue, mirror,
                         destination.toString(), state, started.toEpochMilli(), clock.millis(),
                         Heartbeat.Change.of(now.last()), now.lag().toMillis(),
                         new Heartbeat.Counters(now.events(), now.files(), now.bytes(), now.deadLettered()));

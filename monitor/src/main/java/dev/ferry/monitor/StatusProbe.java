@@ -3,6 +3,7 @@ package dev.ferry.monitor;
 import dev.ferry.broker.QueueHead;
 import dev.ferry.broker.QueueStatistics;
 import dev.ferry.broker.QueueStatus;
+import dev.ferry.broker.StreamStatus;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
@@ -12,13 +13,15 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Makes a {@link StatusReport}: the broker's statistics of the queue and its dead-letter queue,
- * the age of the oldest message on each (a browse of its head) and the producers' and consumers'
- * latest heartbeats. A user whose role may not browse a queue or read the status topic still gets
- * the rest, with the reason in place of what was refused.
+ * Makes a {@link StatusReport}: the broker's statistics of every mirror's queue and dead-letter
+ * queue and of the queues of before mirrors (one round of wildcard queries), the age of the oldest
+ * message on each (a browse of its head) and the producers' and consumers' latest heartbeats. A
+ * user whose role may not browse a queue or read the status topic still gets the rest, with the
+ * reason in place of what was refused.
  */
 public final class StatusProbe {
 
@@ -33,14 +36,17 @@ public final class StatusProbe {
      */
     public static StatusReport probe(BrokerEndpoint endpoint, String queue, Clock clock)
             throws JMSException, IOException {
-        QueueStatus status = QueueStatistics.query(endpoint, queue, STATISTICS_TIMEOUT);
-        String deadLetterQueue = WireFormat.deadLetterQueueOf(queue);
+        StreamStatus stream = QueueStatistics.stream(endpoint, queue, STATISTICS_TIMEOUT);
         Connection connection = endpoint.connect("status", 1);
         try {
-            StatusReport.Destination main = destination(connection, queue, status.waiting(), status.consumers(),
-                    endpoint);
-            StatusReport.Destination dead = destination(connection, deadLetterQueue, status.deadLettered(),
-                    status.deadLetterConsumers(), endpoint);
+            List<StatusReport.Mirror> mirrors = new ArrayList<>();
+            mirrors.add(mirror(connection, WireFormat.DEFAULT_MIRROR, stream.mirror(WireFormat.DEFAULT_MIRROR), endpoint));
+            for (String name : stream.mirrors().keySet()) {
+                if (!name.equals(WireFormat.DEFAULT_MIRROR)) {
+                    mirrors.add(mirror(connection, name, stream.mirror(name), endpoint));
+                }
+            }
+            StatusReport.Mirror legacy = mirror(connection, null, stream.legacy(), endpoint);
             List<Heartbeat> processes = null;
             String unknown = null;
             try {
@@ -48,10 +54,18 @@ public final class StatusProbe {
             } catch (JMSSecurityException e) {
                 unknown = who(endpoint) + " may not read topic " + WireFormat.statusTopicOf(queue);
             }
-            return new StatusReport(endpoint.url(), main, dead, processes, unknown, clock.instant());
+            return new StatusReport(endpoint.url(), queue, mirrors, legacy, processes, unknown, clock.instant());
         } finally {
             connection.close();
         }
+    }
+
+    private static StatusReport.Mirror mirror(Connection connection, String name, QueueStatus status,
+                                              BrokerEndpoint endpoint) throws JMSException {
+        return new StatusReport.Mirror(name,
+                destination(connection, status.queue(), status.waiting(), status.consumers(), endpoint),
+                destination(connection, WireFormat.deadLetterQueueOf(status.queue()), status.deadLettered(),
+                        status.deadLetterConsumers(), endpoint));
     }
 
     private static StatusReport.Destination destination(Connection connection, String name, long waiting,

@@ -1,21 +1,46 @@
 package dev.ferry.monitor;
 
+import dev.ferry.wire.WireFormat;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * How a queue is doing, as {@code ferry status} shows it.
+ * How a stream is doing, as {@code ferry status} shows it.
  *
  * @param broker      the broker asked
- * @param queue       the queue
- * @param deadLetters its dead-letter queue
+ * @param stream      the stream, named by its queue name ({@code --queue})
+ * @param mirrors     each mirror whose queue exists, mirror {@link WireFormat#DEFAULT_MIRROR} first and
+ *                    always (with empty queues when its queue does not exist), the others by name
+ * @param legacy      the queue of before mirrors and its dead-letter queue, which mirror default reads too
  * @param processes   the latest heartbeat of every producer and consumer the status topic still
  *                    holds, newest first; {@code null} when they could not be read
  * @param processesUnknownBecause why {@code processes} is {@code null}, else {@code null}
  * @param takenAt     when the report was made
  */
-public record StatusReport(String broker, Destination queue, Destination deadLetters, List<Heartbeat> processes,
-                           String processesUnknownBecause, Instant takenAt) {
+public record StatusReport(String broker, String stream, List<Mirror> mirrors, Mirror legacy,
+                           List<Heartbeat> processes, String processesUnknownBecause, Instant takenAt) {
+
+    public StatusReport {
+        mirrors = List.copyOf(mirrors);
+        if (mirrors.isEmpty() || !WireFormat.DEFAULT_MIRROR.equals(mirrors.get(0).name())) {
+            throw new IllegalArgumentException("a status report lists mirror default first");
+        }
+    }
+
+    /** Mirror {@link WireFormat#DEFAULT_MIRROR}, which the report's single-queue lines describe. */
+    public Mirror defaultMirror() {
+        return mirrors.get(0);
+    }
+
+    /**
+     * A mirror's queue and dead-letter queue (or those of before mirrors).
+     *
+     * @param name        the mirror's name; {@code null} for the queues of before mirrors
+     * @param queue       its queue
+     * @param deadLetters its dead-letter queue
+     */
+    public record Mirror(String name, Destination queue, Destination deadLetters) {
+    }
 
     /**
      * One queue.

@@ -18,7 +18,7 @@ class CachedQueueStatusTest {
     void scrapesWithinAFewSecondsShareOneQuery() {
         MutableClock clock = new MutableClock(T0);
         AtomicInteger queries = new AtomicInteger();
-        try (CachedQueueStatus cache = new CachedQueueStatus(
+        try (CachedQueueStatus<QueueStatus> cache = new CachedQueueStatus<>(
                 () -> new QueueStatus("q", queries.incrementAndGet(), 0, 0), clock)) {
             assertThat(cache.get().waiting()).isEqualTo(1);
             clock.advance(CachedQueueStatus.FRESH.minusMillis(1));
@@ -33,7 +33,7 @@ class CachedQueueStatusTest {
         MutableClock clock = new MutableClock(T0);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger queries = new AtomicInteger();
-        try (CachedQueueStatus cache = new CachedQueueStatus(() -> {
+        try (CachedQueueStatus<QueueStatus> cache = new CachedQueueStatus<>(() -> {
             if (queries.incrementAndGet() > 1) {
                 release.await(30, TimeUnit.SECONDS);
             }

@@ -6,16 +6,27 @@ import static dev.ferry.monitor.Events.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.broker.BrokerOptions;
+import dev.ferry.broker.EmbeddedBroker;
 import dev.ferry.consumer.CommittedBatch;
 import dev.ferry.consumer.ConsumerObserver;
+import dev.ferry.producer.JmsChangeSink;
 import dev.ferry.producer.ProducerObserver;
+import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.WireFormat;
+import jakarta.jms.Connection;
+import jakarta.jms.Session;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Given a process's metrics served over HTTP, when changes are published and applied, then a scrape counts them. */
 class FerryMetricsTest {
@@ -94,5 +105,38 @@ class FerryMetricsTest {
 
     private static org.assertj.core.data.Offset<Double> within() {
         return org.assertj.core.data.Offset.offset(0.001);
+    }
+
+    @Test
+    void aScrapeShowsEachMirrorsQueueAndDeadLettersAndThoseOfBeforeMirrors(@TempDir Path data) throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerOptions.defaults(data)
+                .withListen(URI.create("tcp://127.0.0.1:0")))) {
+            BrokerEndpoint endpoint = new BrokerEndpoint(broker.connectUrl(), null, null);
+            JmsChangeSink.open(endpoint, "ferry.m", List.of("default", "offsite")).close();
+            try (Connection connection = endpoint.connect("test", 1)) {
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                session.createProducer(session.createTopic(WireFormat.changeTopicOf("ferry.m")))
+                        .send(session.createTextMessage("to both mirrors"));
+                session.createConsumer(session.createQueue(WireFormat.mirrorQueueOf("offsite", "ferry.m")
+                        + "?consumer.prefetchSize=0"));
+                FerryMetrics metrics = new FerryMetrics(Clock.systemUTC());
+                metrics.queue(endpoint, "ferry.m");
+                try (MetricsServer server = metrics.serve(0)) {
+                    Scrape scrape = Scrape.of(server.url());
+
+                    for (String mirror : List.of("default", "offsite")) {
+                        String queue = WireFormat.mirrorQueueOf(mirror, "ferry.m");
+                        assertThat(scrape.value("ferry_queue_messages_waiting{queue=\"" + queue + "\"}")).isOne();
+                        assertThat(scrape.value("ferry_queue_messages_waiting{queue=\"DLQ." + queue + "\"}")).isZero();
+                        assertThat(scrape.value("ferry_queue_consumers{queue=\"" + queue + "\"}"))
+                                .isEqualTo(mirror.equals("offsite") ? 1 : 0);
+                    }
+                    assertThat(scrape.value("ferry_queue_messages_waiting{queue=\"ferry.m\"}")).isZero();
+                    assertThat(scrape.value("ferry_queue_messages_waiting{queue=\"DLQ.ferry.m\"}")).isZero();
+                } finally {
+                    metrics.close();
+                }
+            }
+        }
     }
 }

@@ -10,13 +10,14 @@ class HeartbeatCodecTest {
 
     @Test
     void aBeatSurvivesTheTripThroughJson() throws IOException {
-        Heartbeat beat = new Heartbeat(1, Heartbeat.CONSUMER, "nas:1234", "ferry.changes", "/mnt/mirror",
+        Heartbeat beat = new Heartbeat(1, Heartbeat.CONSUMER, "nas:1234", "ferry.changes", "office", "/mnt/mirror",
                 Heartbeat.RUNNING, 1000, 2000, new Heartbeat.Change("file", "a/b.txt", 5_000_000, 5000, 5300), 0L,
                 new Heartbeat.Counters(3, 2, 100, 1));
 
         String json = HeartbeatCodec.toJson(beat);
 
-        assertThat(json).contains("\"role\":\"consumer\"", "\"path\":\"a/b.txt\"", "\"lagMillis\":0");
+        assertThat(json).contains("\"role\":\"consumer\"", "\"mirror\":\"office\"", "\"path\":\"a/b.txt\"",
+                "\"lagMillis\":0");
         assertThat(HeartbeatCodec.fromJson(json)).isEqualTo(beat);
     }
 
@@ -26,6 +27,8 @@ class HeartbeatCodecTest {
                 + "\"sentAt\":7,\"mood\":\"cheerful\"}");
         assertThat(later.role()).isEqualTo(Heartbeat.PRODUCER);
         assertThat(later.last()).isNull();
+        assertThat(HeartbeatCodec.fromJson("{\"version\":1,\"role\":\"consumer\",\"id\":\"h:1\"}").mirror())
+                .as("a consumer of before mirrors names none").isNull();
         assertThatThrownBy(() -> HeartbeatCodec.fromJson("{\"version\":1,\"id\":\"h:1\"}"))
                 .isInstanceOf(IOException.class);
     }

@@ -7,6 +7,7 @@ import dev.ferry.broker.BrokerOptions;
 import dev.ferry.broker.BrokerUser;
 import dev.ferry.broker.EmbeddedBroker;
 import dev.ferry.consumer.CommittedBatch;
+import dev.ferry.producer.JmsChangeSink;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusProbeTest {
 
     private static final String QUEUE = WireFormat.DEFAULT_QUEUE;
+    private static final String DEFAULT_QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, QUEUE);
+    private static final String OFFSITE_QUEUE = WireFormat.mirrorQueueOf("offsite", QUEUE);
     private static final BrokerUser PRODUCER = new BrokerUser("ferry-producer", "p", BrokerUser.Role.PRODUCER);
     private static final BrokerUser CONSUMER = new BrokerUser("ferry-consumer", "c", BrokerUser.Role.CONSUMER);
 
@@ -42,12 +45,14 @@ class StatusProbeTest {
     }
 
     @Test
-    void statusShowsWaitingMessagesTheirAgeAndTheLatestBeatOfEachProcess() throws Exception {
+    void statusShowsEachMirrorsWaitingMessagesTheirAgeAndTheLatestBeatOfEachProcess() throws Exception {
         broker = EmbeddedBroker.start(BrokerOptions.defaults(data).withListen(URI.create("tcp://127.0.0.1:0")));
         BrokerEndpoint endpoint = new BrokerEndpoint(broker.connectUrl(), null, null);
         Instant beforeSending = Instant.now();
-        send(endpoint, QUEUE, 3);
-        send(endpoint, WireFormat.deadLetterQueueOf(QUEUE), 1);
+        send(endpoint, DEFAULT_QUEUE, 3);
+        send(endpoint, WireFormat.deadLetterQueueOf(DEFAULT_QUEUE), 1);
+        send(endpoint, OFFSITE_QUEUE, 5);
+        send(endpoint, QUEUE, 2);
         ConsumerTally consumed = new ConsumerTally(Clock.systemUTC());
         Instant made = Instant.now().minusMillis(400);
         consumed.committed(new CommittedBatch(1, 5, List.of(Events.file("a/b.txt", 5, made)), List.of(),
@@ -56,7 +61,8 @@ class StatusProbeTest {
         published.committed(List.of(Events.file("a/b.txt", 5, made)), 5);
 
         try (HeartbeatSender consumer = HeartbeatSender.start(endpoint, QUEUE, Heartbeats.consumer(consumed,
-                new ProcessIdentity("nas", 1234), QUEUE, Path.of("/mnt/mirror"), Clock.systemUTC()), Clock.systemUTC());
+                new ProcessIdentity("nas", 1234), QUEUE, "offsite", Path.of("/mnt/mirror"), Clock.systemUTC()),
+                Clock.systemUTC());
              HeartbeatSender producer = HeartbeatSender.start(endpoint, QUEUE, Heartbeats.producer(published,
                      new ProcessIdentity("laptop", 99), QUEUE, Path.of("/home/me/src"), Clock.systemUTC()),
                      Clock.systemUTC())) {
@@ -64,11 +70,19 @@ class StatusProbeTest {
                     () -> StatusProbe.probe(endpoint, QUEUE, Clock.systemUTC()),
                     r -> r.processes() != null && r.processes().size() == 2);
 
-            assertThat(report.queue().waiting()).isEqualTo(3);
-            assertThat(report.queue().oldest()).isBetween(beforeSending.minusSeconds(1), Instant.now());
-            assertThat(report.deadLetters().name()).isEqualTo("DLQ." + QUEUE);
-            assertThat(report.deadLetters().waiting()).isEqualTo(1);
+            StatusReport.Mirror mirror = report.defaultMirror();
+            assertThat(mirror.queue().name()).isEqualTo(DEFAULT_QUEUE);
+            assertThat(mirror.queue().waiting()).isEqualTo(3);
+            assertThat(mirror.queue().oldest()).isBetween(beforeSending.minusSeconds(1), Instant.now());
+            assertThat(mirror.deadLetters().name()).isEqualTo("DLQ." + DEFAULT_QUEUE);
+            assertThat(mirror.deadLetters().waiting()).isEqualTo(1);
+            assertThat(report.mirrors()).extracting(StatusReport.Mirror::name).containsExactly("default", "offsite");
+            assertThat(report.mirrors().get(1).queue().waiting()).isEqualTo(5);
+            assertThat(report.mirrors().get(1).queue().oldest()).isNotNull();
+            assertThat(report.legacy().queue().name()).isEqualTo(QUEUE);
+            assertThat(report.legacy().queue().waiting()).isEqualTo(2);
             Heartbeat consumerBeat = beatOf(report, Heartbeat.CONSUMER);
+            assertThat(consumerBeat.mirror()).isEqualTo("offsite");
             assertThat(consumerBeat.id()).isEqualTo("nas:1234");
             assertThat(consumerBeat.state()).isEqualTo(Heartbeat.RUNNING);
             assertThat(consumerBeat.directory()).isEqualTo("/mnt/mirror");
@@ -87,20 +101,34 @@ class StatusProbeTest {
         broker = EmbeddedBroker.start(BrokerOptions.defaults(data).withListen(URI.create("tcp://127.0.0.1:0"))
                 .withUsers(PRODUCER, CONSUMER));
         BrokerEndpoint producer = new BrokerEndpoint(broker.connectUrl(), PRODUCER.name(), PRODUCER.password());
-        send(producer, QUEUE, 2);
+        JmsChangeSink.open(producer, QUEUE, List.of(WireFormat.DEFAULT_MIRROR)).close(); // makes mirror default's queue
+        publish(producer, 2);
 
         StatusReport report = StatusProbe.probe(producer, QUEUE, Clock.systemUTC());
 
-        assertThat(report.queue().waiting()).isEqualTo(2);
-        assertThat(report.queue().oldest()).isNull();
-        assertThat(report.queue().oldestUnknownBecause()).isEqualTo("user ferry-producer may not browse queue " + QUEUE);
+        StatusReport.Destination queue = report.defaultMirror().queue();
+        assertThat(queue.waiting()).isEqualTo(2);
+        assertThat(queue.oldest()).isNull();
+        assertThat(queue.oldestUnknownBecause()).isEqualTo("user ferry-producer may not browse queue " + DEFAULT_QUEUE);
         assertThat(report.processes()).isEmpty();
         BrokerEndpoint consumer = new BrokerEndpoint(broker.connectUrl(), CONSUMER.name(), CONSUMER.password());
-        assertThat(StatusProbe.probe(consumer, QUEUE, Clock.systemUTC()).queue().oldest()).isNotNull();
+        assertThat(StatusProbe.probe(consumer, QUEUE, Clock.systemUTC()).defaultMirror().queue().oldest()).isNotNull();
     }
 
     private static Heartbeat beatOf(StatusReport report, String role) {
         return report.processes().stream().filter(b -> b.role().equals(role)).findFirst().orElseThrow();
+    }
+
+    /** Publishes {@code count} messages on the stream's topic, as the producer does. */
+    private static void publish(BrokerEndpoint endpoint, int count) throws Exception {
+        try (Connection connection = endpoint.connect("test", 1)) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createTopic(WireFormat.changeTopicOf(QUEUE)));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < count; i++) {
+                producer.send(session.createTextMessage("m" + i));
+            }
+        }
     }
 
     private static void send(BrokerEndpoint endpoint, String queue, int count) throws Exception {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.RelPath;
-import dev.ferry.wire.WireFormat;
 import jakarta.jms.JMSException;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +73,7 @@ class CliContractTest {
             for (int i = 1; i <= 3; i++) {
                 ChangeEvent event = new ChangeEvent.PutDirectory(RelPath.of("dir-" + i), seq + i, 0755,
                         System.currentTimeMillis() * 1_000_000);
-                queue.send(WireFormat.DEFAULT_QUEUE, queue.encode(event, new byte[0]));
+                queue.send(QueueClient.DEFAULT_MIRROR_QUEUE, queue.encode(event, new byte[0]));
             }
         }
 

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * The repository's docker-compose.yml, brought up the way the README says: broker, consumer and
- * producer replicate a directory of this machine into the consumer's mirror, and the broker lets
- * no one in without a password. The one override, written by the test, puts the mirror and the
- * producer's state in the test's workspace and runs both sides as the test's user, so the test can
- * read (and delete) what they write.
+ * The repository's docker-compose.yml, brought up the way the README says, with its second mirror
+ * (profile offsite): broker, consumers and producer replicate a directory of this machine into
+ * both mirrors, and the broker lets no one in without a password. The one override, written by the
+ * test, puts the mirrors and the producer's state in the test's workspace and runs every side as the
+ * test's user, so the test can read (and delete) what they write.
  */
 @ExtendWith(RequiresDocker.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,6 +47,7 @@ class ComposeDeploymentTest {
     private Path workspace;
     private Path source;
     private Path mirror;
+    private Path offsite;
     private int brokerPort;
     private ComposeStack stack;
 
@@ -59,6 +60,7 @@ class ComposeDeploymentTest {
         workspace = Files.createTempDirectory(Files.createDirectories(base), getClass().getSimpleName() + "-");
         source = TestTrees.mixed(TestTrees.directory(workspace.resolve("source")));
         mirror = TestTrees.directory(workspace.resolve("mirror"));
+        offsite = TestTrees.directory(workspace.resolve("mirror-offsite"));
         brokerPort = FreePorts.next();
         try {
             stack = ComposeStack.up(
@@ -66,6 +68,9 @@ class ComposeDeploymentTest {
                     Map.of("FERRY_SOURCE", source.toString(),
                             "FERRY_PRODUCER_PASSWORD", UUID.randomUUID().toString(),
                             "FERRY_CONSUMER_PASSWORD", UUID.randomUUID().toString(),
+                            "FERRY_OFFSITE_PASSWORD", UUID.randomUUID().toString(),
+                            "FERRY_MIRRORS", "default,offsite",
+                            "COMPOSE_PROFILES", "offsite",
                             "FERRY_BROKER_PORT", Integer.toString(brokerPort),
                             "FERRY_JAVA_OPTS", "-Xmx256m"));
         } catch (AssertionError e) {
@@ -90,7 +95,7 @@ class ComposeDeploymentTest {
     }
 
     @Test
-    void theStackMirrorsASourceTreeAndTheChangesToIt() throws IOException {
+    void theStackMirrorsASourceTreeAndTheChangesToItIntoBothMirrors() throws IOException {
         awaitMirror(INITIAL_SYNC);
 
         writeText(source.resolve("new/written while running.txt"), text("live", 3000));
@@ -110,16 +115,17 @@ class ComposeDeploymentTest {
         assertThat(refusal).as("how the broker refused an anonymous connection").isInstanceOf(JMSSecurityException.class);
     }
 
-    /** Waits for the mirror to equal the source, failing with what the services said. */
+    /** Waits for both mirrors to equal the source, failing with what the services said. */
     private void awaitMirror(Duration timeout) {
         try {
             Convergence.await(source, mirror, timeout);
+            Convergence.await(source, offsite, timeout);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n" + stack.logs(), e);
         }
     }
 
-    /** The test's compose override: the mirror and the producer's state here, as the test's user. */
+    /** The test's compose override: the mirrors and the producer's state here, as the test's user. */
     private Path override() throws IOException {
         String user = Files.getAttribute(workspace, "unix:uid") + ":" + Files.getAttribute(workspace, "unix:gid");
         Path state = TestTrees.directory(workspace.resolve("producer-state"));
@@ -129,6 +135,10 @@ class ComposeDeploymentTest {
                 "    user: \"" + user + "\"",
                 "    volumes:",
                 "      - \"" + mirror + ":/data/dest\"",
+                "  consumer-offsite:",
+                "    user: \"" + user + "\"",
+                "    volumes:",
+                "      - \"" + offsite + ":/data/dest\"",
                 "  producer:",
                 "    user: \"" + user + "\"",
                 "    volumes:",

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
-import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.WireFormatException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -173,7 +172,7 @@ class CrashRecoveryTest {
     private List<Published> browseTheQueue() throws JMSException {
         List<Published> published = new ArrayList<>();
         try (QueueClient queue = QueueClient.connect(ferry.brokerUrl())) {
-            for (Message message : queue.browse(WireFormat.DEFAULT_QUEUE)) {
+            for (Message message : queue.browse(QueueClient.DEFAULT_MIRROR_QUEUE)) {
                 BytesMessage bytes = (BytesMessage) message;
                 byte[] body = new byte[(int) bytes.getBodyLength()];
                 bytes.readBytes(body);
@@ -186,7 +185,7 @@ class CrashRecoveryTest {
     private void sendAgain(List<Published> published) throws JMSException {
         try (QueueClient queue = QueueClient.connect(ferry.brokerUrl())) {
             for (Published duplicate : published) {
-                queue.send(WireFormat.DEFAULT_QUEUE, queue.encode(duplicate.events(), duplicate.body()));
+                queue.send(QueueClient.DEFAULT_MIRROR_QUEUE, queue.encode(duplicate.events(), duplicate.body()));
             }
         }
     }

@@ -39,6 +39,9 @@ final class DistributionBroker {
     static final String PRODUCER_PASSWORD = "producer-" + UUID.randomUUID();
     static final String CONSUMER = "ferry-consumer";
     static final String CONSUMER_PASSWORD = "consumer-" + UUID.randomUUID();
+    /** The user of mirror offsite. */
+    static final String OFFSITE = "ferry-offsite";
+    static final String OFFSITE_PASSWORD = "offsite-" + UUID.randomUUID();
 
     private static final String HEAP = "256m";
     private static final Duration POLL = Duration.ofMillis(100);
@@ -86,7 +89,8 @@ final class DistributionBroker {
             throw new IllegalStateException(process + " is still running; kill it first");
         }
         FerryProcess started = FerryProcess.startProgram("activemq-" + (++starts), command(),
-                Map.of("FERRY_PRODUCER_PASSWORD", PRODUCER_PASSWORD, "FERRY_CONSUMER_PASSWORD", CONSUMER_PASSWORD),
+                Map.of("FERRY_PRODUCER_PASSWORD", PRODUCER_PASSWORD, "FERRY_CONSUMER_PASSWORD", CONSUMER_PASSWORD,
+                        "FERRY_OFFSITE_PASSWORD", OFFSITE_PASSWORD),
                 workspace, workspace.resolve("logs"));
         started.waitForOutput("Apache ActiveMQ \\S+ \\(ferry, .*\\) started", START);
         awaitPortOpen(started);

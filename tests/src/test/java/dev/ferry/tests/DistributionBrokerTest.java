@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,7 +47,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DistributionBrokerTest {
 
     private static final String QUEUE = WireFormat.DEFAULT_QUEUE;
-    private static final String DEAD_LETTERS = WireFormat.deadLetterQueueOf(QUEUE);
+    private static final String MIRROR_QUEUE = QueueClient.DEFAULT_MIRROR_QUEUE;
+    private static final String OFFSITE_QUEUE = WireFormat.mirrorQueueOf("offsite", QUEUE);
+    private static final String DEAD_LETTERS = WireFormat.deadLetterQueueOf(MIRROR_QUEUE);
     private static final Duration INITIAL_SYNC = Duration.ofSeconds(60);
     private static final Duration ONE_CHANGE = Duration.ofSeconds(30);
     private static final Duration CATCH_UP = Duration.ofSeconds(90);
@@ -90,7 +93,7 @@ class DistributionBrokerTest {
                 .containsPattern("(?m)^consumers attached: 1$")
                 .containsPattern("(?m)^dead-lettered: 0\\b")
                 // Heartbeats, kept for status by the configuration's subscription recovery policy.
-                .containsPattern("(?m)^consumer \\S+:" + consumer.pid() + " \\(.*\\): last seen ")
+                .containsPattern("(?m)^consumer \\S+:" + consumer.pid() + " of mirror default \\(.*\\): last seen ")
                 .containsPattern("(?m)^producer \\S+:" + producer.pid() + " \\(.*\\): last seen "));
     }
 
@@ -98,20 +101,21 @@ class DistributionBrokerTest {
     void poisonEndsOnTheQueuesOwnDeadLetterQueueAndStatusCountsIt() throws JMSException {
         byte[] good = "a good file\n".getBytes(UTF_8);
         try (QueueClient queue = QueueClient.connect(activemq.url())) {
-            // The broker itself dead-letters a message its consumer gave up on: with Ferry's
-            // configuration into DLQ.<queue>, not the distribution's default ActiveMQ.DLQ.
-            queue.send(QUEUE, queue.encode(putFile("given up on.txt", good), good));
-            giveUpOnOneMessage(QUEUE);
+            // The broker itself dead-letters a message a consumer of a mirror gave up on: with Ferry's
+            // configuration into DLQ.<mirror's queue>, not the distribution's default ActiveMQ.DLQ, although
+            // the producer sent it to the stream's topic.
+            giveUpOnOneMessage(MIRROR_QUEUE, () -> queue.publish(QUEUE, queue.encode(putFile("given up on.txt", good), good)));
             within(PATIENCE, activemq.process(), () -> assertThat(queue.browse(DEAD_LETTERS)).hasSize(1));
             assertThat(queue.browse("ActiveMQ.DLQ")).isEmpty();
 
             FerryProcess consumer = ferry.consumer(destination);
-            queue.send(QUEUE, queue.session().createTextMessage("not a Ferry event"));
+            consumer.waitForLog(FerryLog.CONSUMER_STARTED, 1, PATIENCE);
+            queue.publish(QUEUE, queue.session().createTextMessage("not a Ferry event"));
             BytesMessage escape = queue.encode(putFile("placeholder.txt", good), good);
             escape.setStringProperty(WireFormat.EVENT_PROPERTY, escape.getStringProperty(WireFormat.EVENT_PROPERTY)
                     .replace("\"placeholder.txt\"", "\"../escape.txt\""));
-            queue.send(QUEUE, escape);
-            queue.send(QUEUE, queue.encode(putFile("good.txt", good), good));
+            queue.publish(QUEUE, escape);
+            queue.publish(QUEUE, queue.encode(putFile("good.txt", good), good));
 
             within(PATIENCE, consumer, () -> assertThat(destination.resolve("good.txt")).hasBinaryContent(good));
             within(PATIENCE, consumer, () -> assertThat(queue.browse(DEAD_LETTERS)).hasSize(3));
@@ -165,31 +169,61 @@ class DistributionBrokerTest {
     }
 
     @Test
+    void twoMirrorsEachWithItsOwnUserOneOfThemDownWhileTheSourceChanges500TimesAreBothExactAfterwards() {
+        // Under the configuration's authorization: the producer's user may not read the mirrors' queues,
+        // and reaches them only through the stream's topic; each consumer's user reads only its own.
+        long seed = Long.getLong("ferry.mirrors.seed", new SecureRandom().nextLong());
+        TwoMirrors.oneAwayWhileTheSourceChanges(ferry, new TwoMirrors.Logins(
+                TwoMirrors.Logins.as(DistributionBroker.PRODUCER, DistributionBroker.PRODUCER_PASSWORD),
+                TwoMirrors.Logins.as(DistributionBroker.CONSUMER, DistributionBroker.CONSUMER_PASSWORD),
+                TwoMirrors.Logins.as(DistributionBroker.OFFSITE, DistributionBroker.OFFSITE_PASSWORD)), seed);
+    }
+
+    @Test
     void eachUserMayDoOnlyWhatItsRoleNeeds() throws JMSException {
         assertThatThrownBy(() -> login(DistributionBroker.PRODUCER, "wrong password").close())
                 .as("a wrong password").isInstanceOf(JMSSecurityException.class);
         Connection producer = login(DistributionBroker.PRODUCER, DistributionBroker.PRODUCER_PASSWORD);
         Connection consumer = login(DistributionBroker.CONSUMER, DistributionBroker.CONSUMER_PASSWORD);
+        Connection offsite = login(DistributionBroker.OFFSITE, DistributionBroker.OFFSITE_PASSWORD);
         try {
+            Session receiving = consumer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer mine = receiving.createConsumer(receiving.createQueue(MIRROR_QUEUE));
+            Session offsiteSession = offsite.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer offsites = offsiteSession.createConsumer(offsiteSession.createQueue(OFFSITE_QUEUE));
+
             Session sending = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            sending.createProducer(sending.createQueue(QUEUE)).send(sending.createTextMessage("allowed"));
-            assertThatThrownBy(() -> sending.createConsumer(sending.createQueue(QUEUE)))
-                    .as("the producer's user reading the queue").isInstanceOf(JMSSecurityException.class);
+            sending.createProducer(sending.createTopic(WireFormat.changeTopicOf(QUEUE)))
+                    .send(sending.createTextMessage("allowed"));
+            assertThat(mine.receive(PATIENCE.toMillis())).as("through the topic to mirror default").isNotNull();
+            assertThat(offsites.receive(PATIENCE.toMillis())).as("through the topic to mirror offsite").isNotNull();
+            assertThatThrownBy(() -> sending.createConsumer(sending.createQueue(MIRROR_QUEUE)))
+                    .as("the producer's user reading a mirror's queue").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> sending.createProducer(sending.createQueue(MIRROR_QUEUE)).send(sending.createTextMessage("no")))
+                    .as("the producer's user writing a mirror's queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> sending.createProducer(sending.createQueue("another.queue")).send(sending.createTextMessage("no")))
                     .as("the producer's user writing another queue").isInstanceOf(JMSSecurityException.class);
+            sending.createProducer(sending.createQueue(QUEUE)).send(sending.createTextMessage("as before mirrors"));
             sending.createProducer(sending.createTopic(WireFormat.statusTopicOf(QUEUE))).send(sending.createTextMessage("beat"));
 
-            Session receiving = consumer.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            assertThat(receiving.createConsumer(receiving.createQueue(QUEUE)).receive(PATIENCE.toMillis())).isNotNull();
             receiving.createProducer(receiving.createQueue(DEAD_LETTERS)).send(receiving.createTextMessage("dead letter"));
             assertThat(receiving.createConsumer(receiving.createQueue(DEAD_LETTERS)).receive(PATIENCE.toMillis())).isNotNull();
-            assertThatThrownBy(() -> receiving.createProducer(receiving.createQueue(QUEUE)).send(receiving.createTextMessage("no")))
-                    .as("the consumer's user writing the queue").isInstanceOf(JMSSecurityException.class);
+            assertThat(receiving.createConsumer(receiving.createQueue(QUEUE)).receive(PATIENCE.toMillis()))
+                    .as("mirror default reads the queue of before mirrors").isNotNull();
+            assertThatThrownBy(() -> receiving.createProducer(receiving.createQueue(MIRROR_QUEUE)).send(receiving.createTextMessage("no")))
+                    .as("the consumer's user writing its queue").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> receiving.createConsumer(receiving.createQueue(OFFSITE_QUEUE)))
+                    .as("the consumer's user reading another mirror's queue").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> offsiteSession.createConsumer(offsiteSession.createQueue(MIRROR_QUEUE)))
+                    .as("the offsite user reading mirror default's queue").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> offsiteSession.createConsumer(offsiteSession.createQueue(QUEUE)))
+                    .as("the offsite user reading the queue of before mirrors").isInstanceOf(JMSSecurityException.class);
             receiving.createProducer(receiving.createTopic(WireFormat.statusTopicOf(QUEUE))).send(receiving.createTextMessage("beat"));
             receiving.createConsumer(receiving.createTopic(WireFormat.statusTopicOf(QUEUE))).close();
         } finally {
             producer.close();
             consumer.close();
+            offsite.close();
         }
     }
 
@@ -204,11 +238,17 @@ class DistributionBrokerTest {
         }
     }
 
+    /** Something that sends a message, run once the receiver of {@link #giveUpOnOneMessage} is there. */
+    private interface Sending {
+        void send() throws JMSException;
+    }
+
     /**
-     * Receives one message from {@code queue} and rolls it back, as a client that allows no
-     * redelivery: ActiveMQ then hands the message to the queue's dead-letter strategy.
+     * Attaches to {@code queue} (so a mirror's queue exists), has {@code sending} send a message,
+     * receives it and rolls it back, as a client that allows no redelivery: ActiveMQ then hands the
+     * message to the queue's dead-letter strategy.
      */
-    private void giveUpOnOneMessage(String queue) throws JMSException {
+    private void giveUpOnOneMessage(String queue, Sending sending) throws JMSException {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(activemq.url());
         factory.getRedeliveryPolicy().setMaximumRedeliveries(0);
         Connection connection = factory.createConnection();
@@ -216,6 +256,7 @@ class DistributionBrokerTest {
             connection.start();
             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer receiver = session.createConsumer(session.createQueue(queue));
+            sending.send();
             assertThat(receiver.receive(PATIENCE.toMillis())).as("the message sent to %s", queue).isNotNull();
             session.rollback();
         } finally {

@@ -28,15 +28,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Whoever can write to the queue must not be able to write outside the destination or stop the
- * mirror: hostile messages go to the dead-letter queue with a reason, and the good message behind
- * them is still applied.
+ * Whoever can publish on the stream must not be able to write outside the destination or stop the
+ * mirror: hostile messages go to the mirror's dead-letter queue with a reason, and the good message
+ * behind them is still applied.
  */
 @Timeout(value = 2, unit = MINUTES)
 class HostileMessageTest {
 
     private static final String QUEUE = WireFormat.DEFAULT_QUEUE;
-    private static final String DEAD_LETTERS = WireFormat.deadLetterQueueOf(QUEUE);
+    private static final String MIRROR_QUEUE = QueueClient.DEFAULT_MIRROR_QUEUE;
+    private static final String DEAD_LETTERS = WireFormat.deadLetterQueueOf(MIRROR_QUEUE);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final byte[] PAYLOAD = "gotcha\n".getBytes(UTF_8);
 
@@ -51,6 +52,8 @@ class HostileMessageTest {
         Path outside = destination.getParent();
         Path absoluteTarget = outside.resolve("absolute.txt");
         FerryProcess consumer = ferry.consumer(destination);
+        // Its queue exists once it applies; only then does the stream's topic reach it.
+        consumer.waitForLog(FerryLog.CONSUMER_STARTED, 1, PATIENCE);
         byte[] good = "a good file\n".getBytes(UTF_8);
 
         List<String> hostileEvents = new ArrayList<>();
@@ -59,8 +62,8 @@ class HostileMessageTest {
             hostileEvents.add(sendWithPath(queue, absoluteTarget.toString()));
             hostileEvents.add(sendFromTheFuture(queue, "version99.txt"));
             TextMessage garbage = queue.session().createTextMessage("rm -rf / -- plain text, not a Ferry event");
-            queue.send(QUEUE, garbage);
-            queue.send(QUEUE, queue.encode(putFile("good.txt", good), good));
+            queue.publish(QUEUE, garbage);
+            queue.publish(QUEUE, queue.encode(putFile("good.txt", good), good));
 
             within(PATIENCE, consumer, () -> assertThat(destination.resolve("good.txt")).hasBinaryContent(good));
             within(PATIENCE, consumer, () -> assertThat(queue.browse(DEAD_LETTERS)).hasSize(4));
@@ -78,7 +81,7 @@ class HostileMessageTest {
                     .containsExactlyInAnyOrder(hostileEvents.get(0), hostileEvents.get(1), hostileEvents.get(2), null);
             assertThat(deadLetters).filteredOn(TextMessage.class::isInstance).singleElement()
                     .satisfies(message -> assertThat(((TextMessage) message).getText()).isEqualTo(garbage.getText()));
-            assertThat(queue.browse(QUEUE)).isEmpty();
+            assertThat(queue.browse(MIRROR_QUEUE)).isEmpty();
             assertThat(consumer.isAlive()).as("the consumer keeps running%n%s", consumer.logTail()).isTrue();
         }
     }
@@ -90,7 +93,7 @@ class HostileMessageTest {
                 // Both hostile paths are plain text: no JSON escaping needed.
                 .replace("\"placeholder.txt\"", "\"" + hostilePath + "\"");
         message.setStringProperty(WireFormat.EVENT_PROPERTY, json);
-        queue.send(QUEUE, message);
+        queue.publish(QUEUE, message);
         return json;
     }
 
@@ -98,7 +101,7 @@ class HostileMessageTest {
     private String sendFromTheFuture(QueueClient queue, String path) throws JMSException {
         BytesMessage message = queue.encode(putFile(path, PAYLOAD), PAYLOAD);
         message.setIntProperty(WireFormat.VERSION_PROPERTY, 99);
-        queue.send(QUEUE, message);
+        queue.publish(QUEUE, message);
         return message.getStringProperty(WireFormat.EVENT_PROPERTY);
     }
 

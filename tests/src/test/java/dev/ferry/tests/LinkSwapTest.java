@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutSymlink;
 import dev.ferry.wire.EventMessages;
-import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.WireFormatException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -125,7 +124,7 @@ class LinkSwapTest {
             waiting = now;
         }
         try (QueueClient queue = QueueClient.connect(ferry.brokerUrl())) {
-            List<Message> messages = queue.browse(WireFormat.DEFAULT_QUEUE);
+            List<Message> messages = queue.browse(QueueClient.DEFAULT_MIRROR_QUEUE);
             assertThat((long) messages.size()).as("a browse shows all %d messages waiting; if it cannot, shorten the race",
                     waiting).isEqualTo(waiting);
             return messages;

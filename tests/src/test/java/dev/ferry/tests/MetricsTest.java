@@ -49,7 +49,7 @@ class MetricsTest {
         assertThat(published.value("ferry_producer_events_published_total{kind=\"delete\"}")).isZero();
         assertThat(published.value("ferry_producer_bytes_published_total")).isEqualTo(bytes);
         MetricsScrape applied = await().atMost(SETTLE).until(() -> MetricsScrape.of(consumerPort),
-                scrape -> scrape.value("ferry_queue_messages_waiting{queue=\"ferry.changes\"}") == 0
+                scrape -> scrape.value("ferry_queue_messages_waiting{queue=\"" + QueueClient.DEFAULT_MIRROR_QUEUE + "\"}") == 0
                         && scrape.value("ferry_consumer_lag_seconds") == 0);
         assertThat(applied.value("ferry_consumer_events_applied_total{kind=\"file\"}")).isEqualTo(FILES);
         assertThat(applied.value("ferry_consumer_bytes_applied_total")).isEqualTo(bytes);
@@ -59,8 +59,11 @@ class MetricsTest {
         assertThat(applied.value("ferry_consumer_apply_latency_seconds_bucket{le=\"+Inf\"}")).isEqualTo(FILES);
         assertThat(applied.value("ferry_consumer_apply_latency_seconds_sum")).as("seconds from change to replica")
                 .isPositive().isLessThan(FILES * SYNC.toSeconds());
-        assertThat(applied.value("ferry_queue_consumers{queue=\"ferry.changes\"}")).isEqualTo(1);
-        assertThat(applied.value("ferry_queue_messages_waiting{queue=\"DLQ.ferry.changes\"}")).isZero();
+        assertThat(applied.value("ferry_queue_consumers{queue=\"" + QueueClient.DEFAULT_MIRROR_QUEUE + "\"}")).isEqualTo(1);
+        assertThat(applied.value("ferry_queue_messages_waiting{queue=\"DLQ." + QueueClient.DEFAULT_MIRROR_QUEUE + "\"}"))
+                .isZero();
+        assertThat(applied.value("ferry_queue_messages_waiting{queue=\"ferry.changes\"}")).as("the queue of before mirrors")
+                .isZero();
     }
 
     @Test

@@ -30,7 +30,7 @@ final class NamesMirror implements AutoCloseable {
     private static final Duration PUBLISHED = Duration.ofSeconds(30);
     private static final Duration APPLIED = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(50);
-    private static final String QUEUE = WireFormat.DEFAULT_QUEUE;
+    private static final String QUEUE = QueueClient.DEFAULT_MIRROR_QUEUE;
 
     private final Path staging;
     private final Path source;

@@ -7,7 +7,6 @@ import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.wire.EventMessages;
-import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.WireFormatException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -64,7 +63,7 @@ class ProducerRestartTest {
     private int eventsWaiting() throws JMSException {
         int events = 0;
         try (QueueClient queue = QueueClient.connect(ferry.brokerUrl())) {
-            for (Message message : queue.browse(WireFormat.DEFAULT_QUEUE)) {
+            for (Message message : queue.browse(QueueClient.DEFAULT_MIRROR_QUEUE)) {
                 try {
                     events += EventMessages.decode(message).size();
                 } catch (WireFormatException e) {

@@ -3,6 +3,7 @@ package dev.ferry.tests;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.WireFormat;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -20,6 +21,10 @@ import java.util.List;
  * (possibly hostile) client could, and looks at what a queue holds without consuming it.
  */
 final class QueueClient implements AutoCloseable {
+
+    /** The queue of mirror default of the default stream: what a consumer without --mirror applies. */
+    static final String DEFAULT_MIRROR_QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR,
+            WireFormat.DEFAULT_QUEUE);
 
     private final Connection connection;
     private final Session session;
@@ -57,9 +62,23 @@ final class QueueClient implements AutoCloseable {
         return EventMessages.encodeBundle(session, files, body, body.length);
     }
 
-    /** Sends {@code message} persistently to {@code queue}, as the producer does. */
+    /**
+     * Sends {@code message} persistently to {@code queue}: a mirror's queue, or the queue of a stream
+     * as a producer of before mirrors did.
+     */
     void send(String queue, Message message) throws JMSException {
         try (MessageProducer producer = session.createProducer(session.createQueue(queue))) {
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            producer.send(message);
+        }
+    }
+
+    /**
+     * Publishes {@code message} persistently on the topic of the stream {@code queue}, as the producer
+     * does: the broker copies it to the queue of every mirror that exists.
+     */
+    void publish(String queue, Message message) throws JMSException {
+        try (MessageProducer producer = session.createProducer(session.createTopic(WireFormat.changeTopicOf(queue)))) {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             producer.send(message);
         }

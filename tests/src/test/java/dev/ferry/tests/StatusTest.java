@@ -52,17 +52,20 @@ class StatusTest {
                 text -> text.contains("messages waiting: 0\n") && text.contains(", lag 0.0 s"));
 
         assertThat(caughtUp).as(caughtUp).contains("consumers attached: 1\n", "oldest waiting: -\n")
-                .containsPattern("(?m)^consumer \\S+:" + consumer.pid() + " \\(" + Pattern.quote(destination.toString())
+                .containsPattern("(?m)^consumer \\S+:" + consumer.pid() + " of mirror default \\(" + Pattern.quote(destination.toString())
                         + "\\): last seen [0-9.]+ s ago, applied file-\\d+\\.txt [0-9.]+ s behind, lag 0\\.0 s; "
                         + FILES + " events, " + FILES + " files, .*, 0 dead-lettered$")
                 .containsPattern("(?m)^producer \\S+:" + producer.pid() + " ");
 
         JsonNode json = JsonMapper.builder().build().readTree(statusJson());
-        assertThat(json.at("/queue/name").asText()).isEqualTo("ferry.changes");
+        assertThat(json.at("/stream").asText()).isEqualTo("ferry.changes");
+        assertThat(json.at("/queue/name").asText()).isEqualTo(QueueClient.DEFAULT_MIRROR_QUEUE);
         assertThat(json.at("/queue/waiting").asLong()).isZero();
         assertThat(json.at("/queue/consumers").asLong()).isEqualTo(1);
         assertThat(json.at("/queue/oldestAgeSeconds").isNull()).isTrue();
-        assertThat(json.at("/deadLetterQueue/name").asText()).isEqualTo("DLQ.ferry.changes");
+        assertThat(json.at("/deadLetterQueue/name").asText()).isEqualTo("DLQ." + QueueClient.DEFAULT_MIRROR_QUEUE);
+        assertThat(json.at("/mirrors/0/name").asText()).isEqualTo("default");
+        assertThat(json.at("/legacyQueue/name").asText()).isEqualTo("ferry.changes");
         assertThat(json.at("/processes")).hasSize(2);
         for (JsonNode process : json.at("/processes")) {
             boolean isConsumer = process.at("/role").asText().equals("consumer");
@@ -72,6 +75,7 @@ class StatusTest {
             assertThat(process.at("/files").asLong()).isEqualTo(FILES);
             assertThat(process.at("/last/path").asText()).startsWith("file-");
             assertThat(process.at("/lagSeconds").isNull()).isEqualTo(!isConsumer);
+            assertThat(process.at("/mirror").isNull()).isEqualTo(!isConsumer);
         }
     }
 
