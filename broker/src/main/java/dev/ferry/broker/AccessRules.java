@@ -13,11 +13,16 @@ import org.apache.activemq.security.TempDestinationAuthorizationEntry;
  * Who may do what on the broker: the authorization map of broker-config/activemq.xml, built in
  * code for the embedded broker. Change both together (AccessRulesTest compares them).
  *
- * <p>Producers only send to Ferry's queue; consumers read it and read and write its dead-letter
- * queue (the consumer dead-letters poison itself); admins do everything. All of them may ask the
- * statistics plugin ({@code ferry status}), use temporary queues for its answers and the advisory
- * topics every ActiveMQ client touches, and publish and read heartbeats on the queue's status
- * topic ({@link WireFormat#statusTopicOf}). The union of all matching entries applies.
+ * <p>Producers publish on the stream's topic ({@link WireFormat#changeTopicOf}) and may create any
+ * mirror's queue, which they neither read nor write: the broker copies the topic's messages there
+ * itself. The consumer of a mirror (a user in group {@code mirror-<name>}, see {@link #mirrorGroup})
+ * reads that mirror's queue only, and reads and writes its dead-letter queue (the consumer
+ * dead-letters poison itself). Mirror {@link WireFormat#DEFAULT_MIRROR} also reads the queue of
+ * before mirrors, where older producers still send. Admins do everything. Producers and every
+ * consumer (group {@code consumers}) may ask the statistics plugin ({@code ferry status}), use
+ * temporary queues for its answers and the advisory topics every ActiveMQ client touches, and
+ * publish and read heartbeats on the stream's status topic ({@link WireFormat#statusTopicOf}).
+ * The union of all matching entries applies.
  */
 public final class AccessRules {
 
@@ -27,16 +32,33 @@ public final class AccessRules {
     private static final String EVERYONE = String.join(",", ADMINS, PRODUCERS, CONSUMERS);
     private static final String CLIENTS = String.join(",", PRODUCERS, CONSUMERS);
 
+    /** The mirrors broker-config/activemq.xml has users for: the consumer's, and the compose file's second. */
+    public static final List<String> SHIPPED_MIRRORS = List.of(WireFormat.DEFAULT_MIRROR, "offsite");
+
     private AccessRules() {
     }
 
-    /** The entries for {@code queue}, in the order of broker-config/activemq.xml. */
-    public static List<AuthorizationEntry> entries(String queue) {
+    /** The group of the users that consume {@code mirror}: {@code mirror-<name>}. */
+    public static String mirrorGroup(String mirror) {
+        return "mirror-" + WireFormat.checkMirrorName(mirror);
+    }
+
+    /** The entries for the stream {@code queue} and its {@code mirrors}, in the order of broker-config/activemq.xml. */
+    public static List<AuthorizationEntry> entries(String queue, List<String> mirrors) {
+        String legacyReaders = mirrorGroup(WireFormat.DEFAULT_MIRROR);
         List<AuthorizationEntry> entries = new ArrayList<>();
         entries.add(queue(">", ADMINS, ADMINS, ADMINS));
         entries.add(topic(">", ADMINS, ADMINS, ADMINS));
-        entries.add(queue(queue, CONSUMERS, PRODUCERS, CLIENTS));
-        entries.add(queue(WireFormat.deadLetterQueueOf(queue), CONSUMERS, CONSUMERS, CONSUMERS));
+        entries.add(topic(WireFormat.changeTopicOf(queue), ADMINS, PRODUCERS, PRODUCERS));
+        entries.add(queue(WireFormat.mirrorQueuesOf(queue), ADMINS, ADMINS, PRODUCERS));
+        for (String mirror : mirrors) {
+            String group = mirrorGroup(mirror);
+            String mirrorQueue = WireFormat.mirrorQueueOf(mirror, queue);
+            entries.add(queue(mirrorQueue, group, ADMINS, group));
+            entries.add(queue(WireFormat.deadLetterQueueOf(mirrorQueue), group, group, group));
+        }
+        entries.add(queue(queue, legacyReaders, PRODUCERS, String.join(",", PRODUCERS, legacyReaders)));
+        entries.add(queue(WireFormat.deadLetterQueueOf(queue), legacyReaders, legacyReaders, legacyReaders));
         entries.add(queue("ActiveMQ.Statistics.Destination.>", CLIENTS, CLIENTS, CLIENTS));
         entries.add(topic(WireFormat.statusTopicOf(queue), CLIENTS, CLIENTS, CLIENTS));
         entries.add(topic("ActiveMQ.Advisory.>", CLIENTS, CLIENTS, CLIENTS));
@@ -50,9 +72,10 @@ public final class AccessRules {
         return entry;
     }
 
-    /** The plugin enforcing these rules for {@code queue}. */
-    static AuthorizationPlugin pluginFor(String queue) {
-        DefaultAuthorizationMap map = new DefaultAuthorizationMap(new ArrayList<DestinationMapEntry>(entries(queue)));
+    /** The plugin enforcing these rules for the stream {@code queue} and its {@code mirrors}. */
+    static AuthorizationPlugin pluginFor(String queue, List<String> mirrors) {
+        DefaultAuthorizationMap map = new DefaultAuthorizationMap(
+                new ArrayList<DestinationMapEntry>(entries(queue, mirrors)));
         map.setTempDestinationAuthorizationEntry(temporaryDestinations());
         return new AuthorizationPlugin(map);
     }

@@ -1,5 +1,7 @@
 package dev.ferry.broker;
 
+import dev.ferry.wire.WireFormat;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -8,14 +10,15 @@ import java.util.Objects;
  * @param name     the user name clients log in with
  * @param password its password
  * @param role     what the user may do
+ * @param mirror   for a consumer, the one mirror whose queue it may read; {@code null} for the others
  */
-public record BrokerUser(String name, String password, Role role) {
+public record BrokerUser(String name, String password, Role role, String mirror) {
 
     /** The roles of broker-config/activemq.xml, each a group there. */
     public enum Role {
-        /** Sends to Ferry's queue. */
+        /** Publishes on the stream's topic and creates the mirrors' queues. */
         PRODUCER("producers"),
-        /** Reads Ferry's queue, reads and writes its dead-letter queue. */
+        /** Reads one mirror's queue, reads and writes its dead-letter queue. */
         CONSUMER("consumers"),
         /** Everything. */
         ADMIN("admins");
@@ -36,11 +39,32 @@ public record BrokerUser(String name, String password, Role role) {
         Objects.requireNonNull(name, "user name");
         Objects.requireNonNull(password, "password of " + name);
         Objects.requireNonNull(role, "role of " + name);
+        if ((role == Role.CONSUMER) != (mirror != null)) {
+            throw new IllegalArgumentException("a consumer, and only a consumer, is the user of a mirror: " + name);
+        }
+        if (mirror != null) {
+            WireFormat.checkMirrorName(mirror);
+        }
+    }
+
+    /** A user of {@code role}; a consumer is mirror {@link WireFormat#DEFAULT_MIRROR}'s. */
+    public BrokerUser(String name, String password, Role role) {
+        this(name, password, role, role == Role.CONSUMER ? WireFormat.DEFAULT_MIRROR : null);
+    }
+
+    /** The consumer of {@code mirror}. */
+    public static BrokerUser consumerOf(String mirror, String name, String password) {
+        return new BrokerUser(name, password, Role.CONSUMER, mirror);
+    }
+
+    /** The groups the user is in, comma-separated: a consumer is in its role's and its mirror's. */
+    public String groups() {
+        return mirror == null ? role.group() : role.group() + "," + AccessRules.mirrorGroup(mirror);
     }
 
     @Override
     public String toString() {
         // Never the password: options end up in log lines.
-        return name + " (" + role.name().toLowerCase(java.util.Locale.ROOT) + ")";
+        return name + " (" + role.name().toLowerCase(Locale.ROOT) + (mirror == null ? "" : " of mirror " + mirror) + ")";
     }
 }

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * A persistent ActiveMQ Classic broker inside this process, configured like
  * {@code broker-config/activemq.xml}: KahaDB, one dead-letter queue per queue
  * ({@link WireFormat#deadLetterQueueOf}), the statistics plugin that {@link QueueStatistics} asks,
- * and producer flow control within fixed memory and disk limits.
+ * and producer flow control within fixed memory and disk limits. Like the distribution, it keeps
+ * ActiveMQ's default virtual topics, which copy what is published on {@code VirtualTopic.<queue>}
+ * to every mirror's queue ({@link WireFormat#changeTopicOf}).
  *
  * <p>It installs no shutdown hook: whoever starts it decides when to {@link #close()} it, after the
  * producer and consumer that use it.
@@ -210,7 +212,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         List<BrokerPlugin> plugins = new ArrayList<>();
         plugins.add(new StatisticsBrokerPlugin());
         if (options.authenticated()) {
-            plugins.add(AccessRules.pluginFor(WireFormat.DEFAULT_QUEUE));
+            plugins.add(AccessRules.pluginFor(WireFormat.DEFAULT_QUEUE, AccessRules.SHIPPED_MIRRORS));
             // Installed last so it wraps the others: nothing is answered before the login is checked.
             SimpleAuthenticationPlugin authentication = new SimpleAuthenticationPlugin(users(options));
             authentication.setAnonymousAccessAllowed(false);
@@ -226,7 +228,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             users.add(new AuthenticationUser(options.user(), options.password(), USER_GROUP));
         }
         for (BrokerUser user : options.users()) {
-            users.add(new AuthenticationUser(user.name(), user.password(), user.role().group()));
+            users.add(new AuthenticationUser(user.name(), user.password(), user.groups()));
         }
         return users;
     }

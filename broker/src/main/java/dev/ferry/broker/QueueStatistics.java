@@ -15,22 +15,28 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Asks a broker's statistics plugin (installed by {@link EmbeddedBroker} and
- * {@code broker-config/activemq.xml}) how a queue and its dead-letter queue are doing.
+ * {@code broker-config/activemq.xml}) how queues are doing: one queue and its dead-letter queue,
+ * or every mirror of a stream at once.
  *
- * <p>A query is a message to {@code ActiveMQ.Statistics.Destination.<queue>} with a reply queue;
- * the plugin answers with a map per matching destination, then, because the query asks for it,
- * with an empty map that ends the list. A destination that does not exist yet therefore answers
- * with the end marker alone, and counts as empty without waiting for a timeout.
+ * <p>A query is a message to {@code ActiveMQ.Statistics.Destination.<name>} with a reply queue,
+ * where the name may be a wildcard ({@code Consumer.*.VirtualTopic.<queue>}); the plugin answers with
+ * a map per matching destination, naming it, then, because the query asks for it, with an empty
+ * map that ends the list. A destination that does not exist yet therefore answers with the end
+ * marker alone, and counts as empty without waiting for a timeout.
  */
 public final class QueueStatistics {
 
     static final String QUERY_PREFIX = "ActiveMQ.Statistics.Destination.";
     static final String END_OF_LIST = "ActiveMQ.Statistics.Destination.List.End.With.Null";
+    /** How the plugin names a queue in its answer ({@code ActiveMQDestination.toString()}). */
+    private static final String QUEUE_SCHEME = "queue://";
     // Should the plugin be missing, queries would pile up on a real queue; let them expire.
     private static final long QUERY_TIME_TO_LIVE_MILLIS = 60_000;
 
@@ -38,7 +44,7 @@ public final class QueueStatistics {
     }
 
     /**
-     * The status of {@code queue} on the broker at {@code endpoint}.
+     * The status of {@code queue} and its dead-letter queue on the broker at {@code endpoint}.
      *
      * @param timeout how long to wait for all answers together
      * @throws IOException  when the broker does not answer at all within {@code timeout}
@@ -47,6 +53,47 @@ public final class QueueStatistics {
     public static QueueStatus query(BrokerEndpoint endpoint, String queue, Duration timeout)
             throws JMSException, IOException {
         String deadLetterQueue = WireFormat.deadLetterQueueOf(queue);
+        return statusOf(queue, ask(endpoint, List.of(queue, deadLetterQueue), timeout));
+    }
+
+    /**
+     * The status of every mirror of the stream {@code queue}, and of the queue of before mirrors,
+     * from one round of queries.
+     *
+     * @throws IOException  when the broker does not answer at all within {@code timeout}
+     * @throws JMSException when the broker cannot be reached
+     */
+    public static StreamStatus stream(BrokerEndpoint endpoint, String queue, Duration timeout)
+            throws JMSException, IOException {
+        String mirrorQueues = WireFormat.mirrorQueuesOf(queue);
+        Map<String, Counts> counts = ask(endpoint, List.of(mirrorQueues, WireFormat.deadLetterQueueOf(mirrorQueues),
+                queue, WireFormat.deadLetterQueueOf(queue)), timeout);
+        TreeMap<String, QueueStatus> mirrors = new TreeMap<>();
+        for (String destination : counts.keySet()) {
+            String mirror = mirrorOwning(destination, queue);
+            if (mirror != null) {
+                mirrors.computeIfAbsent(mirror, m -> statusOf(WireFormat.mirrorQueueOf(m, queue), counts));
+            }
+        }
+        return new StreamStatus(queue, mirrors, statusOf(queue, counts));
+    }
+
+    /** The mirror of the stream {@code queue} whose queue or dead-letter queue {@code destination} is, or null. */
+    private static String mirrorOwning(String destination, String queue) {
+        String deadLetterPrefix = WireFormat.deadLetterQueueOf("");
+        return WireFormat.mirrorOf(destination.startsWith(deadLetterPrefix)
+                ? destination.substring(deadLetterPrefix.length()) : destination, queue);
+    }
+
+    private static QueueStatus statusOf(String queue, Map<String, Counts> counts) {
+        Counts own = counts.getOrDefault(queue, Counts.NONE);
+        Counts dead = counts.getOrDefault(WireFormat.deadLetterQueueOf(queue), Counts.NONE);
+        return new QueueStatus(queue, own.size(), own.consumers(), dead.size(), dead.consumers());
+    }
+
+    /** The counts of every destination that answers the queries {@code names} (wildcards allowed), by name. */
+    private static Map<String, Counts> ask(BrokerEndpoint endpoint, List<String> names, Duration timeout)
+            throws JMSException, IOException {
         Connection connection = endpoint.connect("status", 10);
         try {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -56,20 +103,19 @@ public final class QueueStatistics {
             MessageProducer asker = session.createProducer(null);
             asker.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
             asker.setTimeToLive(QUERY_TIME_TO_LIVE_MILLIS);
-            for (String destination : new String[] {queue, deadLetterQueue}) {
+            for (String name : names) {
                 Message question = session.createMessage();
                 question.setJMSReplyTo(replyQueue);
-                question.setJMSCorrelationID(destination);
+                question.setJMSCorrelationID(name);
                 question.setBooleanProperty(END_OF_LIST, true);
-                asker.send(session.createQueue(QUERY_PREFIX + destination), question);
+                asker.send(session.createQueue(QUERY_PREFIX + name), question);
             }
-            Answers answers = collect(replies, 2, timeout);
+            Answers answers = collect(replies, names.size(), timeout);
             if (answers.isEmpty()) {
                 throw new IOException("broker " + endpoint.url() + " did not answer a statistics query within "
                         + timeout.toMillis() + " ms; is the statisticsBrokerPlugin installed?");
             }
-            return new QueueStatus(queue, answers.sum(queue, "size"), answers.sum(queue, "consumerCount"),
-                    answers.sum(deadLetterQueue, "size"), answers.sum(deadLetterQueue, "consumerCount"));
+            return answers.counts;
         } finally {
             connection.close();
         }
@@ -94,31 +140,33 @@ public final class QueueStatistics {
         return answers;
     }
 
-    /** The statistics received so far, per destination asked about. */
+    /** What the plugin says about one destination. */
+    private record Counts(long size, long consumers) {
+        static final Counts NONE = new Counts(0, 0);
+    }
+
+    /** The statistics received so far, per destination, and which queries have ended. */
     private static final class Answers {
-        private final Map<String, Map<String, Long>> counts = new HashMap<>();
+        private final Map<String, Counts> counts = new HashMap<>();
         private final Set<String> finished = new HashSet<>();
 
-        void add(String destination, MapMessage map) throws JMSException {
+        void add(String query, MapMessage map) throws JMSException {
             if (!map.getMapNames().hasMoreElements()) {
-                finished.add(destination);
+                finished.add(query);
                 return;
             }
-            // A wildcard query answers once per matching destination; their counts add up.
-            Map<String, Long> sums = counts.computeIfAbsent(destination, d -> new HashMap<>());
-            for (String key : new String[] {"size", "consumerCount"}) {
-                if (map.itemExists(key)) {
-                    sums.merge(key, map.getLong(key), Long::sum);
-                }
-            }
-        }
-
-        long sum(String destination, String key) {
-            return counts.getOrDefault(destination, Map.of()).getOrDefault(key, 0L);
+            String name = map.getString("destinationName");
+            String destination = name != null && name.startsWith(QUEUE_SCHEME) ? name.substring(QUEUE_SCHEME.length())
+                    : query;
+            counts.put(destination, new Counts(longOf(map, "size"), longOf(map, "consumerCount")));
         }
 
         boolean isEmpty() {
             return counts.isEmpty() && finished.isEmpty();
+        }
+
+        private static long longOf(MapMessage map, String key) throws JMSException {
+            return map.itemExists(key) ? map.getLong(key) : 0;
         }
     }
 }

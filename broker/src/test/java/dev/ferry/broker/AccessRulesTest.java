@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.activemq.ActiveMQConnection;
+import org.apache.activemq.command.ActiveMQQueue;
+import org.apache.activemq.command.DestinationInfo;
 import org.apache.activemq.security.AuthorizationEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,10 +33,13 @@ import org.w3c.dom.NodeList;
 class AccessRulesTest {
 
     private static final String QUEUE = WireFormat.DEFAULT_QUEUE;
-    private static final String DEAD_LETTERS = WireFormat.deadLetterQueueOf(QUEUE);
+    private static final String TOPIC = WireFormat.changeTopicOf(QUEUE);
+    private static final String DEFAULT_QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, QUEUE);
+    private static final String OFFSITE_QUEUE = WireFormat.mirrorQueueOf("offsite", QUEUE);
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     private static final BrokerUser PRODUCER = new BrokerUser("ferry-producer", "p-secret", Role.PRODUCER);
     private static final BrokerUser CONSUMER = new BrokerUser("ferry-consumer", "c-secret", Role.CONSUMER);
+    private static final BrokerUser OFFSITE = BrokerUser.consumerOf("offsite", "ferry-offsite", "o-secret");
     private static final BrokerUser ADMIN = new BrokerUser("ferry-admin", "a-secret", Role.ADMIN);
 
     @TempDir
@@ -42,40 +48,73 @@ class AccessRulesTest {
     @ParameterizedTest
     @ValueSource(strings = {"activemq.xml", "activemq-tls.xml"})
     void theEmbeddedRulesAreThoseOfBrokerConfig(String file) throws Exception {
-        assertThat(rulesOf(AccessRules.entries(QUEUE))).containsExactlyElementsOf(rulesInBrokerConfig(file));
+        assertThat(rulesOf(AccessRules.entries(QUEUE, AccessRules.SHIPPED_MIRRORS)))
+                .containsExactlyElementsOf(rulesInBrokerConfig(file));
     }
 
     @Test
-    void theProducerMaySendToTheQueueOnly() throws Exception {
-        try (EmbeddedBroker broker = start(); Connection producer = login(broker, PRODUCER)) {
+    void theProducerPublishesOnTheTopicAndCreatesMirrorQueuesButReadsAndWritesNone() throws Exception {
+        try (EmbeddedBroker broker = start(); Connection producer = login(broker, PRODUCER);
+                Connection consumer = login(broker, CONSUMER)) {
+            createQueue(producer, DEFAULT_QUEUE);
+            createQueue(producer, WireFormat.mirrorQueueOf("added-later", QUEUE));
             Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            session.createProducer(session.createQueue(QUEUE)).send(session.createTextMessage("change"));
-            assertThatThrownBy(() -> session.createConsumer(session.createQueue(QUEUE)))
+            session.createProducer(session.createTopic(TOPIC)).send(session.createTextMessage("change"));
+
+            Session receiving = consumer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThat(receiving.createConsumer(receiving.createQueue(DEFAULT_QUEUE)).receive(PATIENCE.toMillis()))
+                    .as("what the producer published, copied to a queue it may not read").isNotNull();
+            assertThatThrownBy(() -> session.createConsumer(session.createQueue(DEFAULT_QUEUE)))
                     .isInstanceOf(JMSSecurityException.class).hasMessageContaining("not authorized to read from");
+            assertThatThrownBy(() -> session.createProducer(session.createQueue(DEFAULT_QUEUE))
+                    .send(session.createTextMessage("x"))).isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> session.createProducer(session.createQueue("elsewhere")).send(session.createTextMessage("x")))
                     .isInstanceOf(JMSSecurityException.class);
+            // A producer of before mirrors still sends to the queue of the stream.
+            session.createProducer(session.createQueue(QUEUE)).send(session.createTextMessage("older producer"));
         }
     }
 
     @Test
-    void theConsumerMayReadTheQueueAndReadAndWriteItsDeadLetters() throws Exception {
+    void theConsumerOfAMirrorReadsItsOwnQueueAndDeadLettersOnly() throws Exception {
         try (EmbeddedBroker broker = start(); Connection producer = login(broker, PRODUCER);
-                Connection consumer = login(broker, CONSUMER)) {
+                Connection consumer = login(broker, CONSUMER); Connection offsite = login(broker, OFFSITE)) {
+            createQueue(producer, DEFAULT_QUEUE);
+            createQueue(producer, OFFSITE_QUEUE);
             Session sending = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            sending.createProducer(sending.createQueue(QUEUE)).send(sending.createTextMessage("change"));
-            Session session = consumer.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            assertThat(session.createConsumer(session.createQueue(QUEUE)).receive(PATIENCE.toMillis())).isNotNull();
-            session.createProducer(session.createQueue(DEAD_LETTERS)).send(session.createTextMessage("poison"));
-            assertThat(session.createConsumer(session.createQueue(DEAD_LETTERS)).receive(PATIENCE.toMillis())).isNotNull();
-            assertThatThrownBy(() -> session.createProducer(session.createQueue(QUEUE)).send(session.createTextMessage("x")))
-                    .isInstanceOf(JMSSecurityException.class);
+            sending.createProducer(sending.createTopic(TOPIC)).send(sending.createTextMessage("change"));
+
+            for (Connection reader : List.of(consumer, offsite)) {
+                boolean isDefault = reader == consumer;
+                String own = isDefault ? DEFAULT_QUEUE : OFFSITE_QUEUE;
+                String other = isDefault ? OFFSITE_QUEUE : DEFAULT_QUEUE;
+                String deadLetters = WireFormat.deadLetterQueueOf(own);
+                Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                assertThat(session.createConsumer(session.createQueue(own)).receive(PATIENCE.toMillis())).isNotNull();
+                session.createProducer(session.createQueue(deadLetters)).send(session.createTextMessage("poison"));
+                assertThat(session.createConsumer(session.createQueue(deadLetters)).receive(PATIENCE.toMillis())).isNotNull();
+                assertThatThrownBy(() -> session.createConsumer(session.createQueue(other)))
+                        .as("reading another mirror's queue").isInstanceOf(JMSSecurityException.class);
+                assertThatThrownBy(() -> session.createConsumer(session.createQueue(WireFormat.deadLetterQueueOf(other))))
+                        .as("reading another mirror's dead letters").isInstanceOf(JMSSecurityException.class);
+                assertThatThrownBy(() -> session.createProducer(session.createQueue(own)).send(session.createTextMessage("x")))
+                        .as("writing its own queue").isInstanceOf(JMSSecurityException.class);
+                assertThatThrownBy(() -> session.createProducer(session.createTopic(TOPIC)).send(session.createTextMessage("x")))
+                        .as("publishing on the stream").isInstanceOf(JMSSecurityException.class);
+                if (isDefault) {
+                    session.createConsumer(session.createQueue(QUEUE)).close();
+                } else {
+                    assertThatThrownBy(() -> session.createConsumer(session.createQueue(QUEUE)))
+                            .as("the queue of before mirrors is mirror default's").isInstanceOf(JMSSecurityException.class);
+                }
+            }
         }
     }
 
     @Test
     void everyRoleMayAskForTheQueueStatus() throws Exception {
         try (EmbeddedBroker broker = start()) {
-            for (BrokerUser user : List.of(PRODUCER, CONSUMER, ADMIN)) {
+            for (BrokerUser user : List.of(PRODUCER, CONSUMER, OFFSITE, ADMIN)) {
                 QueueStatus status = QueueStatistics.query(endpoint(broker, user), QUEUE, PATIENCE);
                 assertThat(status.queue()).as("status for %s", user).isEqualTo(QUEUE);
             }
@@ -86,13 +125,13 @@ class AccessRulesTest {
     void producersAndConsumersPublishHeartbeatsThatEveryRoleMayRead() throws Exception {
         String topic = WireFormat.statusTopicOf(QUEUE);
         try (EmbeddedBroker broker = start()) {
-            for (BrokerUser sender : List.of(PRODUCER, CONSUMER)) {
+            for (BrokerUser sender : List.of(PRODUCER, CONSUMER, OFFSITE)) {
                 try (Connection connection = login(broker, sender)) {
                     Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     session.createProducer(session.createTopic(topic)).send(session.createTextMessage("beat"));
                 }
             }
-            for (BrokerUser reader : List.of(PRODUCER, CONSUMER, ADMIN)) {
+            for (BrokerUser reader : List.of(PRODUCER, CONSUMER, OFFSITE, ADMIN)) {
                 try (Connection connection = login(broker, reader)) {
                     Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     session.createConsumer(session.createTopic(topic)).close();
@@ -118,7 +157,14 @@ class AccessRulesTest {
 
     private EmbeddedBroker start() throws Exception {
         return EmbeddedBroker.start(BrokerOptions.defaults(data).withListen(URI.create("tcp://127.0.0.1:0"))
-                .withUsers(PRODUCER, CONSUMER, ADMIN));
+                .withUsers(PRODUCER, CONSUMER, OFFSITE, ADMIN));
+    }
+
+    /** What the producer does to keep a mirror's queue (producer's MirrorQueues): ActiveMQ's add-destination command. */
+    private static void createQueue(Connection connection, String queue) throws JMSException {
+        ActiveMQConnection activemq = (ActiveMQConnection) connection;
+        activemq.syncSendPacket(new DestinationInfo(activemq.getConnectionInfo().getConnectionId(),
+                DestinationInfo.ADD_OPERATION_TYPE, new ActiveMQQueue(queue)));
     }
 
     private static BrokerEndpoint endpoint(EmbeddedBroker broker, BrokerUser user) {

@@ -90,4 +90,38 @@ class QueueStatisticsTest {
                 QueueStatistics.QUERY_PREFIX + "ferry.asked", TIMEOUT);
         assertThat(again.waiting()).isZero();
     }
+
+    @Test
+    void eachMirrorOfAStreamAndTheQueueOfBeforeMirrorsFromOneRoundOfQueries() throws Exception {
+        BrokerEndpoint endpoint = endpoint(broker);
+        String office = WireFormat.mirrorQueueOf("office", "ferry.s");
+        String offsite = WireFormat.mirrorQueueOf("offsite", "ferry.s");
+        send(endpoint, office, "1");
+        send(endpoint, office, "2");
+        send(endpoint, offsite, "3");
+        send(endpoint, WireFormat.deadLetterQueueOf(offsite), "dead");
+        send(endpoint, WireFormat.deadLetterQueueOf(WireFormat.mirrorQueueOf("gone", "ferry.s")), "dead too");
+        send(endpoint, "ferry.s", "left by a producer of before mirrors");
+        send(endpoint, WireFormat.mirrorQueueOf("office", "another.stream"), "not this stream's");
+        Connection listener = endpoint.connect("test", 0);
+        try {
+            Session session = listener.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            session.createConsumer(session.createQueue(office + "?consumer.exclusive=true"));
+
+            StreamStatus status = QueueStatistics.stream(endpoint, "ferry.s", TIMEOUT);
+
+            assertThat(status.mirrors().keySet()).containsExactly("gone", "office", "offsite");
+            assertThat(status.mirror("office")).isEqualTo(new QueueStatus(office, 2, 1, 0, 0));
+            assertThat(status.mirror("offsite")).isEqualTo(new QueueStatus(offsite, 1, 0, 1, 0));
+            assertThat(status.mirror("gone").deadLettered()).isOne();
+            assertThat(status.legacy()).isEqualTo(new QueueStatus("ferry.s", 1, 0, 0, 0));
+            assertThat(status.exists("default")).isFalse();
+            assertThat(status.mirror("default"))
+                    .isEqualTo(new QueueStatus(WireFormat.mirrorQueueOf("default", "ferry.s"), 0, 0, 0, 0));
+            assertThat(status.waitingFor("default")).as("mirror default takes the old queue's backlog too").isOne();
+            assertThat(status.waitingFor("office")).isEqualTo(2);
+        } finally {
+            listener.close();
+        }
+    }
 }

@@ -84,9 +84,9 @@ public final class Consumer implements AutoCloseable {
      */
     static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint, Clock clock)
             throws IOException, JMSException {
-        Replica replica = Replica.open(settings.destination());
+        Replica replica = Replica.open(settings.destination(), settings.mirror(), settings.queue());
         try {
-            return new Consumer(settings, endpoint, clock, replica, firstLink(endpoint, settings.queue(), clock));
+            return new Consumer(settings, endpoint, clock, replica, firstLink(endpoint, settings, clock));
         } catch (JMSException | RuntimeException e) {
             replica.close();
             throw e;
@@ -94,15 +94,24 @@ public final class Consumer implements AutoCloseable {
     }
 
     /** The first link; one the broker broke while it was being made goes to the loop, which reconnects. */
-    private static QueueLink firstLink(BrokerEndpoint endpoint, String queue, Clock clock) throws JMSException {
+    private static QueueLink firstLink(BrokerEndpoint endpoint, ConsumerSettings settings, Clock clock)
+            throws JMSException {
         try {
-            return QueueLink.open(endpoint, queue, PREFETCH, clock);
+            return QueueLink.open(endpoint, settings, PREFETCH, clock);
         } catch (JMSException e) {
             if (!BrokerFailures.isLostAtStart(e)) {
                 throw e;
             }
             return QueueLink.lost(e);
         }
+    }
+
+    /**
+     * Which mirror the destination is, and whether it was new, adopted from before mirrors or known
+     * at this start: what a late join or a repair decides by.
+     */
+    public MirrorClaim claim() {
+        return replica.claim();
     }
 
     /**
@@ -122,7 +131,8 @@ public final class Consumer implements AutoCloseable {
     private ApplySummary loop(boolean drain) throws IOException, InterruptedException {
         long started = clock.millis();
         running = true;
-        log.info("consumer applying {} from {} to {}", settings.queue(), endpoint, settings.destination());
+        log.info("consumer applying mirror '{}' of queue {} ({}) from {} to {}", settings.mirror(), settings.queue(),
+                settings.mirrorQueue(), endpoint, settings.destination());
         try {
             while (stopRequested.getCount() > 0) {
                 try {
@@ -320,7 +330,7 @@ public final class Consumer implements AutoCloseable {
         long delay = FIRST_RECONNECT_DELAY.toMillis();
         while (!stopRequested.await(delay, TimeUnit.MILLISECONDS)) {
             try {
-                link = QueueLink.open(endpoint, settings.queue(), PREFETCH, clock);
+                link = QueueLink.open(endpoint, settings, PREFETCH, clock);
                 log.info("reconnected to {}", endpoint);
                 return;
             } catch (JMSException | RuntimeException e) {

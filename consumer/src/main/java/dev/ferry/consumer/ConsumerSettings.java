@@ -5,15 +5,17 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * How a consumer applies: where, from which queue, and how many messages make one JMS transaction.
+ * How a consumer applies: where, which mirror of which stream, and how many messages make one JMS
+ * transaction.
  *
  * @param destination  the replica root; created if missing
- * @param queue        the queue to read
+ * @param queue        the stream to apply, named by its queue name ({@code --queue})
+ * @param mirror       the mirror the destination is ({@link WireFormat#mirrorQueueOf}); validated here
  * @param batchMessages at most this many messages per transaction
  * @param batchBytes   at most about this many body bytes per transaction
  * @param observer     who is told what the consumer does (metrics, heartbeats, progress)
  */
-public record ConsumerSettings(Path destination, String queue, int batchMessages, long batchBytes,
+public record ConsumerSettings(Path destination, String queue, String mirror, int batchMessages, long batchBytes,
                                ConsumerObserver observer) {
 
     public ConsumerSettings {
@@ -23,6 +25,7 @@ public record ConsumerSettings(Path destination, String queue, int batchMessages
         if (queue.isBlank()) {
             throw new IllegalArgumentException("queue name is empty");
         }
+        WireFormat.checkMirrorName(mirror);
         if (batchMessages < 1) {
             throw new IllegalArgumentException("batchMessages must be at least 1, got " + batchMessages);
         }
@@ -32,16 +35,27 @@ public record ConsumerSettings(Path destination, String queue, int batchMessages
         destination = destination.toAbsolutePath().normalize();
     }
 
-    /** Settings nobody observes. */
+    /** Settings of mirror {@link WireFormat#DEFAULT_MIRROR} that nobody observes. */
     public ConsumerSettings(Path destination, String queue, int batchMessages, long batchBytes) {
-        this(destination, queue, batchMessages, batchBytes, ConsumerObserver.NONE);
+        this(destination, queue, WireFormat.DEFAULT_MIRROR, batchMessages, batchBytes, ConsumerObserver.NONE);
     }
 
     /** The same settings, observed by {@code observer}. */
     public ConsumerSettings withObserver(ConsumerObserver observer) {
-        return new ConsumerSettings(destination, queue, batchMessages, batchBytes, observer);
+        return new ConsumerSettings(destination, queue, mirror, batchMessages, batchBytes, observer);
     }
 
+    /** The same settings for mirror {@code name}. */
+    public ConsumerSettings withMirror(String name) {
+        return new ConsumerSettings(destination, queue, name, batchMessages, batchBytes, observer);
+    }
+
+    /** The queue this consumer reads: its mirror's. */
+    public String mirrorQueue() {
+        return WireFormat.mirrorQueueOf(mirror, queue);
+    }
+
+    /** Settings of mirror {@link WireFormat#DEFAULT_MIRROR} with transactions of 256 messages or 16 MiB. */
     public static ConsumerSettings defaults(Path destination, String queue) {
         return new ConsumerSettings(destination, queue == null ? WireFormat.DEFAULT_QUEUE : queue, 256,
                 16L * 1024 * 1024);

@@ -27,9 +27,10 @@ final class DeadLetterChannel {
     private final String queueName;
     private final Clock clock;
 
-    DeadLetterChannel(Session session, String queue, Clock clock) throws JMSException {
+    /** A channel to {@code deadLetterQueue}, in {@code session}'s transactions. */
+    DeadLetterChannel(Session session, String deadLetterQueue, Clock clock) throws JMSException {
         this.session = session;
-        this.queueName = WireFormat.deadLetterQueueOf(queue);
+        this.queueName = deadLetterQueue;
         this.producer = session.createProducer(session.createQueue(queueName));
         this.clock = clock;
     }

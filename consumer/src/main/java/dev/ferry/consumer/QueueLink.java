@@ -1,38 +1,73 @@
 package dev.ferry.consumer;
 
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One live connection to the queue: a transacted session, its receiver and its dead-letter
+ * One live connection to a mirror's queue: a transacted session, its receivers and its dead-letter
  * channel. When the broker goes away the link is dropped whole and a new one is made.
+ *
+ * <p>The mirror's queue is read as an exclusive consumer: a second consumer of the same mirror (a
+ * standby, or a restart while the old process lingers) receives nothing while this one is attached,
+ * so two consumers never divide one mirror's events; when this one goes, the broker hands the next
+ * the queue, with what this one had not committed.
+ *
+ * <p>Mirror {@link WireFormat#DEFAULT_MIRROR} also reads the queue of Ferry before mirrors, the
+ * stream's own queue name: what a producer of before mirrors left there, or still sends there, is
+ * applied too, so an upgrade loses no backlog and consumers can be upgraded before producers. Both
+ * receivers share the one transacted session, so a batch of both commits or rolls back whole; the
+ * ledger makes the order between them harmless (an older event for a path changes nothing after a
+ * newer one).
  */
 final class QueueLink implements AutoCloseable {
 
-    private final Connection connection; // All four null in a link lost while it was being made.
+    /** The destination option that makes a receiver the queue's one consumer while it is attached. */
+    static final String EXCLUSIVE = "consumer.exclusive=true";
+    /**
+     * How long the mirror's queue is waited on at a time while the queue of before mirrors is read
+     * too: a message there waits at most this long, and a drain sees it before it calls the queues
+     * quiet. Looking costs nothing but a glance at the receiver's prefetch buffer.
+     */
+    private static final long LEGACY_POLL_MILLIS = 50;
+    /**
+     * The legacy receiver's own prefetch: its messages come on top of the mirror receiver's, so it
+     * gets a quarter of the room, bounding what both hold in memory together.
+     */
+    private static final int LEGACY_PREFETCH = Consumer.PREFETCH / 4;
+
+    private final Connection connection; // All null in a link lost while it was being made.
     private final Session session;
     private final MessageConsumer receiver;
+    private final MessageConsumer legacy; // Null but for mirror default.
     private final DeadLetterChannel deadLetters;
     private volatile JMSException failure;
 
-    private QueueLink(Connection connection, String queue, Clock clock) throws JMSException {
+    private QueueLink(Connection connection, ConsumerSettings settings, Clock clock) throws JMSException {
         this.connection = connection;
         // The listener hears of a lost transport even while nothing is being received.
         connection.setExceptionListener(e -> failure = e);
         this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
-        this.receiver = session.createConsumer(session.createQueue(queue));
-        this.deadLetters = new DeadLetterChannel(session, queue, clock);
+        String mirrorQueue = settings.mirrorQueue();
+        this.receiver = session.createConsumer(session.createQueue(mirrorQueue + "?" + EXCLUSIVE));
+        this.legacy = WireFormat.DEFAULT_MIRROR.equals(settings.mirror())
+                ? session.createConsumer(session.createQueue(settings.queue() + "?" + EXCLUSIVE
+                        + "&consumer.prefetchSize=" + LEGACY_PREFETCH))
+                : null;
+        this.deadLetters = new DeadLetterChannel(session, WireFormat.deadLetterQueueOf(mirrorQueue), clock);
     }
 
     private QueueLink(JMSException failure) {
         this.connection = null;
         this.session = null;
         this.receiver = null;
+        this.legacy = null;
         this.deadLetters = null;
         this.failure = failure;
     }
@@ -46,24 +81,39 @@ final class QueueLink implements AutoCloseable {
         return new QueueLink(failure);
     }
 
-    static QueueLink open(BrokerEndpoint endpoint, String queue, int prefetch, Clock clock) throws JMSException {
+    static QueueLink open(BrokerEndpoint endpoint, ConsumerSettings settings, int prefetch, Clock clock)
+            throws JMSException {
         Connection connection = endpoint.connect("consumer", prefetch);
         try {
-            return new QueueLink(connection, queue, clock);
+            return new QueueLink(connection, settings, clock);
         } catch (JMSException | RuntimeException e) {
             connection.close();
             throw e;
         }
     }
 
-    /** The next message, or null after {@code timeoutMillis}; throws once the connection has failed. */
+    /**
+     * The next message, or null after {@code timeoutMillis} (at least 1); throws once the connection
+     * has failed. What waits on the queue of before mirrors comes first.
+     */
     Message receive(long timeoutMillis) throws JMSException {
         checkAlive();
-        Message message = receiver.receive(timeoutMillis);
-        if (message == null) {
-            checkAlive();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            Message message = legacy == null ? null : legacy.receiveNoWait();
+            if (message != null) {
+                return message;
+            }
+            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            message = receiver.receive(legacy == null ? left : Math.min(left, LEGACY_POLL_MILLIS));
+            if (message != null) {
+                return message;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                checkAlive();
+                return null;
+            }
         }
-        return message;
     }
 
     void commit() throws JMSException {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The destination tree with the consumer's bookkeeping under {@code DST/.ferry/}: the staging
- * area, the ledger, and a lock that keeps a second consumer from applying to the same tree.
+ * area, the ledger, a lock that keeps a second consumer from applying to the same tree, and the
+ * claim that keeps a consumer of another mirror or stream from applying to it at all.
  */
 final class Replica implements AutoCloseable {
 
@@ -30,21 +31,30 @@ final class Replica implements AutoCloseable {
     private final StagingArea staging;
     private final Ledger ledger;
     private final ChangeApplier applier;
+    private final MirrorClaim claim;
     private final FileChannel lockFile;
     private final FileLock lock;
     private final ExecutorService syncer;
 
-    private Replica(ReplicaTree tree, StagingArea staging, Ledger ledger, FileChannel lockFile, FileLock lock) {
+    private Replica(ReplicaTree tree, StagingArea staging, Ledger ledger, MirrorClaim claim, FileChannel lockFile,
+                    FileLock lock) {
         this.tree = tree;
         this.staging = staging;
         this.ledger = ledger;
+        this.claim = claim;
         this.lockFile = lockFile;
         this.lock = lock;
         this.syncer = Executors.newFixedThreadPool(SYNC_THREADS, Replica::syncThread);
         this.applier = new ChangeApplier(tree, staging, ledger, syncer);
     }
 
-    static Replica open(Path destination) throws IOException {
+    /**
+     * Opens {@code destination} as mirror {@code mirror} of the stream {@code queue}.
+     *
+     * @throws IOException when another consumer applies to it, it belongs to another mirror or
+     *                     stream ({@link MirrorClaim}), or it cannot be used
+     */
+    static Replica open(Path destination, String mirror, String queue) throws IOException {
         Path root = prepareRoot(destination);
         Path bookkeeping = root.resolve(RelPath.RESERVED_ROOT);
         Files.createDirectories(bookkeeping);
@@ -62,9 +72,11 @@ final class Replica implements AutoCloseable {
                     + " (it holds " + bookkeeping.resolve("lock") + ")");
         }
         try {
+            // Before the ledger is opened, which creates it: its absence tells a new destination.
+            MirrorClaim claim = MirrorClaim.stake(root, bookkeeping, mirror, queue);
             StagingArea staging = new StagingArea(bookkeeping.resolve("staging"));
-            Ledger ledger = Ledger.open(bookkeeping.resolve("ledger.journal"));
-            return new Replica(new ReplicaTree(root), staging, ledger, lockFile, lock);
+            Ledger ledger = Ledger.open(bookkeeping.resolve(MirrorClaim.LEDGER));
+            return new Replica(new ReplicaTree(root), staging, ledger, claim, lockFile, lock);
         } catch (IOException | RuntimeException e) {
             lock.release();
             lockFile.close();
@@ -126,6 +138,10 @@ final class Replica implements AutoCloseable {
         staging.forgetProgress();
         tree.forgetChanges();
         ledger.rollback();
+    }
+
+    MirrorClaim claim() {
+        return claim;
     }
 
     Path root() {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.RelPath;
+import dev.ferry.wire.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -31,7 +32,7 @@ class ChangeApplierTest {
     @BeforeEach
     void openReplica() throws Exception {
         dst = parent.resolve("dst");
-        replica = Replica.open(dst);
+        replica = Replica.open(dst, WireFormat.DEFAULT_MIRROR, WireFormat.DEFAULT_QUEUE);
         dst = replica.root();
     }
 
@@ -83,7 +84,7 @@ class ChangeApplierTest {
         Delivery.applyNow(replica, new ChangeEvent.FileChunk(path, 4, 3000, 3000), body(bytes, 3000, 3000));
         replica.close(); // crash before the second chunk was committed: it will be redelivered
 
-        replica = Replica.open(dst);
+        replica = Replica.open(dst, WireFormat.DEFAULT_MIRROR, WireFormat.DEFAULT_QUEUE);
         Delivery.applyNow(replica, new ChangeEvent.FileChunk(path, 4, 3000, 3000), body(bytes, 3000, 3000));
         Delivery.applyNow(replica, new ChangeEvent.PutFile(path, 4, 6000, 3000, 9000, Bodies.sha256(bytes),
                 0644, Bodies.MTIME), body(bytes, 6000, 3000));
@@ -280,7 +281,7 @@ class ChangeApplierTest {
 
     @Test
     void aSecondConsumerOnTheSameDestinationIsRefused() {
-        assertThatThrownBy(() -> Replica.open(dst))
+        assertThatThrownBy(() -> Replica.open(dst, WireFormat.DEFAULT_MIRROR, WireFormat.DEFAULT_QUEUE))
                 .hasMessageContaining("another consumer is already applying to " + dst);
     }
 }

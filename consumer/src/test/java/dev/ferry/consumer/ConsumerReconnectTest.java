@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
@@ -78,7 +79,8 @@ class ConsumerReconnectTest {
     private static void send(BrokerEndpoint endpoint, String path, long seq) throws Exception {
         try (Connection connection = endpoint.connect(null, 1)) {
             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            MessageProducer producer = session.createProducer(session.createQueue(QUEUE));
+            MessageProducer producer = session.createProducer(
+                    session.createQueue(WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, QUEUE)));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             byte[] body = path.getBytes(StandardCharsets.UTF_8);
             producer.send(EventMessages.encode(session, putFile(path, seq, path), body, body.length));

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsumerTest {
 
     private static final String QUEUE = "ferry.test";
+    /** What the producer's topic delivers to mirror default. */
+    private static final String MIRROR_QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, QUEUE);
 
     @TempDir
     Path dir;
@@ -84,7 +86,59 @@ class ConsumerTest {
         assertThat(summary.applied()).as("one.txt is deleted later in the backlog: never written").isEqualTo(2);
         assertThat(dir.resolve("dst/one.txt")).doesNotExist();
         assertThat(dir.resolve("dst/sub/two.txt")).hasContent("22");
+        assertThat(countMessages(MIRROR_QUEUE)).isZero();
+    }
+
+    @Test
+    void eachMirrorAppliesWhatWaitsOnItsOwnQueueAndNothingElse() throws Exception {
+        send(WireFormat.mirrorQueueOf("office", QUEUE),
+                session -> List.of(EventMessages.encode(session, putFile("office.txt", 1, "o"), bytes("o"), 1)));
+        send(WireFormat.mirrorQueueOf("offsite", QUEUE),
+                session -> List.of(EventMessages.encode(session, putFile("offsite.txt", 2, "f"), bytes("f"), 1)));
+        send(QUEUE, session -> List.of(EventMessages.encode(session, putFile("legacy.txt", 3, "l"), bytes("l"), 1)));
+
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE).withMirror("office"),
+                endpoint)) {
+            assertThat(consumer.drain().messages()).isOne();
+        }
+
+        assertThat(dir.resolve("dst/office.txt")).hasContent("o");
+        assertThat(dir.resolve("dst/offsite.txt")).doesNotExist();
+        assertThat(dir.resolve("dst/legacy.txt")).as("the queue of before mirrors is mirror default's").doesNotExist();
+        assertThat(countMessages(WireFormat.mirrorQueueOf("offsite", QUEUE))).isOne();
+        assertThat(countMessages(QUEUE)).isOne();
+    }
+
+    @Test
+    void mirrorDefaultDrainsTheBacklogAProducerOfBeforeMirrorsLeftOnTheQueue() throws Exception {
+        send(QUEUE, session -> List.of(
+                EventMessages.encode(session, putFile("old/one.txt", 1, "1"), bytes("1"), 1),
+                EventMessages.encode(session, putFile("old/two.txt", 2, "2"), bytes("2"), 1)));
+
+        ApplySummary summary;
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE), endpoint)) {
+            summary = consumer.drain();
+        }
+
+        assertThat(summary.messages()).as("a drain that finds its mirror's queue empty still takes the old one's")
+                .isEqualTo(2);
+        assertThat(dir.resolve("dst/old/one.txt")).hasContent("1");
+        assertThat(dir.resolve("dst/old/two.txt")).hasContent("2");
         assertThat(countMessages(QUEUE)).isZero();
+    }
+
+    @Test
+    void betweenTheQueueOfBeforeMirrorsAndTheMirrorsQueueTheNewerEventWins() throws Exception {
+        send(QUEUE, session -> List.of(EventMessages.encode(session, putFile("shared.txt", 3, "old"), bytes("old"), 3)));
+        send(session -> List.of(EventMessages.encode(session, putFile("shared.txt", 4, "new"), bytes("new"), 3)));
+
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE), endpoint)) {
+            assertThat(consumer.drain().messages()).isEqualTo(2);
+        }
+
+        assertThat(dir.resolve("dst/shared.txt")).hasContent("new");
+        assertThat(countMessages(QUEUE)).isZero();
+        assertThat(countMessages(MIRROR_QUEUE)).isZero();
     }
 
     @Test
@@ -223,10 +277,15 @@ class ConsumerTest {
         List<Message> build(Session session) throws Exception;
     }
 
+    /** Sends {@code messages} to mirror default's queue, as the producer's topic would. */
     private void send(Messages messages) throws Exception {
+        send(MIRROR_QUEUE, messages);
+    }
+
+    private void send(String queue, Messages messages) throws Exception {
         try (Connection connection = endpoint.connect(null, 1)) {
             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            MessageProducer producer = session.createProducer(session.createQueue(QUEUE));
+            MessageProducer producer = session.createProducer(session.createQueue(queue));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             for (Message message : messages.build(session)) {
                 producer.send(message);
@@ -246,7 +305,7 @@ class ConsumerTest {
     private List<String> deadLetterReasons() throws Exception {
         try (Connection connection = endpoint.connect(null, 1)) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            QueueBrowser browser = session.createBrowser(session.createQueue(WireFormat.deadLetterQueueOf(QUEUE)));
+            QueueBrowser browser = session.createBrowser(session.createQueue(WireFormat.deadLetterQueueOf(MIRROR_QUEUE)));
             List<String> reasons = new java.util.ArrayList<>();
             for (Object m : Collections.list(browser.getEnumeration())) {
                 reasons.add(WireText.unescape(((Message) m).getStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY)));

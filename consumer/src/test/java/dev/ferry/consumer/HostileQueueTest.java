@@ -81,14 +81,15 @@ class HostileQueueTest {
     @Property(tries = 4)
     void aDrainedBacklogLeavesTheGoodChangeAppliedAndTheRestDeadLettered(
             @ForAll("backlogs") List<WireMessage> backlog, @ForAll("batchSizes") int batchMessages) throws Exception {
-        String queue = "ferry.hostile." + queues.incrementAndGet();
+        String stream = "ferry.hostile." + queues.incrementAndGet();
+        String queue = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, stream);
         List<WireMessage> messages = new ArrayList<>(backlog);
         messages.add(WireMessage.of(EventCodec.toJson(Bodies.putFile("zz-good.txt", Long.MAX_VALUE, "good")),
                 "good".getBytes(StandardCharsets.UTF_8)));
         send(queue, messages);
 
         try (Sandbox sandbox = Sandbox.create()) {
-            ApplySummary summary = drain(new ConsumerSettings(sandbox.destination(), queue, batchMessages,
+            ApplySummary summary = drain(new ConsumerSettings(sandbox.destination(), stream, batchMessages,
                     16L * 1024 * 1024));
 
             assertThat(sandbox.destination().resolve("zz-good.txt")).hasContent("good");

@@ -2,6 +2,7 @@ package dev.ferry.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.wire.WireFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -57,7 +58,7 @@ final class Sandbox implements AutoCloseable {
 
     /** Opens the replica at the destination, as the consumer does. */
     Replica openReplica() throws IOException {
-        return Replica.open(destination);
+        return Replica.open(destination, WireFormat.DEFAULT_MIRROR, WireFormat.DEFAULT_QUEUE);
     }
 
     /**
@@ -75,6 +76,8 @@ final class Sandbox implements AutoCloseable {
                 .as(".ferry/ledger.journal is a file").isTrue();
         assertThat(Files.isRegularFile(bookkeeping.resolve("lock"), LinkOption.NOFOLLOW_LINKS))
                 .as(".ferry/lock is a file").isTrue();
+        assertThat(Files.isRegularFile(bookkeeping.resolve("mirror"), LinkOption.NOFOLLOW_LINKS))
+                .as(".ferry/mirror is a file").isTrue();
     }
 
     /** Every entry under the parent except the destination: its type, size, time and content or target. */

@@ -5,6 +5,7 @@ import dev.ferry.wire.BrokerFailures;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -14,8 +15,11 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The {@link ChangeSink} on a real broker: persistent messages on one queue, sent in a transacted
- * session so a batch becomes visible to consumers whole, and only once the broker has stored it.
+ * The {@link ChangeSink} on a real broker: persistent messages on the stream's topic
+ * ({@link WireFormat#changeTopicOf}), which the broker copies to the queue of every mirror, sent in
+ * a transacted session so a batch becomes visible to consumers whole, and only once the broker has
+ * stored it in every mirror's queue. The queues of the mirrors it keeps are made before anything is
+ * sent ({@link MirrorQueues}), on every connection.
  *
  * <p>Every failure of the broker is taken for a lost broker, to be waited out, except a refusal
  * that no waiting would change (no permission, an invalid queue). The connection's exception
@@ -25,34 +29,39 @@ public final class JmsChangeSink implements ChangeSink {
 
     private final BrokerEndpoint endpoint;
     private final String queue;
+    private final List<String> mirrors;
     private volatile Link link; // Replaced whole by reconnect().
     private volatile boolean closed;
     private final SmallFileBundle bundle = new SmallFileBundle();
 
-    private JmsChangeSink(BrokerEndpoint endpoint, String queue, Link link) {
+    private JmsChangeSink(BrokerEndpoint endpoint, String queue, List<String> mirrors, Link link) {
         this.endpoint = endpoint;
         this.queue = queue;
+        this.mirrors = mirrors;
         this.link = link;
     }
 
     /**
-     * Connects to the broker at {@code endpoint} and prepares to send on {@code queue}. A broker
-     * that answered and went away before the connection was ready makes a sink whose first use
-     * reports it unavailable, as a broker lost later would.
+     * Connects to the broker at {@code endpoint}, makes the queues of {@code mirrors} and prepares
+     * to publish the stream {@code queue}. A broker that answered and went away before the
+     * connection was ready makes a sink whose first use reports it unavailable, as a broker lost
+     * later would.
      *
-     * @throws JMSException when the broker never answered, or refused the login or the queue
+     * @throws JMSException when the broker never answered, or refused the login, the topic or a
+     *                      mirror's queue
      */
-    public static JmsChangeSink open(BrokerEndpoint endpoint, String queue) throws JMSException {
+    public static JmsChangeSink open(BrokerEndpoint endpoint, String queue, List<String> mirrors) throws JMSException {
+        List<String> kept = List.copyOf(mirrors);
         Link first;
         try {
-            first = Link.open(endpoint, queue);
+            first = Link.open(endpoint, queue, kept);
         } catch (JMSException e) {
             if (!BrokerFailures.isLostAtStart(e)) {
                 throw e;
             }
             first = Link.lost(e);
         }
-        return new JmsChangeSink(endpoint, queue, first);
+        return new JmsChangeSink(endpoint, queue, kept, first);
     }
 
     /**
@@ -125,7 +134,7 @@ public final class JmsChangeSink implements ChangeSink {
         bundle.clear(); // its transaction is gone
         Link fresh;
         try {
-            fresh = Link.open(endpoint, queue);
+            fresh = Link.open(endpoint, queue, mirrors);
         } catch (JMSException e) {
             throw unavailable(e);
         }
@@ -165,7 +174,7 @@ public final class JmsChangeSink implements ChangeSink {
     }
 
     private String named(String doing) {
-        return "broker " + endpoint + ", queue " + queue + ": " + doing;
+        return "broker " + endpoint + ", topic " + WireFormat.changeTopicOf(queue) + ": " + doing;
     }
 
     private static String describe(JMSException e) {
@@ -177,7 +186,10 @@ public final class JmsChangeSink implements ChangeSink {
         return message;
     }
 
-    /** One connection with its transacted session and producer, dropped whole when the broker goes away. */
+    /**
+     * One connection with its transacted session and producer, dropped whole when the broker goes
+     * away; the mirrors' queues are made before the producer.
+     */
     private static final class Link {
 
         final Connection connection; // All three null in a link lost while it was being made.
@@ -185,11 +197,12 @@ public final class JmsChangeSink implements ChangeSink {
         final MessageProducer producer;
         volatile JMSException failure;
 
-        private Link(Connection connection, String queue) throws JMSException {
+        private Link(Connection connection, String queue, List<String> mirrors) throws JMSException {
             this.connection = connection;
             connection.setExceptionListener(e -> failure = e);
+            MirrorQueues.ensure(connection, queue, mirrors);
             this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            this.producer = session.createProducer(session.createQueue(queue));
+            this.producer = session.createProducer(session.createTopic(WireFormat.changeTopicOf(queue)));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
         }
 
@@ -205,10 +218,10 @@ public final class JmsChangeSink implements ChangeSink {
             return new Link(failure);
         }
 
-        static Link open(BrokerEndpoint endpoint, String queue) throws JMSException {
+        static Link open(BrokerEndpoint endpoint, String queue, List<String> mirrors) throws JMSException {
             Connection connection = endpoint.connect("producer", 1);
             try {
-                return new Link(connection, queue);
+                return new Link(connection, queue, mirrors);
             } catch (JMSException | RuntimeException e) {
                 try {
                     connection.close();

@@ -2,6 +2,7 @@ package dev.ferry.producer;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.RelPath;
+import dev.ferry.wire.WireFormat;
 import io.methvin.watcher.DirectoryChangeEvent;
 import io.methvin.watcher.DirectoryChangeListener;
 import io.methvin.watcher.DirectoryWatcher;
@@ -94,8 +95,9 @@ public final class Producer implements AutoCloseable {
                 settings.observer());
         Duration maxDelay = settings.quietPeriod().multipliedBy(MAX_DELAY_IN_QUIET_PERIODS);
         this.dirty = new DirtyPaths(settings.quietPeriod(), maxDelay.compareTo(MAX_WAIT) < 0 ? MAX_WAIT : maxDelay);
-        log.info("publishing {} on queue {} ({} entries published before)", settings.source(), settings.queue(),
-                index.size());
+        log.info("publishing {} on topic {} ({} entries published before), keeping the queues of mirrors {}",
+                settings.source(), WireFormat.changeTopicOf(settings.queue()), index.size(),
+                String.join(", ", settings.mirrors()));
     }
 
     /**
@@ -128,7 +130,7 @@ public final class Producer implements AutoCloseable {
      *                      answered and went away is waited for once publishing begins
      */
     public static Producer open(ProducerSettings settings, BrokerEndpoint endpoint) throws IOException, JMSException {
-        Connecting connecting = Connecting.start(endpoint, settings.queue());
+        Connecting connecting = Connecting.start(endpoint, settings);
         State state;
         try {
             state = State.load(settings);
@@ -165,19 +167,20 @@ public final class Producer implements AutoCloseable {
         private boolean done;
         private boolean abandoned;
 
-        static Connecting start(BrokerEndpoint endpoint, String queue) {
+        static Connecting start(BrokerEndpoint endpoint, ProducerSettings settings) {
             Connecting connecting = new Connecting();
-            Thread thread = new Thread(() -> connecting.connect(endpoint, queue), "ferry-connect");
+            Thread thread = new Thread(() -> connecting.connect(endpoint, settings), "ferry-connect");
             thread.setDaemon(true);
             thread.start();
             return connecting;
         }
 
-        private void connect(BrokerEndpoint endpoint, String queue) {
+        private void connect(BrokerEndpoint endpoint, ProducerSettings settings) {
             ChangeSink made = null;
             Throwable failed = null;
             try {
-                made = JmsChangeSink.open(endpoint, queue); // Bounded by the endpoint's own timeouts.
+                // Bounded by the endpoint's own timeouts.
+                made = JmsChangeSink.open(endpoint, settings.queue(), settings.mirrors());
             } catch (Throwable e) {
                 failed = e;
             }

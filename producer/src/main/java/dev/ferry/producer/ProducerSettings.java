@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,7 +18,12 @@ import java.util.Objects;
  * @param source        the directory to publish (stored as its real path)
  * @param stateDir      where the producer keeps its index; neither inside {@code source} nor
  *                      containing it, since nothing may be written into the source tree
- * @param queue         the queue to publish on
+ * @param queue         the stream to publish, named by its queue name: events go to its topic
+ *                      ({@link WireFormat#changeTopicOf})
+ * @param mirrors       the mirrors whose queues the producer makes sure exist whenever it connects,
+ *                      so they receive every event from the first, even before their consumer ever
+ *                      ran ({@link MirrorQueues}); a mirror not named receives what is published
+ *                      once its queue exists. Validated names, without repeats.
  * @param quietPeriod   how long a file must have been left alone before it is read, and how long
  *                      the watcher waits for a burst of changes to end
  * @param chunkBytes    the largest file body one message carries
@@ -26,7 +33,7 @@ import java.util.Objects;
  * @param ignore        which paths of the source are neither published nor deleted
  * @param observer      who is told what the producer does (metrics, heartbeats, progress)
  */
-public record ProducerSettings(Path source, Path stateDir, String queue, Duration quietPeriod,
+public record ProducerSettings(Path source, Path stateDir, String queue, List<String> mirrors, Duration quietPeriod,
                                int chunkBytes, int batchMessages, long batchBytes, IgnoreSettings ignore,
                                ProducerObserver observer) {
 
@@ -44,6 +51,8 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
         Objects.requireNonNull(source, "source directory");
         Objects.requireNonNull(stateDir, "state directory");
         Objects.requireNonNull(queue, "queue");
+        mirrors = List.copyOf(new LinkedHashSet<>(mirrors));
+        mirrors.forEach(WireFormat::checkMirrorName);
         Objects.requireNonNull(quietPeriod, "quiet period");
         Objects.requireNonNull(ignore, "ignore settings");
         Objects.requireNonNull(observer, "observer");
@@ -78,28 +87,37 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
         }
     }
 
-    /** Settings with the default ignore rules ({@link IgnoreSettings#DEFAULTS}) that nobody observes. */
+    /**
+     * Settings for mirror {@link WireFormat#DEFAULT_MIRROR} with the default ignore rules
+     * ({@link IgnoreSettings#DEFAULTS}) that nobody observes.
+     */
     public ProducerSettings(Path source, Path stateDir, String queue, Duration quietPeriod,
                             int chunkBytes, int batchMessages, long batchBytes) {
-        this(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes, IgnoreSettings.DEFAULTS,
-                ProducerObserver.NONE);
+        this(source, stateDir, queue, List.of(WireFormat.DEFAULT_MIRROR), quietPeriod, chunkBytes, batchMessages,
+                batchBytes, IgnoreSettings.DEFAULTS, ProducerObserver.NONE);
+    }
+
+    /** The same settings keeping the queues of {@code names} (see {@link #mirrors()}). */
+    public ProducerSettings withMirrors(List<String> names) {
+        return new ProducerSettings(source, stateDir, queue, names, quietPeriod, chunkBytes, batchMessages, batchBytes,
+                ignore, observer);
     }
 
     /** The same settings with transactions of at most {@code events} events. */
     public ProducerSettings withBatchMessages(int events) {
-        return new ProducerSettings(source, stateDir, queue, quietPeriod, chunkBytes, events, batchBytes, ignore,
-                observer);
+        return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, events, batchBytes,
+                ignore, observer);
     }
 
     /** The same settings, observed by {@code observer}. */
     public ProducerSettings withObserver(ProducerObserver observer) {
-        return new ProducerSettings(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes,
+        return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, batchMessages, batchBytes,
                 ignore, observer);
     }
 
     /**
-     * Settings with the default quiet period (50 ms), chunk size (256 KiB), batch limits (4,096
-     * events, 8 MiB) and ignore rules.
+     * Settings for mirror {@link WireFormat#DEFAULT_MIRROR} with the default quiet period (50 ms),
+     * chunk size (256 KiB), batch limits (4,096 events, 8 MiB) and ignore rules.
      */
     public static ProducerSettings defaults(Path source, Path stateDir, String queue) {
         return new ProducerSettings(source, stateDir, queue, DEFAULT_QUIET_PERIOD, DEFAULT_CHUNK_BYTES,
@@ -108,8 +126,8 @@ public record ProducerSettings(Path source, Path stateDir, String queue, Duratio
 
     /** These settings with other ignore rules. */
     public ProducerSettings withIgnore(IgnoreSettings rules) {
-        return new ProducerSettings(source, stateDir, queue, quietPeriod, chunkBytes, batchMessages, batchBytes, rules,
-                observer);
+        return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, batchMessages, batchBytes,
+                rules, observer);
     }
 
     private static Path realPath(Path path) {

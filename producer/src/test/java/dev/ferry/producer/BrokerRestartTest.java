@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -38,7 +39,7 @@ class BrokerRestartTest {
         String url = "tcp://127.0.0.1:" + port;
         BrokerEndpoint endpoint = new BrokerEndpoint(url, null, null);
         SourceFixture tree = new SourceFixture(dir);
-        String queue = tree.settings().queue();
+        String queue = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, tree.settings().queue());
         BrokerService broker = startBroker(url);
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (Producer producer = Producer.open(tree.settings(), endpoint)) {

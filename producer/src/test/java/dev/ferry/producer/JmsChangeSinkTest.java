@@ -34,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 class JmsChangeSinkTest {
 
     private static final String QUEUE = "ferry.test";
+    /** Mirror default's queue, which the sink keeps. */
+    private static final String MIRROR_QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, QUEUE);
+    private static final List<String> DEFAULT_ONLY = List.of(WireFormat.DEFAULT_MIRROR);
 
     @TempDir
     Path temp;
@@ -63,9 +66,9 @@ class JmsChangeSinkTest {
                 SourceFixture.sha256(body), 0644, 1_000);
         Delete delete = new Delete(RelPath.of("old"), 2);
         Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
+        MessageConsumer consumer = session.createConsumer(session.createQueue(MIRROR_QUEUE));
 
-        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE)) {
+        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, DEFAULT_ONLY)) {
             sink.send(put, body, body.length);
             sink.send(delete, null, 0);
             assertThat(consumer.receive(200)).isNull(); // Not committed: invisible.
@@ -96,9 +99,9 @@ class JmsChangeSinkTest {
         PutFile after = new PutFile(RelPath.of("docs/late.txt"), 21, 0, late.length, late.length,
                 SourceFixture.sha256(late), 0644, 1_000);
         Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
+        MessageConsumer consumer = session.createConsumer(session.createQueue(MIRROR_QUEUE));
 
-        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE)) {
+        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, DEFAULT_ONLY)) {
             for (int i = 0; i < 3; i++) {
                 byte[] body = ("doc " + i).getBytes(StandardCharsets.UTF_8);
                 sink.send(docs.get(i), body, body.length);
@@ -120,13 +123,42 @@ class JmsChangeSinkTest {
     }
 
     @Test
+    void everyMirrorItKeepsReceivesEveryCommittedEventFromTheFirstEvenBeforeItsConsumerRan() throws Exception {
+        Delete uncommitted = new Delete(RelPath.of("never"), 1);
+        Delete committed = new Delete(RelPath.of("old"), 2);
+        Delete later = new Delete(RelPath.of("later"), 3);
+        String office = WireFormat.mirrorQueueOf("office", QUEUE);
+        String offsite = WireFormat.mirrorQueueOf("offsite", QUEUE);
+        String lateJoiner = WireFormat.mirrorQueueOf("late", QUEUE);
+
+        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, List.of("office", "offsite"))) {
+            sink.send(uncommitted, null, 0);
+        }
+        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, List.of("office", "offsite"))) {
+            sink.send(committed, null, 0);
+            sink.commit();
+            Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createConsumer(session.createQueue(lateJoiner)).close(); // its queue exists from now on
+            sink.send(later, null, 0);
+            sink.commit();
+        }
+
+        assertThat(changesOn(office)).containsExactly("delete old", "delete later");
+        assertThat(changesOn(offsite)).containsExactly("delete old", "delete later");
+        assertThat(changesOn(lateJoiner)).as("a mirror not kept receives what is published once its queue exists")
+                .containsExactly("delete later");
+        assertThat(changesOn(QUEUE)).as("the queue of before mirrors").isEmpty();
+    }
+
+    @Test
     void aProducerPublishesATreeThroughTheBroker() throws Exception {
         SourceFixture tree = new SourceFixture(temp);
         tree.write("docs/a.txt", "a");
         // Settled, so it is sent in the first pass, before its directory, not retried after it.
         tree.setModified("docs/a.txt", Instant.now().minusSeconds(60));
         Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        MessageConsumer consumer = session.createConsumer(session.createQueue(tree.settings().queue()));
+        MessageConsumer consumer = session.createConsumer(
+                session.createQueue(WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, tree.settings().queue())));
 
         try (Producer producer = Producer.open(tree.settings(), endpoint)) {
             assertThat(producer.publishOnce().events()).isEqualTo(2);
@@ -143,7 +175,7 @@ class JmsChangeSinkTest {
 
     @Test
     void aFailureNamesTheBrokerAndTheQueue() throws Exception {
-        JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE);
+        JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, DEFAULT_ONLY);
         sink.close();
 
         assertThatThrownBy(() -> sink.send(new Delete(RelPath.of("x"), 1), null, 0))
@@ -157,7 +189,7 @@ class JmsChangeSinkTest {
     @Timeout(30)
     void aStoppedBrokerIsNoticedWithoutSendingAndReconnectingAfterItsReturnSendsAgain() throws Exception {
         Delete delete = new Delete(RelPath.of("old"), 1);
-        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE)) {
+        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, DEFAULT_ONLY)) {
             sink.send(delete, null, 0); // Left uncommitted when the broker goes.
             broker.stop();
             broker.waitUntilStopped();
@@ -177,9 +209,21 @@ class JmsChangeSinkTest {
         reader.close();
         reader = endpoint.connect(null, 10);
         Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
+        MessageConsumer consumer = session.createConsumer(session.createQueue(MIRROR_QUEUE));
         assertThat(EventMessages.decode(consumer.receive(5_000))).containsExactly(delete);
         assertThat(consumer.receive(200)).isNull();
+    }
+
+    /** The changes waiting on {@code queue}, taken off it. */
+    private List<String> changesOn(String queue) throws Exception {
+        Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+        List<String> changes = new ArrayList<>();
+        for (Message message = consumer.receive(1_000); message != null; message = consumer.receive(200)) {
+            EventMessages.decode(message).forEach(event -> changes.add(RecordingSink.describe(event)));
+        }
+        session.close();
+        return changes;
     }
 
     private static BrokerService newBroker() throws Exception {

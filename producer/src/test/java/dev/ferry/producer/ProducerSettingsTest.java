@@ -7,6 +7,7 @@ import dev.ferry.wire.WireFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,5 +66,17 @@ class ProducerSettingsTest {
                 .hasMessageContaining("chunk size 0");
         assertThatThrownBy(() -> new ProducerSettings(source, state, "q", Duration.ZERO,
                 WireFormat.MAX_CHUNK_BYTES + 1, 1, 1)).hasMessageContaining("chunk size");
+    }
+
+    @Test
+    void theMirrorsKeptAreMirrorNamesEachOnceAndDefaultUnlessToldOtherwise() throws Exception {
+        Path source = Files.createDirectory(temp.resolve("src"));
+        ProducerSettings settings = ProducerSettings.defaults(source, temp.resolve("state"), "q");
+
+        assertThat(settings.mirrors()).containsExactly(WireFormat.DEFAULT_MIRROR);
+        assertThat(settings.withMirrors(List.of("office", "offsite", "office")).mirrors())
+                .containsExactly("office", "offsite");
+        assertThatThrownBy(() -> settings.withMirrors(List.of("office", "two words")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("'two words' is not a mirror name");
     }
 }

@@ -1,7 +1,16 @@
 package dev.ferry.wire;
 
+import java.util.regex.Pattern;
+
 /**
  * The constants both sides agree on: version, JMS property names, queue naming and limits.
+ *
+ * <p><b>Mirrors.</b> A replication stream, named by its queue name ({@code --queue}, default
+ * {@value #DEFAULT_QUEUE}), may feed several mirrors, each of which receives every change. The
+ * producer publishes on the topic {@link #changeTopicOf} and the broker copies each message, in the
+ * producer's transaction, to the queue of every mirror that exists at that moment
+ * ({@link #mirrorQueueOf}): an ActiveMQ virtual topic. Each mirror's queue keeps what its consumer
+ * has not applied yet, also while that consumer is down, and has its own dead-letter queue.
  */
 public final class WireFormat {
 
@@ -50,6 +59,28 @@ public final class WireFormat {
     /** The queue both sides use unless told otherwise. */
     public static final String DEFAULT_QUEUE = "ferry.changes";
 
+    /**
+     * The mirror a consumer is unless told otherwise ({@code --mirror}), and the one mirror the
+     * producer keeps a queue for unless told otherwise: so the set-up of before mirrors, one producer
+     * and one consumer, works with the same commands.
+     */
+    public static final String DEFAULT_MIRROR = "default";
+
+    /** The longest mirror name: a queue name holds it twice with its dead-letter queue, and a user group once. */
+    public static final int MAX_MIRROR_NAME = 64;
+
+    /**
+     * What a mirror name may hold: ASCII letters, digits, '-' and '_'. No '.', which separates the
+     * parts of a destination name, and no '*' or '&gt;', ActiveMQ's wildcards.
+     */
+    private static final Pattern MIRROR_NAME = Pattern.compile("[A-Za-z0-9_-]{1," + MAX_MIRROR_NAME + "}");
+
+    /** The prefix ActiveMQ gives the topics it copies to consumer queues ({@code VirtualTopic.>}). */
+    private static final String VIRTUAL_TOPIC_PREFIX = "VirtualTopic.";
+
+    /** The prefix ActiveMQ matches a virtual topic's consumer queues by ({@code Consumer.*.}). */
+    private static final String MIRROR_QUEUE_PREFIX = "Consumer.";
+
     /** What the name of every status topic starts with; see {@link #statusTopicOf}. */
     public static final String STATUS_TOPIC_PREFIX = "ferry.status.";
 
@@ -64,6 +95,65 @@ public final class WireFormat {
     public static final int GROUPS = 64;
 
     private WireFormat() {
+    }
+
+    /**
+     * The topic the producer of the stream {@code queue} publishes on: {@code VirtualTopic.<queue>}.
+     * The broker's default virtual topic set-up (in the embedded broker and the distribution alike)
+     * copies what is sent there to every queue named {@code Consumer.<mirror>.VirtualTopic.<queue>}
+     * that exists when the message is sent, and nowhere if none does.
+     */
+    public static String changeTopicOf(String queue) {
+        return VIRTUAL_TOPIC_PREFIX + queue;
+    }
+
+    /**
+     * The queue the consumer of {@code mirror} reads, {@code Consumer.<mirror>.VirtualTopic.<queue>}:
+     * it receives everything published on {@link #changeTopicOf} from the moment it exists.
+     *
+     * @throws IllegalArgumentException when {@code mirror} is not a mirror name ({@link #checkMirrorName})
+     */
+    public static String mirrorQueueOf(String mirror, String queue) {
+        return MIRROR_QUEUE_PREFIX + checkMirrorName(mirror) + "." + changeTopicOf(queue);
+    }
+
+    /**
+     * The queues of every mirror of {@code queue}, as an ActiveMQ wildcard
+     * ({@code Consumer.*.VirtualTopic.<queue>}): for statistics queries and access rules.
+     */
+    public static String mirrorQueuesOf(String queue) {
+        return MIRROR_QUEUE_PREFIX + "*." + changeTopicOf(queue);
+    }
+
+    /**
+     * The mirror whose queue {@code destination} is, for the stream {@code queue}; {@code null} when it
+     * is no mirror queue of that stream.
+     */
+    public static String mirrorOf(String destination, String queue) {
+        String suffix = "." + changeTopicOf(queue);
+        if (!destination.startsWith(MIRROR_QUEUE_PREFIX) || !destination.endsWith(suffix)) {
+            return null;
+        }
+        String mirror = destination.substring(MIRROR_QUEUE_PREFIX.length(), destination.length() - suffix.length());
+        return isMirrorName(mirror) ? mirror : null;
+    }
+
+    /** Whether {@code name} may name a mirror: 1 to 64 ASCII letters, digits, '-' and '_'. */
+    public static boolean isMirrorName(String name) {
+        return name != null && MIRROR_NAME.matcher(name).matches();
+    }
+
+    /**
+     * {@code name}, if it may name a mirror.
+     *
+     * @throws IllegalArgumentException naming the value and what a mirror name may hold
+     */
+    public static String checkMirrorName(String name) {
+        if (!isMirrorName(name)) {
+            throw new IllegalArgumentException("'" + name + "' is not a mirror name: use 1 to " + MAX_MIRROR_NAME
+                    + " letters (A-Z, a-z), digits, '-' and '_'");
+        }
+        return name;
     }
 
     /** The dead-letter queue of {@code queue}, as configured in broker-config/ and the embedded broker. */
