@@ -14,6 +14,13 @@ import java.io.IOException;
  */
 public interface ChangeSink extends AutoCloseable {
 
+    /**
+     * Numbers every message sent on the stream's topic from now on with {@code stream}'s id and
+     * {@linkplain StreamSequence#next() next number}; whoever commits the index commits or rolls
+     * back the numbers with it. Called once, before the first send.
+     */
+    void useStream(StreamSequence stream);
+
     /** Sends {@code event} with the first {@code length} bytes of {@code body} (null when {@code length} is 0). */
     void send(ChangeEvent event, byte[] body, int length) throws IOException;
 

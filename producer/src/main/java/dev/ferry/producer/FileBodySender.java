@@ -31,7 +31,7 @@ final class FileBodySender {
 
     /** What became of an attempt to publish a file. */
     sealed interface Outcome {
-        /** The body was sent; {@code entry} is what it was. */
+        /** The body was sent; {@code entry} is what it was, with the hash of the content sent. */
         record Sent(Entry entry) implements Outcome {
         }
 
@@ -139,9 +139,9 @@ final class FileBodySender {
                 offset += read;
                 continue;
             }
-            publisher.send(new PutFile(path, seq, offset, read, size, HexFormat.of().formatHex(sha256.digest()),
-                    after.mode(), after.mtimeNanos()), buffer, read);
-            return new Outcome.Sent(after);
+            String hash = HexFormat.of().formatHex(sha256.digest());
+            publisher.send(new PutFile(path, seq, offset, read, size, hash, after.mode(), after.mtimeNanos()), buffer, read);
+            return new Outcome.Sent(after.withSha256(Sha256.of(hash)));
         }
     }
 

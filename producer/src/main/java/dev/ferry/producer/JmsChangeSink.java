@@ -9,6 +9,7 @@ import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.IOException;
@@ -33,6 +34,7 @@ public final class JmsChangeSink implements ChangeSink {
     private volatile Link link; // Replaced whole by reconnect().
     private volatile boolean closed;
     private final SmallFileBundle bundle = new SmallFileBundle();
+    private StreamSequence stream;
 
     private JmsChangeSink(BrokerEndpoint endpoint, String queue, List<String> mirrors, Link link) {
         this.endpoint = endpoint;
@@ -64,6 +66,11 @@ public final class JmsChangeSink implements ChangeSink {
         return new JmsChangeSink(endpoint, queue, kept, first);
     }
 
+    @Override
+    public void useStream(StreamSequence sequence) {
+        this.stream = sequence;
+    }
+
     /**
      * Sends {@code event} in the open transaction. A small whole file may wait in a bundle until
      * the next send that cannot join it or the commit; a failure to send it surfaces there.
@@ -82,7 +89,7 @@ public final class JmsChangeSink implements ChangeSink {
         Link current = link;
         try {
             current.checkAlive();
-            current.producer.send(EventMessages.encode(current.session, event, body, length));
+            current.producer.send(numbered(EventMessages.encode(current.session, event, body, length)));
         } catch (JMSException e) {
             throw failure("sending " + event.getClass().getSimpleName() + " of " + event.path(), e);
         }
@@ -96,14 +103,24 @@ public final class JmsChangeSink implements ChangeSink {
         Link current = link;
         try {
             current.checkAlive();
-            current.producer.send(files.size() == 1
+            current.producer.send(numbered(files.size() == 1
                     ? EventMessages.encode(current.session, files.get(0), bundle.bodies(), bundle.length())
-                    : EventMessages.encodeBundle(current.session, files, bundle.bodies(), bundle.length()));
+                    : EventMessages.encodeBundle(current.session, files, bundle.bodies(), bundle.length())));
         } catch (JMSException e) {
             throw failure("sending " + files.size() + " files (" + files.get(0).path() + ", ...)", e);
         } finally {
             bundle.clear(); // sent, or lost with the transaction
         }
+    }
+
+    /** {@code message} with its place in the stream; taken only once it is about to be sent. */
+    private Message numbered(Message message) throws JMSException {
+        if (stream == null) {
+            throw new IllegalStateException("the sink of topic " + WireFormat.changeTopicOf(queue) + " has no stream");
+        }
+        message.setStringProperty(WireFormat.STREAM_PROPERTY, stream.id());
+        message.setLongProperty(WireFormat.STREAM_SEQ_PROPERTY, stream.next());
+        return message;
     }
 
     @Override

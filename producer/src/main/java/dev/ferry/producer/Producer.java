@@ -83,6 +83,7 @@ public final class Producer implements AutoCloseable {
         this.sink = sink;
         this.clock = clock;
         this.index = state.index();
+        sink.useStream(index.stream());
         this.tree = new SourceTree(settings.source(), settings.observer());
         this.ignores = state.ignores();
         this.publisher = new Publisher(sink, index, settings.batchMessages(), settings.batchBytes(),
@@ -95,9 +96,9 @@ public final class Producer implements AutoCloseable {
                 settings.observer());
         Duration maxDelay = settings.quietPeriod().multipliedBy(MAX_DELAY_IN_QUIET_PERIODS);
         this.dirty = new DirtyPaths(settings.quietPeriod(), maxDelay.compareTo(MAX_WAIT) < 0 ? MAX_WAIT : maxDelay);
-        log.info("publishing {} on topic {} ({} entries published before), keeping the queues of mirrors {}",
-                settings.source(), WireFormat.changeTopicOf(settings.queue()), index.size(),
-                String.join(", ", settings.mirrors()));
+        log.info("publishing {} on topic {} as stream {} ({} entries published before, last message {}), keeping the "
+                        + "queues of mirrors {}", settings.source(), WireFormat.changeTopicOf(settings.queue()),
+                index.stream().id(), index.size(), index.stream().committed(), String.join(", ", settings.mirrors()));
     }
 
     /**

@@ -138,8 +138,8 @@ final class Reconciler {
             Entry seen = changed.get(path);
             Entry known = index.get(path);
             if (known != null && known.sameContent(seen)) {
-                if (!known.equals(seen)) {
-                    index.put(path, seen); // Same content under a new file key: remember the key.
+                if (!known.sameLook(seen)) {
+                    index.put(path, seen.withSha256(known.sha256())); // Same content under a new file key: remember the key.
                 }
                 continue;
             }

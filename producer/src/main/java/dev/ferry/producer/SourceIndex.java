@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * What the consumer's replica holds, as far as the producer knows: every entry it published,
@@ -42,9 +43,18 @@ import java.util.TreeMap;
  * created, published in doubt and then deleted would stay in the replica for good.
  *
  * <p>Entries are sorted by path text, so a directory's subtree is the key range from
- * {@code "dir/"} to {@code "dir0"} ('0' follows '/').
+ * {@code "dir/"} to {@code "dir0"} ('0' follows '/'). A file's entry knows the SHA-256 of the
+ * content published, or, in an index written before hashes were kept, not yet
+ * ({@link #learnHash} then adds it).
+ *
+ * <p>The journal also keeps the producer's {@link StreamSequence}: its id, made when the journal
+ * is, and the number of the last message committed, made durable by the same {@link #commit()}
+ * as the entries those messages published.
  */
 final class SourceIndex implements AutoCloseable {
+
+    /** The journal's key of the stream position: no path holds a NUL. */
+    private static final String STREAM_KEY = "\0stream";
 
     private final Path file;
     private final Path doubtFile;
@@ -54,6 +64,7 @@ final class SourceIndex implements AutoCloseable {
     private Journal journal;
     private NavigableMap<String, Entry> entries;
     private Map<String, String> pathByFileKey;
+    private StreamSequence stream;
 
     private SourceIndex(Path file, FileChannel lockChannel) {
         this.file = file;
@@ -88,9 +99,12 @@ final class SourceIndex implements AutoCloseable {
 
     private void load() throws IOException {
         NavigableMap<String, Entry> loaded = new TreeMap<>();
+        StreamSequence[] position = {null};
         try {
             journal = Journal.open(file, (path, value) -> {
-                if (value == null) {
+                if (path.equals(STREAM_KEY)) {
+                    position[0] = value == null ? null : StreamSequence.decode(value);
+                } else if (value == null) {
                     loaded.remove(path);
                 } else {
                     loaded.put(path, Entry.decode(value));
@@ -99,6 +113,16 @@ final class SourceIndex implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IOException("index " + file + " is damaged or from another version of Ferry ("
                     + e.getMessage() + "); delete it to publish the whole tree again", e);
+        }
+        if (stream != null) {
+            stream.rollBack(); // Loaded again after a rollback: the same stream, at its last commit.
+        } else if (position[0] != null) {
+            stream = position[0];
+        } else {
+            // A new index (or one from before streams were numbered) is a new stream.
+            stream = StreamSequence.start();
+            journal.put(STREAM_KEY, stream.encode());
+            journal.commit();
         }
         entries = loaded;
         pathByFileKey = new HashMap<>();
@@ -111,6 +135,26 @@ final class SourceIndex implements AutoCloseable {
 
     Entry get(RelPath path) {
         return entries.get(path.text());
+    }
+
+    /** The producer's stream, whose last committed number this index keeps. */
+    StreamSequence stream() {
+        return stream;
+    }
+
+    /**
+     * Remembers the hash of the content published at {@code path}, learned after it was published
+     * (read from the source while it was still that version): durable with the next commit, and
+     * never in doubt, since no event carries it.
+     */
+    void learnHash(RelPath path, Sha256 hash) {
+        Entry known = entries.get(path.text());
+        if (known == null || !known.isFile() || known.isInDoubt()) {
+            throw new IllegalArgumentException("the index holds no published file at " + path);
+        }
+        Entry learned = known.withSha256(hash);
+        entries.put(path.text(), learned);
+        journal.put(path.text(), learned.encode());
     }
 
     /** Whether the index holds {@code path} or anything below it. */
@@ -191,8 +235,12 @@ final class SourceIndex implements AutoCloseable {
 
     /** Makes the updates so far durable; call only once the broker committed the events they describe. */
     void commit() throws IOException {
-        journal.commitAndCompact(entries.size(), () -> entries.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), e.getValue().encode())).iterator());
+        if (stream.last() != stream.committed()) {
+            journal.put(STREAM_KEY, stream.encode());
+        }
+        journal.commitAndCompact(entries.size() + 1L, () -> Stream.concat(Stream.of(Map.entry(STREAM_KEY, stream.encode())),
+                entries.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue().encode()))).iterator());
+        stream.commit();
         putSinceCommit.clear();
         Files.deleteIfExists(doubtFile);
     }

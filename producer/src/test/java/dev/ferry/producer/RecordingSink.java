@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  */
 final class RecordingSink implements ChangeSink {
 
-    /** One message: the event and a copy of its body. */
-    record Message(ChangeEvent event, byte[] body) {
+    /** One message: the event, a copy of its body, and its number in the stream. */
+    record Message(ChangeEvent event, byte[] body, long streamSeq) {
     }
 
     private final List<Message> sent = new ArrayList<>();
@@ -36,6 +36,12 @@ final class RecordingSink implements ChangeSink {
     private int reconnectAttempts;
     private int reconnects;
     private Consumer<ChangeEvent> onSend = event -> { };
+    private StreamSequence stream;
+
+    @Override
+    public synchronized void useStream(StreamSequence sequence) {
+        this.stream = sequence;
+    }
 
     @Override
     public synchronized void send(ChangeEvent event, byte[] body, int length) throws IOException {
@@ -43,7 +49,8 @@ final class RecordingSink implements ChangeSink {
             throw new IOException("sink is closed");
         }
         checkConnected();
-        sent.add(new Message(event, length == 0 ? new byte[0] : Arrays.copyOf(body, length)));
+        // Each event is a message of its own here: this sink bundles nothing.
+        sent.add(new Message(event, length == 0 ? new byte[0] : Arrays.copyOf(body, length), stream.next()));
         onSend.accept(event);
     }
 
@@ -130,6 +137,16 @@ final class RecordingSink implements ChangeSink {
 
     synchronized List<ChangeEvent> committed() {
         return sent.subList(0, committed).stream().map(Message::event).toList();
+    }
+
+    /** The stream numbers of the committed messages, in the order they were sent. */
+    synchronized List<Long> committedStreamSeqs() {
+        return sent.subList(0, committed).stream().map(Message::streamSeq).toList();
+    }
+
+    /** The id of the stream the producer numbers its messages in. */
+    synchronized String streamId() {
+        return stream.id();
     }
 
     synchronized int commits() {
