@@ -159,7 +159,7 @@ final class Reconciler {
     }
 
     private void publishFile(RelPath path, Entry seen) throws IOException, InterruptedException {
-        Outcome outcome = bodies.send(path, seen);
+        Outcome outcome = bodies.send(publisher, path, seen);
         if (outcome instanceof Outcome.Sent sent) {
             index.put(path, sent.entry());
             retries.forget(path);

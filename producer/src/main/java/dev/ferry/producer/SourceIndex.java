@@ -143,6 +143,24 @@ final class SourceIndex implements AutoCloseable {
     }
 
     /**
+     * Up to {@code max} published files, in path order after {@code after} ("" for the first),
+     * whose content hashes the index does not know.
+     */
+    List<RelPath> filesWithoutHash(String after, int max) {
+        List<RelPath> files = new ArrayList<>();
+        for (Map.Entry<String, Entry> entry : entries.tailMap(after, false).entrySet()) {
+            Entry known = entry.getValue();
+            if (known.isFile() && known.sha256() == null && !known.isInDoubt()) {
+                files.add(RelPath.of(entry.getKey()));
+                if (files.size() == max) {
+                    break;
+                }
+            }
+        }
+        return files;
+    }
+
+    /**
      * Remembers the hash of the content published at {@code path}, learned after it was published
      * (read from the source while it was still that version): durable with the next commit, and
      * never in doubt, since no event carries it.

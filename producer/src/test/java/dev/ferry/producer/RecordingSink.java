@@ -162,7 +162,7 @@ final class RecordingSink implements ChangeSink {
         return committed().stream().map(RecordingSink::describe).filter(line -> line != null).toList();
     }
 
-    /** A change in words: "put a/b.txt", "dir a", "symlink l -> t", "delete x", "rename a -> b". */
+    /** A change in words: "put a/b.txt", "dir a", "symlink l -> t", "delete x", "rename a -> b", "attributes a". */
     static String describe(ChangeEvent event) {
         if (event instanceof PutFile file) {
             return "put " + file.path();
@@ -178,6 +178,9 @@ final class RecordingSink implements ChangeSink {
         }
         if (event instanceof Rename rename) {
             return "rename " + rename.from() + " -> " + rename.path();
+        }
+        if (event instanceof ChangeEvent.PutAttributes attributes) {
+            return "attributes " + attributes.path();
         }
         if (event instanceof FileChunk || event instanceof Abort) {
             return null;

@@ -69,6 +69,22 @@ class TreeComparisonTest {
     }
 
     @Test
+    void aComparisonFromADirectoryComparesWhatItHoldsAndNothingElse() throws IOException {
+        write(dest, "docs/guide/chapter.txt", "A CHAPTER");
+        Files.setLastModifiedTime(dest.resolve("docs/guide/chapter.txt"), FileTime.from(OLD));
+        write(dest, "docs/extra.txt", "not in the source");
+        Files.delete(dest.resolve("secret.txt"));
+        IgnoreRules rules = IgnoreRules.NONE;
+
+        TreeComparison.Summary summary = TreeComparison.compare(new TreeReader(source, rules),
+                new TreeReader(dest, rules), "docs/guide", found::add);
+
+        assertThat(found).extracting(Difference::path, Difference::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("docs/guide/chapter.txt", Difference.Kind.CONTENT));
+        assertThat(summary.entries()).as("only what docs/guide holds").isEqualTo(1);
+    }
+
+    @Test
     void aMissingFileAndAMissingDirectoryAreOneLineEach() throws IOException {
         Files.delete(dest.resolve("secret.txt"));
         delete(dest.resolve("docs/guide"));
