@@ -65,6 +65,8 @@ final class SourceIndex implements AutoCloseable {
     private NavigableMap<String, Entry> entries;
     private Map<String, String> pathByFileKey;
     private StreamSequence stream;
+    /** Changes whenever an entry does, so that what is computed from the entries can be kept until then. */
+    private long version;
 
     private SourceIndex(Path file, FileChannel lockChannel) {
         this.file = file;
@@ -125,6 +127,7 @@ final class SourceIndex implements AutoCloseable {
             journal.commit();
         }
         entries = loaded;
+        version++;
         pathByFileKey = new HashMap<>();
         loaded.forEach((path, entry) -> {
             if (entry.fileKey() != null) {
@@ -172,6 +175,7 @@ final class SourceIndex implements AutoCloseable {
         }
         Entry learned = known.withSha256(hash);
         entries.put(path.text(), learned);
+        version++;
         journal.put(path.text(), learned.encode());
     }
 
@@ -213,6 +217,7 @@ final class SourceIndex implements AutoCloseable {
     }
 
     void put(RelPath path, Entry entry) {
+        version++;
         putSinceCommit.add(path.text());
         Entry old = entries.put(path.text(), entry);
         unmapFileKey(path.text(), old);
@@ -224,6 +229,7 @@ final class SourceIndex implements AutoCloseable {
 
     /** Forgets {@code path} and everything below it. */
     void removeTree(RelPath path) {
+        version++;
         for (String key : new ArrayList<>(subtree(path).keySet())) {
             unmapFileKey(key, entries.remove(key));
             journal.remove(key);
@@ -309,6 +315,11 @@ final class SourceIndex implements AutoCloseable {
 
     int size() {
         return entries.size();
+    }
+
+    /** A number that changes whenever an entry changes (and only then, give or take a removal of nothing). */
+    long version() {
+        return version;
     }
 
     private NavigableMap<String, Entry> subtree(RelPath path) {

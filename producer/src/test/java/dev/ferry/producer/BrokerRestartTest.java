@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.RepairMessage;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
@@ -116,6 +117,49 @@ class BrokerRestartTest {
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, numbered.size()).boxed().toList());
             assertThat(numbered.values().stream().flatMap(List::stream).filter(change -> change.startsWith("put")))
                     .hasSize(40);
+        } finally {
+            executor.shutdownNow();
+            stopBroker(broker[0]);
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    void aRepairUnderWayWhenTheBrokerRestartsIsAnsweredAgainOnceItIsBack() throws Exception {
+        String url = "tcp://127.0.0.1:" + freePort();
+        BrokerEndpoint endpoint = new BrokerEndpoint(url, null, null);
+        SourceFixture tree = new SourceFixture(dir);
+        for (int i = 0; i < 200; i++) {
+            tree.write("bulk/" + i + ".bin", SourceFixture.bytes(16 * 1024));
+        }
+        ProducerSettings settings = tree.settings(Duration.ofMillis(50), 4).withMirrors(List.of());
+        BrokerService[] broker = {startBroker(url)};
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        Path dst = dir.resolve("mirror");
+        try (Producer before = Producer.open(settings, endpoint)) {
+            before.publishOnce(); // So that the mirror, which joins later, gets everything from its repair.
+        }
+        try (Producer producer = Producer.open(settings, endpoint)) {
+            Future<?> watching = executor.submit(() -> {
+                producer.watch();
+                return null;
+            });
+            String id;
+            try (HandMirror late = new HandMirror(endpoint, settings.queue(), "late", dst)) {
+                id = late.requestRepair();
+                late.describe((RepairMessage.RepairDescribe) late.awaitAnswer(id, Duration.ofSeconds(30)));
+                late.awaitFirstEvent(Duration.ofSeconds(30));
+            }
+            stopBroker(broker[0]); // Mid-answer: its listing not yet acknowledged, its transactions half sent.
+            broker[0] = startBroker(url);
+
+            try (HandMirror late = new HandMirror(endpoint, settings.queue(), "late", dst)) {
+                assertThat(late.awaitAnswer(id, Duration.ofSeconds(60))).isInstanceOf(RepairMessage.RepairDone.class);
+                late.drain(Duration.ofMillis(500));
+                assertThat(late.equals(tree.source)).isTrue();
+            }
+            producer.close();
+            watching.get(15, TimeUnit.SECONDS);
         } finally {
             executor.shutdownNow();
             stopBroker(broker[0]);

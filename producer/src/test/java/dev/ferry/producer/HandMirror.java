@@ -134,6 +134,18 @@ final class HandMirror implements AutoCloseable {
         throw new AssertionError("no answer to repair " + id + " within " + within);
     }
 
+    /** Applies what arrives until the first event does. */
+    void awaitFirstEvent(Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            Received next = receive(200);
+            if (next != null && !next.events().isEmpty()) {
+                return;
+            }
+        }
+        throw new AssertionError("no event within " + within);
+    }
+
     /** Sends the listings {@code describe} asks for. */
     void describe(RepairDescribe describe) throws Exception {
         TreeReader reader = reader();

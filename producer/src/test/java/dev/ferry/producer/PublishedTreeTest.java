@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.ignore.IgnoreRules;
 import dev.ferry.ignore.IgnoreSettings;
-import dev.ferry.journal.Journal;
 import dev.ferry.verify.DigestedTree;
 import dev.ferry.verify.HashCache;
 import dev.ferry.verify.TreeReader;
@@ -76,7 +75,7 @@ class PublishedTreeTest {
 
     @Test
     void anIndexThatKnowsNoHashesReadsEachFileOnceAndThenHasTheSameDigests() throws Exception {
-        forgetHashes();
+        tree.forgetHashes();
         Map<String, DirectoryDigest> onDisk = digestsOnDisk(copy);
 
         try (SourceIndex index = SourceIndex.open(tree.state)) {
@@ -98,7 +97,7 @@ class PublishedTreeTest {
 
     @Test
     void aFileChangedSinceItWasPublishedIsNotHashedAndItsDirectoriesHaveNoDigest() throws Exception {
-        forgetHashes();
+        tree.forgetHashes();
         tree.write("docs/b.md", "beta, edited after it was published");
 
         try (SourceIndex index = SourceIndex.open(tree.state)) {
@@ -131,22 +130,5 @@ class PublishedTreeTest {
     private static Map<String, DirectoryDigest> digestsOnDisk(Path root) throws IOException {
         IgnoreRules rules = IgnoreSettings.DEFAULTS.rulesFor(root);
         return DigestedTree.of(new TreeReader(HashCache.inMemory(root), rules)).digests();
-    }
-
-    /** Rewrites the index as a producer of before wrote it: the same entries, without hashes. */
-    private void forgetHashes() throws IOException {
-        Map<String, Entry> entries = new java.util.TreeMap<>();
-        try (Journal journal = Journal.open(tree.state.resolve("index.journal"), (path, value) -> {
-            if (path.charAt(0) != '\0') {
-                entries.put(path, value == null ? null : Entry.decode(value));
-            }
-        })) {
-            entries.forEach((path, entry) -> {
-                if (entry != null && entry.isFile()) {
-                    journal.put(path, entry.withSha256(null).encode());
-                }
-            });
-            journal.commit();
-        }
     }
 }

@@ -24,7 +24,7 @@ import java.util.TreeMap;
 record DigestRound(boolean equal, long entries, List<String> directoriesToList) {
 
     static DigestRound compare(PublishedView published, Map<String, DirectoryDigest> mirror) throws IOException {
-        DigestedTree source = DigestedTree.of(published);
+        DigestedTree source = published.digested();
         DirectoryDigest root = source.digest("");
         if (root != null && root.equals(mirror.get(""))) {
             return new DigestRound(true, root.entries(), List.of());

@@ -33,7 +33,7 @@ final class ListingRound {
     }
 
     static ListingRound compare(PublishedView published, Map<String, List<ListedEntry>> listings) throws IOException {
-        DigestedTree source = DigestedTree.of(published);
+        DigestedTree source = published.digested();
         DescribedMirror mirror = new DescribedMirror(listings, published);
         RepairPlan plan = new RepairPlan(published);
         for (String top : tops(listings.keySet())) {

@@ -1,6 +1,8 @@
 package dev.ferry.producer.repair;
 
+import dev.ferry.verify.DigestedTree;
 import dev.ferry.verify.TreeView;
+import dev.ferry.wire.DirectoryDigest;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -18,6 +20,12 @@ import java.time.Instant;
  * ({@link #isUnsettled}).
  */
 public interface PublishedView extends TreeView {
+
+    /**
+     * This view with the {@link DirectoryDigest} of each of its directories, as of now (the
+     * view may keep them while nothing changed).
+     */
+    DigestedTree digested() throws IOException;
 
     /** Whether what was published at {@code path} is not known for now; see the type's documentation. */
     boolean isUnsettled(String path);

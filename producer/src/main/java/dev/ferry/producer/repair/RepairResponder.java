@@ -156,11 +156,17 @@ public final class RepairResponder {
         private final Message message;
         private final String id;
         private final String mirror;
+        private final long accepted = System.nanoTime();
 
         Answer(Message message, String id, String mirror) {
             this.message = message;
             this.id = id;
             this.mirror = mirror;
+        }
+
+        /** How long ago the message was taken, in milliseconds: what answering it took, slices apart. */
+        long millisTaken() {
+            return (System.nanoTime() - accepted) / 1_000_000;
         }
 
         Message message() {
@@ -215,17 +221,16 @@ public final class RepairResponder {
 
         @Override
         boolean answer(Instant deadline) throws IOException {
-            long started = System.nanoTime();
             DigestRound round = DigestRound.compare(published, request.digests());
             if (round.equal()) {
                 finish(new RepairMessage.RepairDone(id(), 0));
                 log.info("repair {} of mirror {}: equal ({} entries), answered in {} ms", id(), mirror(),
-                        round.entries(), (System.nanoTime() - started) / 1_000_000);
+                        round.entries(), millisTaken());
             } else {
                 sentByRepair.put(id(), 0L);
                 finish(new RepairMessage.RepairDescribe(id(), round.directoriesToList()));
-                log.info("repair {} of mirror {}: asked for the listings of {} directories", id(), mirror(),
-                        round.directoriesToList().size());
+                log.info("repair {} of mirror {}: asked for the listings of {} directories, in {} ms", id(), mirror(),
+                        round.directoriesToList().size(), millisTaken());
             }
             return true;
         }
@@ -256,7 +261,7 @@ public final class RepairResponder {
             if (round.plan().unlisted().isEmpty()) {
                 long total = sent(0);
                 finish(new RepairMessage.RepairDone(id(), total));
-                log.info("repair {} of mirror {}: done, {} events sent", id(), mirror(), total);
+                log.info("repair {} of mirror {}: done, {} events sent, in {} ms", id(), mirror(), total, millisTaken());
             } else {
                 finish(new RepairMessage.RepairDescribe(id(), round.plan().unlisted().stream().toList()));
             }
