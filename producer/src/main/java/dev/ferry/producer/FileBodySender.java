@@ -138,7 +138,8 @@ final class FileBodySender {
                 continue;
             }
             String hash = HexFormat.of().formatHex(sha256.digest());
-            route.send(new PutFile(path, seq, offset, read, size, hash, after.mode(), after.mtimeNanos()), buffer, read);
+            route.send(new PutFile(path, seq, offset, read, size, hash, after.mode(), after.mtimeNanos()), buffer,
+                    read);
             return new Outcome.Sent(after.withSha256(Sha256.of(hash)));
         }
     }

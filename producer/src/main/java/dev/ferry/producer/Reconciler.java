@@ -139,7 +139,8 @@ final class Reconciler {
             Entry known = index.get(path);
             if (known != null && known.sameContent(seen)) {
                 if (!known.sameLook(seen)) {
-                    index.put(path, seen.withSha256(known.sha256())); // Same content under a new file key: remember the key.
+                    // Same content under a new file key: remember the key.
+                    index.put(path, seen.withSha256(known.sha256()));
                 }
                 continue;
             }

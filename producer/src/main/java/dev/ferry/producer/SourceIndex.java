@@ -262,7 +262,8 @@ final class SourceIndex implements AutoCloseable {
         if (stream.last() != stream.committed()) {
             journal.put(STREAM_KEY, stream.encode());
         }
-        journal.commitAndCompact(entries.size() + 1L, () -> Stream.concat(Stream.of(Map.entry(STREAM_KEY, stream.encode())),
+        journal.commitAndCompact(entries.size() + 1L, () -> Stream.concat(
+                Stream.of(Map.entry(STREAM_KEY, stream.encode())),
                 entries.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue().encode()))).iterator());
         stream.commit();
         putSinceCommit.clear();

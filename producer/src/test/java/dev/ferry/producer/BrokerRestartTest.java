@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.activemq.broker.BrokerService;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,16 +37,22 @@ class BrokerRestartTest {
     @TempDir
     Path dir;
 
+    String url;
+    BrokerEndpoint endpoint;
+    SourceFixture tree;
+
+    @BeforeEach
+    void aBrokerAddressAndASource() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            url = "tcp://127.0.0.1:" + socket.getLocalPort();
+        }
+        endpoint = new BrokerEndpoint(url, null, null);
+        tree = new SourceFixture(dir);
+    }
+
     @Test
     @Timeout(60)
     void aFileCreatedWhileTheBrokerWasDownArrivesOnceItIsBack() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String url = "tcp://127.0.0.1:" + port;
-        BrokerEndpoint endpoint = new BrokerEndpoint(url, null, null);
-        SourceFixture tree = new SourceFixture(dir);
         String queue = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, tree.settings().queue());
         BrokerService broker = startBroker(url);
         ExecutorService executor = Executors.newSingleThreadExecutor();
@@ -76,9 +83,6 @@ class BrokerRestartTest {
     @Test
     @Timeout(60)
     void aBrokerStoppedMidTransactionLeavesNoHoleAndNoRepeatInTheNumbersOfTheStream() throws Exception {
-        String url = "tcp://127.0.0.1:" + freePort();
-        BrokerEndpoint endpoint = new BrokerEndpoint(url, null, null);
-        SourceFixture tree = new SourceFixture(dir);
         for (int i = 0; i < 40; i++) {
             tree.write("top" + i + "/file.txt", "file " + i); // 40 groups: few share a bundle.
         }
@@ -126,9 +130,6 @@ class BrokerRestartTest {
     @Test
     @Timeout(90)
     void aRepairUnderWayWhenTheBrokerRestartsIsAnsweredAgainOnceItIsBack() throws Exception {
-        String url = "tcp://127.0.0.1:" + freePort();
-        BrokerEndpoint endpoint = new BrokerEndpoint(url, null, null);
-        SourceFixture tree = new SourceFixture(dir);
         for (int i = 0; i < 200; i++) {
             tree.write("bulk/" + i + ".bin", SourceFixture.bytes(16 * 1024));
         }
@@ -187,12 +188,6 @@ class BrokerRestartTest {
             broker.waitUntilStopped();
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -231,8 +231,10 @@ final class HandMirror implements AutoCloseable {
             String path = directory.isEmpty() ? name : directory + "/" + name;
             TreeEntry entry = named.getValue();
             entries.add(switch (entry.type()) {
-                case FILE -> new ListedEntry.File(name, entry.size(), entry.mode(), entry.mtimeMillis(), reader.sha256(path));
-                case DIRECTORY -> new ListedEntry.Directory(name, entry.mode(), entry.mtimeMillis(), digests.digest(path));
+                case FILE -> new ListedEntry.File(name, entry.size(), entry.mode(), entry.mtimeMillis(),
+                        reader.sha256(path));
+                case DIRECTORY -> new ListedEntry.Directory(name, entry.mode(), entry.mtimeMillis(),
+                        digests.digest(path));
                 case SYMLINK -> new ListedEntry.Symlink(name, entry.target());
                 case SPECIAL -> new ListedEntry.Special(name);
             });
@@ -321,7 +323,8 @@ final class HandMirror implements AutoCloseable {
         if (nodeSeqs.getOrDefault(path, 0L) >= seq) {
             return true;
         }
-        for (String above = path; above != null; above = above.contains("/") ? above.substring(0, above.lastIndexOf('/')) : null) {
+        for (String above = path; above != null;
+             above = above.contains("/") ? above.substring(0, above.lastIndexOf('/')) : null) {
             if (subtreeSeqs.getOrDefault(above, 0L) >= seq) {
                 return true;
             }

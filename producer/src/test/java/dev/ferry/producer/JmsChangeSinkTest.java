@@ -48,7 +48,7 @@ class JmsChangeSinkTest {
 
     @BeforeEach
     void startBroker() throws Exception {
-        broker = newBroker();
+        broker = InMemoryBroker.start("producer-test");
         endpoint = new BrokerEndpoint("vm://producer-test?create=false", null, null);
         reader = endpoint.connect(null, 10);
     }
@@ -207,7 +207,7 @@ class JmsChangeSinkTest {
             assertThatThrownBy(sink::commit).isInstanceOf(BrokerUnavailableException.class);
             assertThatThrownBy(sink::reconnect).isInstanceOf(BrokerUnavailableException.class);
 
-            broker = newBroker();
+            broker = InMemoryBroker.start("producer-test");
             sink.reconnect();
             sink.checkConnected();
             sink.send(delete, null, 0);
@@ -239,16 +239,5 @@ class JmsChangeSinkTest {
         }
         session.close();
         return changes;
-    }
-
-    private static BrokerService newBroker() throws Exception {
-        BrokerService broker = new BrokerService();
-        broker.setBrokerName("producer-test");
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        broker.setUseShutdownHook(false);
-        broker.start();
-        broker.waitUntilStarted();
-        return broker;
     }
 }

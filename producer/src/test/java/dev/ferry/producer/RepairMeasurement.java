@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mvn -B -q -pl producer -am verify -Dtest=RepairMeasurement -Dferry.measure.files=100000
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
-@EnabledIfSystemProperty(named = "ferry.measure.files", matches = "[0-9]+", disabledReason = "a measurement, run on demand")
+@EnabledIfSystemProperty(named = "ferry.measure.files", matches = "[0-9]+",
+        disabledReason = "a measurement, run on demand")
 class RepairMeasurement {
 
     private static final int FILES_PER_DIRECTORY = 100;
@@ -43,7 +44,7 @@ class RepairMeasurement {
             tree.write("d" + i / FILES_PER_DIRECTORY + "/f" + i + ".txt", "file number " + i + " ".repeat(i % 200));
         }
         report("wrote %d files in %d directories: %d ms", files, files / FILES_PER_DIRECTORY, millisSince(started));
-        BrokerService broker = broker();
+        BrokerService broker = InMemoryBroker.start("repair-measure");
         BrokerEndpoint endpoint = new BrokerEndpoint("vm://repair-measure?create=false", null, null);
         ProducerSettings settings = tree.settings().withMirrors(List.of()); // No live mirror: only the repair's.
         started = System.nanoTime();
@@ -85,24 +86,14 @@ class RepairMeasurement {
                 assertThat(answer).isEqualTo(new RepairDone(id, 0));
                 report("%s, request %d: mirror's digests %d ms; request sent to answer received %d ms (%d ms since the "
                                 + "producer opened); request %d bytes, answer %d bytes on the wire", what, round,
-                        (asked - digesting) / 1_000_000, (answered - asked) / 1_000_000, (answered - opened) / 1_000_000,
+                        (asked - digesting) / 1_000_000, (answered - asked) / 1_000_000,
+                        (answered - opened) / 1_000_000,
                         mirror.sentBytes(), mirror.received().get(0).wireBytes());
             }
         } finally {
             producer.close();
             watching.get(1, TimeUnit.MINUTES);
         }
-    }
-
-    private static BrokerService broker() throws Exception {
-        BrokerService broker = new BrokerService();
-        broker.setBrokerName("repair-measure");
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        broker.setUseShutdownHook(false);
-        broker.start();
-        broker.waitUntilStarted();
-        return broker;
     }
 
     private static long millisSince(long nanos) {

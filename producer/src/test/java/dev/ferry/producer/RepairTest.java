@@ -68,13 +68,7 @@ class RepairTest {
 
     @BeforeEach
     void startBroker() throws Exception {
-        broker = new BrokerService();
-        broker.setBrokerName("repair-test");
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        broker.setUseShutdownHook(false);
-        broker.start();
-        broker.waitUntilStarted();
+        broker = InMemoryBroker.start("repair-test");
         endpoint = new BrokerEndpoint("vm://repair-test?create=false", null, null);
         tree = new SourceFixture(temp);
         logged.start();
@@ -128,7 +122,8 @@ class RepairTest {
         Files.writeString(dst.resolve("docs/extra.txt"), "not in the source");
         Files.setLastModifiedTime(dst.resolve("docs"), docsTime);
         Files.setPosixFilePermissions(dst.resolve("a/chmod.txt"), PosixFilePermissions.fromString("rw-------"));
-        Files.setLastModifiedTime(dst.resolve("a/touch.txt"), FileTime.fromMillis(System.currentTimeMillis() + 86_400_000));
+        Files.setLastModifiedTime(dst.resolve("a/touch.txt"),
+                FileTime.fromMillis(System.currentTimeMillis() + 86_400_000));
         office.forgetReceived();
 
         RepairDone done = office.repair(WITHIN);
@@ -213,7 +208,8 @@ class RepairTest {
         awaitEqual(office);
         try (Connection connection = endpoint.connect(null, 10)) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer control = session.createProducer(session.createQueue(WireFormat.controlQueueOf("ferry.changes")));
+            MessageProducer control = session.createProducer(
+                    session.createQueue(WireFormat.controlQueueOf("ferry.changes")));
             control.send(session.createTextMessage("hello"));
             BytesMessage elsewhere = RepairMessages.encode(session, new RepairRequest("r-1", "office",
                     Map.of("", new DirectoryDigest("00".repeat(32), 0))));

@@ -2,6 +2,7 @@ package dev.ferry.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.ferry.ignore.IgnoreRules;
@@ -80,7 +81,7 @@ class TreeComparisonTest {
                 new TreeReader(dest, rules), "docs/guide", found::add);
 
         assertThat(found).extracting(Difference::path, Difference::kind)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("docs/guide/chapter.txt", Difference.Kind.CONTENT));
+                .containsExactly(tuple("docs/guide/chapter.txt", Difference.Kind.CONTENT));
         assertThat(summary.entries()).as("only what docs/guide holds").isEqualTo(1);
     }
 

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.ferry.wire.RepairMessage.RepairDescribe;
 import dev.ferry.wire.RepairMessage.RepairDone;
 import dev.ferry.wire.RepairMessage.RepairEntries;
@@ -70,7 +67,8 @@ final class RepairCodec {
             }
             return message;
         } catch (JsonProcessingException e) {
-            throw new WireFormatException("a " + kind + ": " + problemOf(e));
+            throw new WireFormatException("a " + kind + ": "
+                    + JsonProblems.describe(e, "entry type", "repair message"));
         } catch (IOException e) {
             throw new WireFormatException("a " + kind + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -101,7 +99,8 @@ final class RepairCodec {
     private static Map<String, DirectoryDigest> digests(Fields fields) throws IOException, WireFormatException {
         Map<String, DirectoryDigest> digests = new HashMap<>();
         fields.object("digests", RepairMessage.MAX_DIRECTORIES, (path, parser) -> digests.put(path,
-                parser.currentToken() == JsonToken.VALUE_NULL ? null : MAPPER.readValue(parser, DirectoryDigest.class)));
+                parser.currentToken() == JsonToken.VALUE_NULL ? null
+                        : MAPPER.readValue(parser, DirectoryDigest.class)));
         return digests;
     }
 
@@ -118,28 +117,14 @@ final class RepairCodec {
             List<ListedEntry> listing = new ArrayList<>();
             fields.array("a listing", RepairMessage.MAX_ENTRIES, element -> {
                 if (++entries[0] > RepairMessage.MAX_ENTRIES) {
-                    throw new WireFormatException("more than " + RepairMessage.MAX_ENTRIES + " entries in its listings");
+                    throw new WireFormatException("more than " + RepairMessage.MAX_ENTRIES
+                            + " entries in its listings");
                 }
                 listing.add(MAPPER.readValue(element, ListedEntry.class));
             });
             listings.put(directory, listing);
         });
         return listings;
-    }
-
-    /** Why Jackson could not read a value, in the reader's terms. */
-    private static String problemOf(JsonProcessingException e) {
-        if (e instanceof InvalidTypeIdException unknown) {
-            return "unknown entry type: " + unknown.getTypeId();
-        }
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            return "unknown field '" + unknown.getPropertyName() + "'";
-        }
-        if (e instanceof ValueInstantiationException invalid) {
-            Throwable cause = invalid.getCause() != null ? invalid.getCause() : invalid;
-            return "invalid value: " + cause.getMessage();
-        }
-        return "malformed JSON: " + e.getOriginalMessage();
     }
 
     /** Reads one value off the parser, which stands on its first token. */

@@ -101,8 +101,9 @@ public final class RepairMessages {
         }
         if (!Integer.valueOf(WireFormat.VERSION).equals(version)) {
             // Version 3 is the first and only one with repair messages.
-            throw new WireFormatException("a repair message of unsupported wire version " + version + " (this side reads "
-                    + WireFormat.VERSION + (version instanceof Integer v && v > WireFormat.VERSION ? "; upgrade it)" : ")"));
+            boolean newer = version instanceof Integer v && v > WireFormat.VERSION;
+            throw new WireFormatException("a repair message of unsupported wire version " + version
+                    + " (this side reads " + WireFormat.VERSION + (newer ? "; upgrade it)" : ")"));
         }
         if (!(message instanceof BytesMessage bytes)) {
             throw new WireFormatException("expected a BytesMessage, got " + message.getClass().getSimpleName());
@@ -129,7 +130,10 @@ public final class RepairMessages {
         return replyTo instanceof Queue queue ? queue.getQueueName() : null;
     }
 
-    /** The kind of {@code repair} as it travels: {@code RepairRequest}, {@code RepairDescribe}, {@code RepairEntries} or {@code RepairDone}. */
+    /**
+     * The kind of {@code repair} as it travels: {@code RepairRequest}, {@code RepairDescribe},
+     * {@code RepairEntries} or {@code RepairDone}.
+     */
     public static String kindOf(RepairMessage repair) {
         return repair.getClass().getSimpleName();
     }

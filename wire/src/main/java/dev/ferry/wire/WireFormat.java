@@ -27,7 +27,7 @@ public final class WireFormat {
      */
     public static final int VERSION = 3;
 
-    /** The version of a message carrying only events that version 2 knows: all of them but {@link ChangeEvent.PutAttributes}. */
+    /** The version of a message carrying only events version 2 knows: all but {@link ChangeEvent.PutAttributes}. */
     public static final int EVENT_VERSION = 2;
 
     /**

@@ -38,7 +38,8 @@ class RepairMessagesTest {
                 new ListedEntry.Symlink("l", "/etc/passwd"), new ListedEntry.Special("fifo")));
         listings.put("d", List.of());
         List<RepairMessage> all = List.of(new RepairRequest("r-1", "office", digests),
-                new RepairDescribe("r-1", List.of("", "d")), new RepairEntries("r-1", listings), new RepairDone("r-1", 7));
+                new RepairDescribe("r-1", List.of("", "d")), new RepairEntries("r-1", listings),
+                new RepairDone("r-1", 7));
 
         for (RepairMessage repair : all) {
             BytesMessage message = received(RepairMessages.encode(SESSION, repair));
@@ -100,16 +101,18 @@ class RepairMessagesTest {
 
     @Test
     void hostileOrMalformedMessagesAreRefusedWithTheirReason() throws Exception {
-        String file = "{\"type\":\"file\",\"name\":\"%s\",\"size\":%s,\"mode\":420,\"mtimeMillis\":0,\"sha256\":\"" + SHA + "\"}";
+        String file = "{\"type\":\"file\",\"name\":\"%s\",\"size\":%s,\"mode\":420,\"mtimeMillis\":0,"
+                + "\"sha256\":\"" + SHA + "\"}";
+        String root = "{\"id\":\"r\",\"listings\":{\"\":[";
         Map<String, String> refused = new LinkedHashMap<>();
         refused.put("{\"id\":\"r\",\"listings\":{\"../up\":[]}}", "path has an empty, '.' or '..' segment");
-        refused.put("{\"id\":\"r\",\"listings\":{\"\":[" + file.formatted("a/b", 1) + "]}}", "not a name Ferry carries");
-        refused.put("{\"id\":\"r\",\"listings\":{\"\":[" + file.formatted(".ferry", 1) + "]}}", "reserved .ferry");
-        refused.put("{\"id\":\"r\",\"listings\":{\"\":[" + file.formatted("a", -1) + "]}}", "negative size");
-        refused.put("{\"id\":\"r\",\"listings\":{\"\":[" + file.formatted("a", 1) + "," + file.formatted("a", 2) + "]}}",
+        refused.put(root + file.formatted("a/b", 1) + "]}}", "not a name Ferry carries");
+        refused.put(root + file.formatted(".ferry", 1) + "]}}", "reserved .ferry");
+        refused.put(root + file.formatted("a", -1) + "]}}", "negative size");
+        refused.put(root + file.formatted("a", 1) + "," + file.formatted("a", 2) + "]}}",
                 "names \"a\" twice");
-        refused.put("{\"id\":\"r\",\"listings\":{\"\":[{\"type\":\"pipe\",\"name\":\"p\"}]}}", "unknown entry type: pipe");
-        refused.put("{\"id\":\"r\",\"listings\":{\"\":[{\"type\":\"special\",\"name\":\"p\",\"x\":1}]}}", "unknown field 'x'");
+        refused.put(root + "{\"type\":\"pipe\",\"name\":\"p\"}]}}", "unknown entry type: pipe");
+        refused.put(root + "{\"type\":\"special\",\"name\":\"p\",\"x\":1}]}}", "unknown field 'x'");
         refused.put("{\"id\":\"r\",\"listings\":{},\"extra\":1}", "unknown field 'extra' in a RepairEntries");
         refused.put("{\"id\":\"r\"}", "without its field 'listings'");
         refused.put("{\"id\":\"r\",\"id\":\"s\",\"listings\":{}}", "Duplicate field 'id'");
@@ -131,7 +134,8 @@ class RepairMessagesTest {
                 .hasMessage("unknown repair message kind: RepairRetry");
         assertThatThrownBy(() -> RepairMessages.decode(hostile("RepairDone", "r-5", "{\"id\":\"r-5\",\"sent\":-1}")))
                 .hasMessageContaining("sent -1 events");
-        assertThatThrownBy(() -> RepairMessages.decode(hostile("RepairDone", "r-5", "{\"id\":\"caf\u00e9\",\"sent\":1}")))
+        String notAscii = "{\"id\":\"caf\u00e9\",\"sent\":1}";
+        assertThatThrownBy(() -> RepairMessages.decode(hostile("RepairDone", "r-5", notAscii)))
                 .hasMessageContaining("not ASCII");
         BytesMessage unknownEncoding = hostile("RepairDone", "r-5", done);
         unknownEncoding.clearProperties();

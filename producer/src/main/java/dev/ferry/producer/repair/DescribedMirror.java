@@ -88,7 +88,8 @@ final class DescribedMirror implements TreeView {
 
     private static TreeEntry treeEntry(ListedEntry entry) {
         if (entry instanceof ListedEntry.File file) {
-            return new TreeEntry(TreeEntry.Type.FILE, file.size(), file.sha256(), file.mode(), file.mtimeMillis(), null);
+            return new TreeEntry(TreeEntry.Type.FILE, file.size(), file.sha256(), file.mode(), file.mtimeMillis(),
+                    null);
         }
         if (entry instanceof ListedEntry.Directory directory) {
             return new TreeEntry(TreeEntry.Type.DIRECTORY, 0, null, directory.mode(), directory.mtimeMillis(), null);

@@ -63,7 +63,8 @@ final class ListingRound {
      *
      * @return how many events they took
      */
-    long send(RepairOutlet outlet, String mirror, Instant deadline, Clock clock) throws IOException, InterruptedException {
+    long send(RepairOutlet outlet, String mirror, Instant deadline, Clock clock)
+            throws IOException, InterruptedException {
         long events = 0;
         do {
             if (done()) {

@@ -33,7 +33,7 @@ public interface PublishedView extends TreeView {
     /** Whether the view holds a directory at {@code path} ("" is the root, which it always holds). */
     boolean holdsDirectory(String path);
 
-    /** Whether the producer's ignore rules ignore the entry at {@code path}, its directories known not to be ignored. */
+    /** Whether the producer's rules ignore the entry at {@code path}, its directories known not to be ignored. */
     boolean isIgnoredEntry(String path, boolean isDirectory);
 
     /**

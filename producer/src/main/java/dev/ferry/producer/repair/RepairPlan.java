@@ -124,7 +124,8 @@ final class RepairPlan implements TreeComparison.Listener {
         try {
             return published.list(directory);
         } catch (IOException e) {
-            return new TreeView.Listing(Collections.emptySortedMap(), List.of()); // Gone meanwhile: nothing below to send.
+            // Gone meanwhile: nothing below it to send.
+            return new TreeView.Listing(Collections.emptySortedMap(), List.of());
         }
     }
 }

@@ -117,8 +117,8 @@ public final class RepairResponder {
             String replyTo = RepairMessages.replyQueue(message);
             String mirror = replyTo == null ? null : WireFormat.mirrorOf(replyTo, queue);
             if (mirror == null) {
-                throw new WireFormatException("its JMSReplyTo, " + (replyTo == null ? "missing" : WireText.escape(replyTo))
-                        + ", is no mirror's queue of " + queue);
+                throw new WireFormatException("its JMSReplyTo, " + (replyTo == null ? "missing"
+                        : WireText.escape(replyTo)) + ", is no mirror's queue of " + queue);
             }
             if (repair instanceof RepairRequest request) {
                 if (!request.mirror().equals(mirror)) {
@@ -261,7 +261,8 @@ public final class RepairResponder {
             if (round.plan().unlisted().isEmpty()) {
                 long total = sent(0);
                 finish(new RepairMessage.RepairDone(id(), total));
-                log.info("repair {} of mirror {}: done, {} events sent, in {} ms", id(), mirror(), total, millisTaken());
+                log.info("repair {} of mirror {}: done, {} events sent, in {} ms", id(), mirror(), total,
+                        millisTaken());
             } else {
                 finish(new RepairMessage.RepairDescribe(id(), round.plan().unlisted().stream().toList()));
             }
