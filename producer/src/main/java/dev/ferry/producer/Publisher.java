@@ -46,6 +46,9 @@ final class Publisher implements EventRoute {
     private Instant batchStarted;
     private int pendingMessages;
     private long pendingBytes;
+    /** What of {@link #pendingMessages} and {@link #pendingBytes} repairs sent to mirrors' queues: not published. */
+    private int pendingRepairMessages;
+    private long pendingRepairBytes;
     private long pendingEvents;
     private long pendingFiles;
     private final List<ChangeEvent> pendingChanges = new ArrayList<>();
@@ -93,6 +96,8 @@ final class Publisher implements EventRoute {
             public void send(ChangeEvent event, byte[] body, int length) throws IOException {
                 sendToMirror(mirror, () -> sink.sendToMirror(mirror, event, body, length));
                 counted(length);
+                pendingRepairMessages++;
+                pendingRepairBytes += length;
                 if (ChangeLog.isChange(event)) {
                     pendingRepairs.add(Map.entry(mirror, event));
                 }
@@ -109,6 +114,7 @@ final class Publisher implements EventRoute {
     void send(String mirror, RepairMessage message) throws IOException {
         sendToMirror(mirror, () -> sink.sendToMirror(mirror, message));
         counted(0);
+        pendingRepairMessages++;
     }
 
     /** A send to a mirror's queue. */
@@ -155,12 +161,12 @@ final class Publisher implements EventRoute {
         }
         index.commit();
         totals = new Totals(totals.events() + pendingEvents, totals.files() + pendingFiles,
-                totals.bytes() + pendingBytes);
+                totals.bytes() + pendingBytes - pendingRepairBytes);
         pendingChanges.forEach(change -> ChangeLog.published(log, change));
         pendingRepairs.forEach(repair -> log.info("{} for the repair of mirror {}", ChangeLog.line("sent",
                 repair.getValue()), repair.getKey()));
-        if (pendingMessages > 0) {
-            observer.committed(List.copyOf(pendingChanges), pendingBytes);
+        if (pendingMessages > pendingRepairMessages) {
+            observer.committed(List.copyOf(pendingChanges), pendingBytes - pendingRepairBytes);
         }
         forgetPending();
     }
@@ -177,6 +183,8 @@ final class Publisher implements EventRoute {
     private void forgetPending() {
         pendingMessages = 0;
         pendingBytes = 0;
+        pendingRepairMessages = 0;
+        pendingRepairBytes = 0;
         pendingEvents = 0;
         pendingFiles = 0;
         pendingChanges.clear();
