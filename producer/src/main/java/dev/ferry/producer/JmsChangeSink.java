@@ -19,7 +19,8 @@ import java.util.List;
  * ({@link WireFormat#changeTopicOf}), which the broker copies to the queue of every mirror, sent in
  * a transacted session so a batch becomes visible to consumers whole, and only once the broker has
  * stored it in every mirror's queue. The queues of the mirrors it keeps are made before anything is
- * sent ({@link MirrorQueues}), on every connection.
+ * sent ({@link MirrorQueues}), on every connection, but for those marked as needing a repair
+ * ({@link MirrorMarks}).
  *
  * <p>Every failure of the broker is taken for a lost broker, to be waited out, except a refusal
  * that no waiting would change (no permission, an invalid queue). The connection's exception
@@ -30,14 +31,16 @@ public final class JmsChangeSink implements ChangeSink {
     private final BrokerEndpoint endpoint;
     private final String queue;
     private final List<String> mirrors;
+    private final MirrorMarks marks;
     private volatile Link link; // Replaced whole by reconnect().
     private volatile boolean closed;
     private final SmallFileBundle bundle = new SmallFileBundle();
 
-    private JmsChangeSink(BrokerEndpoint endpoint, String queue, List<String> mirrors, Link link) {
+    private JmsChangeSink(BrokerEndpoint endpoint, String queue, List<String> mirrors, MirrorMarks marks, Link link) {
         this.endpoint = endpoint;
         this.queue = queue;
         this.mirrors = mirrors;
+        this.marks = marks;
         this.link = link;
     }
 
@@ -51,17 +54,26 @@ public final class JmsChangeSink implements ChangeSink {
      *                      mirror's queue
      */
     public static JmsChangeSink open(BrokerEndpoint endpoint, String queue, List<String> mirrors) throws JMSException {
+        return open(endpoint, queue, mirrors, MirrorMarks.inMemory());
+    }
+
+    /**
+     * {@link #open(BrokerEndpoint, String, List)}, leaving out of {@code mirrors} those marked as
+     * needing a repair in {@code marks}, on this connection and every later one.
+     */
+    public static JmsChangeSink open(BrokerEndpoint endpoint, String queue, List<String> mirrors, MirrorMarks marks)
+            throws JMSException {
         List<String> kept = List.copyOf(mirrors);
         Link first;
         try {
-            first = Link.open(endpoint, queue, kept);
+            first = Link.open(endpoint, queue, marks.unmarked(kept));
         } catch (JMSException e) {
             if (!BrokerFailures.isLostAtStart(e)) {
                 throw e;
             }
             first = Link.lost(e);
         }
-        return new JmsChangeSink(endpoint, queue, kept, first);
+        return new JmsChangeSink(endpoint, queue, kept, marks, first);
     }
 
     /**
@@ -134,7 +146,7 @@ public final class JmsChangeSink implements ChangeSink {
         bundle.clear(); // its transaction is gone
         Link fresh;
         try {
-            fresh = Link.open(endpoint, queue, mirrors);
+            fresh = Link.open(endpoint, queue, marks.unmarked(mirrors));
         } catch (JMSException e) {
             throw unavailable(e);
         }

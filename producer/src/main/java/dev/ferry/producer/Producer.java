@@ -1,6 +1,7 @@
 package dev.ferry.producer;
 
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.ByteSize;
 import dev.ferry.wire.RelPath;
 import dev.ferry.wire.WireFormat;
 import io.methvin.watcher.DirectoryChangeEvent;
@@ -70,6 +71,7 @@ public final class Producer implements AutoCloseable {
     private final RetrySchedule retries = new RetrySchedule();
     private final Reconciler reconciler;
     private final DirtyPaths dirty;
+    private final MirrorMarks marks;
     private final ReentrantLock running = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -78,10 +80,11 @@ public final class Producer implements AutoCloseable {
     /** Grows while the broker keeps failing, even right after reconnecting; reset once a comparison gets through. */
     private long reconnectDelayMillis = FIRST_RECONNECT_DELAY.toMillis();
 
-    private Producer(ProducerSettings settings, ChangeSink sink, Clock clock, State state) {
+    private Producer(ProducerSettings settings, ChangeSink sink, Clock clock, State state, MirrorMarks marks) {
         this.settings = settings;
         this.sink = sink;
         this.clock = clock;
+        this.marks = marks;
         this.index = state.index();
         this.tree = new SourceTree(settings.source(), settings.observer());
         this.ignores = state.ignores();
@@ -98,6 +101,10 @@ public final class Producer implements AutoCloseable {
         log.info("publishing {} on topic {} ({} entries published before), keeping the queues of mirrors {}",
                 settings.source(), WireFormat.changeTopicOf(settings.queue()), index.size(),
                 String.join(", ", settings.mirrors()));
+        marks.all().forEach((mirror, mark) -> log.info("mirror '{}' needs a repair (dropped at {}, its backlog of {} "
+                + "past {}){}", mirror, mark.droppedAt(), ByteSize.format(mark.backlogBytes()),
+                ByteSize.format(mark.limitBytes()), settings.mirrors().contains(mirror)
+                        ? ": its queue is made again only when its consumer returns" : ""));
     }
 
     /**
@@ -109,13 +116,15 @@ public final class Producer implements AutoCloseable {
      */
     public static Producer open(ProducerSettings settings, ChangeSink sink, Clock clock) throws IOException {
         State state;
+        MirrorMarks marks;
         try {
+            marks = MirrorMarks.load(settings.stateDir());
             state = State.load(settings);
         } catch (IOException | RuntimeException e) {
             closeQuietly(sink, "the sink");
             throw e;
         }
-        return new Producer(settings, sink, clock, state);
+        return new Producer(settings, sink, clock, state, marks);
     }
 
     /**
@@ -130,7 +139,9 @@ public final class Producer implements AutoCloseable {
      *                      answered and went away is waited for once publishing begins
      */
     public static Producer open(ProducerSettings settings, BrokerEndpoint endpoint) throws IOException, JMSException {
-        Connecting connecting = Connecting.start(endpoint, settings);
+        // Before connecting: the connection makes the queues of the mirrors kept, but not of those marked.
+        MirrorMarks marks = MirrorMarks.load(settings.stateDir());
+        Connecting connecting = Connecting.start(endpoint, settings, marks);
         State state;
         try {
             state = State.load(settings);
@@ -145,7 +156,7 @@ public final class Producer implements AutoCloseable {
             closeQuietly(state.index(), "the index");
             throw e;
         }
-        return new Producer(settings, sink, Clock.systemUTC(), state);
+        return new Producer(settings, sink, Clock.systemUTC(), state, marks);
     }
 
     /** What a producer reads from its source and state directory before it can start. */
@@ -167,20 +178,20 @@ public final class Producer implements AutoCloseable {
         private boolean done;
         private boolean abandoned;
 
-        static Connecting start(BrokerEndpoint endpoint, ProducerSettings settings) {
+        static Connecting start(BrokerEndpoint endpoint, ProducerSettings settings, MirrorMarks marks) {
             Connecting connecting = new Connecting();
-            Thread thread = new Thread(() -> connecting.connect(endpoint, settings), "ferry-connect");
+            Thread thread = new Thread(() -> connecting.connect(endpoint, settings, marks), "ferry-connect");
             thread.setDaemon(true);
             thread.start();
             return connecting;
         }
 
-        private void connect(BrokerEndpoint endpoint, ProducerSettings settings) {
+        private void connect(BrokerEndpoint endpoint, ProducerSettings settings, MirrorMarks marks) {
             ChangeSink made = null;
             Throwable failed = null;
             try {
                 // Bounded by the endpoint's own timeouts.
-                made = JmsChangeSink.open(endpoint, settings.queue(), settings.mirrors());
+                made = JmsChangeSink.open(endpoint, settings.queue(), settings.mirrors(), marks);
             } catch (Throwable e) {
                 failed = e;
             }
@@ -285,6 +296,14 @@ public final class Producer implements AutoCloseable {
             stopWatcher();
             running.unlock();
         }
+    }
+
+    /**
+     * The mirrors this producer dropped and that need a repair: what its heartbeats announce, what
+     * its mirror watch adds to, and what a repair's answer clears.
+     */
+    public MirrorMarks mirrorMarks() {
+        return marks;
     }
 
     /** Stops {@link #watch()} or {@link #publishOnce()}, then releases the watcher, the sink and the index. */
