@@ -75,6 +75,12 @@ public record MirrorBudget(long limitBytes, boolean explicit) {
                 + "broker's store limit";
     }
 
+    /** "auto", or the limit given: "2 GiB". */
+    @Override
+    public String toString() {
+        return explicit ? ByteSize.format(limitBytes) : "auto";
+    }
+
     /** Why {@code mirrorQueues} may fill the broker's memory, or null. */
     String memoryWarning(int mirrorQueues) {
         if (mirrorQueues <= QUEUES_IN_MEMORY) {
