@@ -4,7 +4,6 @@ import dev.ferry.journal.Journal;
 import dev.ferry.wire.RelPath;
 import dev.ferry.wire.WireFormat;
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -93,7 +92,7 @@ final class ReplicaTree {
                 throw refused;
             }
             knownDirectories.clear(); // Some of them may be below target.
-            deleteRecursively(target);
+            TreeRemoval.remove(target);
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         changed(parent, parentTimes);
@@ -171,7 +170,7 @@ final class ReplicaTree {
             return;
         }
         Times parentTimes = times(parent);
-        deleteRecursively(target);
+        TreeRemoval.remove(target);
         restoreTimes(parent, parentTimes);
         changedDirectories.add(parent);
     }
@@ -193,7 +192,7 @@ final class ReplicaTree {
         Times targetParentTimes = times(targetParent);
         if (Files.exists(target, NO_FOLLOW)
                 && (Files.isDirectory(target, NO_FOLLOW) || Files.isDirectory(source, NO_FOLLOW))) {
-            deleteRecursively(target); // rename(2) replaces a directory only when it is empty
+            TreeRemoval.remove(target); // rename(2) replaces a directory only when it is empty
         }
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         if (depthOf(to) < depthOf(from)) {
@@ -304,42 +303,6 @@ final class ReplicaTree {
             }
         }
         return false;
-    }
-
-    static void deleteRecursively(Path target) throws IOException {
-        if (!Files.isDirectory(target, NO_FOLLOW)) {
-            Files.deleteIfExists(target);
-            return;
-        }
-        // walkFileTree does not follow links: a link inside is removed, not what it points to.
-        Files.walkFileTree(target, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null && !(e instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                try {
-                    Files.deleteIfExists(dir);
-                } catch (DirectoryNotEmptyException raced) {
-                    deleteRecursively(dir);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static Times times(Path directory) throws IOException {

@@ -127,6 +127,6 @@ final class Sandbox implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        ReplicaTree.deleteRecursively(parent);
+        TreeRemoval.remove(parent);
     }
 }

@@ -46,6 +46,7 @@ final class DirtyPaths {
     private long firstNanos;
     private long lastNanos;
     private boolean stopped;
+    private boolean woken;
     private String watcherEnded;
 
     DirtyPaths(Duration quietPeriod, Duration maxDelay) {
@@ -115,6 +116,20 @@ final class DirtyPaths {
         }
     }
 
+    /**
+     * Ends the current or next wait without a batch: there is other work (a repair request came),
+     * and the producer looks at it before it waits again.
+     */
+    void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Wakes whoever waits, now and for good: the producer is closing. */
     void stop() {
         lock.lock();
@@ -135,6 +150,10 @@ final class DirtyPaths {
         lock.lock();
         try {
             while (!stopped && watcherEnded == null) {
+                if (woken) {
+                    woken = false;
+                    break;
+                }
                 long now = System.nanoTime();
                 long wait = deadline - now;
                 if (everything || !paths.isEmpty()) {

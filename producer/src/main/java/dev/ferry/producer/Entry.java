@@ -9,39 +9,56 @@ import java.util.Objects;
  *
  * <p>Only what the replica can reproduce is kept: a directory has no size, a symlink only its
  * target. The file key (device and inode on Linux) is the entry's identity, which is how a
- * rename is told apart from a delete and a create.
+ * rename is told apart from a delete and a create. A file the index holds may also know the
+ * SHA-256 of the content published; what {@code lstat} says never does, so entries are compared
+ * with {@link #sameLook} (everything but the hash).
  *
  * @param fileKey the file system's identity of the entry, or {@code null} where there is none
  * @param target  a symlink's target, else {@code null}
+ * @param sha256  a file's content hash when known, else {@code null}
  */
-record Entry(Type type, long size, long mtimeNanos, int mode, String fileKey, String target) {
+record Entry(Type type, long size, long mtimeNanos, int mode, String fileKey, String target, Sha256 sha256) {
 
     enum Type { FILE, DIRECTORY, SYMLINK }
 
     /** What the index holds for a path whose publication is in doubt: it equals nothing on disk. */
-    static final Entry IN_DOUBT = new Entry(Type.FILE, -1, -1, -1, null, null);
+    static final Entry IN_DOUBT = new Entry(Type.FILE, -1, -1, -1, null, null, null);
 
     /** Whether this is {@link #IN_DOUBT}, whose type says nothing. */
     boolean isInDoubt() {
         return equals(IN_DOUBT);
     }
 
-    private static final String SEPARATOR = "\0"; // Cannot occur in a file key or a symlink target.
+    private static final String SEPARATOR = "\0"; // Cannot occur in a file key, a symlink target or a hash.
 
     Entry {
         Objects.requireNonNull(type, "type");
+        if (sha256 != null && type != Type.FILE) {
+            throw new IllegalArgumentException("a " + type + " has no content hash");
+        }
     }
 
     static Entry file(long size, long mtimeNanos, int mode, String fileKey) {
-        return new Entry(Type.FILE, size, mtimeNanos, mode, fileKey, null);
+        return new Entry(Type.FILE, size, mtimeNanos, mode, fileKey, null, null);
     }
 
     static Entry directory(long mtimeNanos, int mode, String fileKey) {
-        return new Entry(Type.DIRECTORY, 0, mtimeNanos, mode, fileKey, null);
+        return new Entry(Type.DIRECTORY, 0, mtimeNanos, mode, fileKey, null, null);
     }
 
     static Entry symlink(String target, String fileKey) {
-        return new Entry(Type.SYMLINK, 0, 0, 0, fileKey, target);
+        return new Entry(Type.SYMLINK, 0, 0, 0, fileKey, target, null);
+    }
+
+    /** This file entry knowing its content's hash ({@code null}: not knowing it). */
+    Entry withSha256(Sha256 hash) {
+        return new Entry(type, size, mtimeNanos, mode, fileKey, target, hash);
+    }
+
+    /** Whether both say the same of the entry, its content's hash aside (which only the index may know). */
+    boolean sameLook(Entry other) {
+        return other != null && type == other.type && size == other.size && mtimeNanos == other.mtimeNanos
+                && mode == other.mode && Objects.equals(fileKey, other.fileKey) && Objects.equals(target, other.target);
     }
 
     boolean isFile() {
@@ -76,30 +93,39 @@ record Entry(Type type, long size, long mtimeNanos, int mode, String fileKey, St
                 && Objects.equals(fileKey, other.fileKey);
     }
 
+    /** Seven fields separated by NUL: type, size, mtime, mode, file key, target, hash (the last three may be empty). */
     String encode() {
         return String.join(SEPARATOR, type.name(), Long.toString(size), Long.toString(mtimeNanos),
-                Integer.toString(mode), fileKey == null ? "" : fileKey, target == null ? "" : target);
+                Integer.toString(mode), fileKey == null ? "" : fileKey, target == null ? "" : target,
+                sha256 == null ? "" : sha256.hex());
     }
 
-    /** @throws IllegalArgumentException when {@code text} is not something {@link #encode()} wrote */
+    /**
+     * The entry {@link #encode()} wrote, or the six fields an index written before hashes were kept
+     * holds: its files' hashes are then unknown.
+     *
+     * @throws IllegalArgumentException when {@code text} is neither
+     */
     static Entry decode(String text) {
         // By hand rather than split(): a restart decodes one entry per file of the tree.
-        String[] fields = new String[6];
+        String[] fields = new String[7];
         int start = 0;
-        for (int i = 0; i < fields.length - 1; i++) {
-            int end = text.indexOf(SEPARATOR, start);
-            if (end < 0) {
-                throw new IllegalArgumentException("expected 6 fields, found " + (i + 1));
+        int count = 1;
+        for (int end = text.indexOf(SEPARATOR); end >= 0; end = text.indexOf(SEPARATOR, start)) {
+            if (count == fields.length) {
+                throw new IllegalArgumentException("expected 6 or 7 fields, found more");
             }
-            fields[i] = text.substring(start, end);
+            fields[count - 1] = text.substring(start, end);
             start = end + 1;
+            count++;
         }
-        if (text.indexOf(SEPARATOR, start) >= 0) {
-            throw new IllegalArgumentException("expected 6 fields, found more");
+        if (count < 6) {
+            throw new IllegalArgumentException("expected 6 or 7 fields, found " + count);
         }
-        fields[fields.length - 1] = text.substring(start);
+        fields[count - 1] = text.substring(start);
         Type type = Type.valueOf(fields[0]);
+        Sha256 hash = count == 7 && !fields[6].isEmpty() ? Sha256.of(fields[6]) : null;
         return new Entry(type, Long.parseLong(fields[1]), Long.parseLong(fields[2]), Integer.parseInt(fields[3]),
-                fields[4].isEmpty() ? null : fields[4], type == Type.SYMLINK ? fields[5] : null);
+                fields[4].isEmpty() ? null : fields[4], type == Type.SYMLINK ? fields[5] : null, hash);
     }
 }

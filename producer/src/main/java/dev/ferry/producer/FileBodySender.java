@@ -31,7 +31,7 @@ final class FileBodySender {
 
     /** What became of an attempt to publish a file. */
     sealed interface Outcome {
-        /** The body was sent; {@code entry} is what it was. */
+        /** The body was sent; {@code entry} is what it was, with the hash of the content sent. */
         record Sent(Entry entry) implements Outcome {
         }
 
@@ -48,18 +48,16 @@ final class FileBodySender {
 
     private final SourceTree tree;
     private final FileOpener files;
-    private final Publisher publisher;
     private final SequenceNumbers sequence;
     private final Clock clock;
     private final Duration quietPeriod;
     private final StopCheck stop;
     private final byte[] buffer;
 
-    FileBodySender(SourceTree tree, Publisher publisher, SequenceNumbers sequence, Clock clock,
-                   Duration quietPeriod, int chunkBytes, StopCheck stop) {
+    FileBodySender(SourceTree tree, SequenceNumbers sequence, Clock clock, Duration quietPeriod, int chunkBytes,
+                   StopCheck stop) {
         this.tree = tree;
         this.files = new FileOpener(tree);
-        this.publisher = publisher;
         this.sequence = sequence;
         this.clock = clock;
         this.quietPeriod = quietPeriod;
@@ -68,11 +66,11 @@ final class FileBodySender {
     }
 
     /**
-     * Sends the body of the file at {@code path}, which the caller saw as {@code before} (a file).
-     * That sight may be old: the body is only sent if the file is still that version after it
-     * was read.
+     * Sends the body of the file at {@code path}, which the caller saw as {@code before} (a file),
+     * by {@code route}. That sight may be old: the body is only sent if the file is still that
+     * version after it was read.
      */
-    Outcome send(RelPath path, Entry before) throws IOException, InterruptedException {
+    Outcome send(EventRoute route, RelPath path, Entry before) throws IOException, InterruptedException {
         Instant now = clock.instant();
         Instant settles = before.modified().plus(quietPeriod);
         if (Duration.between(before.modified(), now).abs().compareTo(quietPeriod) < 0) {
@@ -86,7 +84,7 @@ final class FileBodySender {
             tree.warnOnce(path.text(), "skipping {}: permission denied", path);
             return new Outcome.Skipped();
         } catch (IOException e) {
-            return readFailed(path, before, -1, false, e);
+            return readFailed(route, path, before, -1, false, e);
         }
         try (channel) {
             // The directory opened may be another one that stood at the path for a moment (renamed
@@ -95,7 +93,7 @@ final class FileBodySender {
             if (opened == null || !opened.sameVersion(before)) {
                 return retryAfterQuietPeriod(path, "was not the file seen when it was opened");
             }
-            return sendBody(path, before, channel);
+            return sendBody(route, path, before, channel);
         }
     }
 
@@ -104,7 +102,7 @@ final class FileBodySender {
         files.release();
     }
 
-    private Outcome sendBody(RelPath path, Entry before, SeekableByteChannel channel)
+    private Outcome sendBody(EventRoute route, RelPath path, Entry before, SeekableByteChannel channel)
             throws IOException, InterruptedException {
         MessageDigest sha256 = sha256();
         long seq = sequence.next();
@@ -117,31 +115,32 @@ final class FileBodySender {
             try {
                 read = readFully(channel, wanted);
             } catch (IOException e) {
-                return readFailed(path, before, seq, offset > 0, e);
+                return readFailed(route, path, before, seq, offset > 0, e);
             }
             if (read < wanted) {
-                return abort(path, seq, offset > 0, "shrank while it was read");
+                return abort(route, path, seq, offset > 0, "shrank while it was read");
             }
             sha256.update(buffer, 0, read);
             // Looking after every chunk stops early when a big file is being rewritten; looking
             // after the last one is what guarantees the body is whole.
             Entry after = lookAgain(path, before);
             if (after == null || !after.sameVersion(before)) {
-                return abort(path, seq, offset > 0, "changed while it was read");
+                return abort(route, path, seq, offset > 0, "changed while it was read");
             }
             if (offset + read < size) {
-                publisher.send(new FileChunk(path, seq, offset, read), buffer, read);
+                route.send(new FileChunk(path, seq, offset, read), buffer, read);
                 // A big body spans transactions: the broker holds an open transaction in memory,
                 // and its flow control would block a producer whose transaction never ends. The
                 // consumer stages chunks until the last one, and the index learns of the file only
                 // after it, so a crash in between re-sends the whole file.
-                publisher.commitIfBatchFull();
+                route.commitIfBatchFull();
                 offset += read;
                 continue;
             }
-            publisher.send(new PutFile(path, seq, offset, read, size, HexFormat.of().formatHex(sha256.digest()),
-                    after.mode(), after.mtimeNanos()), buffer, read);
-            return new Outcome.Sent(after);
+            String hash = HexFormat.of().formatHex(sha256.digest());
+            route.send(new PutFile(path, seq, offset, read, size, hash, after.mode(), after.mtimeNanos()), buffer,
+                    read);
+            return new Outcome.Sent(after.withSha256(Sha256.of(hash)));
         }
     }
 
@@ -162,24 +161,26 @@ final class FileBodySender {
      * even when it is back by now (a directory on its way moved aside and back); one that failed
      * on a file still in place is an error.
      */
-    private Outcome readFailed(RelPath path, Entry before, long seq, boolean sentChunks, IOException e)
+    private Outcome readFailed(EventRoute route, RelPath path, Entry before, long seq, boolean sentChunks,
+                               IOException e)
             throws IOException, InterruptedException {
         if (e instanceof ClosedByInterruptException) {
             throw new InterruptedException("interrupted while reading " + path);
         }
         if (e instanceof FileSystemException failure && SourceTree.isGone(failure)) {
-            return abort(path, seq, sentChunks, "vanished while it was opened");
+            return abort(route, path, seq, sentChunks, "vanished while it was opened");
         }
         Entry now = tree.observe(path);
         if (now == null || !now.sameVersion(before)) {
-            return abort(path, seq, sentChunks, "changed or vanished while it was read");
+            return abort(route, path, seq, sentChunks, "changed or vanished while it was read");
         }
         throw new IOException("cannot read " + tree.resolve(path) + ": " + e.getMessage(), e);
     }
 
-    private Outcome abort(RelPath path, long seq, boolean sentChunks, String what) throws IOException {
+    private Outcome abort(EventRoute route, RelPath path, long seq, boolean sentChunks, String what)
+            throws IOException {
         if (sentChunks) {
-            publisher.send(new Abort(path, seq), null, 0);
+            route.send(new Abort(path, seq), null, 0);
         }
         return retryAfterQuietPeriod(path, what);
     }

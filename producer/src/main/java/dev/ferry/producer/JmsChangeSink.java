@@ -1,18 +1,26 @@
 package dev.ferry.producer;
 
+import dev.ferry.producer.repair.RefusedAnswerException;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.BrokerFailures;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.RepairMessage;
+import dev.ferry.wire.RepairMessages;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * The {@link ChangeSink} on a real broker: persistent messages on the stream's topic
@@ -25,6 +33,10 @@ import java.util.List;
  * <p>Every failure of the broker is taken for a lost broker, to be waited out, except a refusal
  * that no waiting would change (no permission, an invalid queue). The connection's exception
  * listener hears of a lost transport even between sends.
+ *
+ * <p>It also carries repairs: it reads the stream's control queue ({@link ControlQueueReader}) and
+ * sends answers to one mirror's queue in the same transaction as the stream's messages, so they
+ * reach that mirror in the order they were committed.
  */
 public final class JmsChangeSink implements ChangeSink {
 
@@ -35,12 +47,18 @@ public final class JmsChangeSink implements ChangeSink {
     private volatile Link link; // Replaced whole by reconnect().
     private volatile boolean closed;
     private final SmallFileBundle bundle = new SmallFileBundle();
+    /** Where the bundle goes: the mirror whose queue, or null for the stream's topic. */
+    private String bundleMirror;
+    private StreamSequence stream;
+    private final ControlQueueReader control;
 
-    private JmsChangeSink(BrokerEndpoint endpoint, String queue, List<String> mirrors, MirrorMarks marks, Link link) {
+    private JmsChangeSink(BrokerEndpoint endpoint, String queue, List<String> mirrors, MirrorMarks marks,
+                          ControlQueueReader control, Link link) {
         this.endpoint = endpoint;
         this.queue = queue;
         this.mirrors = mirrors;
         this.marks = marks;
+        this.control = control;
         this.link = link;
     }
 
@@ -64,16 +82,22 @@ public final class JmsChangeSink implements ChangeSink {
     public static JmsChangeSink open(BrokerEndpoint endpoint, String queue, List<String> mirrors, MirrorMarks marks)
             throws JMSException {
         List<String> kept = List.copyOf(mirrors);
+        ControlQueueReader control = new ControlQueueReader();
         Link first;
         try {
-            first = Link.open(endpoint, queue, marks.unmarked(kept));
+            first = Link.open(endpoint, queue, marks.unmarked(kept), control);
         } catch (JMSException e) {
             if (!BrokerFailures.isLostAtStart(e)) {
                 throw e;
             }
             first = Link.lost(e);
         }
-        return new JmsChangeSink(endpoint, queue, kept, marks, first);
+        return new JmsChangeSink(endpoint, queue, kept, marks, control, first);
+    }
+
+    @Override
+    public void useStream(StreamSequence sequence) {
+        this.stream = sequence;
     }
 
     /**
@@ -82,11 +106,36 @@ public final class JmsChangeSink implements ChangeSink {
      */
     @Override
     public void send(ChangeEvent event, byte[] body, int length) throws IOException {
+        sendEvent(null, event, body, length);
+    }
+
+    /** Like {@link #send}, to {@code mirror}'s queue: small whole files travel in bundles there too. */
+    @Override
+    public void sendToMirror(String mirror, ChangeEvent event, byte[] body, int length) throws IOException {
+        sendEvent(mirror, event, body, length);
+    }
+
+    @Override
+    public void sendToMirror(String mirror, RepairMessage message) throws IOException {
+        sendBundle();
+        Link current = link;
+        try {
+            current.checkAlive();
+            deliver(current, mirror, RepairMessages.encode(current.session, message));
+        } catch (JMSException e) {
+            throw failure("sending " + RepairMessages.kindOf(message) + " of repair " + message.id() + " to mirror "
+                    + mirror, e);
+        }
+    }
+
+    /** Sends {@code event} to the topic ({@code mirror} null) or to {@code mirror}'s queue. */
+    private void sendEvent(String mirror, ChangeEvent event, byte[] body, int length) throws IOException {
         if (SmallFileBundle.admits(event)) {
             PutFile file = (PutFile) event;
-            if (!bundle.hasRoomFor(file)) {
+            if (!Objects.equals(mirror, bundleMirror) || !bundle.hasRoomFor(file)) {
                 sendBundle();
             }
+            bundleMirror = mirror;
             bundle.add(file, body, length);
             return;
         }
@@ -94,9 +143,10 @@ public final class JmsChangeSink implements ChangeSink {
         Link current = link;
         try {
             current.checkAlive();
-            current.producer.send(EventMessages.encode(current.session, event, body, length));
+            deliver(current, mirror, EventMessages.encode(current.session, event, body, length));
         } catch (JMSException e) {
-            throw failure("sending " + event.getClass().getSimpleName() + " of " + event.path(), e);
+            throw failure("sending " + event.getClass().getSimpleName() + " of " + event.path()
+                    + (mirror == null ? "" : " to mirror " + mirror), e);
         }
     }
 
@@ -108,7 +158,7 @@ public final class JmsChangeSink implements ChangeSink {
         Link current = link;
         try {
             current.checkAlive();
-            current.producer.send(files.size() == 1
+            deliver(current, bundleMirror, files.size() == 1
                     ? EventMessages.encode(current.session, files.get(0), bundle.bodies(), bundle.length())
                     : EventMessages.encodeBundle(current.session, files, bundle.bodies(), bundle.length()));
         } catch (JMSException e) {
@@ -116,6 +166,66 @@ public final class JmsChangeSink implements ChangeSink {
         } finally {
             bundle.clear(); // sent, or lost with the transaction
         }
+    }
+
+    /**
+     * Sends {@code message} on the stream's topic, numbered, or ({@code mirror} not null) to that
+     * mirror's queue as it is.
+     *
+     * @throws RefusedAnswerException when the broker refuses the producer the mirror's queue
+     */
+    private void deliver(Link current, String mirror, Message message) throws JMSException, IOException {
+        if (mirror == null) {
+            current.producer.send(numbered(message));
+            return;
+        }
+        MessageProducer toMirror;
+        try {
+            toMirror = current.mirrorProducer(mirror, queue);
+        } catch (JMSException e) {
+            if (BrokerFailures.isRefusal(e)) {
+                throw new RefusedAnswerException("broker " + endpoint + " refuses this producer the queue "
+                        + WireFormat.mirrorQueueOf(mirror, queue) + ": " + describe(e), e);
+            }
+            throw e;
+        }
+        toMirror.send(message);
+    }
+
+    @Override
+    public Message nextControl() throws IOException {
+        Link current = link;
+        try {
+            current.checkAlive();
+            return current.control == null ? null : current.control.receiveNoWait();
+        } catch (JMSException e) {
+            throw failure("reading " + WireFormat.controlQueueOf(queue), e);
+        }
+    }
+
+    @Override
+    public void acknowledgeControl(Message message) throws IOException {
+        try {
+            link.checkAlive();
+            message.acknowledge();
+        } catch (JMSException e) {
+            throw failure("acknowledging a message of " + WireFormat.controlQueueOf(queue), e);
+        }
+    }
+
+    @Override
+    public void onControlMessage(Runnable wake) {
+        control.onMessage(wake);
+    }
+
+    /** {@code message} with its place in the stream; taken only once it is about to be sent. */
+    private Message numbered(Message message) throws JMSException {
+        if (stream == null) {
+            throw new IllegalStateException("the sink of topic " + WireFormat.changeTopicOf(queue) + " has no stream");
+        }
+        message.setStringProperty(WireFormat.STREAM_PROPERTY, stream.id());
+        message.setLongProperty(WireFormat.STREAM_SEQ_PROPERTY, stream.next());
+        return message;
     }
 
     @Override
@@ -146,7 +256,7 @@ public final class JmsChangeSink implements ChangeSink {
         bundle.clear(); // its transaction is gone
         Link fresh;
         try {
-            fresh = Link.open(endpoint, queue, marks.unmarked(mirrors));
+            fresh = Link.open(endpoint, queue, marks.unmarked(mirrors), control);
         } catch (JMSException e) {
             throw unavailable(e);
         }
@@ -200,29 +310,49 @@ public final class JmsChangeSink implements ChangeSink {
 
     /**
      * One connection with its transacted session and producer, dropped whole when the broker goes
-     * away; the mirrors' queues are made before the producer.
+     * away; the mirrors' queues are made before the producer. It also reads the control queue, and
+     * sends repairs' answers to mirrors' queues in the same transaction as the stream's messages.
      */
     private static final class Link {
 
-        final Connection connection; // All three null in a link lost while it was being made.
+        final Connection connection; // All four null in a link lost while it was being made.
         final Session session;
         final MessageProducer producer;
+        final MessageConsumer control; // Also null when the broker refuses it.
+        final Map<String, MessageProducer> toMirrors = new HashMap<>();
         volatile JMSException failure;
 
-        private Link(Connection connection, String queue, List<String> mirrors) throws JMSException {
+        private Link(Connection connection, String queue, List<String> mirrors, ControlQueueReader reader)
+                throws JMSException {
             this.connection = connection;
             connection.setExceptionListener(e -> failure = e);
             MirrorQueues.ensure(connection, queue, mirrors);
             this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
             this.producer = session.createProducer(session.createTopic(WireFormat.changeTopicOf(queue)));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            this.control = reader.open(connection, queue);
         }
 
         private Link(JMSException failure) {
             this.connection = null;
             this.session = null;
             this.producer = null;
+            this.control = null;
             this.failure = failure;
+        }
+
+        /**
+         * The producer of {@code mirror}'s queue, made the first time: the broker checks then,
+         * and at once, whether this producer may write it.
+         */
+        MessageProducer mirrorProducer(String mirror, String queue) throws JMSException {
+            MessageProducer toMirror = toMirrors.get(mirror);
+            if (toMirror == null) {
+                toMirror = session.createProducer(session.createQueue(WireFormat.mirrorQueueOf(mirror, queue)));
+                toMirror.setDeliveryMode(DeliveryMode.PERSISTENT);
+                toMirrors.put(mirror, toMirror);
+            }
+            return toMirror;
         }
 
         /** A link the broker broke while it was being made: every use throws {@code failure}. */
@@ -230,10 +360,11 @@ public final class JmsChangeSink implements ChangeSink {
             return new Link(failure);
         }
 
-        static Link open(BrokerEndpoint endpoint, String queue, List<String> mirrors) throws JMSException {
+        static Link open(BrokerEndpoint endpoint, String queue, List<String> mirrors, ControlQueueReader control)
+                throws JMSException {
             Connection connection = endpoint.connect("producer", 1);
             try {
-                return new Link(connection, queue, mirrors);
+                return new Link(connection, queue, mirrors, control);
             } catch (JMSException | RuntimeException e) {
                 try {
                     connection.close();

@@ -1,5 +1,6 @@
 package dev.ferry.producer;
 
+import dev.ferry.producer.repair.RepairResponder;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ByteSize;
 import dev.ferry.wire.RelPath;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * catches up with what changed meanwhile. Nothing is held in memory for the broker meanwhile but
  * the changed paths, which collapse to "compare everything" beyond a bound.
  *
+ * <p>A watching producer also answers the repair requests of its stream's mirrors
+ * ({@link RepairResponder}), from its first comparison on, in slices between the changes it
+ * publishes, on the same thread.
+ *
  * <p>{@link #publishOnce()} and {@link #watch()} run on the caller's thread, one at a time;
  * {@link #close()} may be called from any thread and stops them.
  */
@@ -55,6 +60,11 @@ public final class Producer implements AutoCloseable {
     private static final int MAX_DELAY_IN_QUIET_PERIODS = 20;
     private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(200);
     private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(10);
+    /**
+     * The most repair work done at a time between looks at live changes (past it, at most the rest
+     * of one file body): a change waits that long at worst while a mirror is repaired.
+     */
+    static final Duration REPAIR_SLICE = Duration.ofMillis(250);
     private static final Executor WATCHER_THREAD = task -> {
         Thread thread = new Thread(task, "ferry-watcher");
         thread.setDaemon(true);
@@ -72,6 +82,9 @@ public final class Producer implements AutoCloseable {
     private final Reconciler reconciler;
     private final DirtyPaths dirty;
     private final MirrorMarks marks;
+    private final RepairResponder repairs;
+    /** Whether repair requests are answered: by a watching producer, once its first comparison is done. */
+    private volatile boolean answeringRepairs;
     private final ReentrantLock running = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -86,21 +99,26 @@ public final class Producer implements AutoCloseable {
         this.clock = clock;
         this.marks = marks;
         this.index = state.index();
+        sink.useStream(index.stream());
         this.tree = new SourceTree(settings.source(), settings.observer());
         this.ignores = state.ignores();
         this.publisher = new Publisher(sink, index, settings.batchMessages(), settings.batchBytes(),
                 settings.observer(), clock);
         SequenceNumbers sequence = new SequenceNumbers(clock);
         StopCheck stop = this::checkNotStopped;
-        FileBodySender bodies = new FileBodySender(tree, publisher, sequence, clock, settings.quietPeriod(),
-                settings.chunkBytes(), stop);
+        FileBodySender bodies = new FileBodySender(tree, sequence, clock, settings.quietPeriod(), settings.chunkBytes(),
+                stop);
         this.reconciler = new Reconciler(tree, index, ignores, publisher, bodies, sequence, retries, stop,
                 settings.observer());
         Duration maxDelay = settings.quietPeriod().multipliedBy(MAX_DELAY_IN_QUIET_PERIODS);
         this.dirty = new DirtyPaths(settings.quietPeriod(), maxDelay.compareTo(MAX_WAIT) < 0 ? MAX_WAIT : maxDelay);
-        log.info("publishing {} on topic {} ({} entries published before), keeping the queues of mirrors {}",
-                settings.source(), WireFormat.changeTopicOf(settings.queue()), index.size(),
-                String.join(", ", settings.mirrors()));
+        PublishedTree published = new PublishedTree(index, ignores, new SourceHasher(tree), stop, clock);
+        this.repairs = new RepairResponder(settings.queue(), published,
+                new MirrorRepairs(index, ignores, publisher, bodies, sequence), sink, clock, marks::repaired);
+        sink.onControlMessage(dirty::wake);
+        log.info("publishing {} on topic {} as stream {} ({} entries published before, last message {}), keeping the "
+                        + "queues of mirrors {}", settings.source(), WireFormat.changeTopicOf(settings.queue()),
+                index.stream().id(), index.size(), index.stream().committed(), String.join(", ", settings.mirrors()));
         marks.all().forEach((mirror, mark) -> log.info("mirror '{}' needs a repair (dropped at {}, its backlog of {} "
                 + "past {}){}", mirror, mark.droppedAt(), ByteSize.format(mark.backlogBytes()),
                 ByteSize.format(mark.limitBytes()), settings.mirrors().contains(mirror)
@@ -284,6 +302,7 @@ public final class Producer implements AutoCloseable {
             log.info("watching {}", settings.source());
             reconcile(List.of(Scope.WHOLE_TREE));
             settings.observer().caughtUp();
+            answeringRepairs = true; // Requests that waited are answered now, from an index that is current.
             while (true) {
                 reconcile(awaitWork());
             }
@@ -362,6 +381,7 @@ public final class Producer implements AutoCloseable {
             try {
                 sink.reconnect();
                 log.info("reconnected to {}", lost.broker());
+                repairs.reset(); // What it was answering comes again on the new connection.
                 return List.of(Scope.WHOLE_TREE);
             } catch (BrokerUnavailableException still) {
                 log.debug("broker {} still unavailable: {}", still.broker(), still.reason());
@@ -381,12 +401,15 @@ public final class Producer implements AutoCloseable {
             }
             try {
                 sink.checkConnected(); // Waiting out a lost broker now spares the next change the wait.
+                if (answeringRepairs) {
+                    repairs.work(REPAIR_SLICE);
+                }
             } catch (BrokerUnavailableException lost) {
                 return resumeAfter(lost);
             }
             Instant nextRetry = retries.next();
             Duration wait = nextRetry == null ? MAX_WAIT : Duration.between(clock.instant(), nextRetry);
-            wait = wait.isNegative() ? Duration.ZERO : wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+            wait = wait.isNegative() || repairs.busy() ? Duration.ZERO : wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
             DirtyPaths.Batch batch = dirty.await(wait);
             Set<Scope> scopes = new LinkedHashSet<>(scopesOf(batch));
             retries.takeDue(clock.instant()).forEach(path -> scopes.add(Scope.entry(path)));

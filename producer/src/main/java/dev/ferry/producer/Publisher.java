@@ -3,12 +3,14 @@ package dev.ferry.producer;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.ChangeLog;
+import dev.ferry.wire.RepairMessage;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>When the transaction is lost (a failed commit, or a send that lost the broker), the index
  * returns to its last commit, so it never claims what the broker does not hold.
  */
-final class Publisher {
+final class Publisher implements EventRoute {
 
     /** What the broker committed so far. */
     record Totals(long events, long files, long bytes) {
@@ -44,9 +46,14 @@ final class Publisher {
     private Instant batchStarted;
     private int pendingMessages;
     private long pendingBytes;
+    /** What of {@link #pendingMessages} and {@link #pendingBytes} repairs sent to mirrors' queues: not published. */
+    private int pendingRepairMessages;
+    private long pendingRepairBytes;
     private long pendingEvents;
     private long pendingFiles;
     private final List<ChangeEvent> pendingChanges = new ArrayList<>();
+    /** The changes sent to mirrors' queues by repairs, each with its mirror: logged once committed. */
+    private final List<Map.Entry<String, ChangeEvent>> pendingRepairs = new ArrayList<>();
     private Totals totals = new Totals(0, 0, 0);
 
     Publisher(ChangeSink sink, SourceIndex index, int batchMessages, long batchBytes, ProducerObserver observer,
@@ -59,8 +66,9 @@ final class Publisher {
         this.clock = clock;
     }
 
-    /** Sends {@code event} in the current transaction; the change counts once the transaction commits. */
-    void send(ChangeEvent event, byte[] body, int length) throws IOException {
+    /** Sends {@code event} on the stream's topic in the current transaction; the change counts once it commits. */
+    @Override
+    public void send(ChangeEvent event, byte[] body, int length) throws IOException {
         try {
             sink.send(event, body, length);
         } catch (BrokerUnavailableException e) {
@@ -68,11 +76,7 @@ final class Publisher {
             throw e;
         }
         log.debug("sent {}", event);
-        if (pendingMessages == 0) {
-            batchStarted = clock.instant();
-        }
-        pendingMessages++;
-        pendingBytes += length;
+        counted(length);
         if (ChangeLog.isChange(event)) {
             pendingEvents++;
             pendingChanges.add(event);
@@ -82,8 +86,62 @@ final class Publisher {
         }
     }
 
+    /**
+     * The route to {@code mirror}'s queue, in the same transaction: what a repair sends there is
+     * neither published on the stream nor counted as published, only logged once committed.
+     */
+    EventRoute toMirror(String mirror) {
+        return new EventRoute() {
+            @Override
+            public void send(ChangeEvent event, byte[] body, int length) throws IOException {
+                sendToMirror(mirror, () -> sink.sendToMirror(mirror, event, body, length));
+                counted(length);
+                pendingRepairMessages++;
+                pendingRepairBytes += length;
+                if (ChangeLog.isChange(event)) {
+                    pendingRepairs.add(Map.entry(mirror, event));
+                }
+            }
+
+            @Override
+            public void commitIfBatchFull() throws IOException {
+                Publisher.this.commitIfBatchFull();
+            }
+        };
+    }
+
+    /** Sends {@code message} to {@code mirror}'s queue in the current transaction. */
+    void send(String mirror, RepairMessage message) throws IOException {
+        sendToMirror(mirror, () -> sink.sendToMirror(mirror, message));
+        counted(0);
+        pendingRepairMessages++;
+    }
+
+    /** A send to a mirror's queue. */
+    private interface MirrorSend {
+        void run() throws IOException;
+    }
+
+    private void sendToMirror(String mirror, MirrorSend send) throws IOException {
+        try {
+            send.run();
+        } catch (BrokerUnavailableException e) {
+            rollback();
+            throw e;
+        }
+    }
+
+    private void counted(int bodyBytes) {
+        if (pendingMessages == 0) {
+            batchStarted = clock.instant();
+        }
+        pendingMessages++;
+        pendingBytes += bodyBytes;
+    }
+
     /** Commits when the transaction has reached its size or age; call once the index is updated for what was sent. */
-    void commitIfBatchFull() throws IOException {
+    @Override
+    public void commitIfBatchFull() throws IOException {
         if (pendingMessages >= batchMessages || pendingBytes >= batchBytes
                 || (pendingMessages > 0 && !clock.instant().isBefore(batchStarted.plus(MAX_BATCH_AGE)))) {
             commit();
@@ -103,10 +161,12 @@ final class Publisher {
         }
         index.commit();
         totals = new Totals(totals.events() + pendingEvents, totals.files() + pendingFiles,
-                totals.bytes() + pendingBytes);
+                totals.bytes() + pendingBytes - pendingRepairBytes);
         pendingChanges.forEach(change -> ChangeLog.published(log, change));
-        if (pendingMessages > 0) {
-            observer.committed(List.copyOf(pendingChanges), pendingBytes);
+        pendingRepairs.forEach(repair -> log.info("{} for the repair of mirror {}", ChangeLog.line("sent",
+                repair.getValue()), repair.getKey()));
+        if (pendingMessages > pendingRepairMessages) {
+            observer.committed(List.copyOf(pendingChanges), pendingBytes - pendingRepairBytes);
         }
         forgetPending();
     }
@@ -123,8 +183,11 @@ final class Publisher {
     private void forgetPending() {
         pendingMessages = 0;
         pendingBytes = 0;
+        pendingRepairMessages = 0;
+        pendingRepairBytes = 0;
         pendingEvents = 0;
         pendingFiles = 0;
         pendingChanges.clear();
+        pendingRepairs.clear();
     }
 }

@@ -138,8 +138,9 @@ final class Reconciler {
             Entry seen = changed.get(path);
             Entry known = index.get(path);
             if (known != null && known.sameContent(seen)) {
-                if (!known.equals(seen)) {
-                    index.put(path, seen); // Same content under a new file key: remember the key.
+                if (!known.sameLook(seen)) {
+                    // Same content under a new file key: remember the key.
+                    index.put(path, seen.withSha256(known.sha256()));
                 }
                 continue;
             }
@@ -159,7 +160,7 @@ final class Reconciler {
     }
 
     private void publishFile(RelPath path, Entry seen) throws IOException, InterruptedException {
-        Outcome outcome = bodies.send(path, seen);
+        Outcome outcome = bodies.send(publisher, path, seen);
         if (outcome instanceof Outcome.Sent sent) {
             index.put(path, sent.entry());
             retries.forget(path);

@@ -52,6 +52,11 @@ final class SourceIgnores {
         return ignores;
     }
 
+    /** The rules as they are now: another object once they changed. */
+    IgnoreRules rules() {
+        return rules;
+    }
+
     /** Whether {@code path} or one of its directories is ignored. */
     boolean isIgnored(RelPath path, boolean isDirectory) {
         return rules.isIgnored(path.text(), isDirectory);

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * What the consumer's replica holds, as far as the producer knows: every entry it published,
@@ -42,9 +43,18 @@ import java.util.TreeMap;
  * created, published in doubt and then deleted would stay in the replica for good.
  *
  * <p>Entries are sorted by path text, so a directory's subtree is the key range from
- * {@code "dir/"} to {@code "dir0"} ('0' follows '/').
+ * {@code "dir/"} to {@code "dir0"} ('0' follows '/'). A file's entry knows the SHA-256 of the
+ * content published, or, in an index written before hashes were kept, not yet
+ * ({@link #learnHash} then adds it).
+ *
+ * <p>The journal also keeps the producer's {@link StreamSequence}: its id, made when the journal
+ * is, and the number of the last message committed, made durable by the same {@link #commit()}
+ * as the entries those messages published.
  */
 final class SourceIndex implements AutoCloseable {
+
+    /** The journal's key of the stream position: no path holds a NUL. */
+    private static final String STREAM_KEY = "\0stream";
 
     private final Path file;
     private final Path doubtFile;
@@ -54,6 +64,9 @@ final class SourceIndex implements AutoCloseable {
     private Journal journal;
     private NavigableMap<String, Entry> entries;
     private Map<String, String> pathByFileKey;
+    private StreamSequence stream;
+    /** Changes whenever an entry does, so that what is computed from the entries can be kept until then. */
+    private long version;
 
     private SourceIndex(Path file, FileChannel lockChannel) {
         this.file = file;
@@ -88,9 +101,12 @@ final class SourceIndex implements AutoCloseable {
 
     private void load() throws IOException {
         NavigableMap<String, Entry> loaded = new TreeMap<>();
+        StreamSequence[] position = {null};
         try {
             journal = Journal.open(file, (path, value) -> {
-                if (value == null) {
+                if (path.equals(STREAM_KEY)) {
+                    position[0] = value == null ? null : StreamSequence.decode(value);
+                } else if (value == null) {
                     loaded.remove(path);
                 } else {
                     loaded.put(path, Entry.decode(value));
@@ -100,7 +116,18 @@ final class SourceIndex implements AutoCloseable {
             throw new IOException("index " + file + " is damaged or from another version of Ferry ("
                     + e.getMessage() + "); delete it to publish the whole tree again", e);
         }
+        if (stream != null) {
+            stream.rollBack(); // Loaded again after a rollback: the same stream, at its last commit.
+        } else if (position[0] != null) {
+            stream = position[0];
+        } else {
+            // A new index (or one from before streams were numbered) is a new stream.
+            stream = StreamSequence.start();
+            journal.put(STREAM_KEY, stream.encode());
+            journal.commit();
+        }
         entries = loaded;
+        version++;
         pathByFileKey = new HashMap<>();
         loaded.forEach((path, entry) -> {
             if (entry.fileKey() != null) {
@@ -111,6 +138,45 @@ final class SourceIndex implements AutoCloseable {
 
     Entry get(RelPath path) {
         return entries.get(path.text());
+    }
+
+    /** The producer's stream, whose last committed number this index keeps. */
+    StreamSequence stream() {
+        return stream;
+    }
+
+    /**
+     * Up to {@code max} published files, in path order after {@code after} ("" for the first),
+     * whose content hashes the index does not know.
+     */
+    List<RelPath> filesWithoutHash(String after, int max) {
+        List<RelPath> files = new ArrayList<>();
+        for (Map.Entry<String, Entry> entry : entries.tailMap(after, false).entrySet()) {
+            Entry known = entry.getValue();
+            if (known.isFile() && known.sha256() == null && !known.isInDoubt()) {
+                files.add(RelPath.of(entry.getKey()));
+                if (files.size() == max) {
+                    break;
+                }
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Remembers the hash of the content published at {@code path}, learned after it was published
+     * (read from the source while it was still that version): durable with the next commit, and
+     * never in doubt, since no event carries it.
+     */
+    void learnHash(RelPath path, Sha256 hash) {
+        Entry known = entries.get(path.text());
+        if (known == null || !known.isFile() || known.isInDoubt()) {
+            throw new IllegalArgumentException("the index holds no published file at " + path);
+        }
+        Entry learned = known.withSha256(hash);
+        entries.put(path.text(), learned);
+        version++;
+        journal.put(path.text(), learned.encode());
     }
 
     /** Whether the index holds {@code path} or anything below it. */
@@ -151,6 +217,7 @@ final class SourceIndex implements AutoCloseable {
     }
 
     void put(RelPath path, Entry entry) {
+        version++;
         putSinceCommit.add(path.text());
         Entry old = entries.put(path.text(), entry);
         unmapFileKey(path.text(), old);
@@ -162,6 +229,7 @@ final class SourceIndex implements AutoCloseable {
 
     /** Forgets {@code path} and everything below it. */
     void removeTree(RelPath path) {
+        version++;
         for (String key : new ArrayList<>(subtree(path).keySet())) {
             unmapFileKey(key, entries.remove(key));
             journal.remove(key);
@@ -191,8 +259,13 @@ final class SourceIndex implements AutoCloseable {
 
     /** Makes the updates so far durable; call only once the broker committed the events they describe. */
     void commit() throws IOException {
-        journal.commitAndCompact(entries.size(), () -> entries.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), e.getValue().encode())).iterator());
+        if (stream.last() != stream.committed()) {
+            journal.put(STREAM_KEY, stream.encode());
+        }
+        journal.commitAndCompact(entries.size() + 1L, () -> Stream.concat(
+                Stream.of(Map.entry(STREAM_KEY, stream.encode())),
+                entries.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue().encode()))).iterator());
+        stream.commit();
         putSinceCommit.clear();
         Files.deleteIfExists(doubtFile);
     }
@@ -243,6 +316,11 @@ final class SourceIndex implements AutoCloseable {
 
     int size() {
         return entries.size();
+    }
+
+    /** A number that changes whenever an entry changes (and only then, give or take a removal of nothing). */
+    long version() {
+        return version;
     }
 
     private NavigableMap<String, Entry> subtree(RelPath path) {

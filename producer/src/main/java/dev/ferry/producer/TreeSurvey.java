@@ -297,7 +297,7 @@ final class TreeSurvey {
         }
 
         void note(RelPath path, Entry seen, Entry known) {
-            if (!seen.equals(known)) {
+            if (!seen.sameLook(known)) {
                 changed.put(path, seen);
             }
         }

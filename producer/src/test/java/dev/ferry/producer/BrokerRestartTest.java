@@ -3,22 +3,30 @@ package dev.ferry.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.RepairMessage;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.apache.activemq.broker.BrokerService;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,16 +37,22 @@ class BrokerRestartTest {
     @TempDir
     Path dir;
 
+    String url;
+    BrokerEndpoint endpoint;
+    SourceFixture tree;
+
+    @BeforeEach
+    void aBrokerAddressAndASource() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            url = "tcp://127.0.0.1:" + socket.getLocalPort();
+        }
+        endpoint = new BrokerEndpoint(url, null, null);
+        tree = new SourceFixture(dir);
+    }
+
     @Test
     @Timeout(60)
     void aFileCreatedWhileTheBrokerWasDownArrivesOnceItIsBack() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String url = "tcp://127.0.0.1:" + port;
-        BrokerEndpoint endpoint = new BrokerEndpoint(url, null, null);
-        SourceFixture tree = new SourceFixture(dir);
         String queue = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, tree.settings().queue());
         BrokerService broker = startBroker(url);
         ExecutorService executor = Executors.newSingleThreadExecutor();
@@ -63,6 +77,117 @@ class BrokerRestartTest {
             executor.shutdownNow();
             broker.stop();
             broker.waitUntilStopped();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aBrokerStoppedMidTransactionLeavesNoHoleAndNoRepeatInTheNumbersOfTheStream() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            tree.write("top" + i + "/file.txt", "file " + i); // 40 groups: few share a bundle.
+        }
+        ProducerSettings settings = tree.settings(Duration.ofMillis(50), 4);
+        String queue = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, settings.queue());
+        BrokerService[] broker = {startBroker(url)};
+        CountDownLatch stopped = new CountDownLatch(1);
+        ChangeSink stopping = new ForwardingSink(JmsChangeSink.open(endpoint, settings.queue(), settings.mirrors())) {
+            StreamSequence stream;
+
+            @Override
+            public void useStream(StreamSequence sequence) {
+                stream = sequence;
+                super.useStream(sequence);
+            }
+
+            @Override
+            public void send(ChangeEvent event, byte[] body, int length) throws IOException {
+                // Past the twentieth message, once two are sent that the broker has not committed.
+                if (stopped.getCount() > 0 && stream.last() > 20 && stream.last() - stream.committed() >= 2) {
+                    stopBroker(broker[0]);
+                    stopped.countDown();
+                }
+                super.send(event, body, length);
+            }
+        };
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (Producer producer = Producer.open(settings, stopping, SourceFixture.SETTLED_CLOCK)) {
+            Future<PublishSummary> publishing = executor.submit(producer::publishOnce);
+            assertThat(stopped.await(30, TimeUnit.SECONDS)).isTrue();
+            broker[0] = startBroker(url);
+            publishing.get(30, TimeUnit.SECONDS);
+
+            Map<Long, List<String>> numbered = numberedChanges(endpoint, queue);
+            assertThat(numbered.keySet()).as("1, 2, 3, ... without a hole or a repeat")
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, numbered.size()).boxed().toList());
+            assertThat(numbered.values().stream().flatMap(List::stream).filter(change -> change.startsWith("put")))
+                    .hasSize(40);
+        } finally {
+            executor.shutdownNow();
+            stopBroker(broker[0]);
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    void aRepairUnderWayWhenTheBrokerRestartsIsAnsweredAgainOnceItIsBack() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            tree.write("bulk/" + i + ".bin", SourceFixture.bytes(16 * 1024));
+        }
+        ProducerSettings settings = tree.settings(Duration.ofMillis(50), 4).withMirrors(List.of());
+        BrokerService[] broker = {startBroker(url)};
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        Path dst = dir.resolve("mirror");
+        try (Producer before = Producer.open(settings, endpoint)) {
+            before.publishOnce(); // So that the mirror, which joins later, gets everything from its repair.
+        }
+        try (Producer producer = Producer.open(settings, endpoint)) {
+            Future<?> watching = executor.submit(() -> {
+                producer.watch();
+                return null;
+            });
+            String id;
+            try (HandMirror late = new HandMirror(endpoint, settings.queue(), "late", dst)) {
+                id = late.requestRepair();
+                late.describe((RepairMessage.RepairDescribe) late.awaitAnswer(id, Duration.ofSeconds(30)));
+                late.awaitFirstEvent(Duration.ofSeconds(30));
+            }
+            stopBroker(broker[0]); // Mid-answer: its listing not yet acknowledged, its transactions half sent.
+            broker[0] = startBroker(url);
+
+            try (HandMirror late = new HandMirror(endpoint, settings.queue(), "late", dst)) {
+                assertThat(late.awaitAnswer(id, Duration.ofSeconds(60))).isInstanceOf(RepairMessage.RepairDone.class);
+                late.drain(Duration.ofMillis(500));
+                assertThat(late.equals(tree.source)).isTrue();
+            }
+            producer.close();
+            watching.get(15, TimeUnit.SECONDS);
+        } finally {
+            executor.shutdownNow();
+            stopBroker(broker[0]);
+        }
+    }
+
+    /** Takes every message off the queue; returns each one's changes by its number in the stream. */
+    private static Map<Long, List<String>> numberedChanges(BrokerEndpoint endpoint, String queue) throws Exception {
+        Map<Long, List<String>> numbered = new TreeMap<>();
+        try (Connection connection = endpoint.connect(null, 10)) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            for (Message message = consumer.receive(5_000); message != null; message = consumer.receive(500)) {
+                long seq = message.getLongProperty(WireFormat.STREAM_SEQ_PROPERTY);
+                List<String> changes = EventMessages.decode(message).stream().map(RecordingSink::describe).toList();
+                assertThat(numbered.put(seq, changes)).as("message %d seen once", seq).isNull();
+            }
+        }
+        return numbered;
+    }
+
+    private static void stopBroker(BrokerService broker) {
+        try {
+            broker.stop();
+            broker.waitUntilStopped();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

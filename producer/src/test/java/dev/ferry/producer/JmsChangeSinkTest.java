@@ -44,10 +44,11 @@ class JmsChangeSinkTest {
     BrokerService broker;
     BrokerEndpoint endpoint;
     Connection reader;
+    StreamSequence stream = StreamSequence.start();
 
     @BeforeEach
     void startBroker() throws Exception {
-        broker = newBroker();
+        broker = InMemoryBroker.start("producer-test");
         endpoint = new BrokerEndpoint("vm://producer-test?create=false", null, null);
         reader = endpoint.connect(null, 10);
     }
@@ -68,7 +69,7 @@ class JmsChangeSinkTest {
         Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageConsumer consumer = session.createConsumer(session.createQueue(MIRROR_QUEUE));
 
-        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, DEFAULT_ONLY)) {
+        try (JmsChangeSink sink = open(DEFAULT_ONLY)) {
             sink.send(put, body, body.length);
             sink.send(delete, null, 0);
             assertThat(consumer.receive(200)).isNull(); // Not committed: invisible.
@@ -76,12 +77,15 @@ class JmsChangeSinkTest {
 
             BytesMessage first = (BytesMessage) consumer.receive(5_000);
             assertThat(EventMessages.decode(first)).containsExactly(put);
+            assertThat(first.getStringProperty(WireFormat.STREAM_PROPERTY)).isEqualTo(stream.id());
+            assertThat(first.getLongProperty(WireFormat.STREAM_SEQ_PROPERTY)).isEqualTo(1);
             assertThat(first.getStringProperty("JMSXGroupID")).isEqualTo(WireFormat.groupOf(put));
             byte[] received = new byte[(int) first.getBodyLength()];
             first.readBytes(received);
             assertThat(received).isEqualTo(body);
             Message second = consumer.receive(5_000);
             assertThat(EventMessages.decode(second)).containsExactly(delete);
+            assertThat(second.getLongProperty(WireFormat.STREAM_SEQ_PROPERTY)).isEqualTo(2);
             assertThat(second.getJMSDeliveryMode()).isEqualTo(jakarta.jms.DeliveryMode.PERSISTENT);
         }
     }
@@ -101,7 +105,7 @@ class JmsChangeSinkTest {
         Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageConsumer consumer = session.createConsumer(session.createQueue(MIRROR_QUEUE));
 
-        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, DEFAULT_ONLY)) {
+        try (JmsChangeSink sink = open(DEFAULT_ONLY)) {
             for (int i = 0; i < 3; i++) {
                 byte[] body = ("doc " + i).getBytes(StandardCharsets.UTF_8);
                 sink.send(docs.get(i), body, body.length);
@@ -116,9 +120,13 @@ class JmsChangeSinkTest {
         byte[] bodies = new byte[(int) bundle.getBodyLength()];
         bundle.readBytes(bodies);
         assertThat(new String(bodies, StandardCharsets.UTF_8)).isEqualTo("doc 0doc 1doc 2");
-        assertThat(EventMessages.decode(consumer.receive(5_000))).as("after the bundle").containsExactly(delete);
-        assertThat(EventMessages.decode(consumer.receive(5_000))).as("a lone file travels alone")
-                .containsExactly(after);
+        assertThat(bundle.getLongProperty(WireFormat.STREAM_SEQ_PROPERTY)).as("a bundle is one message").isEqualTo(1);
+        Message next = consumer.receive(5_000);
+        assertThat(EventMessages.decode(next)).as("after the bundle").containsExactly(delete);
+        assertThat(next.getLongProperty(WireFormat.STREAM_SEQ_PROPERTY)).isEqualTo(2);
+        Message lone = consumer.receive(5_000);
+        assertThat(EventMessages.decode(lone)).as("a lone file travels alone").containsExactly(after);
+        assertThat(lone.getLongProperty(WireFormat.STREAM_SEQ_PROPERTY)).isEqualTo(3);
         assertThat(consumer.receive(200)).isNull();
     }
 
@@ -131,10 +139,10 @@ class JmsChangeSinkTest {
         String offsite = WireFormat.mirrorQueueOf("offsite", QUEUE);
         String lateJoiner = WireFormat.mirrorQueueOf("late", QUEUE);
 
-        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, List.of("office", "offsite"))) {
+        try (JmsChangeSink sink = open(List.of("office", "offsite"))) {
             sink.send(uncommitted, null, 0);
         }
-        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, List.of("office", "offsite"))) {
+        try (JmsChangeSink sink = open(List.of("office", "offsite"))) {
             sink.send(committed, null, 0);
             sink.commit();
             Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -175,7 +183,7 @@ class JmsChangeSinkTest {
 
     @Test
     void aFailureNamesTheBrokerAndTheQueue() throws Exception {
-        JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, DEFAULT_ONLY);
+        JmsChangeSink sink = open(DEFAULT_ONLY);
         sink.close();
 
         assertThatThrownBy(() -> sink.send(new Delete(RelPath.of("x"), 1), null, 0))
@@ -189,7 +197,7 @@ class JmsChangeSinkTest {
     @Timeout(30)
     void aStoppedBrokerIsNoticedWithoutSendingAndReconnectingAfterItsReturnSendsAgain() throws Exception {
         Delete delete = new Delete(RelPath.of("old"), 1);
-        try (JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, DEFAULT_ONLY)) {
+        try (JmsChangeSink sink = open(DEFAULT_ONLY)) {
             sink.send(delete, null, 0); // Left uncommitted when the broker goes.
             broker.stop();
             broker.waitUntilStopped();
@@ -199,7 +207,7 @@ class JmsChangeSinkTest {
             assertThatThrownBy(sink::commit).isInstanceOf(BrokerUnavailableException.class);
             assertThatThrownBy(sink::reconnect).isInstanceOf(BrokerUnavailableException.class);
 
-            broker = newBroker();
+            broker = InMemoryBroker.start("producer-test");
             sink.reconnect();
             sink.checkConnected();
             sink.send(delete, null, 0);
@@ -214,6 +222,13 @@ class JmsChangeSinkTest {
         assertThat(consumer.receive(200)).isNull();
     }
 
+    /** A sink of the stream {@code QUEUE} numbering its messages in a new stream. */
+    private JmsChangeSink open(List<String> mirrors) throws Exception {
+        JmsChangeSink sink = JmsChangeSink.open(endpoint, QUEUE, mirrors);
+        sink.useStream(stream);
+        return sink;
+    }
+
     /** The changes waiting on {@code queue}, taken off it. */
     private List<String> changesOn(String queue) throws Exception {
         Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -224,16 +239,5 @@ class JmsChangeSinkTest {
         }
         session.close();
         return changes;
-    }
-
-    private static BrokerService newBroker() throws Exception {
-        BrokerService broker = new BrokerService();
-        broker.setBrokerName("producer-test");
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        broker.setUseShutdownHook(false);
-        broker.start();
-        broker.waitUntilStarted();
-        return broker;
     }
 }

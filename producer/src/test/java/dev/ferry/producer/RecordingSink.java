@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  */
 final class RecordingSink implements ChangeSink {
 
-    /** One message: the event and a copy of its body. */
-    record Message(ChangeEvent event, byte[] body) {
+    /** One message: the event, a copy of its body, and its number in the stream. */
+    record Message(ChangeEvent event, byte[] body, long streamSeq) {
     }
 
     private final List<Message> sent = new ArrayList<>();
@@ -36,6 +36,12 @@ final class RecordingSink implements ChangeSink {
     private int reconnectAttempts;
     private int reconnects;
     private Consumer<ChangeEvent> onSend = event -> { };
+    private StreamSequence stream;
+
+    @Override
+    public synchronized void useStream(StreamSequence sequence) {
+        this.stream = sequence;
+    }
 
     @Override
     public synchronized void send(ChangeEvent event, byte[] body, int length) throws IOException {
@@ -43,7 +49,8 @@ final class RecordingSink implements ChangeSink {
             throw new IOException("sink is closed");
         }
         checkConnected();
-        sent.add(new Message(event, length == 0 ? new byte[0] : Arrays.copyOf(body, length)));
+        // Each event is a message of its own here: this sink bundles nothing.
+        sent.add(new Message(event, length == 0 ? new byte[0] : Arrays.copyOf(body, length), stream.next()));
         onSend.accept(event);
     }
 
@@ -132,6 +139,16 @@ final class RecordingSink implements ChangeSink {
         return sent.subList(0, committed).stream().map(Message::event).toList();
     }
 
+    /** The stream numbers of the committed messages, in the order they were sent. */
+    synchronized List<Long> committedStreamSeqs() {
+        return sent.subList(0, committed).stream().map(Message::streamSeq).toList();
+    }
+
+    /** The id of the stream the producer numbers its messages in. */
+    synchronized String streamId() {
+        return stream.id();
+    }
+
     synchronized int commits() {
         return commits;
     }
@@ -145,7 +162,7 @@ final class RecordingSink implements ChangeSink {
         return committed().stream().map(RecordingSink::describe).filter(line -> line != null).toList();
     }
 
-    /** A change in words: "put a/b.txt", "dir a", "symlink l -> t", "delete x", "rename a -> b". */
+    /** A change in words: "put a/b.txt", "dir a", "symlink l -> t", "delete x", "rename a -> b", "attributes a". */
     static String describe(ChangeEvent event) {
         if (event instanceof PutFile file) {
             return "put " + file.path();
@@ -161,6 +178,9 @@ final class RecordingSink implements ChangeSink {
         }
         if (event instanceof Rename rename) {
             return "rename " + rename.from() + " -> " + rename.path();
+        }
+        if (event instanceof ChangeEvent.PutAttributes attributes) {
+            return "attributes " + attributes.path();
         }
         if (event instanceof FileChunk || event instanceof Abort) {
             return null;

@@ -1,5 +1,6 @@
 package dev.ferry.producer;
 
+import dev.ferry.journal.Journal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** A source tree to publish, written by the test, and the settings to publish it with. */
@@ -97,6 +100,26 @@ final class SourceFixture {
     void setModified(String relative, Instant when) {
         try {
             Files.setLastModifiedTime(path(relative), FileTime.from(when));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Rewrites the index in the state directory as a producer of before wrote it: the same entries, without hashes. */
+    void forgetHashes() {
+        Map<String, Entry> files = new TreeMap<>();
+        try (Journal journal = Journal.open(state.resolve("index.journal"), (path, value) -> {
+            if (path.charAt(0) != '\0') { // Not the stream's position.
+                Entry entry = value == null ? null : Entry.decode(value);
+                files.put(path, entry != null && entry.isFile() ? entry : null);
+            }
+        })) {
+            files.forEach((path, entry) -> {
+                if (entry != null) {
+                    journal.put(path, entry.withSha256(null).encode());
+                }
+            });
+            journal.commit();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

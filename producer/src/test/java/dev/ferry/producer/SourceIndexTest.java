@@ -3,6 +3,7 @@ package dev.ferry.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.journal.Journal;
 import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -90,6 +91,65 @@ class SourceIndexTest {
             assertThat(first.size()).isZero();
             assertThatThrownBy(() -> SourceIndex.open(state)).isInstanceOf(IOException.class)
                     .hasMessageContaining(state.toString()).hasMessageContaining("in use");
+        }
+    }
+
+    @Test
+    void aFileKeepsTheHashOfItsContentAcrossARestartAndOneLearnedLaterIsKeptToo() throws Exception {
+        Sha256 published = Sha256.of("ab".repeat(32));
+        Sha256 learned = Sha256.of("cd".repeat(32));
+        try (SourceIndex index = SourceIndex.open(state)) {
+            index.put(path("a.txt"), Entry.file(3, 1_000, 0644, "k1").withSha256(published));
+            index.put(path("b.txt"), Entry.file(4, 1_000, 0644, "k2"));
+            index.commit();
+            index.learnHash(path("b.txt"), learned);
+            index.commit();
+        }
+
+        try (SourceIndex index = SourceIndex.open(state)) {
+            assertThat(index.get(path("a.txt")).sha256()).isEqualTo(published);
+            assertThat(index.get(path("b.txt")).sha256()).isEqualTo(learned);
+        }
+    }
+
+    @Test
+    void anIndexWrittenBeforeHashesWereKeptLoadsWithTheirHashesUnknown() throws Exception {
+        // What a producer of before wrote: six fields, no hash.
+        try (Journal old = Journal.open(state.resolve("index.journal"), (path, value) -> { })) {
+            old.put("a.txt", String.join("\0", "FILE", "3", "1000", "420", "(dev=1,ino=10)", ""));
+            old.put("d", String.join("\0", "DIRECTORY", "0", "2000", "493", "", ""));
+            old.commit();
+        }
+
+        try (SourceIndex index = SourceIndex.open(state)) {
+            assertThat(index.get(path("a.txt"))).isEqualTo(Entry.file(3, 1_000, 0644, "(dev=1,ino=10)"));
+            assertThat(index.get(path("a.txt")).sha256()).isNull();
+            assertThat(index.get(path("d"))).isEqualTo(Entry.directory(2_000, 0755, null));
+            assertThat(index.stream().committed()).as("a new stream").isZero();
+        }
+    }
+
+    @Test
+    void theStreamKeepsItsIdAndTheNumberOfItsLastCommittedMessage() throws Exception {
+        String id;
+        try (SourceIndex index = SourceIndex.open(state)) {
+            id = index.stream().id();
+            index.stream().next();
+            index.stream().next();
+            index.commit();
+            index.stream().next();
+            index.rollback();
+            assertThat(index.stream().committed()).isEqualTo(2);
+            assertThat(index.stream().next()).as("the number of a lost message is given again").isEqualTo(3);
+        }
+
+        try (SourceIndex index = SourceIndex.open(state)) {
+            assertThat(index.stream().id()).isEqualTo(id);
+            assertThat(index.stream().next()).isEqualTo(3);
+        }
+        try (SourceIndex lost = SourceIndex.open(state.resolve("elsewhere"))) {
+            assertThat(lost.stream().id()).as("a lost state is a new stream").isNotEqualTo(id);
+            assertThat(lost.stream().next()).isEqualTo(1);
         }
     }
 

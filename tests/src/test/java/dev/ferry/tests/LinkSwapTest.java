@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutSymlink;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.WireFormatException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,6 +40,11 @@ class LinkSwapTest {
 
     private static final Duration RACE = Duration.ofSeconds(8);
     private static final Duration CONVERGENCE = Duration.ofSeconds(60);
+    /** The second mirror whose queue the test reads itself. */
+    private static final String TAP = "tap";
+    /** How long the producer must have published nothing for the tapping to end, and its bound. */
+    private static final Duration QUIET = Duration.ofSeconds(3);
+    private static final Duration TAPPING = Duration.ofSeconds(60);
     private static final int FILE_BYTES = 4096;
     /** A quarter of what a 2-core machine publishes from inside meanwhile. */
     private static final int MIN_PUBLISHES = 20;
@@ -64,11 +71,13 @@ class LinkSwapTest {
         Path outside = ferry.directory("outside");
         Files.write(outside.resolve("data.bin"), filled(secret));
         Files.createSymbolicLink(outside.resolve("link"), Path.of(secret));
-        FerryProcess producer = ferry.producer(source);
+        // A second mirror, "tap", gets every message too: the test takes them all off its queue to
+        // look at them (a browse would show at most 400), while mirror default's consumer applies them.
+        FerryProcess producer = ferry.producer(source, "--mirror", WireFormat.DEFAULT_MIRROR, "--mirror", TAP);
         producer.waitForLog(FerryLog.PRODUCER_WATCHING, 1, FerryHarness.BROKER_START);
 
         long swaps = swapFor(RACE, dir, ferry.workspace().resolve("aside"), outside);
-        List<String> leaks = leaksOnTheQueue(awaitQuietQueue(), secret);
+        List<String> leaks = leaksOnTheQueue(everyMessageTapped(), secret);
         FerryProcess consumer = ferry.consumer(ferry.directory("destination"));
         Convergence.await(source, ferry.workspace().resolve("destination"), CONVERGENCE, producer, consumer);
         leaks.addAll(leaksInTheMirror(ferry.workspace().resolve("destination"), secret));
@@ -109,26 +118,22 @@ class LinkSwapTest {
     }
 
     /**
-     * Every message on the queue once the producer has published the last of the swaps, bounded.
-     * Quiet is judged by the broker's count, which a browse cannot give: ActiveMQ shows a browser
-     * at most 400 messages, and a check of part of the queue must fail, not pass.
+     * Every message the producer published, taken off mirror {@value #TAP}'s queue until the
+     * producer has been quiet for a while (bounded): all of them, which no browse could show.
      */
-    private List<Message> awaitQuietQueue() throws JMSException {
-        long waiting = ferry.messagesWaiting();
-        for (int look = 0; look < 20; look++) {
-            pause(500);
-            long now = ferry.messagesWaiting();
-            if (now == waiting) {
-                break;
-            }
-            waiting = now;
-        }
+    private List<Message> everyMessageTapped() throws JMSException {
+        List<Message> messages = new ArrayList<>();
+        long deadline = System.nanoTime() + TAPPING.toNanos();
         try (QueueClient queue = QueueClient.connect(ferry.brokerUrl())) {
-            List<Message> messages = queue.browse(QueueClient.DEFAULT_MIRROR_QUEUE);
-            assertThat((long) messages.size()).as("a browse shows all %d messages waiting; if it cannot, shorten the race",
-                    waiting).isEqualTo(waiting);
-            return messages;
+            MessageConsumer tap = queue.session().createConsumer(queue.session().createQueue(
+                    WireFormat.mirrorQueueOf(TAP, WireFormat.DEFAULT_QUEUE)));
+            for (Message message = tap.receive(QUIET.toMillis()); message != null && System.nanoTime() < deadline;
+                    message = tap.receive(QUIET.toMillis())) {
+                messages.add(message);
+            }
         }
+        assertThat(messages).as("the tapped messages").isNotEmpty();
+        return messages;
     }
 
     private static List<String> leaksOnTheQueue(List<Message> messages, String secret)

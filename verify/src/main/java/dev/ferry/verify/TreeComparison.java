@@ -98,13 +98,26 @@ public final class TreeComparison {
      * @throws IOException when either root cannot be listed (other than as {@link UnlistedDirectoryException})
      */
     public static Summary compare(TreeView source, TreeView dest, Listener listener) throws IOException {
+        return compare(source, dest, "", listener);
+    }
+
+    /**
+     * Compares the subtree at {@code directory} of the view {@code dest} with the same subtree of the
+     * view {@code source}: the directories themselves are not compared, what they hold is, and
+     * paths are reported from the root as in a whole comparison.
+     *
+     * @throws IOException when either directory cannot be listed (other than as {@link UnlistedDirectoryException})
+     */
+    public static Summary compare(TreeView source, TreeView dest, String directory, Listener listener)
+            throws IOException {
         TreeComparison comparison = new TreeComparison(source, dest, listener);
-        if (!comparison.equalDigests("")) {
-            // Either root unreadable: there is nothing to compare, and that is an error, not a difference.
-            TreeView.Listing inSource = comparison.listRoot(source, SOURCE);
-            TreeView.Listing inDest = comparison.listRoot(dest, DEST);
+        if (!comparison.equalDigests(directory)) {
+            // Either top unreadable: there is nothing to compare, and that is an error, not a difference.
+            TreeView.Listing inSource = comparison.listTop(source, SOURCE, directory);
+            TreeView.Listing inDest = comparison.listTop(dest, DEST, directory);
             if (inSource != null && inDest != null) {
-                comparison.compareEntries("", comparison.named(SOURCE, inSource), comparison.named(DEST, inDest));
+                comparison.compareEntries(directory, comparison.named(SOURCE, inSource),
+                        comparison.named(DEST, inDest));
             }
         }
         return new Summary(comparison.entries, comparison.differences, comparison.skipped, comparison.unlisted);
@@ -191,11 +204,11 @@ public final class TreeComparison {
         return listing.entries();
     }
 
-    private TreeView.Listing listRoot(TreeView tree, String side) throws IOException {
+    private TreeView.Listing listTop(TreeView tree, String side, String directory) throws IOException {
         try {
-            return tree.list("");
+            return tree.list(directory);
         } catch (UnlistedDirectoryException e) {
-            unlisted("", side);
+            unlisted(directory, side);
             return null;
         }
     }

@@ -2,6 +2,7 @@ package dev.ferry.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.ferry.ignore.IgnoreRules;
@@ -66,6 +67,22 @@ class TreeComparisonTest {
         assertThat(found).isEmpty();
         assertThat(summary.equal()).isTrue();
         assertThat(summary.entries()).isEqualTo(8);
+    }
+
+    @Test
+    void aComparisonFromADirectoryComparesWhatItHoldsAndNothingElse() throws IOException {
+        write(dest, "docs/guide/chapter.txt", "A CHAPTER");
+        Files.setLastModifiedTime(dest.resolve("docs/guide/chapter.txt"), FileTime.from(OLD));
+        write(dest, "docs/extra.txt", "not in the source");
+        Files.delete(dest.resolve("secret.txt"));
+        IgnoreRules rules = IgnoreRules.NONE;
+
+        TreeComparison.Summary summary = TreeComparison.compare(new TreeReader(source, rules),
+                new TreeReader(dest, rules), "docs/guide", found::add);
+
+        assertThat(found).extracting(Difference::path, Difference::kind)
+                .containsExactly(tuple("docs/guide/chapter.txt", Difference.Kind.CONTENT));
+        assertThat(summary.entries()).as("only what docs/guide holds").isEqualTo(1);
     }
 
     @Test

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ChangeEvent.Delete.class, name = "delete"),
         @JsonSubTypes.Type(value = ChangeEvent.Rename.class, name = "rename"),
         @JsonSubTypes.Type(value = ChangeEvent.Abort.class, name = "abort"),
+        @JsonSubTypes.Type(value = ChangeEvent.PutAttributes.class, name = "attributes"),
 })
 public sealed interface ChangeEvent {
 
@@ -120,6 +121,22 @@ public sealed interface ChangeEvent {
         public Abort {
             requirePath(path);
             requireSeq(seq);
+        }
+    }
+
+    /**
+     * The file or directory at the path keeps its content and gets these permission bits and
+     * modification time: what a repair sends for an entry of a mirror that differs in nothing else,
+     * so that no body travels for a {@code chmod} or a {@code touch}. Needs wire version 3; a
+     * consumer applies it only where its sequence number is newer than what it applied there,
+     * like any event, and only to a file or directory (a symbolic link has no attributes Ferry
+     * carries).
+     */
+    record PutAttributes(RelPath path, long seq, int mode, long mtimeNanos) implements ChangeEvent {
+        public PutAttributes {
+            requirePath(path);
+            requireSeq(seq);
+            requireMode(mode);
         }
     }
 

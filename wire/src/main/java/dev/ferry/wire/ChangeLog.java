@@ -1,6 +1,7 @@
 package dev.ferry.wire;
 
 import dev.ferry.wire.ChangeEvent.Delete;
+import dev.ferry.wire.ChangeEvent.PutAttributes;
 import dev.ferry.wire.ChangeEvent.PutDirectory;
 import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.ChangeEvent.PutSymlink;
@@ -49,6 +50,8 @@ public final class ChangeLog {
             what = path + " -> " + Printable.quote(link.target());
         } else if (event instanceof Rename rename) {
             what = Printable.quote(rename.from().text()) + " -> " + path;
+        } else if (event instanceof PutAttributes attributes) {
+            what = path + " (mode " + String.format("%04o", attributes.mode()) + ")";
         }
         return verb + " " + kind + " " + what;
     }
@@ -84,6 +87,9 @@ public final class ChangeLog {
         }
         if (event instanceof Rename) {
             return "rename";
+        }
+        if (event instanceof PutAttributes) {
+            return "attributes";
         }
         return null; // A chunk is part of its PutFile; an abort retracts chunks.
     }

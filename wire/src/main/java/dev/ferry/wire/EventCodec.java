@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -123,7 +120,7 @@ public final class EventCodec {
         try {
             return new BundleEntry(MAPPER.treeToValue(node, ChangeEvent.class), null, declared);
         } catch (JsonProcessingException e) {
-            return new BundleEntry(null, where + problemOf(e), declared);
+            return new BundleEntry(null, where + JsonProblems.describe(e, "event kind", "event"), declared);
         }
     }
 
@@ -135,22 +132,7 @@ public final class EventCodec {
         try {
             return MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new WireFormatException(problemOf(e));
+            throw new WireFormatException(JsonProblems.describe(e, "event kind", "event"));
         }
-    }
-
-    /** Why Jackson could not read an event, in the reader's terms. */
-    private static String problemOf(JsonProcessingException e) {
-        if (e instanceof InvalidTypeIdException unknown) {
-            return "unknown event kind: " + unknown.getTypeId();
-        }
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            return "unknown field '" + unknown.getPropertyName() + "' in event";
-        }
-        if (e instanceof ValueInstantiationException invalid) {
-            Throwable cause = invalid.getCause() != null ? invalid.getCause() : invalid;
-            return "invalid event: " + cause.getMessage();
-        }
-        return "malformed event JSON: " + e.getOriginalMessage();
     }
 }

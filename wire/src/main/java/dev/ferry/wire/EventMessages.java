@@ -26,7 +26,7 @@ public final class EventMessages {
     public static BytesMessage encode(Session session, ChangeEvent event, byte[] body, int length)
             throws JMSException {
         BytesMessage message = session.createBytesMessage();
-        message.setIntProperty(WireFormat.VERSION_PROPERTY, WireFormat.VERSION);
+        message.setIntProperty(WireFormat.VERSION_PROPERTY, versionOf(event));
         message.setStringProperty(WireFormat.EVENT_PROPERTY, EventCodec.toJson(event));
         message.setStringProperty("JMSXGroupID", WireFormat.groupOf(event));
         message.setJMSType(kindOf(event));
@@ -52,7 +52,7 @@ public final class EventMessages {
                     + " files, not " + files.size());
         }
         BytesMessage message = session.createBytesMessage();
-        message.setIntProperty(WireFormat.VERSION_PROPERTY, WireFormat.VERSION);
+        message.setIntProperty(WireFormat.VERSION_PROPERTY, WireFormat.EVENT_VERSION);
         message.setStringProperty(WireFormat.BUNDLE_PROPERTY, EventCodec.bundleToJson(files));
         message.setStringProperty("JMSXGroupID", WireFormat.groupOf(files.get(0)));
         message.setJMSType(BUNDLE_KIND);
@@ -102,6 +102,10 @@ public final class EventMessages {
      */
     public static Applicable decodeApplicable(Message message) throws WireFormatException, JMSException {
         int version = versionOf(message);
+        if (message.propertyExists(WireFormat.CONTROL_PROPERTY)) {
+            throw new WireFormatException("a repair message (" + WireText.escape(String.valueOf(
+                    message.getObjectProperty(WireFormat.CONTROL_PROPERTY))) + "), not a change event");
+        }
         if (!(message instanceof BytesMessage bytes)) {
             throw new WireFormatException("expected a BytesMessage, got " + message.getClass().getSimpleName());
         }
@@ -109,6 +113,10 @@ public final class EventMessages {
         if (bundle == null) {
             ChangeEvent event = EventCodec.fromJson(envelopeText(version,
                     message.getStringProperty(WireFormat.EVENT_PROPERTY)));
+            if (firstVersionWith(event) > version) {
+                throw new WireFormatException("a " + kindOf(event) + " event needs wire version "
+                        + firstVersionWith(event) + ", but came in a version " + version + " message");
+            }
             long declared = bodyLength(event);
             if (bytes.getBodyLength() != declared) {
                 throw new WireFormatException("body is " + bytes.getBodyLength() + " bytes but the event declares "
@@ -122,7 +130,26 @@ public final class EventMessages {
         return checkedBundle(EventCodec.bundleEntriesFromJson(envelopeText(version, bundle)), bytes.getBodyLength());
     }
 
-    private static int versionOf(Message message) throws WireFormatException, JMSException {
+    /**
+     * The lowest envelope version that carries {@code event}: {@link WireFormat#EVENT_VERSION}, so
+     * that consumers of version 2 read it, unless it is an event version 3 added.
+     */
+    public static int versionOf(ChangeEvent event) {
+        return Math.max(WireFormat.EVENT_VERSION, firstVersionWith(event));
+    }
+
+    /** The first envelope version that has {@code event}'s kind. */
+    private static int firstVersionWith(ChangeEvent event) {
+        return event instanceof ChangeEvent.PutAttributes ? 3 : WireFormat.OLDEST_VERSION;
+    }
+
+    /**
+     * The envelope version of {@code message}, one this build reads.
+     *
+     * @throws WireFormatException when it has none (not a Ferry message) or one out of range, saying
+     *                             which side to upgrade
+     */
+    static int versionOf(Message message) throws WireFormatException, JMSException {
         if (!message.propertyExists(WireFormat.VERSION_PROPERTY)) {
             throw new WireFormatException("not a Ferry message (no " + WireFormat.VERSION_PROPERTY
                     + " property)");

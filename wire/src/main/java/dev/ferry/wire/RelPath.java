@@ -70,6 +70,21 @@ public final class RelPath implements Comparable<RelPath> {
         return new RelPath(text);
     }
 
+    /**
+     * Whether {@code name} can be one segment of a path: not empty, ".", ".." or longer than
+     * {@value #MAX_SEGMENT_BYTES} bytes in UTF-8, without '/' or NUL, and well-formed Unicode.
+     */
+    static boolean isName(String name) {
+        int bytes = name == null ? -1 : utf8Length(name);
+        return bytes > 0 && bytes <= MAX_SEGMENT_BYTES && !name.equals(".") && !name.equals("..")
+                && name.indexOf('/') < 0 && name.indexOf('\0') < 0;
+    }
+
+    /** The length of {@code text} in UTF-8 bytes, or -1 when it holds a lone surrogate. */
+    static int utf8Bytes(String text) {
+        return utf8Length(text);
+    }
+
     /** Whether {@code text} is well-formed UTF-16, so it can be encoded as a file name. */
     static boolean isValidUnicode(String text) {
         return utf8Length(text) >= 0;

@@ -15,11 +15,20 @@ import java.util.regex.Pattern;
 public final class WireFormat {
 
     /**
-     * The envelope version this build writes. Version 2 is version 1 with the event JSON in ASCII
-     * (see {@link WireText}): version 1 carried names outside the Basic Multilingual Plane in a
-     * form the broker's string coder corrupts.
+     * The newest envelope version this build writes and reads. Version 2 is version 1 with the
+     * event JSON in ASCII (see {@link WireText}): version 1 carried names outside the Basic
+     * Multilingual Plane in a form the broker's string coder corrupts. Version 3 adds
+     * {@link ChangeEvent.PutAttributes} and the repair messages ({@link RepairMessages}).
+     *
+     * <p>A message is written with the lowest version that carries it ({@link #EVENT_VERSION} for
+     * every event version 2 knows, bundles included), so a consumer of version 2 goes on applying
+     * what its producer publishes when the producer is upgraded first; what it cannot read (a
+     * version 3 message) it dead-letters, naming the version and asking for an upgrade.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
+
+    /** The version of a message carrying only events version 2 knows: all but {@link ChangeEvent.PutAttributes}. */
+    public static final int EVENT_VERSION = 2;
 
     /**
      * The oldest envelope version this build still reads, so that what an older producer left on a
@@ -29,6 +38,39 @@ public final class WireFormat {
 
     /** Integer property: the envelope version. A message without it is not a Ferry message. */
     public static final String VERSION_PROPERTY = "ferryVersion";
+
+    /**
+     * String property of every message the producer publishes on the stream's topic
+     * ({@link #changeTopicOf}): the stream's id, a UUID the producer made once and keeps in its
+     * state directory (a producer that lost its state starts another stream). With
+     * {@link #STREAM_SEQ_PROPERTY} it lets a mirror see that it missed a message. Messages a repair
+     * sends to one mirror's queue carry neither.
+     */
+    public static final String STREAM_PROPERTY = "ferryStream";
+
+    /**
+     * Long property beside {@link #STREAM_PROPERTY}: the message's number in its stream, 1 for the
+     * first, then each message one more than the one committed before it (a bundle is one message).
+     * The producer commits the last number with its index, so the numbers of a transaction the
+     * broker rolled back are given again to the messages sent instead: on a mirror's queue, numbers
+     * follow one another without a hole. A hole means messages were lost on the way (a mirror's
+     * queue dropped, purged or expired); a number seen again is a redelivery, or follows a commit
+     * whose outcome the producer never learned (its paths are published again too, see the
+     * producer's index).
+     */
+    public static final String STREAM_SEQ_PROPERTY = "ferryStreamSeq";
+
+    /**
+     * String property of a repair message ({@link RepairMessages}): its kind, e.g.
+     * {@code RepairDone}. A message with it is never a change event.
+     */
+    public static final String CONTROL_PROPERTY = "ferryControl";
+
+    /**
+     * String property of a repair message whose body is compressed: {@code gzip}. Without it the
+     * body is the JSON as it is.
+     */
+    public static final String ENCODING_PROPERTY = "ferryEncoding";
 
     /** String property: the event as JSON in ASCII (see {@link EventCodec}). */
     public static final String EVENT_PROPERTY = "ferryEvent";
@@ -80,6 +122,9 @@ public final class WireFormat {
 
     /** The prefix ActiveMQ matches a virtual topic's consumer queues by ({@code Consumer.*.}). */
     private static final String MIRROR_QUEUE_PREFIX = "Consumer.";
+
+    /** What the name of every control queue starts with; see {@link #controlQueueOf}. */
+    public static final String CONTROL_QUEUE_PREFIX = "ferry.control.";
 
     /** What the name of every status topic starts with; see {@link #statusTopicOf}. */
     public static final String STATUS_TOPIC_PREFIX = "ferry.status.";
@@ -154,6 +199,15 @@ public final class WireFormat {
                     + " letters (A-Z, a-z), digits, '-' and '_'");
         }
         return name;
+    }
+
+    /**
+     * The queue where the consumers of the stream {@code queue} ask its producer for repairs,
+     * {@code ferry.control.<queue>}: a durable queue, so a request made while the producer is down
+     * waits for it. Answers go to the asking mirror's own queue ({@link #mirrorQueueOf}).
+     */
+    public static String controlQueueOf(String queue) {
+        return CONTROL_QUEUE_PREFIX + queue;
     }
 
     /** The dead-letter queue of {@code queue}, as configured in broker-config/ and the embedded broker. */

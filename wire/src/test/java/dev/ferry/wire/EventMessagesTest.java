@@ -7,24 +7,15 @@ import dev.ferry.wire.ChangeEvent.PutFile;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import org.apache.activemq.command.ActiveMQBytesMessage;
 import org.junit.jupiter.api.Test;
 
 class EventMessagesTest {
 
-    /** Creates messages as a real session would, without a broker. */
-    private static final Session SESSION = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(),
-            new Class<?>[] {Session.class}, (proxy, method, args) -> {
-                if (method.getName().equals("createBytesMessage")) {
-                    return new ActiveMQBytesMessage();
-                }
-                throw new UnsupportedOperationException(method.getName());
-            });
+    private static final Session SESSION = OfflineSession.SESSION;
 
     private static PutFile file(String path, long seq, String content) throws Exception {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -32,10 +23,8 @@ class EventMessagesTest {
         return new PutFile(RelPath.of(path), seq, 0, bytes.length, bytes.length, sha, 0644, 1_000_000_000L);
     }
 
-    /** The message as a consumer receives it: read-only, positioned at the start of the body. */
     private static BytesMessage received(BytesMessage sent) throws JMSException {
-        ((ActiveMQBytesMessage) sent).reset();
-        return sent;
+        return OfflineSession.received(sent);
     }
 
     @Test
@@ -143,18 +132,60 @@ class EventMessagesTest {
 
     @Test
     void aNewerVersionAsksForANewerConsumerAndAnImpossibleOneDoesNot() throws Exception {
-        for (int version : new int[] {3, 0, -1}) {
+        for (int version : new int[] {4, 0, -1}) {
             BytesMessage message = (BytesMessage) SESSION.createBytesMessage();
             message.setIntProperty(WireFormat.VERSION_PROPERTY, version);
             message.setStringProperty(WireFormat.EVENT_PROPERTY, EventCodec.toJson(new ChangeEvent.Delete(RelPath.of("x"), 1)));
 
             if (version > WireFormat.VERSION) {
                 assertThatThrownBy(() -> EventMessages.decode(received(message)))
-                        .hasMessage("unsupported wire version 3 (this consumer reads 1 to 2; upgrade the consumer)");
+                        .hasMessage("unsupported wire version 4 (this consumer reads 1 to 3; upgrade the consumer)");
             } else {
                 assertThatThrownBy(() -> EventMessages.decode(received(message)))
-                        .hasMessage("unsupported wire version " + version + " (this consumer reads 1 to 2)");
+                        .hasMessage("unsupported wire version " + version + " (this consumer reads 1 to 3)");
             }
         }
+    }
+
+    @Test
+    void everyEventVersionTwoKnowsIsStillWrittenAsVersionTwoSoAnOlderConsumerAppliesIt() throws Exception {
+        List<ChangeEvent> versionTwo = List.of(new ChangeEvent.Delete(RelPath.of("x"), 1),
+                new ChangeEvent.PutDirectory(RelPath.of("d"), 2, 0755, 5), file("f", 3, "f"));
+        for (ChangeEvent event : versionTwo) {
+            assertThat(received(EventMessages.encode(SESSION, event)).getIntProperty(WireFormat.VERSION_PROPERTY))
+                    .as(event.toString()).isEqualTo(2);
+        }
+        BytesMessage bundle = EventMessages.encodeBundle(SESSION, List.of(file("a", 1, "")), new byte[0], 0);
+        assertThat(bundle.getIntProperty(WireFormat.VERSION_PROPERTY)).isEqualTo(2);
+    }
+
+    @Test
+    void attributesTravelAsVersionThreeWithoutABody() throws Exception {
+        ChangeEvent attributes = new ChangeEvent.PutAttributes(RelPath.of("docs/a.txt"), 9, 0600, 1_234_567_890L);
+
+        BytesMessage message = received(EventMessages.encode(SESSION, attributes));
+
+        assertThat(message.getIntProperty(WireFormat.VERSION_PROPERTY)).isEqualTo(3);
+        assertThat(message.getBodyLength()).isZero();
+        assertThat(EventMessages.decode(message)).containsExactly(attributes);
+    }
+
+    @Test
+    void attributesInAVersionTwoMessageAreRefused() throws Exception {
+        BytesMessage message = (BytesMessage) SESSION.createBytesMessage();
+        message.setIntProperty(WireFormat.VERSION_PROPERTY, 2);
+        message.setStringProperty(WireFormat.EVENT_PROPERTY,
+                EventCodec.toJson(new ChangeEvent.PutAttributes(RelPath.of("a"), 1, 0644, 0)));
+
+        assertThatThrownBy(() -> EventMessages.decode(received(message))).isInstanceOf(WireFormatException.class)
+                .hasMessage("a PutAttributes event needs wire version 3, but came in a version 2 message");
+    }
+
+    @Test
+    void aRepairMessageIsNeverTakenForAnEvent() throws Exception {
+        BytesMessage message = RepairMessages.encode(SESSION, new RepairMessage.RepairDone("r-1", 0));
+
+        assertThatThrownBy(() -> EventMessages.decode(received(message))).isInstanceOf(WireFormatException.class)
+                .hasMessage("a repair message (RepairDone), not a change event");
     }
 }

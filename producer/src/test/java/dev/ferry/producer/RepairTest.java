@@ -1,0 +1,273 @@
+package dev.ferry.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.ferry.producer.repair.RepairResponder;
+import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.DirectoryDigest;
+import dev.ferry.wire.RepairMessage;
+import dev.ferry.wire.RepairMessage.RepairDescribe;
+import dev.ferry.wire.RepairMessage.RepairDone;
+import dev.ferry.wire.RepairMessage.RepairRequest;
+import dev.ferry.wire.RepairMessages;
+import dev.ferry.wire.WireFormat;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.activemq.broker.BrokerService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Against a real (embedded) broker, a watching producer answers the repairs of mirrors whose
+ * consumer's part a {@link HandMirror} plays: an untouched mirror costs one request and one
+ * answer, a tampered one gets exactly the tampered paths back, a request made while the producer
+ * was down is answered once it runs, and a change made during a repair is never overwritten.
+ */
+@Timeout(60)
+class RepairTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(20);
+
+    @TempDir
+    Path temp;
+
+    BrokerService broker;
+    BrokerEndpoint endpoint;
+    SourceFixture tree;
+    Producer producer;
+    Future<?> watching;
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    List<HandMirror> mirrors = new ArrayList<>();
+    Logger responderLog = (Logger) LoggerFactory.getLogger(RepairResponder.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        broker = InMemoryBroker.start("repair-test");
+        endpoint = new BrokerEndpoint("vm://repair-test?create=false", null, null);
+        tree = new SourceFixture(temp);
+        logged.start();
+        responderLog.addAppender(logged);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        responderLog.detachAppender(logged);
+        for (HandMirror mirror : mirrors) {
+            mirror.close();
+        }
+        if (producer != null) {
+            producer.close();
+            watching.get(15, TimeUnit.SECONDS);
+        }
+        executor.shutdownNow();
+        broker.stop();
+        broker.waitUntilStopped();
+    }
+
+    @Test
+    void anUntouchedMirrorCostsOneRequestAndOneAnswer() throws Exception {
+        writeTree();
+        HandMirror office = mirror("office");
+        startProducer("office");
+        awaitEqual(office);
+        office.forgetReceived();
+
+        RepairDone done = office.repair(WITHIN);
+
+        assertThat(done.sent()).isZero();
+        assertThat(office.received()).hasSize(1);
+        assertThat(office.received().get(0).repair()).isEqualTo(done);
+        office.drain(Duration.ofMillis(300));
+        assertThat(office.received()).as("nothing after the answer").hasSize(1);
+    }
+
+    @Test
+    void aTamperedMirrorGetsExactlyTheTamperedPathsBack() throws Exception {
+        writeTree();
+        HandMirror office = mirror("office");
+        startProducer("office");
+        awaitEqual(office);
+        Path dst = office.root;
+        FileTime docsTime = Files.getLastModifiedTime(dst.resolve("docs"));
+        FileTime edited = Files.getLastModifiedTime(dst.resolve("docs/edit.txt"));
+        Files.writeString(dst.resolve("docs/edit.txt"), "EDIT"); // Same size and time, other content.
+        Files.setLastModifiedTime(dst.resolve("docs/edit.txt"), edited);
+        Files.delete(dst.resolve("docs/gone.txt"));
+        Files.writeString(dst.resolve("docs/extra.txt"), "not in the source");
+        Files.setLastModifiedTime(dst.resolve("docs"), docsTime);
+        Files.setPosixFilePermissions(dst.resolve("a/chmod.txt"), PosixFilePermissions.fromString("rw-------"));
+        Files.setLastModifiedTime(dst.resolve("a/touch.txt"),
+                FileTime.fromMillis(System.currentTimeMillis() + 86_400_000));
+        office.forgetReceived();
+
+        RepairDone done = office.repair(WITHIN);
+
+        assertThat(events(office)).containsExactlyInAnyOrder("put docs/edit.txt", "put docs/gone.txt",
+                "delete docs/extra.txt", "attributes a/chmod.txt", "attributes a/touch.txt");
+        assertThat(done.sent()).isEqualTo(5);
+        assertThat(office.received().stream().filter(received -> received.repair() != null).map(received ->
+                RepairMessages.kindOf(received.repair()))).containsExactly("RepairDescribe", "RepairDone");
+        assertThat(office.equals(tree.source)).isTrue();
+    }
+
+    @Test
+    void aRequestMadeWhileTheProducerWasDownIsAnsweredOnceItHasComparedTheTree() throws Exception {
+        writeTree();
+        try (Producer before = Producer.open(tree.settings().withMirrors(List.of("office")), endpoint)) {
+            before.publishOnce();
+        }
+        tree.write("made-while-down.txt", "published by the first comparison after the start");
+        // Settled, so the first comparison publishes it rather than waiting for it to be left alone.
+        tree.setModified("made-while-down.txt", java.time.Instant.now().minusSeconds(60));
+        HandMirror late = mirror("late");
+        String id = late.requestRepair();
+
+        startProducer("office");
+        RepairMessage describe = late.awaitAnswer(id, WITHIN);
+        late.describe((RepairDescribe) describe);
+        RepairMessage done = late.awaitAnswer(id, WITHIN);
+
+        assertThat(done).isInstanceOf(RepairDone.class);
+        List<String> order = new ArrayList<>();
+        late.received().forEach(received -> {
+            received.events().forEach(event -> order.add(RecordingSink.describe(event)));
+            if (received.repair() != null) {
+                order.add(RepairMessages.kindOf(received.repair()));
+            }
+        });
+        assertThat(order.indexOf("put made-while-down.txt")).as("the survey's change comes before the answer")
+                .isNotNegative().isLessThan(order.indexOf("RepairDescribe"));
+        assertThat(late.equals(tree.source)).isTrue();
+    }
+
+    @Test
+    void aChangeMadeDuringOrAfterARepairIsNeverOverwrittenByAnOlderState() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            tree.write("bulk/" + i + ".bin", SourceFixture.bytes(32 * 1024));
+        }
+        tree.write("hot.txt", "the first version");
+        HandMirror office = mirror("office");
+        startProducer("office");
+        awaitEqual(office); // All published: the late mirror gets everything from its repair.
+        HandMirror late = mirror("late");
+        String second = "the second version, written while the repair was under way";
+        AtomicBoolean written = new AtomicBoolean();
+        late.onApplied(event -> {
+            if (event.path().text().startsWith("bulk/") && written.compareAndSet(false, true)) {
+                tree.write("hot.txt", second);
+            }
+        });
+
+        late.repair(WITHIN);
+        tree.write("bulk/0.bin", "changed once the repair was done");
+        await().atMost(WITHIN).until(() -> {
+            late.drain(Duration.ofMillis(300));
+            return late.equals(tree.source);
+        });
+
+        assertThat(Files.readString(late.root.resolve("hot.txt"))).isEqualTo(second);
+        List<ChangeEvent.PutFile> hot = late.received().stream().flatMap(received -> received.events().stream())
+                .filter(event -> event instanceof ChangeEvent.PutFile put && put.path().text().equals("hot.txt"))
+                .map(ChangeEvent.PutFile.class::cast).toList();
+        String secondHash = SourceFixture.sha256(second.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long newestSecond = hot.stream().filter(put -> put.sha256().equals(secondHash))
+                .mapToLong(ChangeEvent.PutFile::seq).max().orElseThrow();
+        assertThat(hot).as("no older version numbered after the newer one")
+                .allMatch(put -> put.sha256().equals(secondHash) || put.seq() < newestSecond);
+    }
+
+    @Test
+    void aBadRequestCostsALogLineAndTheNextOneIsAnswered() throws Exception {
+        writeTree();
+        HandMirror office = mirror("office");
+        startProducer("office");
+        awaitEqual(office);
+        try (Connection connection = endpoint.connect(null, 10)) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer control = session.createProducer(
+                    session.createQueue(WireFormat.controlQueueOf("ferry.changes")));
+            control.send(session.createTextMessage("hello"));
+            BytesMessage elsewhere = RepairMessages.encode(session, new RepairRequest("r-1", "office",
+                    Map.of("", new DirectoryDigest("00".repeat(32), 0))));
+            elsewhere.setJMSReplyTo(session.createQueue("Consumer.office.VirtualTopic.another.stream"));
+            control.send(elsewhere);
+            BytesMessage answer = RepairMessages.encode(session, new RepairDone("r-2", 0));
+            answer.setJMSReplyTo(session.createQueue(WireFormat.mirrorQueueOf("office", "ferry.changes")));
+            control.send(answer);
+        }
+
+        assertThat(office.repair(WITHIN).sent()).isZero();
+        assertThat(logged.list.stream().filter(line -> line.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)).hasSize(3).allMatch(line -> line.startsWith(
+                        "ignoring a message on ferry.control.ferry.changes: "))
+                .anyMatch(line -> line.contains("not a repair message (no ferryControl property)"))
+                .anyMatch(line -> line.contains("is no mirror's queue of ferry.changes"))
+                .anyMatch(line -> line.contains("a RepairDone is an answer, not a question"));
+    }
+
+    /** A tree with the files the tests tamper with. */
+    private void writeTree() {
+        tree.write("a/chmod.txt", "chmod me");
+        tree.write("a/touch.txt", "touch me");
+        tree.write("a/keep.txt", "leave me alone");
+        tree.write("docs/edit.txt", "edit");
+        tree.write("docs/gone.txt", "delete me");
+        for (int i = 0; i < 20; i++) {
+            tree.write("docs/more/" + i + ".txt", "file " + i);
+        }
+        tree.symlink("docs/link", "edit.txt");
+    }
+
+    private HandMirror mirror(String name) throws Exception {
+        HandMirror mirror = new HandMirror(endpoint, "ferry.changes", name, temp.resolve("mirror-" + name));
+        mirrors.add(mirror);
+        return mirror;
+    }
+
+    private void startProducer(String... keptMirrors) throws Exception {
+        producer = Producer.open(tree.settings().withMirrors(List.of(keptMirrors)), endpoint);
+        Producer running = producer;
+        watching = executor.submit(() -> {
+            running.watch();
+            return null;
+        });
+    }
+
+    private void awaitEqual(HandMirror mirror) {
+        await().atMost(WITHIN).until(() -> {
+            mirror.drain(Duration.ofMillis(200));
+            return mirror.equals(tree.source);
+        });
+    }
+
+    private static List<String> events(HandMirror mirror) {
+        return mirror.received().stream().flatMap(received -> received.events().stream())
+                .map(RecordingSink::describe).filter(change -> change != null).toList();
+    }
+}
