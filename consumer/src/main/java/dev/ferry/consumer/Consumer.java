@@ -52,6 +52,7 @@ public final class Consumer implements AutoCloseable {
     private final Clock clock;
     private final FailurePolicy failures;
     private final Replica replica;
+    private final MirrorState mirrorState;
     private final TransactionOutcome outcome = new TransactionOutcome();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch loopDone = new CountDownLatch(1);
@@ -64,11 +65,12 @@ public final class Consumer implements AutoCloseable {
     private long deadLettered;
 
     private Consumer(ConsumerSettings settings, BrokerEndpoint endpoint, Clock clock, Replica replica,
-                     QueueLink link) {
+                     QueueLink link, MirrorState mirrorState) {
         this.settings = settings;
         this.endpoint = endpoint;
         this.clock = clock;
         this.replica = replica;
+        this.mirrorState = mirrorState;
         this.link = link;
         this.failures = new FailurePolicy(clock);
     }
@@ -95,7 +97,8 @@ public final class Consumer implements AutoCloseable {
             throws IOException, JMSException {
         Replica replica = Replica.open(settings.destination(), settings.mirror(), settings.queue());
         try {
-            return new Consumer(settings, endpoint, clock, replica, firstLink(endpoint, settings, clock, contact));
+            return new Consumer(settings, endpoint, clock, replica, firstLink(endpoint, settings, clock, contact),
+                    contact.mirrorState());
         } catch (JMSException | RuntimeException e) {
             replica.close();
             throw e;
@@ -121,6 +124,20 @@ public final class Consumer implements AutoCloseable {
      */
     public MirrorClaim claim() {
         return replica.claim();
+    }
+
+    /**
+     * Whether a producer dropped this consumer's mirror (its backlog passed the limit while nobody
+     * consumed it) and its repair has not been answered: what the producers' heartbeats said at the
+     * first connection ({@link FirstContact#mirrorState()}); false while that is not known yet.
+     */
+    public boolean needsRepair() {
+        return mirrorState.needsRepair();
+    }
+
+    /** What the producers said of this consumer's mirror at its first connection. */
+    public MirrorState mirrorState() {
+        return mirrorState;
     }
 
     /**
