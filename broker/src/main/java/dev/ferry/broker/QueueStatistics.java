@@ -107,7 +107,8 @@ public final class QueueStatistics {
     private static QueueStatus statusOf(String queue, Map<String, Counts> counts) {
         Counts own = counts.getOrDefault(queue, Counts.NONE);
         Counts dead = counts.getOrDefault(WireFormat.deadLetterQueueOf(queue), Counts.NONE);
-        return new QueueStatus(queue, own.size(), own.consumers(), dead.size(), dead.consumers());
+        return new QueueStatus(queue, own.size(), own.consumers(), dead.size(), dead.consumers(),
+                own.size() * own.averageMessageSize(), counts.containsKey(queue));
     }
 
     /** The counts of every destination that answers the queries {@code names} (wildcards allowed), by name. */
@@ -173,8 +174,8 @@ public final class QueueStatistics {
     }
 
     /** What the plugin says about one destination. */
-    private record Counts(long size, long consumers) {
-        static final Counts NONE = new Counts(0, 0);
+    private record Counts(long size, long consumers, long averageMessageSize) {
+        static final Counts NONE = new Counts(0, 0, 0);
     }
 
     /** The statistics received so far, per destination, and which queries have ended. */
@@ -190,7 +191,8 @@ public final class QueueStatistics {
             String name = map.getString("destinationName");
             String destination = name != null && name.startsWith(QUEUE_SCHEME) ? name.substring(QUEUE_SCHEME.length())
                     : query;
-            counts.put(destination, new Counts(longOf(map, "size"), longOf(map, "consumerCount")));
+            counts.put(destination, new Counts(longOf(map, "size"), longOf(map, "consumerCount"),
+                    longOf(map, "averageMessageSize")));
         }
 
         boolean isEmpty() {

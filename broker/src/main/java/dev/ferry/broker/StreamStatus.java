@@ -21,15 +21,19 @@ public record StreamStatus(String queue, SortedMap<String, QueueStatus> mirrors,
         mirrors = Collections.unmodifiableSortedMap(new TreeMap<>(mirrors));
     }
 
-    /** The status of {@code mirror}'s queue; all zero when it does not exist. */
+    /** The status of {@code mirror}'s queue; all zero, and not {@link QueueStatus#present()}, when it does not exist. */
     public QueueStatus mirror(String mirror) {
-        String mirrorQueue = WireFormat.mirrorQueueOf(mirror, queue);
-        return mirrors.getOrDefault(mirror, new QueueStatus(mirrorQueue, 0, 0, 0, 0));
+        return mirrors.getOrDefault(mirror, QueueStatus.absent(WireFormat.mirrorQueueOf(mirror, queue)));
     }
 
     /** Whether {@code mirror}'s queue, or its dead-letter queue, exists on the broker. */
     public boolean exists(String mirror) {
         return mirrors.containsKey(mirror);
+    }
+
+    /** Whether {@code mirror}'s queue itself exists on the broker: a dropped or removed mirror's does not. */
+    public boolean queueExists(String mirror) {
+        return mirror(mirror).present();
     }
 
     /**

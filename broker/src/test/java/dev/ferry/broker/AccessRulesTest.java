@@ -76,6 +76,22 @@ class AccessRulesTest {
     }
 
     @Test
+    void theProducerMayRemoveAMirrorsQueueToDropIt() throws Exception {
+        try (EmbeddedBroker broker = start(); Connection producer = login(broker, PRODUCER)) {
+            createQueue(producer, OFFSITE_QUEUE);
+
+            QueueRemoval.remove(producer, OFFSITE_QUEUE, false);
+
+            assertThat(QueueStatistics.stream(endpoint(broker, PRODUCER), QUEUE, PATIENCE).queueExists("offsite"))
+                    .isFalse();
+            // ActiveMQ before 6.2 (apache/activemq#2005) checks the admin right only to remove a queue that
+            // does not exist, so that it refuses the producer its dead-letter queues cannot be checked here.
+            assertThatThrownBy(() -> QueueRemoval.remove(producer, "elsewhere", false))
+                    .isInstanceOf(JMSSecurityException.class).hasMessageContaining("not authorized to remove");
+        }
+    }
+
+    @Test
     void theConsumerOfAMirrorReadsItsOwnQueueAndDeadLettersOnly() throws Exception {
         try (EmbeddedBroker broker = start(); Connection producer = login(broker, PRODUCER);
                 Connection consumer = login(broker, CONSUMER); Connection offsite = login(broker, OFFSITE)) {

@@ -3,10 +3,12 @@ package dev.ferry.broker;
 import static dev.ferry.broker.EmbeddedBrokerTest.endpoint;
 import static dev.ferry.broker.EmbeddedBrokerTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import java.net.URI;
 import java.nio.file.Path;
@@ -48,7 +50,8 @@ class QueueStatisticsTest {
 
             QueueStatus status = QueueStatistics.query(endpoint, "ferry.stats", TIMEOUT);
 
-            assertThat(status).isEqualTo(new QueueStatus("ferry.stats", 3, 1, 1, 0));
+            assertThat(status).usingRecursiveComparison().ignoringFields("waitingBytes")
+                    .isEqualTo(new QueueStatus("ferry.stats", 3, 1, 1, 0));
         } finally {
             listener.close();
         }
@@ -78,8 +81,48 @@ class QueueStatisticsTest {
 
         QueueStatus status = QueueStatistics.query(endpoint(broker), "ferry.never-used", TIMEOUT);
 
-        assertThat(status).isEqualTo(new QueueStatus("ferry.never-used", 0, 0, 0));
+        assertThat(status).isEqualTo(QueueStatus.absent("ferry.never-used"));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT.dividedBy(2));
+    }
+
+    @Test
+    void aMirrorsBacklogInBytesIsItsMessagesTimesTheirAverageSize() throws Exception {
+        BrokerEndpoint endpoint = endpoint(broker);
+        String office = WireFormat.mirrorQueueOf("office", "ferry.b");
+        String small = "x".repeat(1_000);
+        String large = "y".repeat(100_000);
+        send(endpoint, office, small);
+        send(endpoint, office, large);
+
+        QueueStatus status = QueueStatistics.stream(endpoint, "ferry.b", TIMEOUT).mirror("office");
+
+        // A message's size counts its body and about a kilobyte of headers.
+        assertThat(status.waitingBytes()).isBetween((long) small.length() + large.length(),
+                small.length() + large.length() + 4_000L);
+    }
+
+    @Test
+    void aRemovedQueueIsGoneWithItsMessagesButNotWhileAConsumerIsAttachedUnlessForced() throws Exception {
+        BrokerEndpoint endpoint = endpoint(broker);
+        String office = WireFormat.mirrorQueueOf("office", "ferry.r");
+        send(endpoint, office, "waiting");
+        Connection admin = endpoint.connect("test", 0);
+        try {
+            QueueRemoval.remove(admin, office, false);
+            assertThat(QueueStatistics.stream(endpoint, "ferry.r", TIMEOUT).queueExists("office")).isFalse();
+            QueueRemoval.remove(admin, office, false); // not there: nothing to do
+
+            Session session = admin.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createConsumer(session.createQueue(office));
+            assertThatThrownBy(() -> QueueRemoval.remove(admin, office, false)).isInstanceOf(JMSException.class)
+                    .hasMessageContaining("still has an active subscription");
+            assertThat(QueueStatistics.stream(endpoint, "ferry.r", TIMEOUT).mirror("office").consumers()).isOne();
+
+            QueueRemoval.remove(admin, office, true);
+            assertThat(QueueStatistics.stream(endpoint, "ferry.r", TIMEOUT).queueExists("office")).isFalse();
+        } finally {
+            admin.close();
+        }
     }
 
     @Test
@@ -111,13 +154,18 @@ class QueueStatisticsTest {
             StreamStatus status = QueueStatistics.stream(endpoint, "ferry.s", TIMEOUT);
 
             assertThat(status.mirrors().keySet()).containsExactly("gone", "office", "offsite");
-            assertThat(status.mirror("office")).isEqualTo(new QueueStatus(office, 2, 1, 0, 0));
-            assertThat(status.mirror("offsite")).isEqualTo(new QueueStatus(offsite, 1, 0, 1, 0));
+            assertThat(status.mirror("office")).usingRecursiveComparison().ignoringFields("waitingBytes")
+                    .isEqualTo(new QueueStatus(office, 2, 1, 0, 0));
+            assertThat(status.mirror("offsite")).usingRecursiveComparison().ignoringFields("waitingBytes")
+                    .isEqualTo(new QueueStatus(offsite, 1, 0, 1, 0));
             assertThat(status.mirror("gone").deadLettered()).isOne();
-            assertThat(status.legacy()).isEqualTo(new QueueStatus("ferry.s", 1, 0, 0, 0));
+            assertThat(status.queueExists("gone")).as("only its dead-letter queue is there").isFalse();
+            assertThat(status.queueExists("office")).isTrue();
+            assertThat(status.legacy()).usingRecursiveComparison().ignoringFields("waitingBytes")
+                    .isEqualTo(new QueueStatus("ferry.s", 1, 0, 0, 0));
             assertThat(status.exists("default")).isFalse();
             assertThat(status.mirror("default"))
-                    .isEqualTo(new QueueStatus(WireFormat.mirrorQueueOf("default", "ferry.s"), 0, 0, 0, 0));
+                    .isEqualTo(QueueStatus.absent(WireFormat.mirrorQueueOf("default", "ferry.s")));
             assertThat(status.waitingFor("default")).as("mirror default takes the old queue's backlog too").isOne();
             assertThat(status.waitingFor("office")).isEqualTo(2);
         } finally {

@@ -61,7 +61,7 @@ final class ConsumerCommand implements Callable<Integer> {
             watching.watchQueue(endpoint, queue);
             ConsumerSettings settings = ConsumerSettings.defaults(destination, queue).withMirror(mirror.name())
                     .withObserver(watching.consumer(tally));
-            MirrorArrival arrival = new MirrorArrival(endpoint, queue);
+            MirrorArrival arrival = new MirrorArrival(endpoint, settings);
             if (drain) {
                 try (Consumer consumer = open(settings, endpoint, arrival);
                      HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.consumer(tally,
@@ -70,6 +70,7 @@ final class ConsumerCommand implements Callable<Integer> {
                              new DrainProgress(tally, arrival.waiting(settings.mirror())), clock, last -> { })) {
                     ApplySummary summary = consumer.drain();
                     progress.finish();
+                    arrival.awaitMirrorState(); // Said before the connection it is read on closes.
                     Summaries.print(out, Summaries.of(summary, tally.snapshot()));
                 }
                 return 0;
@@ -93,7 +94,14 @@ final class ConsumerCommand implements Callable<Integer> {
     private static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint, MirrorArrival arrival)
             throws Exception {
         Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint, arrival));
-        arrival.report(settings, consumer.claim());
+        try {
+            if (arrival.report(settings, consumer.claim())) {
+                consumer.wantRepair();
+            }
+        } catch (Exception e) {
+            consumer.close();
+            throw e;
+        }
         return consumer;
     }
 }

@@ -24,19 +24,7 @@ final class DeadLetterTable {
             rows.add(List.of(time(letter.deadLetteredAt()), printable(letter.messageId()), printable(letter.path()),
                     printable(letter.kind()), printable(letter.reason())));
         }
-        int[] widths = new int[HEADER.size()];
-        for (List<String> row : rows) {
-            for (int column = 0; column < widths.length; column++) {
-                widths[column] = Math.max(widths[column], row.get(column).length());
-            }
-        }
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int column = 0; column < widths.length - 1; column++) {
-                line.append(row.get(column)).append(" ".repeat(widths[column] - row.get(column).length() + 2));
-            }
-            out.println(line.append(row.get(widths.length - 1)));
-        }
+        Table.print(rows, out);
     }
 
     private static String time(Instant instant) {

@@ -32,7 +32,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         usageHelpAutoWidth = true,
         description = "Replicates a directory through a persistent ActiveMQ Classic queue.",
         subcommands = {UpCommand.class, BrokerCommand.class, ConsumerCommand.class, ProducerCommand.class,
-                StatusCommand.class, DlqCommand.class, VerifyCommand.class, ConfigCommand.class,
+                StatusCommand.class, MirrorCommand.class, DlqCommand.class, VerifyCommand.class, ConfigCommand.class,
                 CompletionCommand.class},
         footerHeading = "%nExample:%n",
         footer = {"  ferry up --source ~/photos --dest /mnt/backup/photos",
@@ -113,7 +113,8 @@ public final class Ferry implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: one of up, broker, consumer, producer, status, dlq, verify, config, completion");
+                "missing command: one of up, broker, consumer, producer, status, mirror, dlq, verify, config, "
+                        + "completion");
     }
 
     private static int execute(ParseResult parseResult) {

@@ -1,9 +1,12 @@
 package dev.ferry.cli;
 
+import dev.ferry.monitor.BrokerMirrorQueues;
 import dev.ferry.monitor.HeartbeatSender;
 import dev.ferry.monitor.Heartbeats;
 import dev.ferry.monitor.ProcessIdentity;
 import dev.ferry.monitor.ProducerTally;
+import dev.ferry.producer.MirrorBudget;
+import dev.ferry.producer.MirrorWatch;
 import dev.ferry.producer.Producer;
 import dev.ferry.producer.ProducerSettings;
 import dev.ferry.producer.PublishSummary;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Spec;
                         + "with --once, exits instead."},
         footerHeading = "%nExample:%n",
         footer = {"  ferry producer --source ~/photos --broker tcp://nas.local:61616 --once",
-                "  ferry producer --source ~/photos --mirror default --mirror offsite"})
+                "  ferry producer --source ~/photos --mirror default --mirror offsite",
+                "  ferry producer --source ~/photos --mirror-backlog-limit 500MB"})
 final class ProducerCommand implements Callable<Integer> {
 
     @Spec
@@ -49,6 +53,16 @@ final class ProducerCommand implements Callable<Integer> {
                     + "commas, for several. A mirror not named receives what is published once its consumer has "
                     + "connected.")
     List<String> mirrors;
+
+    @Option(names = "--mirror-backlog-limit", paramLabel = "SIZE", defaultValue = BacklogLimit.AUTO,
+            converter = BacklogLimit.class,
+            description = "Drop a mirror that has no consumer once its backlog on the broker passes SIZE (500MB, "
+                    + "2GiB, bytes): its queue is removed, which frees the broker's store, and it is marked as needing "
+                    + "a repair. Default ${DEFAULT-VALUE}: 2 GiB, a quarter of the 8 GiB store of broker-config/ and "
+                    + "ferry broker, since while one mirror is away the store keeps every mirror's copy of what it "
+                    + "missed; past 3 mirror queues, 6 GiB shared among them. Keep SIZE x mirror queues well under "
+                    + "the broker's store limit: a full store stops the producer for every mirror.")
+    MirrorBudget backlogLimit;
 
     @Option(names = "--state", paramLabel = "DIR",
             description = "Where to remember what was published (default: a directory per source and "
@@ -87,8 +101,9 @@ final class ProducerCommand implements Callable<Integer> {
                     .withObserver(watching.producer(tally));
             if (once) {
                 try (Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));
+                     MirrorWatch mirrorWatch = watchMirrors(endpoint, queue, producer, clock);
                      HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.producer(tally,
-                             ProcessIdentity.current(), queue, sourceDir, clock));
+                             ProcessIdentity.current(), queue, sourceDir, producer.mirrorMarks(), clock));
                      ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "sync", true,
                              new SyncProgress(tally, false), clock, last -> { })) {
                     PublishSummary summary = producer.publishOnce();
@@ -101,8 +116,9 @@ final class ProducerCommand implements Callable<Integer> {
             try (Supervisor supervisor = new Supervisor()) {
                 Instant started = clock.instant();
                 Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));
-                HeartbeatSender beats = watching.heartbeat(endpoint, queue,
-                        Heartbeats.producer(tally, ProcessIdentity.current(), queue, sourceDir, clock));
+                supervisor.closeOnStop("mirror watch", watchMirrors(endpoint, queue, producer, clock));
+                HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.producer(tally,
+                        ProcessIdentity.current(), queue, sourceDir, producer.mirrorMarks(), clock));
                 ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "initial sync", true,
                         new SyncProgress(tally, true), clock, last -> Summaries.print(out, "initial sync: "
                                 + Summaries.of(tally.snapshot(), last.elapsed())));
@@ -115,6 +131,11 @@ final class ProducerCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Watches the backlogs of the stream's mirrors, on a connection of its own, for {@code producer}. */
+    private MirrorWatch watchMirrors(BrokerEndpoint endpoint, String queue, Producer producer, Clock clock) {
+        return MirrorWatch.start(new BrokerMirrorQueues(endpoint, queue), producer.mirrorMarks(), backlogLimit, clock);
     }
 
     private int positive(int events) {

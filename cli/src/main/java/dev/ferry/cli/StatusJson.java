@@ -8,6 +8,8 @@ import dev.ferry.monitor.StatusReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code ferry status --json}: the same as the text, for scripts. Times are ISO-8601 (UTC), ages
@@ -31,7 +33,20 @@ final class StatusJson {
     record Process(String role, String id, String mirror, String directory, String state, String lastSeen,
                    double lastSeenSecondsAgo,
                    Change last, Double lagSeconds, Long events, Long files, Long bytes, Long deadLettered,
-                   Long namesNotMirrored) {
+                   Long namesNotMirrored, Map<String, Dropped> mirrorsNeedingRepair) {
+    }
+
+    /** A mirror a producer dropped, which needs a repair. */
+    record Dropped(String droppedAt, long backlogBytes, long limitBytes) {
+        static Map<String, Dropped> of(Map<String, Heartbeat.Dropped> dropped) {
+            if (dropped == null) {
+                return null;
+            }
+            Map<String, Dropped> json = new TreeMap<>();
+            dropped.forEach((mirror, drop) -> json.put(mirror, new Dropped(drop.dropped().toString(),
+                    drop.backlogBytes(), drop.limitBytes())));
+            return json;
+        }
     }
 
     record Change(String kind, String path, long seq, String created, String done, double behindSeconds) {
@@ -70,7 +85,8 @@ final class StatusJson {
                 counters == null ? null : counters.events(), counters == null ? null : counters.files(),
                 counters == null ? null : counters.bytes(),
                 counters == null || !consumer ? null : counters.deadLettered(),
-                counters == null || consumer ? null : counters.namesNotMirrored());
+                counters == null || consumer ? null : counters.namesNotMirrored(),
+                Dropped.of(beat.mirrorsNeedingRepair()));
     }
 
     private static Change change(LastEvent event) {

@@ -4,6 +4,7 @@ import dev.ferry.monitor.Heartbeat;
 import dev.ferry.monitor.HeartbeatSender;
 import dev.ferry.monitor.LastEvent;
 import dev.ferry.monitor.StatusReport;
+import dev.ferry.wire.ByteSize;
 import dev.ferry.wire.WireFormat;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -107,7 +108,17 @@ final class StatusText {
             }
             line.append(Summaries.namesNotMirrored(counters.namesNotMirrored() == null ? 0 : counters.namesNotMirrored()));
         }
+        if (beat.mirrorsNeedingRepair() != null) {
+            line.append("; dropped, needing a repair: ").append(String.join(", ", beat.mirrorsNeedingRepair().entrySet()
+                    .stream().map(mirror -> dropped(mirror.getKey(), mirror.getValue(), now)).toList()));
+        }
         return line.toString();
+    }
+
+    /** "offsite (3 min 05 s ago, 2.1 GiB past 2 GiB)". */
+    static String dropped(String mirror, Heartbeat.Dropped dropped, Instant now) {
+        return mirror + " (" + Ages.of(Duration.between(dropped.dropped(), now)) + " ago, "
+                + ByteSize.format(dropped.backlogBytes()) + " past " + ByteSize.format(dropped.limitBytes()) + ")";
     }
 
     private static String seen(Heartbeat beat, Instant now) {

@@ -30,7 +30,8 @@ class CompletionTest {
 
         assertThat(run("bash", "-n", write(script).toString())).isEmpty();
         assertThat(script).contains("complete -F _complete_ferry", "up", "broker", "consumer", "producer", "status",
-                "dlq", "list", "retry", "config", "completion", "--source", "--dest", "--broker-password",
+                "dlq", "list", "retry", "mirror", "remove", "config", "completion", "--source", "--dest",
+                "--broker-password", "--mirror-backlog-limit",
                 "--log-format", "--quiet", "--verbose", "--config");
     }
 
@@ -40,6 +41,8 @@ class CompletionTest {
 
         assertThat(complete(script, "ferry", "pro")).containsExactly("producer");
         assertThat(complete(script, "ferry", "dlq", "re")).containsExactly("retry");
+        assertThat(complete(script, "ferry", "mi")).containsExactly("mirror");
+        assertThat(complete(script, "ferry", "mirror", "")).containsExactlyInAnyOrder("list", "remove");
         assertThat(complete(script, "ferry", "producer", "--broker-")).containsExactlyInAnyOrder(
                 "--broker-user", "--broker-password");
         assertThat(complete(script, "ferry", "status", "--log-format", "")).containsExactlyInAnyOrder("text", "json");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ferry.producer.MirrorBudget;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -194,6 +195,30 @@ class ConfigurationTest {
         assertThat(producer("--source", "src").mirrors).containsExactly("office");
         assertThat(((ConsumerCommand) leaf("consumer", "--dest", "d")).mirror.name()).isEqualTo("office");
         assertThat(((DlqListCommand) leaf("dlq", "list")).mirror.name()).isEqualTo("office");
+    }
+
+    @Test
+    void theMirrorBacklogLimitIsAutoUnlessASizeIsGivenAndMirrorIsBothAnOptionAndACommand() throws IOException {
+        assertThat(producer("--source", "src").backlogLimit).isEqualTo(MirrorBudget.automatic());
+        assertThat(producer("--source", "src", "--mirror-backlog-limit", "500MB").backlogLimit)
+                .isEqualTo(MirrorBudget.of(500_000_000));
+
+        environment.put("FERRY_CONFIG", configFile("""
+                producer:
+                  mirror-backlog-limit: 2GiB
+                  mirror: office
+                mirror:
+                  list:
+                    json: true
+                """).toString());
+        assertThat(producer("--source", "src").backlogLimit).isEqualTo(MirrorBudget.of(2L << 30));
+        assertThat(producer("--source", "src").mirrors).containsExactly("office");
+        assertThat(((MirrorListCommand) leaf("mirror", "list")).json).isTrue();
+
+        environment.put("FERRY_MIRROR_BACKLOG_LIMIT", "lots");
+        assertThat(ferry("producer", "--source", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ferry: FERRY_MIRROR_BACKLOG_LIMIT: ").contains("'lots' is not a size")
+                .hasLineCount(1);
     }
 
     @Test

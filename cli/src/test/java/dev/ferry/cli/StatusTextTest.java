@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StatusTextTest {
@@ -33,7 +34,8 @@ class StatusTextTest {
                             NOW_MS - 60_000, NOW_MS - 1000, null, 0L, new Heartbeat.Counters(0, 0, 0, 0)),
                     new Heartbeat(1, Heartbeat.PRODUCER, "laptop:99", "ferry.changes", null, "/home/me/src",
                             Heartbeat.STOPPED, NOW_MS - 600_000, NOW_MS - 180_000, null, null,
-                            new Heartbeat.Counters(0, 0, 0, 0))),
+                            new Heartbeat.Counters(0, 0, 0, 0), Map.of("offsite",
+                                    new Heartbeat.Dropped(NOW_MS - 185_000, (2L << 30) + 50_000_000, 2L << 30)))),
             null, NOW);
 
     @Test
@@ -57,7 +59,8 @@ class StatusTextTest {
                 "consumer nas:1234 of mirror default (/mnt/mirror): last seen 2.0 s ago, applied a/b.txt 0.3 s behind, "
                         + "lag 0.0 s; 12 events, 10 files, 2.0 KiB, 1 dead-lettered",
                 "consumer old:7 (/mnt/old): last seen 1.0 s ago, lag 0.0 s; 0 events, 0 files, 0 bytes, 0 dead-lettered",
-                "producer laptop:99 (/home/me/src): stopped 3 min 00 s ago; 0 events, 0 files, 0 bytes");
+                "producer laptop:99 (/home/me/src): stopped 3 min 00 s ago; 0 events, 0 files, 0 bytes; dropped, "
+                        + "needing a repair: offsite (3 min 05 s ago, 2.0 GiB past 2 GiB)");
     }
 
     @Test
@@ -111,6 +114,10 @@ class StatusTextTest {
         assertThat(json.at("/processes/1/mirror").isNull()).isTrue();
         assertThat(json.at("/processes/2/state").asText()).isEqualTo("stopped");
         assertThat(json.at("/processes/2/lagSeconds").isNull()).isTrue();
+        assertThat(json.at("/processes/2/mirrorsNeedingRepair/offsite/droppedAt").asText())
+                .isEqualTo(NOW.minusSeconds(185).toString());
+        assertThat(json.at("/processes/2/mirrorsNeedingRepair/offsite/limitBytes").asLong()).isEqualTo(2L << 30);
+        assertThat(json.at("/processes/0/mirrorsNeedingRepair").isNull()).isTrue();
     }
 
     private static StatusReport.Mirror mirror(String name, StatusReport.Destination queue, long deadLettered) {

@@ -57,6 +57,7 @@ public final class Consumer implements AutoCloseable {
     private final Clock clock;
     private final FailurePolicy failures;
     private final Replica replica;
+    private final MirrorState mirrorState;
     private final RepairRequester repairs;
     private final TransactionOutcome outcome = new TransactionOutcome();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -70,15 +71,16 @@ public final class Consumer implements AutoCloseable {
     private long deadLettered;
 
     private Consumer(ConsumerSettings settings, BrokerEndpoint endpoint, Clock clock, Replica replica,
-                     QueueLink link) {
+                     QueueLink link, MirrorState mirrorState) {
         this.settings = settings;
         this.endpoint = endpoint;
         this.clock = clock;
         this.replica = replica;
+        this.mirrorState = mirrorState;
         this.link = link;
         this.failures = new FailurePolicy(clock);
         this.repairs = new RepairRequester(settings.mirror(), settings.queue(), settings.repair(), replica,
-                new MirrorSurvey(replica.root(), replica.hashJournal()), clock);
+                new MirrorSurvey(replica.root(), replica.hashJournal()), mirrorState::needsRepair, clock);
     }
 
     public static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint) throws IOException, JMSException {
@@ -103,7 +105,8 @@ public final class Consumer implements AutoCloseable {
             throws IOException, JMSException {
         Replica replica = Replica.open(settings.destination(), settings.mirror(), settings.queue());
         try {
-            return new Consumer(settings, endpoint, clock, replica, firstLink(endpoint, settings, clock, contact));
+            return new Consumer(settings, endpoint, clock, replica, firstLink(endpoint, settings, clock, contact),
+                    contact.mirrorState());
         } catch (JMSException | RuntimeException e) {
             replica.close();
             throw e;
@@ -137,6 +140,28 @@ public final class Consumer implements AutoCloseable {
      */
     public boolean repairWanted() {
         return replica.repairWanted();
+    }
+
+    /**
+     * Records, durably, that this mirror wants a repair: it asks at its next idle moment. Call it
+     * before {@link #run()} or {@link #drain()}.
+     */
+    public void wantRepair() throws IOException {
+        replica.wantRepair();
+    }
+
+    /**
+     * Whether a producer dropped this consumer's mirror (its backlog passed the limit while nobody
+     * consumed it) and its repair has not been answered: what the producers' heartbeats said at the
+     * first connection ({@link FirstContact#mirrorState()}); false while that is not known yet.
+     */
+    public boolean needsRepair() {
+        return mirrorState.needsRepair();
+    }
+
+    /** What the producers said of this consumer's mirror at its first connection. */
+    public MirrorState mirrorState() {
+        return mirrorState;
     }
 
     /**

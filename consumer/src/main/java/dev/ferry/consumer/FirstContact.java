@@ -22,4 +22,12 @@ public interface FirstContact {
      *                      treats the same failure while connecting
      */
     void look(Connection connection) throws JMSException;
+
+    /**
+     * What this look learns of the consumer's mirror from its producers, perhaps after {@link #look}
+     * returned: whether the mirror was dropped and needs a repair. Nothing, unless the look says.
+     */
+    default MirrorState mirrorState() {
+        return MirrorState.nothingSaid();
+    }
 }

@@ -1,15 +1,11 @@
 package dev.ferry.consumer;
 
-import dev.ferry.journal.Journal;
+import dev.ferry.journal.AtomicFile;
 import dev.ferry.wire.WireFormat;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,13 +155,6 @@ public final class MirrorClaim {
         }
         String text = "# Which mirror of which Ferry stream this directory is. A consumer of another refuses it.\n"
                 + "version=" + VERSION + "\nmirror=" + mirror + "\nqueue=" + queue + "\n";
-        Path temp = file.resolveSibling(FILE + ".tmp");
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            out.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-            out.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Journal.fsyncDirectory(file.getParent());
+        AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 }

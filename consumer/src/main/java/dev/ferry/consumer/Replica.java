@@ -181,6 +181,12 @@ final class Replica implements RepairBook, AutoCloseable {
         ledger.commit();
     }
 
+    /** Records, durably at once, that a repair is wanted. Call it between transactions. */
+    void wantRepair() throws IOException {
+        ledger.wantRepair(true);
+        ledger.commit();
+    }
+
     @Override
     public void answered() {
         ledger.repairInFlight(null);

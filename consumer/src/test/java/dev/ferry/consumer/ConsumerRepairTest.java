@@ -203,6 +203,38 @@ class ConsumerRepairTest {
     }
 
     @Test
+    void aMirrorAProducerSaysItDroppedAsksOnceAtItsNextIdleMoment() throws Exception {
+        String earlier = askedFor();
+        answer(new RepairDone(earlier, 0));
+        try (Consumer settled = open(RepairPolicy.DEFAULT)) {
+            settled.drain();
+        }
+        assertThat(takeControl()).isNull();
+        MirrorState dropped = new MirrorState();
+        dropped.learnt(List.of(new MirrorState.Drop("nas:1", java.time.Instant.now(), 3_000_000, 1_000_000)));
+        FirstContact saysDropped = new FirstContact() {
+            @Override
+            public void look(Connection connection) {
+            }
+
+            @Override
+            public MirrorState mirrorState() {
+                return dropped;
+            }
+        };
+
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dst, QUEUE).withMirror(MIRROR), endpoint,
+                saysDropped)) {
+            consumer.drain();
+            RepairRequest request = (RepairRequest) RepairMessages.decode(takeControl());
+            answer(new RepairDone(request.id(), 0));
+            consumer.drain();
+        }
+
+        assertThat(takeControl()).as("once: the producer's mark, learnt at the start, is stale once answered").isNull();
+    }
+
+    @Test
     void withRepairAtStartADrainEndsOnceTheDoneOfItsRepairIsApplied() throws Exception {
         String earlier = askedFor();
         answer(new RepairDone(earlier, 0));

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a producer or consumer says about itself every few seconds, and when something changed,
@@ -23,17 +26,48 @@ import java.time.Instant;
  * @param last      the change published or applied last, or {@code null} before the first
  * @param lagMillis a consumer's lag ({@link ConsumerTally}), {@code null} for a producer
  * @param counters  what it did since it started
+ * @param mirrorsNeedingRepair the mirrors a producer dropped (their backlog passed the limit while
+ *                  nobody consumed them) whose repair it has not answered yet, by name; {@code null}
+ *                  when there are none, for a consumer, and from a producer older than this field
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Heartbeat(int version, String role, String id, String queue, String mirror, String directory, String state,
-                        long startedAt, long sentAt, Change last, Long lagMillis, Counters counters) {
+                        long startedAt, long sentAt, Change last, Long lagMillis, Counters counters,
+                        Map<String, Dropped> mirrorsNeedingRepair) {
 
     public static final int VERSION = 1;
     public static final String PRODUCER = "producer";
     public static final String CONSUMER = "consumer";
     public static final String RUNNING = "running";
     public static final String STOPPED = "stopped";
+
+    public Heartbeat {
+        mirrorsNeedingRepair = mirrorsNeedingRepair == null || mirrorsNeedingRepair.isEmpty() ? null
+                : Collections.unmodifiableSortedMap(new TreeMap<>(mirrorsNeedingRepair));
+    }
+
+    /** A beat that announces no dropped mirror. */
+    public Heartbeat(int version, String role, String id, String queue, String mirror, String directory, String state,
+                     long startedAt, long sentAt, Change last, Long lagMillis, Counters counters) {
+        this(version, role, id, queue, mirror, directory, state, startedAt, sentAt, last, lagMillis, counters, null);
+    }
+
+    /**
+     * A mirror a producer dropped; see {@code dev.ferry.producer.MirrorMark}.
+     *
+     * @param droppedAt    when its queue was removed, Unix milliseconds of the producer's clock
+     * @param backlogBytes about how many bytes waited on it then
+     * @param limitBytes   the backlog limit it passed
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Dropped(long droppedAt, long backlogBytes, long limitBytes) {
+
+        /** When the mirror was dropped. */
+        public Instant dropped() {
+            return Instant.ofEpochMilli(droppedAt);
+        }
+    }
 
     /** The change published or applied last; see {@link LastEvent}. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -1,8 +1,12 @@
 package dev.ferry.monitor;
 
+import dev.ferry.producer.MirrorMark;
+import dev.ferry.producer.MirrorMarks;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The heartbeats of a producer and of a consumer, made from their tallies. */
 public final class Heartbeats {
@@ -10,9 +14,12 @@ public final class Heartbeats {
     private Heartbeats() {
     }
 
-    /** The beat of the producer of {@code source} on {@code queue}, counted by {@code tally}. */
+    /**
+     * The beat of the producer of {@code source} on {@code queue}, counted by {@code tally}, announcing
+     * the mirrors it dropped ({@code marks}).
+     */
     public static HeartbeatSource producer(ProducerTally tally, ProcessIdentity identity, String queue, Path source,
-                                           Clock clock) {
+                                           MirrorMarks marks, Clock clock) {
         Instant started = clock.instant();
         return new HeartbeatSource() {
             @Override
@@ -20,14 +27,22 @@ public final class Heartbeats {
                 ProducerTally.Snapshot now = tally.snapshot();
                 return new Heartbeat(Heartbeat.VERSION, Heartbeat.PRODUCER, identity.id(), queue, null, source.toString(),
                         state, started.toEpochMilli(), clock.millis(), Heartbeat.Change.of(now.last()), null,
-                        new Heartbeat.Counters(now.events(), now.files(), now.bytes(), 0, now.unnameable()));
+                        new Heartbeat.Counters(now.events(), now.files(), now.bytes(), 0, now.unnameable()),
+                        dropped(marks.all()));
             }
 
             @Override
             public long version() {
-                return tally.version();
+                return tally.version() + marks.version();
             }
         };
+    }
+
+    private static Map<String, Heartbeat.Dropped> dropped(Map<String, MirrorMark> marks) {
+        Map<String, Heartbeat.Dropped> dropped = new TreeMap<>();
+        marks.forEach((mirror, mark) -> dropped.put(mirror, new Heartbeat.Dropped(mark.droppedAt().toEpochMilli(),
+                mark.backlogBytes(), mark.limitBytes())));
+        return dropped;
     }
 
     /**

@@ -82,7 +82,8 @@ public final class StatusProbe {
         }
     }
 
-    private static String who(BrokerEndpoint endpoint) {
+    /** "user ferry-producer", or "an anonymous client". */
+    static String who(BrokerEndpoint endpoint) {
         return endpoint.user() == null ? "an anonymous client" : "user " + endpoint.user();
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatCodecTest {
@@ -19,6 +21,24 @@ class HeartbeatCodecTest {
         assertThat(json).contains("\"role\":\"consumer\"", "\"mirror\":\"office\"", "\"path\":\"a/b.txt\"",
                 "\"lagMillis\":0");
         assertThat(HeartbeatCodec.fromJson(json)).isEqualTo(beat);
+    }
+
+    @Test
+    void aProducersBeatNamesTheMirrorsItDroppedUntilTheirRepair() throws IOException {
+        Heartbeat beat = new Heartbeat(1, Heartbeat.PRODUCER, "laptop:99", "ferry.changes", null, "/srv", Heartbeat.RUNNING,
+                1000, 2000, null, null, new Heartbeat.Counters(3, 2, 100, 0, 0L),
+                Map.of("offsite", new Heartbeat.Dropped(1_740_830_405_000L, 2_200_000_000L, 2L << 30)));
+
+        String json = HeartbeatCodec.toJson(beat);
+
+        assertThat(json).contains("\"mirrorsNeedingRepair\":{\"offsite\":{\"droppedAt\":1740830405000,"
+                + "\"backlogBytes\":2200000000,\"limitBytes\":2147483648}}");
+        assertThat(HeartbeatCodec.fromJson(json)).isEqualTo(beat);
+        assertThat(HeartbeatCodec.fromJson(json).mirrorsNeedingRepair().get("offsite").dropped())
+                .isEqualTo(Instant.parse("2025-03-01T12:00:05Z"));
+        Heartbeat none = new Heartbeat(1, Heartbeat.PRODUCER, "laptop:99", "ferry.changes", null, "/srv",
+                Heartbeat.RUNNING, 1000, 2000, null, null, null, Map.of());
+        assertThat(HeartbeatCodec.toJson(none)).as("none: the field is left out").doesNotContain("mirrorsNeedingRepair");
     }
 
     @Test

@@ -7,14 +7,18 @@ import dev.ferry.broker.BrokerOptions;
 import dev.ferry.broker.BrokerUser;
 import dev.ferry.broker.EmbeddedBroker;
 import dev.ferry.consumer.CommittedBatch;
+import dev.ferry.consumer.MirrorState;
 import dev.ferry.producer.JmsChangeSink;
+import dev.ferry.producer.MirrorMarks;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,8 +68,8 @@ class StatusProbeTest {
                 new ProcessIdentity("nas", 1234), QUEUE, "offsite", Path.of("/mnt/mirror"), Clock.systemUTC()),
                 Clock.systemUTC());
              HeartbeatSender producer = HeartbeatSender.start(endpoint, QUEUE, Heartbeats.producer(published,
-                     new ProcessIdentity("laptop", 99), QUEUE, Path.of("/home/me/src"), Clock.systemUTC()),
-                     Clock.systemUTC())) {
+                     new ProcessIdentity("laptop", 99), QUEUE, Path.of("/home/me/src"), droppedOffsite(),
+                     Clock.systemUTC()), Clock.systemUTC())) {
             StatusReport report = await().atMost(Duration.ofSeconds(20)).until(
                     () -> StatusProbe.probe(endpoint, QUEUE, Clock.systemUTC()),
                     r -> r.processes() != null && r.processes().size() == 2);
@@ -90,6 +94,10 @@ class StatusProbeTest {
             assertThat(consumerBeat.last().toLastEvent().behind()).isEqualTo(Duration.ofMillis(300));
             assertThat(consumerBeat.counters().files()).isEqualTo(1);
             assertThat(beatOf(report, Heartbeat.PRODUCER).id()).isEqualTo("laptop:99");
+            assertThat(MirrorDrops.of(report.processes(), "offsite")).as("what a consumer of offsite learns")
+                    .containsExactly(new MirrorState.Drop("laptop:99", Instant.ofEpochMilli(1_740_830_405_000L),
+                            2_200_000_000L, 2L << 30));
+            assertThat(MirrorDrops.of(report.processes(), WireFormat.DEFAULT_MIRROR)).isEmpty();
         }
 
         StatusReport after = StatusProbe.probe(endpoint, QUEUE, Clock.systemUTC());
@@ -113,6 +121,14 @@ class StatusProbeTest {
         assertThat(report.processes()).isEmpty();
         BrokerEndpoint consumer = new BrokerEndpoint(broker.connectUrl(), CONSUMER.name(), CONSUMER.password());
         assertThat(StatusProbe.probe(consumer, QUEUE, Clock.systemUTC()).defaultMirror().queue().oldest()).isNotNull();
+    }
+
+    /** The marks of a producer that dropped mirror offsite, as its state directory keeps them. */
+    private MirrorMarks droppedOffsite() throws IOException {
+        Path state = Files.createDirectories(data.resolve("producer-state"));
+        Files.writeString(state.resolve(MirrorMarks.FILE), "{\"version\":1,\"mirrors\":{\"offsite\":"
+                + "{\"droppedAt\":1740830405000,\"backlogBytes\":2200000000,\"limitBytes\":2147483648}}}");
+        return MirrorMarks.load(state);
     }
 
     private static Heartbeat beatOf(StatusReport report, String role) {

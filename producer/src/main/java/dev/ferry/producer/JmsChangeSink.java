@@ -27,7 +27,8 @@ import java.util.Objects;
  * ({@link WireFormat#changeTopicOf}), which the broker copies to the queue of every mirror, sent in
  * a transacted session so a batch becomes visible to consumers whole, and only once the broker has
  * stored it in every mirror's queue. The queues of the mirrors it keeps are made before anything is
- * sent ({@link MirrorQueues}), on every connection.
+ * sent ({@link MirrorQueues}), on every connection, but for those marked as needing a repair
+ * ({@link MirrorMarks}).
  *
  * <p>Every failure of the broker is taken for a lost broker, to be waited out, except a refusal
  * that no waiting would change (no permission, an invalid queue). The connection's exception
@@ -42,6 +43,7 @@ public final class JmsChangeSink implements ChangeSink {
     private final BrokerEndpoint endpoint;
     private final String queue;
     private final List<String> mirrors;
+    private final MirrorMarks marks;
     private volatile Link link; // Replaced whole by reconnect().
     private volatile boolean closed;
     private final SmallFileBundle bundle = new SmallFileBundle();
@@ -50,11 +52,12 @@ public final class JmsChangeSink implements ChangeSink {
     private StreamSequence stream;
     private final ControlQueueReader control;
 
-    private JmsChangeSink(BrokerEndpoint endpoint, String queue, List<String> mirrors, ControlQueueReader control,
-                          Link link) {
+    private JmsChangeSink(BrokerEndpoint endpoint, String queue, List<String> mirrors, MirrorMarks marks,
+                          ControlQueueReader control, Link link) {
         this.endpoint = endpoint;
         this.queue = queue;
         this.mirrors = mirrors;
+        this.marks = marks;
         this.control = control;
         this.link = link;
     }
@@ -69,18 +72,27 @@ public final class JmsChangeSink implements ChangeSink {
      *                      mirror's queue
      */
     public static JmsChangeSink open(BrokerEndpoint endpoint, String queue, List<String> mirrors) throws JMSException {
+        return open(endpoint, queue, mirrors, MirrorMarks.inMemory());
+    }
+
+    /**
+     * {@link #open(BrokerEndpoint, String, List)}, leaving out of {@code mirrors} those marked as
+     * needing a repair in {@code marks}, on this connection and every later one.
+     */
+    public static JmsChangeSink open(BrokerEndpoint endpoint, String queue, List<String> mirrors, MirrorMarks marks)
+            throws JMSException {
         List<String> kept = List.copyOf(mirrors);
         ControlQueueReader control = new ControlQueueReader();
         Link first;
         try {
-            first = Link.open(endpoint, queue, kept, control);
+            first = Link.open(endpoint, queue, marks.unmarked(kept), control);
         } catch (JMSException e) {
             if (!BrokerFailures.isLostAtStart(e)) {
                 throw e;
             }
             first = Link.lost(e);
         }
-        return new JmsChangeSink(endpoint, queue, kept, control, first);
+        return new JmsChangeSink(endpoint, queue, kept, marks, control, first);
     }
 
     @Override
@@ -244,7 +256,7 @@ public final class JmsChangeSink implements ChangeSink {
         bundle.clear(); // its transaction is gone
         Link fresh;
         try {
-            fresh = Link.open(endpoint, queue, mirrors, control);
+            fresh = Link.open(endpoint, queue, marks.unmarked(mirrors), control);
         } catch (JMSException e) {
             throw unavailable(e);
         }

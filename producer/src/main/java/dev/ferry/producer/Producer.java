@@ -2,6 +2,7 @@ package dev.ferry.producer;
 
 import dev.ferry.producer.repair.RepairResponder;
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.ByteSize;
 import dev.ferry.wire.RelPath;
 import dev.ferry.wire.WireFormat;
 import io.methvin.watcher.DirectoryChangeEvent;
@@ -80,6 +81,7 @@ public final class Producer implements AutoCloseable {
     private final RetrySchedule retries = new RetrySchedule();
     private final Reconciler reconciler;
     private final DirtyPaths dirty;
+    private final MirrorMarks marks;
     private final RepairResponder repairs;
     /** Whether repair requests are answered: by a watching producer, once its first comparison is done. */
     private volatile boolean answeringRepairs;
@@ -91,10 +93,11 @@ public final class Producer implements AutoCloseable {
     /** Grows while the broker keeps failing, even right after reconnecting; reset once a comparison gets through. */
     private long reconnectDelayMillis = FIRST_RECONNECT_DELAY.toMillis();
 
-    private Producer(ProducerSettings settings, ChangeSink sink, Clock clock, State state) {
+    private Producer(ProducerSettings settings, ChangeSink sink, Clock clock, State state, MirrorMarks marks) {
         this.settings = settings;
         this.sink = sink;
         this.clock = clock;
+        this.marks = marks;
         this.index = state.index();
         sink.useStream(index.stream());
         this.tree = new SourceTree(settings.source(), settings.observer());
@@ -111,11 +114,15 @@ public final class Producer implements AutoCloseable {
         this.dirty = new DirtyPaths(settings.quietPeriod(), maxDelay.compareTo(MAX_WAIT) < 0 ? MAX_WAIT : maxDelay);
         PublishedTree published = new PublishedTree(index, ignores, new SourceHasher(tree), stop, clock);
         this.repairs = new RepairResponder(settings.queue(), published,
-                new MirrorRepairs(index, ignores, publisher, bodies, sequence), sink, clock);
+                new MirrorRepairs(index, ignores, publisher, bodies, sequence), sink, clock, marks::repaired);
         sink.onControlMessage(dirty::wake);
         log.info("publishing {} on topic {} as stream {} ({} entries published before, last message {}), keeping the "
                         + "queues of mirrors {}", settings.source(), WireFormat.changeTopicOf(settings.queue()),
                 index.stream().id(), index.size(), index.stream().committed(), String.join(", ", settings.mirrors()));
+        marks.all().forEach((mirror, mark) -> log.info("mirror '{}' needs a repair (dropped at {}, its backlog of {} "
+                + "past {}){}", mirror, mark.droppedAt(), ByteSize.format(mark.backlogBytes()),
+                ByteSize.format(mark.limitBytes()), settings.mirrors().contains(mirror)
+                        ? ": its queue is made again only when its consumer returns" : ""));
     }
 
     /**
@@ -127,13 +134,15 @@ public final class Producer implements AutoCloseable {
      */
     public static Producer open(ProducerSettings settings, ChangeSink sink, Clock clock) throws IOException {
         State state;
+        MirrorMarks marks;
         try {
+            marks = MirrorMarks.load(settings.stateDir());
             state = State.load(settings);
         } catch (IOException | RuntimeException e) {
             closeQuietly(sink, "the sink");
             throw e;
         }
-        return new Producer(settings, sink, clock, state);
+        return new Producer(settings, sink, clock, state, marks);
     }
 
     /**
@@ -148,7 +157,9 @@ public final class Producer implements AutoCloseable {
      *                      answered and went away is waited for once publishing begins
      */
     public static Producer open(ProducerSettings settings, BrokerEndpoint endpoint) throws IOException, JMSException {
-        Connecting connecting = Connecting.start(endpoint, settings);
+        // Before connecting: the connection makes the queues of the mirrors kept, but not of those marked.
+        MirrorMarks marks = MirrorMarks.load(settings.stateDir());
+        Connecting connecting = Connecting.start(endpoint, settings, marks);
         State state;
         try {
             state = State.load(settings);
@@ -163,7 +174,7 @@ public final class Producer implements AutoCloseable {
             closeQuietly(state.index(), "the index");
             throw e;
         }
-        return new Producer(settings, sink, Clock.systemUTC(), state);
+        return new Producer(settings, sink, Clock.systemUTC(), state, marks);
     }
 
     /** What a producer reads from its source and state directory before it can start. */
@@ -185,20 +196,20 @@ public final class Producer implements AutoCloseable {
         private boolean done;
         private boolean abandoned;
 
-        static Connecting start(BrokerEndpoint endpoint, ProducerSettings settings) {
+        static Connecting start(BrokerEndpoint endpoint, ProducerSettings settings, MirrorMarks marks) {
             Connecting connecting = new Connecting();
-            Thread thread = new Thread(() -> connecting.connect(endpoint, settings), "ferry-connect");
+            Thread thread = new Thread(() -> connecting.connect(endpoint, settings, marks), "ferry-connect");
             thread.setDaemon(true);
             thread.start();
             return connecting;
         }
 
-        private void connect(BrokerEndpoint endpoint, ProducerSettings settings) {
+        private void connect(BrokerEndpoint endpoint, ProducerSettings settings, MirrorMarks marks) {
             ChangeSink made = null;
             Throwable failed = null;
             try {
                 // Bounded by the endpoint's own timeouts.
-                made = JmsChangeSink.open(endpoint, settings.queue(), settings.mirrors());
+                made = JmsChangeSink.open(endpoint, settings.queue(), settings.mirrors(), marks);
             } catch (Throwable e) {
                 failed = e;
             }
@@ -304,6 +315,14 @@ public final class Producer implements AutoCloseable {
             stopWatcher();
             running.unlock();
         }
+    }
+
+    /**
+     * The mirrors this producer dropped and that need a repair: what its heartbeats announce, what
+     * its mirror watch adds to, and what a repair's answer clears.
+     */
+    public MirrorMarks mirrorMarks() {
+        return marks;
     }
 
     /** Stops {@link #watch()} or {@link #publishOnce()}, then releases the watcher, the sink and the index. */

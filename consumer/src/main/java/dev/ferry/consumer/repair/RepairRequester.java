@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +49,10 @@ public final class RepairRequester implements AutoCloseable {
     private final RepairPolicy policy;
     private final RepairBook book;
     private final MirrorSurvey survey;
+    private final BooleanSupplier markedByProducer;
     private final Clock clock;
     private boolean askAtStart;
+    private boolean askedThisRun;
     private Instant lastAsked;
     /** When the producer last gave a sign of life, or the request was made: what the timeout counts from. */
     private Instant lastSign;
@@ -58,13 +61,19 @@ public final class RepairRequester implements AutoCloseable {
     private boolean overdueSaid;
     private String refusal; // Why the broker does not let this consumer ask, once it said so.
 
+    /**
+     * @param markedByProducer whether a producer says the mirror needs a repair (it dropped the
+     *                         mirror's queue): what the consumer learnt at its start, a reason to
+     *                         ask until it asked once
+     */
     public RepairRequester(String mirror, String queue, RepairPolicy policy, RepairBook book, MirrorSurvey survey,
-                           Clock clock) {
+                           BooleanSupplier markedByProducer, Clock clock) {
         this.mirror = mirror;
         this.queue = queue;
         this.policy = policy;
         this.book = book;
         this.survey = survey;
+        this.markedByProducer = markedByProducer;
         this.clock = clock;
         this.lastAsked = clock.instant();
         this.lastSign = clock.instant();
@@ -112,6 +121,7 @@ public final class RepairRequester implements AutoCloseable {
                     e.getMessage());
         }
         askAtStart = false;
+        askedThisRun = true;
         lastAsked = now;
         lastSign = now;
         askedAt = now;
@@ -119,7 +129,7 @@ public final class RepairRequester implements AutoCloseable {
     }
 
     private boolean due(Instant now) {
-        return askAtStart || book.repairWanted()
+        return askAtStart || book.repairWanted() || !askedThisRun && markedByProducer.getAsBoolean()
                 || policy.every() != null && !now.isBefore(lastAsked.plus(policy.every()));
     }
 

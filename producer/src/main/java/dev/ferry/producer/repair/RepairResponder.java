@@ -45,6 +45,7 @@ public final class RepairResponder {
     private final RepairOutlet outlet;
     private final ControlInbox inbox;
     private final Clock clock;
+    private final RepairedMirrors repaired;
     private final Map<String, Long> sentByRepair = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
@@ -61,11 +62,18 @@ public final class RepairResponder {
      */
     public RepairResponder(String queue, PublishedView published, RepairOutlet outlet, ControlInbox inbox,
                            Clock clock) {
+        this(queue, published, outlet, inbox, clock, RepairedMirrors.NONE);
+    }
+
+    /** The same, telling {@code repaired} of each mirror whose repair was answered whole. */
+    public RepairResponder(String queue, PublishedView published, RepairOutlet outlet, ControlInbox inbox,
+                           Clock clock, RepairedMirrors repaired) {
         this.queue = queue;
         this.published = published;
         this.outlet = outlet;
         this.inbox = inbox;
         this.clock = clock;
+        this.repaired = repaired;
     }
 
     /** Whether an answer is under way, which {@link #work} goes on with as soon as it can. */
@@ -202,6 +210,9 @@ public final class RepairResponder {
         void finish(RepairMessage reply) throws IOException {
             outlet.send(mirror, reply);
             outlet.commit();
+            if (reply instanceof RepairMessage.RepairDone) {
+                repaired.repaired(mirror);
+            }
         }
 
         /** Counts {@code events} sent for this repair; the total so far. */
