@@ -96,8 +96,8 @@ final class MirrorArrival implements FirstContact {
         if (dropSaid.compareAndSet(false, true)) {
             LOG.warn("mirror '{}' was dropped at {} after its backlog passed {}; it needs a repair, which it asks for "
                             + "once its queue is idle (producer {} removed its queue: what was published until it "
-                            + "returned reaches {} only so)", mirror, drop.droppedAt(), ByteSize.format(drop.limitBytes()),
-                    drop.producer(), destination);
+                            + "returned reaches {} only so)", mirror, drop.droppedAt(),
+                    ByteSize.format(drop.limitBytes()), drop.producer(), destination);
         }
     }
 

@@ -32,23 +32,4 @@ public record RepairPolicy(boolean atStart, Duration timeout, Duration every) {
             throw new IllegalArgumentException("the repair period must be positive, got " + every);
         }
     }
-
-    /** A duration as the consumer's messages say it: "10 min", "1 h 30 min", "45 s", "1.5 s". */
-    public static String text(Duration duration) {
-        if (duration.toSeconds() < 10 && duration.toMillisPart() != 0) {
-            return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
-        }
-        StringBuilder text = new StringBuilder();
-        append(text, duration.toDays(), "d");
-        append(text, duration.toHoursPart(), "h");
-        append(text, duration.toMinutesPart(), "min");
-        append(text, duration.toSecondsPart(), "s");
-        return text.isEmpty() ? "0 s" : text.toString();
-    }
-
-    private static void append(StringBuilder text, long amount, String unit) {
-        if (amount != 0) {
-            text.append(text.isEmpty() ? "" : " ").append(amount).append(' ').append(unit);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.consumer.repair;
 
 import dev.ferry.wire.DirectoryDigest;
+import dev.ferry.wire.DurationText;
 import dev.ferry.wire.ListedEntry;
 import dev.ferry.wire.RepairMessage;
 import dev.ferry.wire.RepairMessage.RepairDescribe;
@@ -99,7 +100,7 @@ public final class RepairRequester implements AutoCloseable {
             digests = survey.digests();
         } catch (IOException e) {
             log.warn("cannot describe mirror '{}' for a repair, trying again in {}: {}", mirror,
-                    RepairPolicy.text(RETRY_AFTER), e.getMessage());
+                    DurationText.format(RETRY_AFTER), e.getMessage());
             notBefore = now.plus(RETRY_AFTER);
             return;
         }
@@ -111,8 +112,8 @@ public final class RepairRequester implements AutoCloseable {
             log.info("repair {} of mirror '{}': asked the producer of {}, with the digests of {} directories", id,
                     mirror, queue, sent);
         } catch (JMSSecurityException e) {
-            refusal = "cannot ask for a repair of mirror " + mirror + ": the broker does not let this consumer write to "
-                    + WireFormat.controlQueueOf(queue) + " (" + e.getMessage() + ")";
+            refusal = "cannot ask for a repair of mirror " + mirror + ": the broker does not let this consumer "
+                    + "write to " + WireFormat.controlQueueOf(queue) + " (" + e.getMessage() + ")";
             log.warn("{}; applying without", refusal);
             return;
         } catch (IOException e) {
@@ -156,7 +157,7 @@ public final class RepairRequester implements AutoCloseable {
         } else if (answer instanceof RepairDone done) {
             book.answered();
             log.info("repair {} of mirror '{}': {} events applied{}", done.id(), mirror, done.sent(),
-                    askedAt == null ? "" : ", " + RepairPolicy.text(Duration.between(askedAt, clock.instant()))
+                    askedAt == null ? "" : ", " + DurationText.format(Duration.between(askedAt, clock.instant()))
                             + " after it was asked for");
             askedAt = null;
         } else {
@@ -214,7 +215,7 @@ public final class RepairRequester implements AutoCloseable {
             return null;
         }
         return "no producer answered the repair request of mirror " + mirror + " within "
-                + RepairPolicy.text(policy.timeout()) + " (is a producer of queue " + queue + " running?)";
+                + DurationText.format(policy.timeout()) + " (is a producer of queue " + queue + " running?)";
     }
 
     /** For a consumer that runs on: says {@link #trouble()} in the log, once per request. */
