@@ -229,6 +229,12 @@ public final class Consumer implements AutoCloseable {
             quietSince = clock.millis();
             if (apply(batch) && commit(batch)) {
                 failures.succeeded();
+                if (batch.caughtUp() && stopRequested.getCount() > 0) {
+                    // A source that never rests never leaves the queue idle: asking once the consumer
+                    // has caught up costs at most listings of what is still on its way (a describe is
+                    // answered once everything before it is applied).
+                    repairs.atIdle(link);
+                }
             } else {
                 rollback();
                 failures.awaitBackoff(stopRequested);
@@ -238,12 +244,15 @@ public final class Consumer implements AutoCloseable {
     }
 
     /**
-     * What the consumer does when its queue is idle: asks for a repair if one is due. Whether a
-     * drain may end here, as far as repairs go.
+     * What the consumer does when its queue is idle: asks for a repair if one is due (it also asks
+     * when a batch found nothing more waiting). Whether a drain may end here, as far as repairs go.
      *
      * @throws NoRepairAnswerException when a drain waits for a repair that cannot finish
      */
     private boolean atIdle(boolean drain) throws JMSException, NoRepairAnswerException {
+        if (stopRequested.getCount() == 0) {
+            return true;
+        }
         repairs.atIdle(link);
         if (!drain) {
             repairs.warnOfTrouble();
@@ -270,10 +279,11 @@ public final class Consumer implements AutoCloseable {
         while (message != null) {
             batch.add(message);
             if (batch.isFull(settings) || RepairMessages.isRepairMessage(message)) {
-                break;
+                return batch;
             }
             message = link.receive(1);
         }
+        batch.caughtUp = true; // Nothing more was waiting.
         return batch;
     }
 
@@ -564,6 +574,7 @@ public final class Consumer implements AutoCloseable {
         private long bytes;
         private boolean bodies;
         private long newestSeq;
+        private boolean caughtUp;
 
         void add(Message message) throws JMSException {
             messages.add(message);
@@ -591,6 +602,11 @@ public final class Consumer implements AutoCloseable {
 
         long newestSeq() {
             return newestSeq;
+        }
+
+        /** Whether the batch ended because nothing more was waiting: the consumer has caught up with its queue. */
+        boolean caughtUp() {
+            return caughtUp;
         }
     }
 }

@@ -267,14 +267,19 @@ class ConsumerRepairTest {
     }
 
     @Test
-    void aRestartedConsumerWaitsForTheRepairItAskedForRatherThanAskingAgain() throws Exception {
+    void aRestartedConsumerWaitsForTheRepairItAskedForAndWithRepairAsksAFreshOneOnlyOnceItIsDone()
+            throws Exception {
         String id = askedFor();
 
         try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(20), null))) {
             Future<ApplySummary> draining = executor.submit(consumer::drain);
             TimeUnit.SECONDS.sleep(1);
-            assertThat(takeControl()).as("no second request").isNull();
+            assertThat(takeControl()).as("no second request while the first is in flight").isNull();
             answer(new RepairDone(id, 0));
+            RepairRequest fresh = (RepairRequest) RepairMessages.decode(awaitControl());
+            assertThat(fresh.id()).as("the destination as it is now, not as it was asked for then").isNotEqualTo(id);
+            assertThat(draining).isNotDone();
+            answer(new RepairDone(fresh.id(), 0));
             draining.get(20, TimeUnit.SECONDS);
         }
         assertThat(lines()).contains("repair " + id + " of mirror 'office' was asked for before this start: waiting "

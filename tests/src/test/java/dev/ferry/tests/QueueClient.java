@@ -8,10 +8,13 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -25,6 +28,9 @@ final class QueueClient implements AutoCloseable {
     /** The queue of mirror default of the default stream: what a consumer without --mirror applies. */
     static final String DEFAULT_MIRROR_QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR,
             WireFormat.DEFAULT_QUEUE);
+
+    private static final String STATISTICS_PREFIX = "ActiveMQ.Statistics.Destination.";
+    private static final long STATISTICS_TIMEOUT_MILLIS = 10_000;
 
     private final Connection connection;
     private final Session session;
@@ -94,6 +100,30 @@ final class QueueClient implements AutoCloseable {
             }
         }
         return messages;
+    }
+
+    /**
+     * How many messages {@code queue} has received since the broker started (its enqueue count), as
+     * the broker's statistics plugin says: what a test counts a producer's sends to a mirror by,
+     * while that mirror's own consumer takes them.
+     */
+    long enqueued(String queue) throws JMSException {
+        TemporaryQueue replies = session.createTemporaryQueue();
+        try (MessageConsumer answers = session.createConsumer(replies);
+             MessageProducer asker = session.createProducer(session.createQueue(STATISTICS_PREFIX + queue))) {
+            Message question = session.createMessage();
+            question.setJMSReplyTo(replies);
+            asker.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+            asker.send(question);
+            Message answer = answers.receive(STATISTICS_TIMEOUT_MILLIS);
+            if (!(answer instanceof MapMessage statistics)) {
+                throw new IllegalStateException("the broker's statistics plugin said nothing of " + queue + " within "
+                        + STATISTICS_TIMEOUT_MILLIS + " ms (does the queue exist?)");
+            }
+            return statistics.getLong("enqueueCount");
+        } finally {
+            replies.delete();
+        }
     }
 
     @Override

@@ -31,11 +31,14 @@ import org.slf4j.LoggerFactory;
  * a describe of its repair with the listings asked for, in the transaction that takes the describe;
  * and takes the done as the end of its repair. Answers of another repair are logged and dropped.
  *
- * <p>It asks only at an idle moment, after what waited in the queue was applied, so that what the
- * producer published before the request is not sent to the mirror a second time. A request's id
- * is kept in the {@link RepairBook} until its done is applied, so a consumer that restarts waits
- * for the repair it asked for rather than asking again; a request the producer never saw waits on
- * the control queue and is answered when it starts.
+ * <p>It asks only once the consumer has caught up with its queue (at an idle moment, or after a
+ * batch that found nothing more waiting), so that its digests show what the producer published
+ * before. What is still on its way then costs listings of a few more directories, not its sending
+ * again: a describe is answered once everything before it in the queue is applied.
+ *
+ * <p>A request's id is kept in the {@link RepairBook} until its done is applied, so a consumer
+ * that restarts waits for the repair it asked for rather than asking again; a request the
+ * producer never saw waits on the control queue and is answered when it starts.
  *
  * <p>One thread: the consumer's.
  */
@@ -78,7 +81,9 @@ public final class RepairRequester implements AutoCloseable {
         this.clock = clock;
         this.lastAsked = clock.instant();
         this.lastSign = clock.instant();
-        this.askAtStart = policy.atStart() && book.repairInFlight() == null;
+        // A repair in flight from before compares the destination as it was then: --repair asks
+        // again, once that one is done.
+        this.askAtStart = policy.atStart();
         if (book.repairInFlight() != null) {
             log.info("repair {} of mirror '{}' was asked for before this start: waiting for its answer",
                     book.repairInFlight(), mirror);
