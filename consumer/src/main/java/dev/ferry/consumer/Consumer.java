@@ -143,11 +143,13 @@ public final class Consumer implements AutoCloseable {
     }
 
     /**
-     * Records, durably, that this mirror wants a repair: it asks at its next idle moment. Call it
+     * Records, durably, that this mirror's queue was lost with what waited on it (the broker lost
+     * its data, say): the mirror wants a repair, which it asks for at its next idle moment, and no
+     * longer waits for the answer of one asked for before, which went with the queue. Call it
      * before {@link #run()} or {@link #drain()}.
      */
-    public void wantRepair() throws IOException {
-        replica.wantRepair();
+    public void queueWasLost() throws IOException {
+        replica.queueWasLost();
     }
 
     /**

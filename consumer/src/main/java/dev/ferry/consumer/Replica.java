@@ -181,9 +181,10 @@ final class Replica implements RepairBook, AutoCloseable {
         ledger.commit();
     }
 
-    /** Records, durably at once, that a repair is wanted. Call it between transactions. */
-    void wantRepair() throws IOException {
+    /** See {@link Consumer#queueWasLost()}. Call it between transactions. */
+    void queueWasLost() throws IOException {
         ledger.wantRepair(true);
+        ledger.repairInFlight(null);
         ledger.commit();
     }
 

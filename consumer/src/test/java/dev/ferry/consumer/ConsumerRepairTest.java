@@ -210,21 +210,8 @@ class ConsumerRepairTest {
             settled.drain();
         }
         assertThat(takeControl()).isNull();
-        MirrorState dropped = new MirrorState();
-        dropped.learnt(List.of(new MirrorState.Drop("nas:1", java.time.Instant.now(), 3_000_000, 1_000_000)));
-        FirstContact saysDropped = new FirstContact() {
-            @Override
-            public void look(Connection connection) {
-            }
-
-            @Override
-            public MirrorState mirrorState() {
-                return dropped;
-            }
-        };
-
         try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dst, QUEUE).withMirror(MIRROR), endpoint,
-                saysDropped)) {
+                saysDropped())) {
             consumer.drain();
             RepairRequest request = (RepairRequest) RepairMessages.decode(takeControl());
             answer(new RepairDone(request.id(), 0));
@@ -232,6 +219,51 @@ class ConsumerRepairTest {
         }
 
         assertThat(takeControl()).as("once: the producer's mark, learnt at the start, is stale once answered").isNull();
+    }
+
+    @Test
+    void aRepairInFlightWhoseAnswerWentWithADroppedOrLostQueueIsGivenUpAndAskedForAgain() throws Exception {
+        String beforeTheDrop = askedFor();
+
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dst, QUEUE).withMirror(MIRROR), endpoint,
+                saysDropped())) {
+            consumer.drain();
+        }
+        RepairRequest afterTheDrop = (RepairRequest) RepairMessages.decode(takeControl());
+        assertThat(afterTheDrop.id()).isNotEqualTo(beforeTheDrop);
+
+        try (Consumer consumer = open(RepairPolicy.DEFAULT)) {
+            consumer.queueWasLost();
+            consumer.drain();
+        }
+        RepairRequest afterTheLoss = (RepairRequest) RepairMessages.decode(takeControl());
+        assertThat(afterTheLoss.id()).isNotEqualTo(afterTheDrop.id());
+        assertThat(lines()).contains("repair " + beforeTheDrop + " of mirror 'office' is given up: a producer dropped "
+                + "the mirror's queue since it was asked for; asking again");
+    }
+
+    @Test
+    void withRepairEveryARunningConsumerAsksAgainPeriodicallyButNeverTwoAtOnce() throws Exception {
+        String earlier = askedFor();
+        answer(new RepairDone(earlier, 0));
+        try (Consumer settled = open(RepairPolicy.DEFAULT)) {
+            settled.drain();
+        }
+
+        try (Consumer consumer = open(new RepairPolicy(false, Duration.ofSeconds(20), Duration.ofSeconds(1)))) {
+            Future<?> running = executor.submit(() -> {
+                consumer.run();
+                return null;
+            });
+            RepairRequest first = (RepairRequest) RepairMessages.decode(awaitControl());
+            TimeUnit.MILLISECONDS.sleep(2500);
+            assertThat(takeControl()).as("none while the first is in flight").isNull();
+            answer(new RepairDone(first.id(), 0));
+            RepairRequest second = (RepairRequest) RepairMessages.decode(awaitControl());
+            assertThat(second.id()).isNotEqualTo(first.id());
+            consumer.close();
+            running.get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -306,6 +338,22 @@ class ConsumerRepairTest {
             consumer.drain();
         }
         return ((RepairRequest) RepairMessages.decode(takeControl())).id();
+    }
+
+    /** A first contact that learns a producer dropped the mirror. */
+    private static FirstContact saysDropped() {
+        MirrorState dropped = new MirrorState();
+        dropped.learnt(List.of(new MirrorState.Drop("nas:1", java.time.Instant.now(), 3_000_000, 1_000_000)));
+        return new FirstContact() {
+            @Override
+            public void look(Connection connection) {
+            }
+
+            @Override
+            public MirrorState mirrorState() {
+                return dropped;
+            }
+        };
     }
 
     private Consumer open(RepairPolicy policy) throws Exception {

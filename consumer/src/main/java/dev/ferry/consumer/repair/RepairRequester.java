@@ -67,8 +67,9 @@ public final class RepairRequester implements AutoCloseable {
 
     /**
      * @param markedByProducer whether a producer says the mirror needs a repair (it dropped the
-     *                         mirror's queue): what the consumer learnt at its start, a reason to
-     *                         ask until it asked once
+     *                         mirror's queue, and no repair of it was answered since): what the
+     *                         consumer learnt at its start, a reason to ask until it asked once,
+     *                         giving up a repair asked for before, whose answer went with the queue
      */
     public RepairRequester(String mirror, String queue, RepairPolicy policy, RepairBook book, MirrorSurvey survey,
                            BooleanSupplier markedByProducer, Clock clock) {
@@ -96,8 +97,16 @@ public final class RepairRequester implements AutoCloseable {
      */
     public void atIdle(ControlChannel channel) throws JMSException {
         Instant now = clock.instant();
-        if (refusal != null || book.repairInFlight() != null || now.isBefore(notBefore) || !due(now)) {
+        String inFlight = book.repairInFlight();
+        boolean dropped = !askedThisRun && markedByProducer.getAsBoolean();
+        if (refusal != null || inFlight != null && !dropped || now.isBefore(notBefore) || !due(now)) {
             return;
+        }
+        if (inFlight != null) {
+            // The producer clears its mark once it answers a repair of the mirror: this one's answer,
+            // if it was sent, went with the dropped queue.
+            log.warn("repair {} of mirror '{}' is given up: a producer dropped the mirror's queue since it was "
+                    + "asked for; asking again", inFlight, mirror);
         }
         String id = UUID.randomUUID().toString();
         Map<String, DirectoryDigest> digests;
