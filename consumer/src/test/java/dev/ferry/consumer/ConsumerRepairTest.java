@@ -204,11 +204,7 @@ class ConsumerRepairTest {
 
     @Test
     void aMirrorAProducerSaysItDroppedAsksOnceAtItsNextIdleMoment() throws Exception {
-        String earlier = askedFor();
-        answer(new RepairDone(earlier, 0));
-        try (Consumer settled = open(RepairPolicy.DEFAULT)) {
-            settled.drain();
-        }
+        settled();
         assertThat(takeControl()).isNull();
         try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dst, QUEUE).withMirror(MIRROR), endpoint,
                 saysDropped())) {
@@ -244,11 +240,7 @@ class ConsumerRepairTest {
 
     @Test
     void withRepairEveryARunningConsumerAsksAgainPeriodicallyButNeverTwoAtOnce() throws Exception {
-        String earlier = askedFor();
-        answer(new RepairDone(earlier, 0));
-        try (Consumer settled = open(RepairPolicy.DEFAULT)) {
-            settled.drain();
-        }
+        settled();
 
         try (Consumer consumer = open(new RepairPolicy(false, Duration.ofSeconds(20), Duration.ofSeconds(1)))) {
             Future<?> running = executor.submit(() -> {
@@ -268,11 +260,7 @@ class ConsumerRepairTest {
 
     @Test
     void withRepairAtStartADrainEndsOnceTheDoneOfItsRepairIsApplied() throws Exception {
-        String earlier = askedFor();
-        answer(new RepairDone(earlier, 0));
-        try (Consumer settled = open(RepairPolicy.DEFAULT)) {
-            settled.drain();
-        }
+        settled();
 
         try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(20), null))) {
             Future<ApplySummary> draining = executor.submit(consumer::drain);
@@ -329,6 +317,14 @@ class ConsumerRepairTest {
             assertThat(consumer.drain().deadLettered()).isOne();
         }
         assertThat(countOn(WireFormat.deadLetterQueueOf(MIRROR_QUEUE))).isOne();
+    }
+
+    /** A mirror with one file applied whose repair is done: none in flight, none wanted. */
+    private void settled() throws Exception {
+        answer(new RepairDone(askedFor(), 0));
+        try (Consumer settling = open(RepairPolicy.DEFAULT)) {
+            settling.drain();
+        }
     }
 
     /** A mirror with one file applied that asked for a repair: its id. */
