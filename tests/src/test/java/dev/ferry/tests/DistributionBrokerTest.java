@@ -18,6 +18,7 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import java.io.IOException;
@@ -50,6 +51,7 @@ class DistributionBrokerTest {
     private static final String MIRROR_QUEUE = QueueClient.DEFAULT_MIRROR_QUEUE;
     private static final String OFFSITE_QUEUE = WireFormat.mirrorQueueOf("offsite", QUEUE);
     private static final String DEAD_LETTERS = WireFormat.deadLetterQueueOf(MIRROR_QUEUE);
+    private static final String CONTROL = WireFormat.controlQueueOf(QUEUE);
     private static final Duration INITIAL_SYNC = Duration.ofSeconds(60);
     private static final Duration ONE_CHANGE = Duration.ofSeconds(30);
     private static final Duration CATCH_UP = Duration.ofSeconds(90);
@@ -199,8 +201,10 @@ class DistributionBrokerTest {
             assertThat(offsites.receive(PATIENCE.toMillis())).as("through the topic to mirror offsite").isNotNull();
             assertThatThrownBy(() -> sending.createConsumer(sending.createQueue(MIRROR_QUEUE)))
                     .as("the producer's user reading a mirror's queue").isInstanceOf(JMSSecurityException.class);
-            assertThatThrownBy(() -> sending.createProducer(sending.createQueue(MIRROR_QUEUE)).send(sending.createTextMessage("no")))
-                    .as("the producer's user writing a mirror's queue").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> sending.createConsumer(sending.createQueue(DEAD_LETTERS)))
+                    .as("the producer's user reading a mirror's dead letters").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> sending.createProducer(sending.createQueue(CONTROL)).send(sending.createTextMessage("no")))
+                    .as("the producer's user writing the control queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> sending.createProducer(sending.createQueue("another.queue")).send(sending.createTextMessage("no")))
                     .as("the producer's user writing another queue").isInstanceOf(JMSSecurityException.class);
             sending.createProducer(sending.createQueue(QUEUE)).send(sending.createTextMessage("as before mirrors"));
@@ -214,6 +218,18 @@ class DistributionBrokerTest {
                     .as("the consumer's user writing its queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> receiving.createConsumer(receiving.createQueue(OFFSITE_QUEUE)))
                     .as("the consumer's user reading another mirror's queue").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> receiving.createProducer(receiving.createQueue(OFFSITE_QUEUE)).send(receiving.createTextMessage("no")))
+                    .as("the consumer's user writing another mirror's queue").isInstanceOf(JMSSecurityException.class);
+            receiving.createProducer(receiving.createQueue(CONTROL)).send(receiving.createTextMessage("a request"));
+            assertThatThrownBy(() -> receiving.createConsumer(receiving.createQueue(CONTROL)))
+                    .as("the consumer's user reading the control queue").isInstanceOf(JMSSecurityException.class);
+            offsiteSession.createProducer(offsiteSession.createQueue(CONTROL)).send(offsiteSession.createTextMessage("a request"));
+            assertThatThrownBy(() -> offsiteSession.createConsumer(offsiteSession.createQueue(CONTROL)))
+                    .as("the offsite user reading the control queue").isInstanceOf(JMSSecurityException.class);
+            Message request = sending.createConsumer(sending.createQueue(CONTROL)).receive(PATIENCE.toMillis());
+            assertThat(request).as("the producer's user reading the control queue").isNotNull();
+            sending.createProducer(sending.createQueue(MIRROR_QUEUE)).send(sending.createTextMessage("an answer"));
+            assertThat(mine.receive(PATIENCE.toMillis())).as("the producer's answer on mirror default's queue").isNotNull();
             assertThatThrownBy(() -> offsiteSession.createConsumer(offsiteSession.createQueue(MIRROR_QUEUE)))
                     .as("the offsite user reading mirror default's queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> offsiteSession.createConsumer(offsiteSession.createQueue(QUEUE)))
