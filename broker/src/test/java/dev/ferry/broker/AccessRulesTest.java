@@ -72,9 +72,10 @@ class AccessRulesTest {
                     .isInstanceOf(JMSSecurityException.class).hasMessageContaining("not authorized to read from");
             assertThatThrownBy(() -> session.createProducer(session.createQueue("elsewhere")).send(session.createTextMessage("x")))
                     .isInstanceOf(JMSSecurityException.class);
-            assertThatThrownBy(() -> session.createProducer(session.createQueue(
-                    WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, "another.stream"))).send(session.createTextMessage("x")))
-                    .as("a mirror's queue of another stream").isInstanceOf(JMSSecurityException.class);
+            String otherStreams = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, "another.stream");
+            assertThatThrownBy(() -> session.createProducer(session.createQueue(otherStreams))
+                    .send(session.createTextMessage("x"))).as("a mirror's queue of another stream")
+                    .isInstanceOf(JMSSecurityException.class);
             // A producer of before mirrors still sends to the queue of the stream.
             session.createProducer(session.createQueue(QUEUE)).send(session.createTextMessage("older producer"));
         }
@@ -96,7 +97,8 @@ class AccessRulesTest {
             assertThat(received).as("the request, read by the producer").isNotNull();
             answering.createProducer(received.getJMSReplyTo()).send(answering.createTextMessage("done"));
 
-            assertThat(mirrorQueue.receive(PATIENCE.toMillis())).as("the answer, on the mirror's own queue").isNotNull();
+            assertThat(mirrorQueue.receive(PATIENCE.toMillis())).as("the answer, on the mirror's own queue")
+                    .isNotNull();
         }
     }
 
@@ -112,12 +114,14 @@ class AccessRulesTest {
                         .hasMessageContaining("not authorized to read from");
                 assertThatThrownBy(() -> session.createBrowser(session.createQueue(CONTROL)).getEnumeration())
                         .as("a mirror's user browsing the control queue").isInstanceOf(JMSSecurityException.class);
-                assertThatThrownBy(() -> session.createProducer(session.createQueue(WireFormat.controlQueueOf("another")))
+                String otherStreams = WireFormat.controlQueueOf("another");
+                assertThatThrownBy(() -> session.createProducer(session.createQueue(otherStreams))
                         .send(session.createTextMessage("request"))).as("another stream's control queue")
                         .isInstanceOf(JMSSecurityException.class);
             }
             Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            assertThatThrownBy(() -> session.createProducer(session.createQueue(CONTROL)).send(session.createTextMessage("x")))
+            assertThatThrownBy(() -> session.createProducer(session.createQueue(CONTROL))
+                    .send(session.createTextMessage("x")))
                     .as("the producer writing the control queue").isInstanceOf(JMSSecurityException.class)
                     .hasMessageContaining("not authorized to write to");
         }
@@ -163,8 +167,9 @@ class AccessRulesTest {
                         .as("reading another mirror's dead letters").isInstanceOf(JMSSecurityException.class);
                 assertThatThrownBy(() -> session.createProducer(session.createQueue(own)).send(session.createTextMessage("x")))
                         .as("writing its own queue").isInstanceOf(JMSSecurityException.class);
-                assertThatThrownBy(() -> session.createProducer(session.createQueue(other)).send(session.createTextMessage("x")))
-                        .as("writing another mirror's queue").isInstanceOf(JMSSecurityException.class);
+                assertThatThrownBy(() -> session.createProducer(session.createQueue(other))
+                        .send(session.createTextMessage("x"))).as("writing another mirror's queue")
+                        .isInstanceOf(JMSSecurityException.class);
                 assertThatThrownBy(() -> session.createProducer(session.createTopic(TOPIC)).send(session.createTextMessage("x")))
                         .as("publishing on the stream").isInstanceOf(JMSSecurityException.class);
                 if (isDefault) {

@@ -203,7 +203,8 @@ class DistributionBrokerTest {
                     .as("the producer's user reading a mirror's queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> sending.createConsumer(sending.createQueue(DEAD_LETTERS)))
                     .as("the producer's user reading a mirror's dead letters").isInstanceOf(JMSSecurityException.class);
-            assertThatThrownBy(() -> sending.createProducer(sending.createQueue(CONTROL)).send(sending.createTextMessage("no")))
+            assertThatThrownBy(() -> sending.createProducer(sending.createQueue(CONTROL))
+                    .send(sending.createTextMessage("no")))
                     .as("the producer's user writing the control queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> sending.createProducer(sending.createQueue("another.queue")).send(sending.createTextMessage("no")))
                     .as("the producer's user writing another queue").isInstanceOf(JMSSecurityException.class);
@@ -218,18 +219,21 @@ class DistributionBrokerTest {
                     .as("the consumer's user writing its queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> receiving.createConsumer(receiving.createQueue(OFFSITE_QUEUE)))
                     .as("the consumer's user reading another mirror's queue").isInstanceOf(JMSSecurityException.class);
-            assertThatThrownBy(() -> receiving.createProducer(receiving.createQueue(OFFSITE_QUEUE)).send(receiving.createTextMessage("no")))
+            assertThatThrownBy(() -> receiving.createProducer(receiving.createQueue(OFFSITE_QUEUE))
+                    .send(receiving.createTextMessage("no")))
                     .as("the consumer's user writing another mirror's queue").isInstanceOf(JMSSecurityException.class);
             receiving.createProducer(receiving.createQueue(CONTROL)).send(receiving.createTextMessage("a request"));
             assertThatThrownBy(() -> receiving.createConsumer(receiving.createQueue(CONTROL)))
                     .as("the consumer's user reading the control queue").isInstanceOf(JMSSecurityException.class);
-            offsiteSession.createProducer(offsiteSession.createQueue(CONTROL)).send(offsiteSession.createTextMessage("a request"));
+            offsiteSession.createProducer(offsiteSession.createQueue(CONTROL))
+                    .send(offsiteSession.createTextMessage("a request"));
             assertThatThrownBy(() -> offsiteSession.createConsumer(offsiteSession.createQueue(CONTROL)))
                     .as("the offsite user reading the control queue").isInstanceOf(JMSSecurityException.class);
             Message request = sending.createConsumer(sending.createQueue(CONTROL)).receive(PATIENCE.toMillis());
             assertThat(request).as("the producer's user reading the control queue").isNotNull();
             sending.createProducer(sending.createQueue(MIRROR_QUEUE)).send(sending.createTextMessage("an answer"));
-            assertThat(mine.receive(PATIENCE.toMillis())).as("the producer's answer on mirror default's queue").isNotNull();
+            assertThat(mine.receive(PATIENCE.toMillis())).as("the producer's answer on mirror default's queue")
+                    .isNotNull();
             assertThatThrownBy(() -> offsiteSession.createConsumer(offsiteSession.createQueue(MIRROR_QUEUE)))
                     .as("the offsite user reading mirror default's queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> offsiteSession.createConsumer(offsiteSession.createQueue(QUEUE)))
