@@ -12,8 +12,17 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.DirectoryDigest;
+import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.RelPath;
+import dev.ferry.wire.RepairMessage;
+import dev.ferry.wire.RepairMessage.RepairDescribe;
+import dev.ferry.wire.RepairMessage.RepairDone;
+import dev.ferry.wire.RepairMessage.RepairEntries;
+import dev.ferry.wire.RepairMessage.RepairRequest;
+import dev.ferry.wire.RepairMessages;
 import dev.ferry.wire.WireFormat;
+import dev.ferry.wire.WireFormatException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -29,8 +38,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.ThrowingRunnable;
@@ -245,6 +260,73 @@ class DistributionBrokerTest {
             consumer.close();
             offsite.close();
         }
+    }
+
+    @Test
+    void aMirrorsUserAsksForARepairAndTheProducersUserAnswersOnThatMirrorsQueueOnly() throws Exception {
+        writeText(source.resolve("a.txt"), "a\n");
+        writeText(source.resolve("docs/b.txt"), "b\n");
+        FerryProcess producer = ferry.producer(source, "--broker-user", DistributionBroker.PRODUCER,
+                "--broker-password", DistributionBroker.PRODUCER_PASSWORD);
+        try (QueueClient mirror = QueueClient.connect(activemq.url(), DistributionBroker.CONSUMER,
+                DistributionBroker.CONSUMER_PASSWORD);
+             QueueClient offsite = QueueClient.connect(activemq.url(), DistributionBroker.OFFSITE,
+                     DistributionBroker.OFFSITE_PASSWORD);
+             QueueClient admin = QueueClient.connect(activemq.url())) {
+            MessageConsumer queue = mirror.session().createConsumer(mirror.session().createQueue(MIRROR_QUEUE));
+            producer.waitForLog(FerryLog.publishedPut("docs/b.txt"), 1, PATIENCE);
+
+            // An empty mirror asks: its one directory's digest, then, asked for it, its empty listing.
+            String id = UUID.randomUUID().toString();
+            mirror.send(CONTROL, repairMessage(mirror, new RepairRequest(id, WireFormat.DEFAULT_MIRROR,
+                    Map.of("", DirectoryDigest.builder().digest())), MIRROR_QUEUE));
+            RepairDescribe describe = (RepairDescribe) awaitRepair(queue, id, new ArrayList<>());
+            mirror.send(CONTROL, repairMessage(mirror, new RepairEntries(id, describe.directories().stream()
+                    .collect(Collectors.toMap(directory -> directory, directory -> List.of()))), MIRROR_QUEUE));
+            List<ChangeEvent> answer = new ArrayList<>();
+            RepairDone done = (RepairDone) awaitRepair(queue, id, answer);
+
+            assertThat(answer).extracting(event -> event.path().text()).contains("a.txt", "docs", "docs/b.txt");
+            assertThat(done.sent()).isEqualTo(answer.size());
+
+            // Another mirror's user invents a mirror: no answer, and no queue made for it.
+            String ghost = WireFormat.mirrorQueueOf("ghost", QUEUE);
+            offsite.send(CONTROL, repairMessage(offsite, new RepairRequest("r-ghost", "ghost",
+                    Map.of("", DirectoryDigest.builder().digest())), ghost));
+            within(PATIENCE, producer, () -> assertThat(admin.statistics(CONTROL, PATIENCE).size()).isZero());
+            assertThat(admin.statistics(ghost, PATIENCE)).as("a mirror made by a request").isNull();
+            producer.waitForLog("not answering repair r-ghost of mirror ghost: its queue "
+                    + Pattern.quote(ghost) + " is not on the broker", 1, Duration.ofSeconds(5));
+        }
+    }
+
+    /** {@code repair} as a mirror's consumer sends it to the control queue, with {@code replyTo} for the answers. */
+    private static BytesMessage repairMessage(QueueClient client, RepairMessage repair, String replyTo)
+            throws JMSException, IOException {
+        BytesMessage message = RepairMessages.encode(client.session(), repair);
+        message.setJMSReplyTo(client.session().createQueue(replyTo));
+        return message;
+    }
+
+    /** Takes a mirror's messages until the answer of repair {@code id}; adds the events before it to {@code events}. */
+    private static RepairMessage awaitRepair(MessageConsumer queue, String id, List<ChangeEvent> events)
+            throws JMSException, WireFormatException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Message message = queue.receive(200);
+            if (message == null) {
+                continue;
+            }
+            if (!RepairMessages.isRepairMessage(message)) {
+                events.addAll(EventMessages.decode(message));
+                continue;
+            }
+            RepairMessage repair = RepairMessages.decode(message);
+            if (repair.id().equals(id)) {
+                return repair;
+            }
+        }
+        return fail("no answer to repair %s within %s", id, PATIENCE);
     }
 
     private Connection login(String user, String password) throws JMSException {
