@@ -229,15 +229,19 @@ class RepairTest {
             BytesMessage answer = RepairMessages.encode(session, new RepairDone("r-2", 0));
             answer.setJMSReplyTo(session.createQueue(WireFormat.mirrorQueueOf("office", "ferry.changes")));
             control.send(answer);
+            BytesMessage another = RepairMessages.encode(session, new RepairRequest("r-3", "office",
+                    Map.of("", new DirectoryDigest("00".repeat(32), 0))));
+            another.setJMSReplyTo(session.createQueue(WireFormat.mirrorQueueOf("elsewhere", "ferry.changes")));
+            control.send(another);
         }
 
         assertThat(office.repair(WITHIN).sent()).isZero();
-        assertThat(logged.list.stream().filter(line -> line.getLevel() == Level.WARN)
-                .map(ILoggingEvent::getFormattedMessage)).hasSize(3).allMatch(line -> line.startsWith(
+        assertThat(warnings()).hasSize(4).allMatch(line -> line.startsWith(
                         "ignoring a message on ferry.control.ferry.changes: "))
                 .anyMatch(line -> line.contains("not a repair message (no ferryControl property)"))
                 .anyMatch(line -> line.contains("is no mirror's queue of ferry.changes"))
-                .anyMatch(line -> line.contains("a RepairDone is an answer, not a question"));
+                .anyMatch(line -> line.contains("a RepairDone is an answer, not a question"))
+                .anyMatch(line -> line.contains("mirror office asks for answers on the queue of elsewhere"));
     }
 
     @Test
