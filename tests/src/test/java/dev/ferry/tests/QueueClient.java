@@ -2,6 +2,7 @@ package dev.ferry.tests;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.DestinationStatistics;
 import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.BytesMessage;
@@ -12,6 +13,8 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -35,7 +38,12 @@ final class QueueClient implements AutoCloseable {
     }
 
     static QueueClient connect(String brokerUrl) throws JMSException {
-        Connection connection = new BrokerEndpoint(brokerUrl, null, null).connect("e2e-test", 1);
+        return connect(brokerUrl, null, null);
+    }
+
+    /** A client logged in as {@code user}: it may do what that user's role may. */
+    static QueueClient connect(String brokerUrl, String user, String password) throws JMSException {
+        Connection connection = new BrokerEndpoint(brokerUrl, user, password).connect("e2e-test", 1);
         try {
             return new QueueClient(connection);
         } catch (JMSException e) {
@@ -82,6 +90,11 @@ final class QueueClient implements AutoCloseable {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             producer.send(message);
         }
+    }
+
+    /** What the broker's statistics plugin says of {@code queue}; null when it is not there (asking makes nothing). */
+    DestinationStatistics.Counts statistics(String queue, Duration timeout) throws JMSException, IOException {
+        return DestinationStatistics.ask(connection, "the test's broker", List.of(queue), timeout).get(queue);
     }
 
     /** What {@code queue} holds right now, oldest first, without consuming anything. */
