@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
                         + "changes (--mirror); a consumer of another mirror or queue refuses it."},
         footerHeading = "%nExample:%n",
         footer = {"  ferry consumer --dest /mnt/backup/photos --broker tcp://nas.local:61616",
-                "  ferry consumer --dest /mnt/offsite --mirror offsite --drain"})
+                "  ferry consumer --dest /mnt/offsite --mirror offsite --drain",
+                "  ferry consumer --dest /mnt/offsite --mirror offsite --repair --drain"})
 final class ConsumerCommand implements Callable<Integer> {
 
     @Spec
@@ -47,6 +48,9 @@ final class ConsumerCommand implements Callable<Integer> {
     boolean drain;
 
     @Mixin
+    RepairOptions repair;
+
+    @Mixin
     MonitoringOptions monitoring;
 
     @Override
@@ -60,7 +64,7 @@ final class ConsumerCommand implements Callable<Integer> {
         try (Monitoring watching = Monitoring.start(monitoring.metricsPort(), clock)) {
             watching.watchQueue(endpoint, queue);
             ConsumerSettings settings = ConsumerSettings.defaults(destination, queue).withMirror(mirror.name())
-                    .withObserver(watching.consumer(tally));
+                    .withObserver(watching.consumer(tally)).withRepair(repair.policy());
             MirrorArrival arrival = new MirrorArrival(endpoint, settings);
             if (drain) {
                 try (Consumer consumer = open(settings, endpoint, arrival);
@@ -94,7 +98,14 @@ final class ConsumerCommand implements Callable<Integer> {
     private static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint, MirrorArrival arrival)
             throws Exception {
         Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint, arrival));
-        arrival.report(settings, consumer.claim());
+        try {
+            if (arrival.report(settings, consumer.claim())) {
+                consumer.queueWasLost();
+            }
+        } catch (Exception e) {
+            consumer.close();
+            throw e;
+        }
         return consumer;
     }
 }

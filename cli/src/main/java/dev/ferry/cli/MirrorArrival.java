@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * {@link #mirrorState()} the consumer exposes ({@link dev.ferry.consumer.Consumer#needsRepair()}).
  *
  * <p>It looks on the consumer's own first connection ({@link FirstContact}), so the broker going
- * away meanwhile is waited for as during any connecting. This is where a late join or a repair
- * would start: today it only says so, once, in the log.
+ * away meanwhile is waited for as during any connecting. What it finds makes the consumer ask
+ * for a repair: a known destination whose queue was lost, or a mirror a producer dropped.
  */
 final class MirrorArrival implements FirstContact {
 
@@ -94,10 +94,10 @@ final class MirrorArrival implements FirstContact {
 
     private void sayDropped(MirrorState.Drop drop) {
         if (dropSaid.compareAndSet(false, true)) {
-            LOG.warn("mirror '{}' was dropped at {} after its backlog passed {}; it needs a repair (producer {} removed "
-                            + "its queue: what was published until it returned never reaches {}; 'ferry verify' "
-                            + "compares it with its source)", mirror, drop.droppedAt(), ByteSize.format(drop.limitBytes()),
-                    drop.producer(), destination);
+            LOG.warn("mirror '{}' was dropped at {} after its backlog passed {}; it needs a repair, which it asks for "
+                            + "once its queue is idle (producer {} removed its queue: what was published until it "
+                            + "returned reaches {} only so)", mirror, drop.droppedAt(),
+                    ByteSize.format(drop.limitBytes()), drop.producer(), destination);
         }
     }
 
@@ -121,21 +121,27 @@ final class MirrorArrival implements FirstContact {
     /**
      * Says, once, what a new queue means for the destination the consumer opened as {@code claim}:
      * for a destination applied to before, that it was dropped, or else that its queue was lost.
+     *
+     * @return whether the destination, applied to before, lost its queue without a producer
+     *         saying it dropped it: what was published meanwhile never comes, and a repair must
+     *         bring it (a dropped mirror asks for one by itself)
      */
-    void report(ConsumerSettings settings, MirrorClaim claim) throws InterruptedException {
+    boolean report(ConsumerSettings settings, MirrorClaim claim) throws InterruptedException {
         if (!queueWasNew(settings.mirror())) {
-            return;
+            return false;
         }
         if (claim.origin() != MirrorClaim.Origin.KNOWN) {
             LOG.info("mirror '{}' has a queue on broker {} from now on ({}): it receives every change published from "
                     + "now on", settings.mirror(), endpoint, settings.mirrorQueue());
-            return;
+            return false;
         }
         awaitMirrorState(); // A dropped mirror's queue is gone too: say which it was.
-        if (!state.needsRepair()) {
-            LOG.warn("the queue of mirror '{}' ({}) was not on broker {}: what was published while it was missing "
-                            + "never reaches {}; 'ferry verify' compares it with its source", settings.mirror(),
-                    settings.mirrorQueue(), endpoint, settings.destination());
+        if (state.needsRepair()) {
+            return false;
         }
+        LOG.warn("the queue of mirror '{}' ({}) was not on broker {}: what was published while it was missing "
+                        + "never reaches {} but by a repair, which it asks for once its queue is idle",
+                settings.mirror(), settings.mirrorQueue(), endpoint, settings.destination());
+        return true;
     }
 }

@@ -134,6 +134,7 @@ final class StatusText {
         return switch (event.kind()) {
             case "file" -> event.path();
             case "dir" -> "directory " + event.path();
+            case "attributes" -> "attributes of " + event.path();
             default -> event.kind() + " " + event.path();
         };
     }

@@ -31,7 +31,7 @@ class CompletionTest {
         assertThat(run("bash", "-n", write(script).toString())).isEmpty();
         assertThat(script).contains("complete -F _complete_ferry", "up", "broker", "consumer", "producer", "status",
                 "dlq", "list", "retry", "mirror", "remove", "config", "completion", "--source", "--dest",
-                "--broker-password", "--mirror-backlog-limit",
+                "--broker-password", "--mirror-backlog-limit", "--repair", "--repair-timeout", "--repair-every",
                 "--log-format", "--quiet", "--verbose", "--config");
     }
 

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ferry.consumer.repair.RepairPolicy;
 import dev.ferry.producer.MirrorBudget;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +197,20 @@ class ConfigurationTest {
         assertThat(producer("--source", "src").mirrors).containsExactly("office");
         assertThat(((ConsumerCommand) leaf("consumer", "--dest", "d")).mirror.name()).isEqualTo("office");
         assertThat(((DlqListCommand) leaf("dlq", "list")).mirror.name()).isEqualTo("office");
+    }
+
+    @Test
+    void theConsumerAsksForRepairsAsItsOptionsTheEnvironmentOrTheConfigFileSay() throws IOException {
+        RepairPolicy defaults = ((ConsumerCommand) leaf("consumer", "--dest", "d")).repair.policy();
+        assertThat(defaults).isEqualTo(new RepairPolicy(false, Duration.ofMinutes(10), null));
+        assertThat(((ConsumerCommand) leaf("consumer", "--dest", "d", "--repair", "--repair-timeout", "90s",
+                "--repair-every", "1d")).repair.policy()).isEqualTo(new RepairPolicy(true, Duration.ofSeconds(90),
+                Duration.ofDays(1)));
+
+        environment.put("FERRY_CONFIG", configFile("consumer:\n  repair: true\n  repair-every: 12h\n").toString());
+        environment.put("FERRY_REPAIR_TIMEOUT", "2m");
+        assertThat(((ConsumerCommand) leaf("consumer", "--dest", "d")).repair.policy())
+                .isEqualTo(new RepairPolicy(true, Duration.ofMinutes(2), Duration.ofHours(12)));
     }
 
     @Test

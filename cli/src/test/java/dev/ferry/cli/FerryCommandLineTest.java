@@ -176,6 +176,20 @@ class FerryCommandLineTest {
     }
 
     @Test
+    void aRepairTimeoutThatIsNoDurationIsAUsageErrorSayingHowToWriteOne() {
+        assertThat(ferry("consumer", "--dest", dir.resolve("dst").toString(), "--repair-timeout", "10")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("ferry: Invalid value for option '--repair-timeout': '10' is not a "
+                + "duration: write a number and a unit, such as 30s, 10m, 2h, 1d or 1h30m (ms, s, m or min, h, d); "
+                + "see 'ferry consumer --help'" + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        assertThat(ferry("consumer", "--dest", dir.resolve("dst").toString(), "--repair-every", "0s")).isEqualTo(2);
+        assertThat(err.toString()).contains("'0s' is no time at all: give a duration longer than zero")
+                .hasLineCount(1);
+        assertThat(dir.resolve("dst")).as("nothing is done").doesNotExist();
+    }
+
+    @Test
     void anUnknownProgressModeIsAUsageError() {
         assertThat(ferry("producer", "--source", dir.toString(), "--progress", "sparkles")).isEqualTo(2);
         assertThat(err.toString()).contains("'sparkles' is not one of auto, bar, lines, none");

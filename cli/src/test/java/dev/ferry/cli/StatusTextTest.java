@@ -77,6 +77,20 @@ class StatusTextTest {
     }
 
     @Test
+    void aConsumerWhoseLastChangeWasARepairedModeOrTimeSaysSo() {
+        Heartbeat repaired = new Heartbeat(1, Heartbeat.CONSUMER, "nas:1234", "ferry.changes", "default", "/mnt/mirror",
+                Heartbeat.RUNNING, NOW_MS - 60_000, NOW_MS - 2000,
+                new Heartbeat.Change("attributes", "a/b.txt", 1, NOW_MS - 2500, NOW_MS - 2200), 0L,
+                new Heartbeat.Counters(1, 0, 0, 0));
+        StringWriter text = new StringWriter();
+
+        StatusText.print(new StatusReport(report.broker(), report.stream(), report.mirrors(), report.legacy(),
+                List.of(repaired), null, NOW), new PrintWriter(text));
+
+        assertThat(text.toString()).contains(", applied attributes of a/b.txt 0.3 s behind");
+    }
+
+    @Test
     void scriptsReadTheSameAsJson() throws Exception {
         JsonNode json = JsonMapper.builder().build().readTree(StatusJson.of(report));
 

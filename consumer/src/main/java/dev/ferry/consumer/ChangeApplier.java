@@ -6,6 +6,7 @@ import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.Abort;
 import dev.ferry.wire.ChangeEvent.Delete;
 import dev.ferry.wire.ChangeEvent.FileChunk;
+import dev.ferry.wire.ChangeEvent.PutAttributes;
 import dev.ferry.wire.ChangeEvent.PutDirectory;
 import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.ChangeEvent.PutSymlink;
@@ -138,6 +139,15 @@ final class ChangeApplier {
             ChangeLog.applied(log, dir);
         } else if (event instanceof PutSymlink link) {
             putSymlink(link);
+        } else if (event instanceof PutAttributes attributes) {
+            if (!tree.setAttributes(attributes.path(), attributes.mode(), attributes.mtimeNanos())) {
+                // Gone, or replaced by a link, since the mirror described it: the next repair sees to it.
+                log.debug("no file or directory at {} to give the attributes of seq {}", attributes.path(),
+                        attributes.seq());
+                return false;
+            }
+            ledger.recordNode(attributes.path(), attributes.seq());
+            ChangeLog.applied(log, attributes);
         } else if (event instanceof Delete delete) {
             tree.delete(delete.path());
             ledger.recordSubtree(delete.path(), delete.seq());

@@ -1,10 +1,15 @@
 package dev.ferry.consumer;
 
 import dev.ferry.consumer.PendingFiles.Pending;
+import dev.ferry.consumer.repair.MirrorSurvey;
+import dev.ferry.consumer.repair.RepairPolicy;
+import dev.ferry.consumer.repair.RepairRequester;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.BrokerFailures;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.RepairMessage;
+import dev.ferry.wire.RepairMessages;
 import dev.ferry.wire.WireFormatException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -53,6 +58,7 @@ public final class Consumer implements AutoCloseable {
     private final FailurePolicy failures;
     private final Replica replica;
     private final MirrorState mirrorState;
+    private final RepairRequester repairs;
     private final TransactionOutcome outcome = new TransactionOutcome();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch loopDone = new CountDownLatch(1);
@@ -73,6 +79,8 @@ public final class Consumer implements AutoCloseable {
         this.mirrorState = mirrorState;
         this.link = link;
         this.failures = new FailurePolicy(clock);
+        this.repairs = new RepairRequester(settings.mirror(), settings.queue(), settings.repair(), replica,
+                new MirrorSurvey(replica.root(), replica.hashJournal()), mirrorState::needsRepair, clock);
     }
 
     public static Consumer open(ConsumerSettings settings, BrokerEndpoint endpoint) throws IOException, JMSException {
@@ -127,6 +135,24 @@ public final class Consumer implements AutoCloseable {
     }
 
     /**
+     * Whether this mirror wants to be compared with its source: it is new, or it saw a gap in its
+     * stream or another stream, since its last repair.
+     */
+    public boolean repairWanted() {
+        return replica.repairWanted();
+    }
+
+    /**
+     * Records, durably, that this mirror's queue was lost with what waited on it (the broker lost
+     * its data, say): the mirror wants a repair, which it asks for at its next idle moment, and no
+     * longer waits for the answer of one asked for before, which went with the queue. Call it
+     * before {@link #run()} or {@link #drain()}.
+     */
+    public void queueWasLost() throws IOException {
+        replica.queueWasLost();
+    }
+
+    /**
      * Whether a producer dropped this consumer's mirror (its backlog passed the limit while nobody
      * consumed it) and its repair has not been answered: what the producers' heartbeats said at the
      * first connection ({@link FirstContact#mirrorState()}); false while that is not known yet.
@@ -149,7 +175,13 @@ public final class Consumer implements AutoCloseable {
         loop(false);
     }
 
-    /** Applies everything waiting in the queue, then returns. */
+    /**
+     * Applies everything waiting in the queue, then returns; with {@link RepairPolicy#atStart()},
+     * once the repair it asks for is applied too.
+     *
+     * @throws NoRepairAnswerException when the repair it asked for cannot finish: no producer answered
+     *                                 within the repair timeout, or the broker refused the request
+     */
     public ApplySummary drain() throws IOException, InterruptedException {
         return loop(true);
     }
@@ -190,14 +222,21 @@ public final class Consumer implements AutoCloseable {
             Batch batch = collect();
             if (batch.isEmpty()) {
                 settings.observer().idle();
-                if (drain && clock.millis() - quietSince >= DRAIN_QUIET.toMillis()) {
+                if (atIdle(drain) && clock.millis() - quietSince >= DRAIN_QUIET.toMillis()) {
                     return true;
                 }
                 continue;
             }
+            repairs.taken();
             quietSince = clock.millis();
             if (apply(batch) && commit(batch)) {
                 failures.succeeded();
+                if (batch.caughtUp() && stopRequested.getCount() > 0) {
+                    // A source that never rests never leaves the queue idle: asking once the consumer
+                    // has caught up costs at most listings of what is still on its way (a describe is
+                    // answered once everything before it is applied).
+                    repairs.atIdle(link);
+                }
             } else {
                 rollback();
                 failures.awaitBackoff(stopRequested);
@@ -207,19 +246,46 @@ public final class Consumer implements AutoCloseable {
     }
 
     /**
+     * What the consumer does when its queue is idle: asks for a repair if one is due (it also asks
+     * when a batch found nothing more waiting). Whether a drain may end here, as far as repairs go.
+     *
+     * @throws NoRepairAnswerException when a drain waits for a repair that cannot finish
+     */
+    private boolean atIdle(boolean drain) throws JMSException, NoRepairAnswerException {
+        if (stopRequested.getCount() == 0) {
+            return true;
+        }
+        repairs.atIdle(link);
+        if (!drain) {
+            repairs.warnOfTrouble();
+            return false;
+        }
+        if (!repairs.holdsDrainOpen()) {
+            return true;
+        }
+        String trouble = repairs.trouble();
+        if (trouble != null) {
+            throw new NoRepairAnswerException(trouble);
+        }
+        return false;
+    }
+
+    /**
      * Takes the messages of one transaction: as many as arrive without waiting, up to the batch
      * limits. Holding them before applying lets a later event spare the writing of an earlier body.
+     * A repair's message ends its batch, so that it is handled once every event before it is.
      */
     private Batch collect() throws JMSException {
         Batch batch = new Batch();
         Message message = link.receive(IDLE_POLL.toMillis());
         while (message != null) {
             batch.add(message);
-            if (batch.isFull(settings)) {
-                break;
+            if (batch.isFull(settings) || RepairMessages.isRepairMessage(message)) {
+                return batch;
             }
             message = link.receive(1);
         }
+        batch.caughtUp = true; // Nothing more was waiting.
         return batch;
     }
 
@@ -232,7 +298,13 @@ public final class Consumer implements AutoCloseable {
     private boolean apply(Batch batch) throws JMSException {
         outcome.begin();
         List<Delivered> delivered = new ArrayList<>(batch.messages.size());
+        Message repair = null;
         for (Message message : batch.messages) {
+            followStream(message);
+            if (RepairMessages.isRepairMessage(message)) {
+                repair = message; // The last of its batch: handled once the events before it are applied.
+                continue;
+            }
             try {
                 unpack(message, batch, delivered);
             } catch (RuntimeException e) {
@@ -260,7 +332,52 @@ public final class Consumer implements AutoCloseable {
                 return false;
             }
         }
-        return landPending(batch);
+        return landPending(batch) && (repair == null || answerRepair(batch, repair));
+    }
+
+    /**
+     * Hands a repair's message to the requester, in the batch's transaction. One that cannot be
+     * read is dead-lettered with the reason.
+     *
+     * @return false when the destination could not be described: the batch is rolled back
+     */
+    private boolean answerRepair(Batch batch, Message message) throws JMSException {
+        RepairMessage answer;
+        try {
+            answer = RepairMessages.decode(message);
+        } catch (WireFormatException e) {
+            deadLetter(batch, message, null, e.getMessage());
+            return true;
+        }
+        try {
+            repairs.answer(answer, link);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            failures.failed(e, "describe " + settings.destination() + " for repair " + answer.id());
+            return false;
+        }
+    }
+
+    /**
+     * Notes {@code message}'s place in the stream, committed with the batch; says when messages were
+     * missed, which makes the consumer ask for a repair at its next idle moment.
+     */
+    private void followStream(Message message) throws JMSException {
+        StreamPosition numbered = StreamPosition.of(message);
+        if (numbered == null) {
+            return;
+        }
+        StreamPosition before = replica.position();
+        StreamPosition.Step step = replica.follow(numbered);
+        if (step == StreamPosition.Step.GAP) {
+            log.warn("mirror '{}' missed messages of its stream: message {} came after {} (stream {}); it asks for "
+                    + "a repair once its queue is idle", settings.mirror(), numbered.seq(), before.seq(),
+                    numbered.stream());
+        } else if (step == StreamPosition.Step.NEW_STREAM) {
+            log.warn("mirror '{}' receives another stream ({}, after {}): its producer lost its state or is another "
+                    + "one; it asks for a repair once its queue is idle", settings.mirror(), numbered.stream(),
+                    before.stream());
+        }
     }
 
     /** An event with the message that carried it and its body bytes. */
@@ -441,6 +558,11 @@ public final class Consumer implements AutoCloseable {
         }
         link.close();
         try {
+            repairs.close();
+        } catch (IOException e) {
+            log.warn("closing the hash cache of {}: {}", settings.destination(), e.getMessage());
+        }
+        try {
             replica.close();
         } catch (IOException e) {
             log.warn("closing the replica at {}: {}", settings.destination(), e.getMessage());
@@ -454,6 +576,7 @@ public final class Consumer implements AutoCloseable {
         private long bytes;
         private boolean bodies;
         private long newestSeq;
+        private boolean caughtUp;
 
         void add(Message message) throws JMSException {
             messages.add(message);
@@ -481,6 +604,11 @@ public final class Consumer implements AutoCloseable {
 
         long newestSeq() {
             return newestSeq;
+        }
+
+        /** Whether the batch ended because nothing more was waiting: the consumer has caught up with its queue. */
+        boolean caughtUp() {
+            return caughtUp;
         }
     }
 }

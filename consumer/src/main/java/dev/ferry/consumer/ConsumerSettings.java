@@ -1,5 +1,6 @@
 package dev.ferry.consumer;
 
+import dev.ferry.consumer.repair.RepairPolicy;
 import dev.ferry.wire.WireFormat;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -14,14 +15,16 @@ import java.util.Objects;
  * @param batchMessages at most this many messages per transaction
  * @param batchBytes   at most about this many body bytes per transaction
  * @param observer     who is told what the consumer does (metrics, heartbeats, progress)
+ * @param repair       when the consumer asks for a repair beyond the times it must, and how long it waits
  */
 public record ConsumerSettings(Path destination, String queue, String mirror, int batchMessages, long batchBytes,
-                               ConsumerObserver observer) {
+                               ConsumerObserver observer, RepairPolicy repair) {
 
     public ConsumerSettings {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(observer, "observer");
+        Objects.requireNonNull(repair, "repair");
         if (queue.isBlank()) {
             throw new IllegalArgumentException("queue name is empty");
         }
@@ -37,17 +40,23 @@ public record ConsumerSettings(Path destination, String queue, String mirror, in
 
     /** Settings of mirror {@link WireFormat#DEFAULT_MIRROR} that nobody observes. */
     public ConsumerSettings(Path destination, String queue, int batchMessages, long batchBytes) {
-        this(destination, queue, WireFormat.DEFAULT_MIRROR, batchMessages, batchBytes, ConsumerObserver.NONE);
+        this(destination, queue, WireFormat.DEFAULT_MIRROR, batchMessages, batchBytes, ConsumerObserver.NONE,
+                RepairPolicy.DEFAULT);
     }
 
     /** The same settings, observed by {@code observer}. */
     public ConsumerSettings withObserver(ConsumerObserver observer) {
-        return new ConsumerSettings(destination, queue, mirror, batchMessages, batchBytes, observer);
+        return new ConsumerSettings(destination, queue, mirror, batchMessages, batchBytes, observer, repair);
     }
 
     /** The same settings for mirror {@code name}. */
     public ConsumerSettings withMirror(String name) {
-        return new ConsumerSettings(destination, queue, name, batchMessages, batchBytes, observer);
+        return new ConsumerSettings(destination, queue, name, batchMessages, batchBytes, observer, repair);
+    }
+
+    /** The same settings, asking for repairs as {@code policy} says. */
+    public ConsumerSettings withRepair(RepairPolicy policy) {
+        return new ConsumerSettings(destination, queue, mirror, batchMessages, batchBytes, observer, policy);
     }
 
     /** The queue this consumer reads: its mirror's. */

@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The idempotent-consumer record: for each path, the sequence number of the last event applied
@@ -19,13 +22,26 @@ import java.util.TreeMap;
  * every older event below that path stale. Updates are buffered and become durable with
  * {@link #commit()}, which the consumer calls after the file system effects are fsynced and before
  * it commits the JMS transaction; {@link #rollback()} forgets what was not committed.
+ *
+ * <p>Beside the marks, and committed with them, it keeps where the mirror is in its producer's
+ * stream ({@link StreamPosition}), whether the mirror wants a repair, and the repair it asked for
+ * and is waiting for: a gap in the stream seen in a batch that committed is never forgotten, and a
+ * repair's answer applied is never waited for again, however the consumer stops after.
  */
 final class Ledger implements AutoCloseable {
+
+    /** The keys of the ledger's own records beside the marks: no path starts with '/'. */
+    private static final String POSITION_KEY = "/stream";
+    private static final String REPAIR_WANTED_KEY = "/repair-wanted";
+    private static final String REPAIR_IN_FLIGHT_KEY = "/repair-in-flight";
 
     private final Path file;
     private final NavigableMap<String, Mark> marks = new TreeMap<>();
     /** What each key changed since the last commit held before (null: absent), to roll back in memory. */
     private final Map<String, Mark> undo = new HashMap<>();
+    /** The ledger's own records by key, and as they were at the last commit. */
+    private final Map<String, String> notes = new TreeMap<>();
+    private final Map<String, String> committedNotes = new TreeMap<>();
     private Journal journal;
 
     /** The last event applied at a path: its number, and whether it replaced the whole subtree. */
@@ -52,12 +68,67 @@ final class Ledger implements AutoCloseable {
     private void load() throws IOException {
         marks.clear();
         journal = Journal.open(file, (key, value) -> {
-            if (value == null) {
+            if (key.startsWith("/")) {
+                note(key, value);
+            } else if (value == null) {
                 marks.remove(key);
             } else {
                 marks.put(key, Mark.decode(value));
             }
         });
+        committedNotes.putAll(notes);
+    }
+
+    /**
+     * Takes note that message {@code seq} of the stream {@code stream} was taken off the queue, and
+     * says what its number tells of the messages before it; a gap or a new stream also makes a
+     * repair wanted. Durable with the next {@link #commit()}.
+     */
+    StreamPosition.Step follow(String stream, long seq) {
+        StreamPosition at = position();
+        StreamPosition.Step step = StreamPosition.step(at, stream, seq);
+        StreamPosition after = StreamPosition.after(at, stream, seq);
+        if (after != at) {
+            note(POSITION_KEY, after.encode());
+        }
+        if (step.missedSome()) {
+            wantRepair(true);
+        }
+        return step;
+    }
+
+    /** Where the mirror is in its producer's stream; null before its first numbered message. */
+    StreamPosition position() {
+        String text = notes.get(POSITION_KEY);
+        return text == null ? null : StreamPosition.decode(text);
+    }
+
+    /** Whether the mirror wants to be compared with its source (a repair). */
+    boolean repairWanted() {
+        return notes.containsKey(REPAIR_WANTED_KEY);
+    }
+
+    /** Records whether a repair is wanted; durable with the next {@link #commit()}. */
+    void wantRepair(boolean wanted) {
+        note(REPAIR_WANTED_KEY, wanted ? "yes" : null);
+    }
+
+    /** The id of the repair asked for and not answered yet, or null. */
+    String repairInFlight() {
+        return notes.get(REPAIR_IN_FLIGHT_KEY);
+    }
+
+    /** Records the repair asked for and not answered yet (null: none); durable with the next {@link #commit()}. */
+    void repairInFlight(String id) {
+        note(REPAIR_IN_FLIGHT_KEY, id);
+    }
+
+    private void note(String key, String value) {
+        if (value == null) {
+            notes.remove(key);
+        } else {
+            notes.put(key, value);
+        }
     }
 
     /** Whether an event numbered {@code seq} for {@code path} was applied already or has been overtaken. */
@@ -109,24 +180,38 @@ final class Ledger implements AutoCloseable {
         journal.put(key, mark.encode());
     }
 
-    /** Makes the recorded marks durable. */
+    /** Makes the recorded marks and the ledger's own records (see {@link #follow}) durable. */
     void commit() throws IOException {
+        for (String key : changedNotes()) {
+            String value = notes.get(key);
+            if (value == null) {
+                journal.remove(key);
+            } else {
+                journal.put(key, value);
+            }
+        }
         journal.commit();
         undo.clear();
-        journal.commitAndCompact(marks.size(), () -> new Iterator<>() {
-            private final Iterator<Map.Entry<String, Mark>> entries = marks.entrySet().iterator();
+        committedNotes.clear();
+        committedNotes.putAll(notes);
+        journal.commitAndCompact(marks.size() + notes.size(), () -> Stream.concat(
+                marks.entrySet().stream().map(entry -> entry(entry.getKey(), entry.getValue().encode())),
+                notes.entrySet().stream().map(entry -> entry(entry.getKey(), entry.getValue()))).iterator());
+    }
 
-            @Override
-            public boolean hasNext() {
-                return entries.hasNext();
-            }
-
-            @Override
-            public Map.Entry<String, String> next() {
-                Map.Entry<String, Mark> entry = entries.next();
-                return new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), entry.getValue().encode());
+    private Set<String> changedNotes() {
+        Set<String> changed = new HashSet<>();
+        notes.forEach((key, value) -> {
+            if (!value.equals(committedNotes.get(key))) {
+                changed.add(key);
             }
         });
+        committedNotes.keySet().stream().filter(key -> !notes.containsKey(key)).forEach(changed::add);
+        return changed;
+    }
+
+    private static Map.Entry<String, String> entry(String key, String value) {
+        return new AbstractMap.SimpleImmutableEntry<>(key, value);
     }
 
     /**
@@ -143,6 +228,8 @@ final class Ledger implements AutoCloseable {
             }
         });
         undo.clear();
+        notes.clear();
+        notes.putAll(committedNotes);
     }
 
     int size() {

@@ -1,11 +1,17 @@
 package dev.ferry.consumer;
 
+import dev.ferry.consumer.repair.ControlChannel;
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.RepairMessage;
+import dev.ferry.wire.RepairMessages;
 import dev.ferry.wire.WireFormat;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +31,12 @@ import java.util.concurrent.TimeUnit;
  * receivers share the one transacted session, so a batch of both commits or rolls back whole; the
  * ledger makes the order between them harmless (an older event for a path changes nothing after a
  * newer one).
+ *
+ * <p>It is also the mirror's way to the stream's control queue, for its repairs: what it sends
+ * there is part of the same transaction, so the listings a describe asks for leave with the
+ * describe taken off the queue, or not at all.
  */
-final class QueueLink implements AutoCloseable {
+final class QueueLink implements ControlChannel, AutoCloseable {
 
     /** The destination option that makes a receiver the queue's one consumer while it is attached. */
     static final String EXCLUSIVE = "consumer.exclusive=true";
@@ -47,6 +57,9 @@ final class QueueLink implements AutoCloseable {
     private final MessageConsumer receiver;
     private final MessageConsumer legacy; // Null but for mirror default.
     private final DeadLetterChannel deadLetters;
+    private final String controlQueue;
+    private final String mirrorQueue;
+    private MessageProducer control; // Made at the first repair message: a user who may not ask still applies.
     private volatile JMSException failure;
 
     private QueueLink(Connection connection, ConsumerSettings settings, Clock clock, FirstContact contact)
@@ -63,6 +76,8 @@ final class QueueLink implements AutoCloseable {
                         + "&consumer.prefetchSize=" + LEGACY_PREFETCH))
                 : null;
         this.deadLetters = new DeadLetterChannel(session, WireFormat.deadLetterQueueOf(mirrorQueue), clock);
+        this.controlQueue = WireFormat.controlQueueOf(settings.queue());
+        this.mirrorQueue = mirrorQueue;
     }
 
     private QueueLink(JMSException failure) {
@@ -71,6 +86,8 @@ final class QueueLink implements AutoCloseable {
         this.receiver = null;
         this.legacy = null;
         this.deadLetters = null;
+        this.controlQueue = null;
+        this.mirrorQueue = null;
         this.failure = failure;
     }
 
@@ -119,7 +136,26 @@ final class QueueLink implements AutoCloseable {
         }
     }
 
-    void commit() throws JMSException {
+    /**
+     * Sends {@code message} to the stream's control queue in this link's transaction, its answers
+     * asked for on the mirror's queue. The broker checks the right to write there when the link
+     * makes its producer for that queue, at the first message, and answers before this returns: a
+     * refusal is an exception here, not a broken link.
+     */
+    @Override
+    public void send(RepairMessage message) throws JMSException {
+        checkAlive();
+        BytesMessage encoded = RepairMessages.encode(session, message);
+        Queue replyTo = session.createQueue(mirrorQueue);
+        encoded.setJMSReplyTo(replyTo);
+        if (control == null) {
+            control = session.createProducer(session.createQueue(controlQueue));
+        }
+        control.send(encoded);
+    }
+
+    @Override
+    public void commit() throws JMSException {
         checkAlive();
         session.commit();
     }

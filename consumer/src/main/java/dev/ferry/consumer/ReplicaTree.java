@@ -162,6 +162,32 @@ final class ReplicaTree {
         setModifiedTime(target, mtimeNanos);
     }
 
+    /**
+     * Gives the file or directory at {@code path} these permission bits and modification time,
+     * its content and its directory's time untouched.
+     *
+     * @return false when no file or directory is there: nothing, a symbolic link (which has no
+     *         attributes Ferry carries, and must not be followed), or a path through a link
+     */
+    boolean setAttributes(RelPath path, int mode, long mtimeNanos) throws IOException {
+        Path target = pathOf(path);
+        if (!isRealDirectoryChain(target.getParent())) {
+            return false;
+        }
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(target, BasicFileAttributes.class, NO_FOLLOW);
+        } catch (NoSuchFileException gone) {
+            return false;
+        }
+        if (!attributes.isRegularFile() && !attributes.isDirectory()) {
+            return false;
+        }
+        setPermissions(target, mode);
+        setModifiedTime(target, mtimeNanos);
+        return true;
+    }
+
     /** Removes whatever is at {@code path}, a whole tree included; nothing there is fine. */
     void delete(RelPath path) throws IOException {
         Path target = pathOf(path);

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.Random;
@@ -277,6 +278,68 @@ class ChangeApplierTest {
         replica.makeDurable(true, 12);
 
         assertThat(Files.list(dst.resolve(".ferry/staging"))).isEmpty();
+    }
+
+    @Test
+    void attributesGiveAFileItsModeAndMtimeAndKeepItsContentAndItsDirectorysTime() throws Exception {
+        apply(putFile("d/a.txt", 1, "content"), "content");
+        Path file = dst.resolve("d/a.txt");
+        FileTime directoryTime = Files.getLastModifiedTime(dst.resolve("d"));
+
+        assertThat(attributes("d/a.txt", 2, 0600, Bodies.MTIME + 86_400_000_000_000L)).isTrue();
+
+        assertThat(file).hasContent("content");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(Files.getLastModifiedTime(file).to(TimeUnit.MILLISECONDS))
+                .isEqualTo((Bodies.MTIME + 86_400_000_000_000L) / 1_000_000);
+        assertThat(Files.getLastModifiedTime(dst.resolve("d"))).isEqualTo(directoryTime);
+    }
+
+    @Test
+    void attributesGiveADirectoryItsModeAndMtime() throws Exception {
+        Delivery.applyNow(replica, new ChangeEvent.PutDirectory(RelPath.of("d"), 1, 0755, Bodies.MTIME), body(""));
+
+        assertThat(attributes("d", 2, 0700, Bodies.MTIME - 1_000_000_000L)).isTrue();
+
+        Path d = dst.resolve("d");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(d))).isEqualTo("rwx------");
+        assertThat(Files.getLastModifiedTime(d).to(TimeUnit.MILLISECONDS)).isEqualTo(Bodies.MTIME / 1_000_000 - 1000);
+    }
+
+    @Test
+    void attributesOlderThanWhatWasAppliedAtThePathChangeNothingAndNewerOnesMakeOlderEventsStale() throws Exception {
+        apply(putFile("a.txt", 5, "five"), "five");
+
+        assertThat(attributes("a.txt", 4, 0600, 0)).as("older than the file").isFalse();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dst.resolve("a.txt"))))
+                .isEqualTo("rw-r--r--");
+
+        assertThat(attributes("a.txt", 6, 0640, Bodies.MTIME)).isTrue();
+        assertThat(attributes("a.txt", 6, 0640, Bodies.MTIME)).as("a redelivery").isFalse();
+        assertThat(apply(putFile("a.txt", 5, "five"), "five")).as("the file again, older").isFalse();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dst.resolve("a.txt"))))
+                .isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void attributesOfAPathWithNothingThereOrALinkChangeNothingAndFollowNoLink() throws Exception {
+        Path outside = Files.writeString(parent.resolve("outside.txt"), "not the replica's");
+        Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.createSymbolicLink(dst.resolve("link"), outside);
+        Files.createSymbolicLink(dst.resolve("through"), parent);
+
+        assertThat(attributes("link", 1, 0777, 0)).isFalse();
+        assertThat(attributes("through/outside.txt", 2, 0777, 0)).isFalse();
+        assertThat(attributes("missing.txt", 3, 0600, 0)).isFalse();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(outside))).isEqualTo("rw-r--r--");
+        assertThat(apply(putFile("missing.txt", 2, "older, yet the first there"), "older, yet the first there"))
+                .as("attributes that found nothing leave no mark").isTrue();
+    }
+
+    private boolean attributes(String path, long seq, int mode, long mtimeNanos) throws Exception {
+        return Delivery.applyNow(replica, new ChangeEvent.PutAttributes(RelPath.of(path), seq, mode, mtimeNanos),
+                body(""));
     }
 
     @Test

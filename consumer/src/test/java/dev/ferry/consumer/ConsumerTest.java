@@ -26,9 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.broker.BrokerService;
-import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
-import org.apache.activemq.broker.region.policy.PolicyEntry;
-import org.apache.activemq.broker.region.policy.PolicyMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,19 +45,7 @@ class ConsumerTest {
 
     @BeforeEach
     void startBroker() throws Exception {
-        broker = new BrokerService();
-        broker.setBrokerName("consumer-test");
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        PolicyEntry policy = new PolicyEntry();
-        IndividualDeadLetterStrategy dlq = new IndividualDeadLetterStrategy();
-        dlq.setQueuePrefix("DLQ.");
-        policy.setDeadLetterStrategy(dlq);
-        PolicyMap map = new PolicyMap();
-        map.setDefaultEntry(policy);
-        broker.setDestinationPolicy(map);
-        broker.start();
-        broker.waitUntilStarted();
+        broker = InMemoryBroker.start("consumer-test");
         endpoint = new BrokerEndpoint("vm://consumer-test?create=false", null, null);
     }
 

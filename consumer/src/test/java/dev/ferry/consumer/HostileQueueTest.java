@@ -52,12 +52,7 @@ class HostileQueueTest {
 
     @BeforeContainer
     static void startBroker() throws Exception {
-        broker = new BrokerService();
-        broker.setBrokerName("hostile-queue-test");
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        broker.start();
-        broker.waitUntilStarted();
+        broker = InMemoryBroker.start("hostile-queue-test");
         endpoint = new BrokerEndpoint("vm://hostile-queue-test?create=false", null, null);
     }
 

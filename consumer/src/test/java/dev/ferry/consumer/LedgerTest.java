@@ -89,4 +89,85 @@ class LedgerTest {
             assertThat(reopened.isStale(RelPath.of("f1"), 29_992)).isFalse();
         }
     }
+
+    @Test
+    void theNextNumberOfAStreamIsNextATakenOneAgainALaterOneAGapAndAnotherStreamIsNew() throws Exception {
+        try (Ledger ledger = Ledger.open(dir.resolve("ledger"))) {
+            assertThat(ledger.follow("s", 500)).as("the first a mirror takes, whatever its number")
+                    .isEqualTo(StreamPosition.Step.FIRST);
+            assertThat(ledger.follow("s", 501)).isEqualTo(StreamPosition.Step.NEXT);
+            assertThat(ledger.follow("s", 501)).isEqualTo(StreamPosition.Step.AGAIN);
+            assertThat(ledger.follow("s", 400)).isEqualTo(StreamPosition.Step.AGAIN);
+            assertThat(ledger.position()).as("never back").isEqualTo(new StreamPosition("s", 501));
+            assertThat(ledger.repairWanted()).isFalse();
+
+            assertThat(ledger.follow("s", 504)).isEqualTo(StreamPosition.Step.GAP);
+            assertThat(ledger.repairWanted()).isTrue();
+            assertThat(ledger.follow("s", 505)).isEqualTo(StreamPosition.Step.NEXT);
+
+            ledger.wantRepair(false);
+            assertThat(ledger.follow("t", 1)).isEqualTo(StreamPosition.Step.NEW_STREAM);
+            assertThat(ledger.repairWanted()).isTrue();
+            assertThat(ledger.position()).isEqualTo(new StreamPosition("t", 1));
+        }
+    }
+
+    @Test
+    void thePositionTheWantedRepairAndTheRepairInFlightAreCommittedWithTheMarksAndRolledBackWithThem()
+            throws Exception {
+        Path file = dir.resolve("ledger");
+        try (Ledger ledger = Ledger.open(file)) {
+            ledger.follow("s", 1);
+            ledger.follow("s", 2);
+            ledger.repairInFlight("r1");
+            ledger.commit();
+
+            ledger.follow("s", 9);
+            ledger.repairInFlight(null);
+            ledger.rollback();
+
+            assertThat(ledger.position()).isEqualTo(new StreamPosition("s", 2));
+            assertThat(ledger.repairWanted()).isFalse();
+            assertThat(ledger.repairInFlight()).isEqualTo("r1");
+
+            ledger.follow("s", 9);
+            ledger.commit();
+            ledger.follow("s", 10); // Not committed: a crash forgets it.
+        }
+        try (Ledger reopened = Ledger.open(file)) {
+            assertThat(reopened.position()).isEqualTo(new StreamPosition("s", 9));
+            assertThat(reopened.repairWanted()).as("the gap, committed, is not forgotten").isTrue();
+            assertThat(reopened.repairInFlight()).isEqualTo("r1");
+            assertThat(reopened.size()).as("no mark for the ledger's own records").isZero();
+
+            reopened.wantRepair(false);
+            reopened.repairInFlight(null);
+            reopened.commit();
+        }
+        try (Ledger again = Ledger.open(file)) {
+            assertThat(again.repairWanted()).isFalse();
+            assertThat(again.repairInFlight()).isNull();
+            assertThat(again.position()).isEqualTo(new StreamPosition("s", 9));
+        }
+    }
+
+    @Test
+    void compactionKeepsTheLedgersOwnRecords() throws Exception {
+        Path file = dir.resolve("ledger");
+        try (Ledger ledger = Ledger.open(file)) {
+            ledger.follow("s", 1);
+            ledger.follow("s", 3);
+            ledger.repairInFlight("r1");
+            for (int seq = 1; seq <= 30_000; seq++) {
+                ledger.recordNode(RelPath.of("f" + (seq % 10)), seq);
+            }
+            ledger.commit();
+        }
+        assertThat(file.toFile().length()).as("compacted").isLessThan(100_000);
+        try (Ledger reopened = Ledger.open(file)) {
+            assertThat(reopened.position()).isEqualTo(new StreamPosition("s", 3));
+            assertThat(reopened.repairWanted()).isTrue();
+            assertThat(reopened.repairInFlight()).isEqualTo("r1");
+        }
+    }
 }

@@ -31,7 +31,8 @@ final class ConsumerMetrics implements ConsumerObserver {
 
     ConsumerMetrics(PrometheusRegistry registry, ConsumerTally tally) {
         this.applied = Counter.builder().name("ferry_consumer_events_applied_total")
-                .help("Changes applied to the replica and committed, by kind (file, dir, symlink, delete, rename)")
+                .help("Changes applied to the replica and committed, by kind ("
+                        + String.join(", ", EventKind.CHANGES) + ")")
                 .labelNames("kind").withoutExemplars().register(registry);
         this.bytes = Counter.builder().name("ferry_consumer_bytes_applied_total")
                 .help("Bytes of the file bodies applied to the replica").withoutExemplars().register(registry);

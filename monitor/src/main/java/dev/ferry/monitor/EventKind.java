@@ -7,15 +7,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The short name of an event's kind ("file", "dir", "symlink", "delete", "rename", ...): the
+ * The short name of an event's kind ("file", "dir", "symlink", "delete", "rename", "attributes",
+ * ...): the
  * name the wire format gives it in JSON, so metrics, heartbeats and messages use one vocabulary.
  */
 public final class EventKind {
 
     private static final Map<Class<?>, String> NAMES = new HashMap<>();
 
-    /** The kinds a committed change has: never the parts of a body (chunks) or their retraction (aborts). */
-    public static final List<String> CHANGES = List.of("file", "dir", "symlink", "delete", "rename");
+    /**
+     * The kinds a committed change has: never the parts of a body (chunks) or their retraction
+     * (aborts). "attributes" is a repair's fix of a mode or time alone.
+     */
+    public static final List<String> CHANGES = List.of("file", "dir", "symlink", "delete", "rename", "attributes");
 
     static {
         for (JsonSubTypes.Type type : ChangeEvent.class.getAnnotation(JsonSubTypes.class).value()) {

@@ -20,7 +20,7 @@ final class ProducerMetrics implements ProducerObserver {
     ProducerMetrics(PrometheusRegistry registry, Clock clock) {
         this.clock = clock;
         this.events = Counter.builder().name("ferry_producer_events_published_total")
-                .help("Changes the broker committed, by kind (file, dir, symlink, delete, rename)")
+                .help("Changes the broker committed, by kind (" + String.join(", ", EventKind.CHANGES) + ")")
                 .labelNames("kind").withoutExemplars().register(registry);
         EventKind.CHANGES.forEach(kind -> events.labelValues(kind)); // Dashboards see 0, not nothing.
         this.bytes = Counter.builder().name("ferry_producer_bytes_published_total")

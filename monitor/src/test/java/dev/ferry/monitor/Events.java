@@ -22,6 +22,10 @@ final class Events {
         return new ChangeEvent.PutDirectory(RelPath.of(path), seqAt(made), 0755, 0);
     }
 
+    static ChangeEvent.PutAttributes attributes(String path, Instant made) {
+        return new ChangeEvent.PutAttributes(RelPath.of(path), seqAt(made), 0600, 0);
+    }
+
     static ChangeEvent.Delete delete(String path, Instant made) {
         return new ChangeEvent.Delete(RelPath.of(path), seqAt(made));
     }

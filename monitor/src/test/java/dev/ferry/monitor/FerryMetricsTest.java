@@ -1,5 +1,6 @@
 package dev.ferry.monitor;
 
+import static dev.ferry.monitor.Events.attributes;
 import static dev.ferry.monitor.Events.delete;
 import static dev.ferry.monitor.Events.dir;
 import static dev.ferry.monitor.Events.file;
@@ -49,6 +50,8 @@ class FerryMetricsTest {
             assertThat(scrape.value("ferry_producer_events_published_total{kind=\"dir\"}")).isEqualTo(1);
             assertThat(scrape.value("ferry_producer_events_published_total{kind=\"delete\"}")).isEqualTo(1);
             assertThat(scrape.value("ferry_producer_events_published_total{kind=\"rename\"}")).as("none yet").isZero();
+            assertThat(scrape.value("ferry_producer_events_published_total{kind=\"attributes\"}")).as("none yet")
+                    .isZero();
             assertThat(scrape.value("ferry_producer_bytes_published_total")).isEqualTo(4216);
             assertThat(scrape.value("ferry_producer_transactions_total")).isEqualTo(3);
             assertThat(scrape.value("ferry_producer_last_published_timestamp_seconds"))
@@ -64,23 +67,25 @@ class FerryMetricsTest {
         ConsumerObserver consumer = ConsumerObserver.all(List.of(tally, metrics.consumer(tally)));
         try (MetricsServer server = metrics.serve(0)) {
             Instant made = T0.minusMillis(300);
-            consumer.committed(new CommittedBatch(4, 150, List.of(file("a.txt", 100, made), file("b.txt", 50, made),
-                    dir("d", T0.minusSeconds(20))), List.of(new CommittedBatch.DeadLettered(null, "garbage")), T0));
+            consumer.committed(new CommittedBatch(5, 150, List.of(file("a.txt", 100, made), file("b.txt", 50, made),
+                    attributes("a.txt", made), dir("d", T0.minusSeconds(20))),
+                    List.of(new CommittedBatch.DeadLettered(null, "garbage")), T0));
             clock.advance(Duration.ofSeconds(2));
 
             Scrape busy = Scrape.of(server.url());
 
             assertThat(busy.value("ferry_consumer_events_applied_total{kind=\"file\"}")).isEqualTo(2);
             assertThat(busy.value("ferry_consumer_events_applied_total{kind=\"dir\"}")).isEqualTo(1);
+            assertThat(busy.value("ferry_consumer_events_applied_total{kind=\"attributes\"}")).isEqualTo(1);
             assertThat(busy.value("ferry_consumer_bytes_applied_total")).isEqualTo(150);
-            assertThat(busy.value("ferry_consumer_messages_total")).isEqualTo(4);
+            assertThat(busy.value("ferry_consumer_messages_total")).isEqualTo(5);
             assertThat(busy.value("ferry_consumer_events_dead_lettered_total{kind=\"unreadable\"}")).isEqualTo(1);
             assertThat(busy.value("ferry_consumer_events_dead_lettered_total{kind=\"file\"}")).isZero();
-            assertThat(busy.value("ferry_consumer_apply_latency_seconds_count")).isEqualTo(3);
+            assertThat(busy.value("ferry_consumer_apply_latency_seconds_count")).isEqualTo(4);
             assertThat(busy.value("ferry_consumer_apply_latency_seconds_bucket{le=\"0.25\"}")).isZero();
-            assertThat(busy.value("ferry_consumer_apply_latency_seconds_bucket{le=\"0.5\"}")).isEqualTo(2);
-            assertThat(busy.value("ferry_consumer_apply_latency_seconds_bucket{le=\"30.0\"}")).isEqualTo(3);
-            assertThat(busy.value("ferry_consumer_apply_latency_seconds_sum")).isCloseTo(20.6, within());
+            assertThat(busy.value("ferry_consumer_apply_latency_seconds_bucket{le=\"0.5\"}")).isEqualTo(3);
+            assertThat(busy.value("ferry_consumer_apply_latency_seconds_bucket{le=\"30.0\"}")).isEqualTo(4);
+            assertThat(busy.value("ferry_consumer_apply_latency_seconds_sum")).isCloseTo(20.9, within());
             assertThat(busy.value("ferry_consumer_lag_seconds")).as("the last change applied is 22 s old")
                     .isCloseTo(22, within());
             assertThat(busy.value("ferry_consumer_last_applied_timestamp_seconds"))

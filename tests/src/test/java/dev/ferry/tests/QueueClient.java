@@ -10,6 +10,7 @@ import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
@@ -28,6 +29,8 @@ final class QueueClient implements AutoCloseable {
     /** The queue of mirror default of the default stream: what a consumer without --mirror applies. */
     static final String DEFAULT_MIRROR_QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR,
             WireFormat.DEFAULT_QUEUE);
+
+    private static final long STATISTICS_TIMEOUT_MILLIS = 10_000;
 
     private final Connection connection;
     private final Session session;
@@ -107,6 +110,19 @@ final class QueueClient implements AutoCloseable {
             }
         }
         return messages;
+    }
+
+    /**
+     * How many messages {@code queue} has received since the broker started (its enqueue count), as
+     * the broker's statistics plugin says: what a test counts a producer's sends to a mirror by,
+     * while that mirror's own consumer takes them.
+     */
+    long enqueued(String queue) throws JMSException, IOException {
+        DestinationStatistics.Counts counts = statistics(queue, Duration.ofMillis(STATISTICS_TIMEOUT_MILLIS));
+        if (counts == null) {
+            throw new IllegalStateException("queue " + queue + " is not on the broker");
+        }
+        return counts.enqueued();
     }
 
     @Override

@@ -4,7 +4,9 @@ import dev.ferry.wire.DirectoryDigest;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A view with the {@link DirectoryDigest} of each of its directories, computed in one walk
@@ -20,10 +22,12 @@ public final class DigestedTree implements TreeView {
 
     private final TreeView tree;
     private final Map<String, DirectoryDigest> digests;
+    private final Set<String> directories;
 
-    private DigestedTree(TreeView tree, Map<String, DirectoryDigest> digests) {
+    private DigestedTree(TreeView tree, Map<String, DirectoryDigest> digests, Set<String> directories) {
         this.tree = tree;
         this.digests = Collections.unmodifiableMap(digests);
+        this.directories = Collections.unmodifiableSet(directories);
     }
 
     /**
@@ -33,13 +37,19 @@ public final class DigestedTree implements TreeView {
      */
     public static DigestedTree of(TreeView tree) throws IOException {
         Map<String, DirectoryDigest> digests = new HashMap<>();
-        new Walk(tree, digests).digest("", tree.list(""));
-        return new DigestedTree(tree, digests);
+        Set<String> directories = new HashSet<>();
+        new Walk(tree, digests, directories).digest("", tree.list(""));
+        return new DigestedTree(tree, digests, directories);
     }
 
     /** The digest of every directory that has one, by path; "" is the root. */
     public Map<String, DirectoryDigest> digests() {
         return digests;
+    }
+
+    /** Every directory the walk listed, with a digest or not, by path; "" is the root. */
+    public Set<String> directories() {
+        return directories;
     }
 
     @Override
@@ -58,10 +68,11 @@ public final class DigestedTree implements TreeView {
     }
 
     /** Digests a tree bottom-up, each directory once its subdirectories are done. */
-    private record Walk(TreeView tree, Map<String, DirectoryDigest> digests) {
+    private record Walk(TreeView tree, Map<String, DirectoryDigest> digests, Set<String> directories) {
 
         /** The digest of {@code directory}, kept, or null when it has none. */
         DirectoryDigest digest(String directory, Listing listing) {
+            directories.add(directory);
             DirectoryDigest.Builder builder = DirectoryDigest.builder();
             boolean whole = listing.unnameable().isEmpty();
             for (Map.Entry<String, TreeEntry> named : listing.entries().entrySet()) {

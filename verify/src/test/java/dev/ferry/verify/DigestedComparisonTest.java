@@ -69,6 +69,18 @@ class DigestedComparisonTest {
     }
 
     @Test
+    void aDigestedTreeNamesEveryDirectoryItListedAlsoThoseWithoutADigest() throws Exception {
+        run(dest, "mkfifo", "b/2/fifo"); // Not replicated: b/2 and b have no digest.
+
+        DigestedTree tree = DigestedTree.of(plain(dest));
+
+        assertThat(tree.directories()).containsExactlyInAnyOrder("", "a", "a/1", "a/2", "a/3", "b", "b/1", "b/2",
+                "b/3", "c", "c/1", "c/2", "c/3");
+        assertThat(tree.digests().keySet()).containsExactlyInAnyOrder("a", "a/1", "a/2", "a/3", "b/1", "b/3", "c",
+                "c/1", "c/2", "c/3");
+    }
+
+    @Test
     void aFileEditedDeepDownListsOnlyTheDirectoriesAboveIt() throws IOException {
         write(dest, "b/2/y", "B2Y");
         CountingView there = new CountingView(plain(source));

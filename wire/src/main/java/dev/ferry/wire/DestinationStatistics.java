@@ -49,10 +49,11 @@ public final class DestinationStatistics {
      * @param size               the messages waiting on it
      * @param consumers          the consumers attached to it
      * @param averageMessageSize the average size of a message that went through it, in bytes
+     * @param enqueued           the messages it received since the broker started
      */
-    public record Counts(long size, long consumers, long averageMessageSize) {
+    public record Counts(long size, long consumers, long averageMessageSize, long enqueued) {
         /** A destination the plugin did not name: nothing waits, nobody is attached. */
-        public static final Counts NONE = new Counts(0, 0, 0);
+        public static final Counts NONE = new Counts(0, 0, 0, 0);
     }
 
     /**
@@ -148,7 +149,7 @@ public final class DestinationStatistics {
             String destination = name != null && name.startsWith(QUEUE_SCHEME) ? name.substring(QUEUE_SCHEME.length())
                     : query;
             counts.put(destination, new Counts(longOf(map, "size"), longOf(map, "consumerCount"),
-                    longOf(map, "averageMessageSize")));
+                    longOf(map, "averageMessageSize"), longOf(map, "enqueueCount")));
         }
 
         boolean isEmpty() {
