@@ -2,19 +2,20 @@ package dev.ferry.tests;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.DestinationStatistics;
 import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
-import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -29,7 +30,6 @@ final class QueueClient implements AutoCloseable {
     static final String DEFAULT_MIRROR_QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR,
             WireFormat.DEFAULT_QUEUE);
 
-    private static final String STATISTICS_PREFIX = "ActiveMQ.Statistics.Destination.";
     private static final long STATISTICS_TIMEOUT_MILLIS = 10_000;
 
     private final Connection connection;
@@ -41,7 +41,12 @@ final class QueueClient implements AutoCloseable {
     }
 
     static QueueClient connect(String brokerUrl) throws JMSException {
-        Connection connection = new BrokerEndpoint(brokerUrl, null, null).connect("e2e-test", 1);
+        return connect(brokerUrl, null, null);
+    }
+
+    /** A client logged in as {@code user}: it may do what that user's role may. */
+    static QueueClient connect(String brokerUrl, String user, String password) throws JMSException {
+        Connection connection = new BrokerEndpoint(brokerUrl, user, password).connect("e2e-test", 1);
         try {
             return new QueueClient(connection);
         } catch (JMSException e) {
@@ -90,6 +95,11 @@ final class QueueClient implements AutoCloseable {
         }
     }
 
+    /** What the broker's statistics plugin says of {@code queue}; null when it is not there (asking makes nothing). */
+    DestinationStatistics.Counts statistics(String queue, Duration timeout) throws JMSException, IOException {
+        return DestinationStatistics.ask(connection, "the test's broker", List.of(queue), timeout).get(queue);
+    }
+
     /** What {@code queue} holds right now, oldest first, without consuming anything. */
     List<Message> browse(String queue) throws JMSException {
         List<Message> messages = new ArrayList<>();
@@ -107,23 +117,12 @@ final class QueueClient implements AutoCloseable {
      * the broker's statistics plugin says: what a test counts a producer's sends to a mirror by,
      * while that mirror's own consumer takes them.
      */
-    long enqueued(String queue) throws JMSException {
-        TemporaryQueue replies = session.createTemporaryQueue();
-        try (MessageConsumer answers = session.createConsumer(replies);
-             MessageProducer asker = session.createProducer(session.createQueue(STATISTICS_PREFIX + queue))) {
-            Message question = session.createMessage();
-            question.setJMSReplyTo(replies);
-            asker.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-            asker.send(question);
-            Message answer = answers.receive(STATISTICS_TIMEOUT_MILLIS);
-            if (!(answer instanceof MapMessage statistics)) {
-                throw new IllegalStateException("the broker's statistics plugin said nothing of " + queue + " within "
-                        + STATISTICS_TIMEOUT_MILLIS + " ms (does the queue exist?)");
-            }
-            return statistics.getLong("enqueueCount");
-        } finally {
-            replies.delete();
+    long enqueued(String queue) throws JMSException, IOException {
+        DestinationStatistics.Counts counts = statistics(queue, Duration.ofMillis(STATISTICS_TIMEOUT_MILLIS));
+        if (counts == null) {
+            throw new IllegalStateException("queue " + queue + " is not on the broker");
         }
+        return counts.enqueued();
     }
 
     @Override
