@@ -512,8 +512,8 @@ public final class Consumer implements AutoCloseable {
             return false;
         }
         link.commit();
-        messages += batch.messages.size();
-        settings.observer().committed(outcome.committed(batch.messages.size(), batch.bytes, clock.instant()));
+        messages += batch.changeMessages();
+        settings.observer().committed(outcome.committed(batch.changeMessages(), batch.bytes, clock.instant()));
         return true;
     }
 
@@ -577,13 +577,24 @@ public final class Consumer implements AutoCloseable {
         private boolean bodies;
         private long newestSeq;
         private boolean caughtUp;
+        private int repairMessages;
 
         void add(Message message) throws JMSException {
             messages.add(message);
-            if (message instanceof BytesMessage body) {
+            if (RepairMessages.isRepairMessage(message)) {
+                repairMessages++;
+            } else if (message instanceof BytesMessage body) {
                 bytes += body.getBodyLength();
                 bodies |= body.getBodyLength() > 0;
             }
+        }
+
+        /**
+         * The messages that carried changes: a repair's own messages are not counted, as the
+         * producer counts none of what it sends for a repair as published.
+         */
+        int changeMessages() {
+            return messages.size() - repairMessages;
         }
 
         void saw(long seq) {
