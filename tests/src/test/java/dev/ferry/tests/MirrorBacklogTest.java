@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -83,6 +84,10 @@ class MirrorBacklogTest {
         restarted.waitForLog("mirror 'offsite' was repaired; it no longer needs a repair", 1, QUICK);
         assertThat(mirror(mirrorList(), "offsite").get("queuePresent").asBoolean()).as("its consumer made it again")
                 .isTrue();
+        // The stopped producer's last beat, which the broker keeps, still names the drop: the later beat wins.
+        Awaitility.await("mirror offsite listed as active once repaired").atMost(QUICK)
+                .untilAsserted(() -> assertThat(mirror(mirrorList(), "offsite").get("state").asText())
+                        .isEqualTo("active"));
         assertThat(back.logLinesMatching(NEEDS_REPAIR)).as("said once").hasSize(1);
         assertThat(back.logLinesMatching("the queue of mirror 'offsite' .* was not on broker"))
                 .as("a drop, not a lost queue").isEmpty();
