@@ -236,6 +236,11 @@ final class Ledger implements AutoCloseable {
         return marks.size();
     }
 
+    /** Whether the ledger has recorded nothing at all: no mark, no place in a stream, no repair. */
+    boolean isBlank() {
+        return marks.isEmpty() && notes.isEmpty();
+    }
+
     @Override
     public void close() throws IOException {
         journal.close();

@@ -81,8 +81,11 @@ final class Replica implements RepairBook, AutoCloseable {
             MirrorClaim claim = MirrorClaim.stake(root, bookkeeping, mirror, queue);
             StagingArea staging = new StagingArea(bookkeeping.resolve("staging"));
             Ledger ledger = Ledger.open(bookkeeping.resolve(MirrorClaim.LEDGER));
-            if (claim.origin() == MirrorClaim.Origin.NEW) {
+            if (claim.origin() == MirrorClaim.Origin.NEW
+                    || claim.origin() == MirrorClaim.Origin.KNOWN && ledger.isBlank()) {
                 // A late join: what was published before this mirror's queue existed never comes on it.
+                // A known claim with a ledger that recorded nothing is one too: its first start
+                // stopped between the claim and this commit (at worst an empty mirror asks again).
                 ledger.wantRepair(true);
                 ledger.commit();
             }

@@ -130,6 +130,24 @@ class ConsumerRepairTest {
     }
 
     @Test
+    void aNewDestinationWhoseFirstStartStoppedBeforeItsLedgerWasWrittenStillAsks() throws Exception {
+        // The first start staked the claim, then died (kill -9, a full disk) before the ledger said a
+        // repair is wanted: the claim is known from now on, but the ledger has recorded nothing.
+        Path bookkeeping = dst.resolve(".ferry");
+        Files.createDirectories(bookkeeping);
+        MirrorClaim.stake(dst, bookkeeping, MIRROR, QUEUE);
+        Files.write(bookkeeping.resolve(MirrorClaim.LEDGER), new byte[0]);
+        publish(1, putFile("b.txt", 11, "be"), "be");
+
+        try (Consumer consumer = open(RepairPolicy.DEFAULT)) {
+            assertThat(consumer.claim().origin()).isEqualTo(MirrorClaim.Origin.KNOWN);
+            assertThat(consumer.repairWanted()).as("still a late join").isTrue();
+            consumer.drain();
+        }
+        assertThat(takeControl()).as("its request").isNotNull();
+    }
+
+    @Test
     void aDescribeOfItsRepairIsAnsweredWithTheListingsOfWhatItHoldsWhenTheDescribeIsReached() throws Exception {
         String id = askedFor();
         Files.writeString(Files.createDirectories(dst.resolve("sub/deeper")).resolve("x.txt"), "extra");
