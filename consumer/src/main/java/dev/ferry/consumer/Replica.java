@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -178,8 +179,9 @@ final class Replica implements RepairBook, AutoCloseable {
     }
 
     @Override
-    public void asked(String id) throws IOException {
+    public void asked(String id, Instant at) throws IOException {
         ledger.repairInFlight(id);
+        ledger.repairAskedAt(at);
         ledger.wantRepair(false);
         ledger.commit();
     }
@@ -189,6 +191,11 @@ final class Replica implements RepairBook, AutoCloseable {
         ledger.wantRepair(true);
         ledger.repairInFlight(null);
         ledger.commit();
+    }
+
+    @Override
+    public Instant lastAsked() {
+        return ledger.repairAskedAt();
     }
 
     @Override
