@@ -35,6 +35,7 @@ import jakarta.jms.Session;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,6 +128,24 @@ class ConsumerRepairTest {
             again.drain();
         }
         assertThat(takeControl()).as("no second request while the first is in flight").isNull();
+    }
+
+    @Test
+    void aNewDestinationWhoseFirstStartStoppedBeforeItsLedgerWasWrittenStillAsks() throws Exception {
+        // The first start staked the claim, then died (kill -9, a full disk) before the ledger said a
+        // repair is wanted: the claim is known from now on, but the ledger has recorded nothing.
+        Path bookkeeping = dst.resolve(".ferry");
+        Files.createDirectories(bookkeeping);
+        MirrorClaim.stake(dst, bookkeeping, MIRROR, QUEUE);
+        Files.write(bookkeeping.resolve(MirrorClaim.LEDGER), new byte[0]);
+        publish(1, putFile("b.txt", 11, "be"), "be");
+
+        try (Consumer consumer = open(RepairPolicy.DEFAULT)) {
+            assertThat(consumer.claim().origin()).isEqualTo(MirrorClaim.Origin.KNOWN);
+            assertThat(consumer.repairWanted()).as("still a late join").isTrue();
+            consumer.drain();
+        }
+        assertThat(takeControl()).as("its request").isNotNull();
     }
 
     @Test
@@ -256,6 +275,30 @@ class ConsumerRepairTest {
             consumer.close();
             running.get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void withRepairEveryTheFirstRequestOfARestartedConsumerIsDueAPeriodAfterTheLastOneNotAfterTheStart()
+            throws Exception {
+        settled(); // Asked, and answered, now.
+        takeControl();
+        ConsumerSettings everyDay = ConsumerSettings.defaults(dst, QUEUE).withMirror(MIRROR)
+                .withRepair(new RepairPolicy(false, Duration.ofMinutes(10), Duration.ofDays(1)));
+
+        // Started again two days later: a consumer restarted more often than the period must still repair.
+        try (Consumer consumer = Consumer.open(everyDay, endpoint, Clock.offset(Clock.systemUTC(),
+                Duration.ofDays(2)), FirstContact.NONE)) {
+            consumer.drain();
+        }
+        Message request = takeControl();
+        assertThat(request).as("a request: the last one was two days ago").isNotNull();
+        answer(new RepairDone(RepairMessages.decode(request).id(), 0));
+
+        try (Consumer consumer = Consumer.open(everyDay, endpoint, Clock.offset(Clock.systemUTC(),
+                Duration.ofDays(2).plusHours(1)), FirstContact.NONE)) {
+            consumer.drain();
+        }
+        assertThat(takeControl()).as("none an hour after the last one").isNull();
     }
 
     @Test

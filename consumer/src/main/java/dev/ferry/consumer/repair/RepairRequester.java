@@ -80,7 +80,9 @@ public final class RepairRequester implements AutoCloseable {
         this.survey = survey;
         this.markedByProducer = markedByProducer;
         this.clock = clock;
-        this.lastAsked = clock.instant();
+        // --repair-every counts from the last request, not from this start: a consumer restarted
+        // more often than the period must still repair.
+        this.lastAsked = book.lastAsked() != null ? book.lastAsked() : clock.instant();
         this.lastSign = clock.instant();
         // A repair in flight from before compares the destination as it was then: --repair asks
         // again, once that one is done.
@@ -122,7 +124,7 @@ public final class RepairRequester implements AutoCloseable {
             int sent = sendFitting(channel, new ArrayList<>(digests.keySet()),
                     directories -> new RepairRequest(id, mirror, only(digests, directories)));
             channel.commit();
-            book.asked(id);
+            book.asked(id, now);
             log.info("repair {} of mirror '{}': asked the producer of {}, with the digests of {} directories", id,
                     mirror, queue, sent);
         } catch (JMSSecurityException e) {
