@@ -343,6 +343,39 @@ class RepairTest {
                 + lateQueue + " is not on the broker (removed, or its consumer never subscribed)");
     }
 
+    @Test
+    void aBrokerSlowerToAskThanASliceLastsStillGetsTheRepairAnswered() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            tree.write("f" + i + ".txt", "file " + i);
+        }
+        try (Producer before = Producer.open(tree.settings().withMirrors(List.of()), endpoint)) {
+            before.publishOnce(); // The late mirror gets all five from its repair.
+        }
+        // Stands still but for each question whether the mirror's queue is there, which takes longer
+        // than a slice of the repair (8 round trips on a link of 40 ms, or a relay that adds Nagle's delay).
+        MutableClock clock = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
+        ChangeSink slowToAsk = new ForwardingSink(JmsChangeSink.open(endpoint, "ferry.changes", List.of())) {
+            @Override
+            public boolean exists(String mirror) throws IOException {
+                boolean exists = super.exists(mirror);
+                clock.advance(Producer.REPAIR_SLICE.multipliedBy(2));
+                return exists;
+            }
+        };
+        HandMirror late = mirror("late");
+        producer = Producer.open(tree.settings().withMirrors(List.of()), slowToAsk, clock);
+        Producer running = producer;
+        watching = executor.submit(() -> {
+            running.watch();
+            return null;
+        });
+
+        RepairDone done = late.repair(WITHIN);
+
+        assertThat(done.sent()).isEqualTo(5);
+        assertThat(late.equals(tree.source)).isTrue();
+    }
+
     private List<String> warnings() {
         return logged.list.stream().filter(line -> line.getLevel() == Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage).toList();

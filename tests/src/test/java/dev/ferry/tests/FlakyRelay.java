@@ -25,7 +25,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * one command a client sends, so that the broker can be killed with exactly that command unanswered.
  *
  * <p>What clients send is relayed command by command: OpenWire frames each command with its
- * length (4 bytes, big-endian), which is all the relay reads of it.
+ * length (4 bytes, big-endian), which is all the relay reads of it. It writes the length and the
+ * command as two writes, so Nagle's algorithm holds each command back until the broker's side
+ * acknowledges its length: tens of milliseconds a command, as on a slow link. Left so on purpose:
+ * it found a producer that never got on with a repair when asking the broker took longer than a
+ * slice of the answer (RepairTest covers that case on its own).
  */
 final class FlakyRelay implements AutoCloseable {
 

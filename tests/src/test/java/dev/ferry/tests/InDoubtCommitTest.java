@@ -43,6 +43,10 @@ class InDoubtCommitTest {
             FerryProcess producer = ferry.start("producer", "--source", source.toString(), "--broker", relay.url(),
                     "--state", ferry.workspace().resolve("producer-state").toString());
             Convergence.await(source, destination, INITIAL_SYNC, broker, consumer, producer);
+            // The new destination asked for its late-join repair; answered while replies are swallowed,
+            // the producer's question to the broker (is the mirror's queue there?) would hold it up
+            // before it ever publishes the file in doubt.
+            consumer.waitForLog("repair \\S+ of mirror 'default': \\d+ events applied", 1, PATIENCE);
 
             relay.swallowReplies();
             writeText(source.resolve(IN_DOUBT), text("committed, but the producer never heard so", 3000));

@@ -33,14 +33,19 @@ import org.slf4j.LoggerFactory;
  * meanwhile, {@link #reset} forgets the work under way, and the message, delivered again, is
  * answered again. A message that is not a well-formed request of this stream is logged in one
  * line and taken off the queue unanswered; so is a request of a mirror whose queue is not on the
- * broker ({@link MirrorQueueCheck}), looked at before each slice of its answer: the answer would
- * make the queue, and with it a mirror nobody keeps.
+ * broker ({@link MirrorQueueCheck}), looked at before the first slice of its answer and then
+ * once a second: the answer would make the queue, and with it a mirror nobody keeps.
  */
 public final class RepairResponder {
 
     private static final Logger log = LoggerFactory.getLogger(RepairResponder.class);
     /** How many repairs' event counts are remembered, for their last {@code RepairDone}. */
     private static final int REMEMBERED_REPAIRS = 1_000;
+    /**
+     * How often, at most, an answer under way looks again for its mirror's queue: each look costs
+     * several round trips to the broker, which on a slow link can take longer than a slice.
+     */
+    static final Duration QUEUE_CHECK_EVERY = Duration.ofSeconds(1);
 
     private final String queue;
     private final PublishedView published;
@@ -95,7 +100,6 @@ public final class RepairResponder {
      * @throws IOException          when the source cannot be read, or the index written
      */
     public void work(Duration slice) throws IOException, InterruptedException {
-        Instant deadline = clock.instant().plus(slice);
         if (answer == null) {
             Message next = inbox.nextControl();
             if (next == null) {
@@ -108,14 +112,15 @@ public final class RepairResponder {
             }
         }
         try {
-            if (!queues.exists(answer.mirror())) {
+            if (answer.dueForQueueCheck() && !queues.exists(answer.mirror())) {
                 log.warn("not answering repair {} of mirror {}: its queue {} is not on the broker (removed, or its "
                         + "consumer never subscribed)", answer.id(), answer.mirror(),
                         WireFormat.mirrorQueueOf(answer.mirror(), queue));
                 drop();
                 return;
             }
-            if (answer.step(deadline)) {
+            // The slice starts after the question: on a slow link asking takes longer than a slice.
+            if (answer.step(clock.instant().plus(slice))) {
                 answer = null;
             }
         } catch (RefusedAnswerException refused) {
@@ -179,6 +184,7 @@ public final class RepairResponder {
         private final String mirror;
         private final long accepted = System.nanoTime();
         private boolean begun;
+        private Instant queueChecked; // Null until the first check.
 
         Answer(Message message, String id, String mirror) {
             this.message = message;
@@ -193,6 +199,19 @@ public final class RepairResponder {
 
         Message message() {
             return message;
+        }
+
+        /**
+         * Whether the mirror's queue is to be looked for before this slice: before the first, then at
+         * most once per {@link #QUEUE_CHECK_EVERY}, each look being a round of the broker's statistics.
+         */
+        boolean dueForQueueCheck() {
+            Instant now = clock.instant();
+            if (queueChecked != null && now.isBefore(queueChecked.plus(QUEUE_CHECK_EVERY))) {
+                return false;
+            }
+            queueChecked = now;
+            return true;
         }
 
         String id() {
