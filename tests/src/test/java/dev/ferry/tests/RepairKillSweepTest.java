@@ -48,7 +48,7 @@ class RepairKillSweepTest {
     /** Files tampered with of each kind: with a directory of 100 deleted, about 250 events to send back. */
     private static final int TAMPERED = 25;
     /** Small producer transactions, so the repair's events are committed in many steps, each a moment to strike at. */
-    private static final String PRODUCER_BATCH_EVENTS = "10";
+    private static final String PRODUCER_BATCH_EVENTS = "25";
 
     /** The producer's line for each event of a repair, once committed to the mirror's queue. */
     private static final String SENT = "- sent .* for the repair of mirror default$";
@@ -108,97 +108,129 @@ class RepairKillSweepTest {
     private FerryProcess broker;
     private FerryProcess producer;
     private FerryProcess consumer;
-    /** The consumers of the round under way, the first one first. */
+    /** The consumers and producers of the round under way, the first one first. */
     private final List<FerryProcess> consumers = new ArrayList<>();
+    private final List<FerryProcess> producers = new ArrayList<>();
+    /** The repair events the round's first producer had sent before the round. */
+    private int sentBefore;
+    private int outages;
 
     @Test
     void aRepairInterruptedByKillingTheBrokerProducerOrConsumerAtAnyMomentStillMakesTheMirrorExact() {
         long seed = Long.getLong("ferry.sweep.seed", System.nanoTime());
         System.out.println("RepairKillSweepTest: seed " + seed + " (replay with -Dferry.sweep.seed=" + seed + ")");
         random = new Random(seed);
+        long started = System.nanoTime();
         assertThat(Rsync.installed(ferry.workspace())).as("rsync is installed (apt-get install rsync)").isTrue();
         source = aSourceOfSmallAndLargeFiles(ferry.directory("source"));
         destination = ferry.directory("destination");
         broker = ferry.broker();
         producer = ferry.producer(source, "--batch-events", PRODUCER_BATCH_EVENTS);
         consumer = newConsumer(false); // A new destination: it joins late, and repairs by itself.
-        Convergence.await(source, destination, INITIAL_SYNC, broker, producer, consumer);
+        consumer.waitForLog(ASKED.pattern(), 1, INITIAL_SYNC);
         assertEveryRepairApplied("the late join");
+        Convergence.await(source, destination, INITIAL_SYNC, broker, producer, consumer);
+        System.out.printf("RepairKillSweepTest: the mirror exact after %.1f s%n", (System.nanoTime() - started) / 1e9);
 
-        List<Strike> sweep = List.of(
-                new Strike(Victim.CONSUMER, Moment.ASKED, 1, false),
-                new Strike(Victim.CONSUMER, Moment.LISTED, 1, true),
-                new Strike(Victim.CONSUMER, Moment.APPLIED_K, between(1, 60), false),
-                new Strike(Victim.CONSUMER, Moment.APPLIED_K, between(60, 180), true),
-                new Strike(Victim.CONSUMER, Moment.DONE_SENT, 1, false),
-                new Strike(Victim.PRODUCER, Moment.COMPARING_DIGESTS, 1, false),
-                new Strike(Victim.PRODUCER, Moment.COMPARING_LISTINGS, 1, false),
-                new Strike(Victim.PRODUCER, Moment.SENT_K, between(1, 80), false),
-                new Strike(Victim.PRODUCER, Moment.SENT_K, between(80, 180), false),
-                new Strike(Victim.PRODUCER, Moment.DONE_SENT, 1, false),
-                new Strike(Victim.BROKER, Moment.ASKED, 1, false),
-                new Strike(Victim.BROKER, Moment.COMPARING_LISTINGS, 1, false),
-                new Strike(Victim.BROKER, Moment.APPLIED_K, between(1, 180), false),
-                new Strike(Victim.BROKER, Moment.DONE_SENT, 1, false));
-        for (int round = 1; round <= sweep.size(); round++) {
-            tamperRepairAndKill(round, sweep.get(round - 1));
+        // Two kills a round, the second later in the same repair than the first (a producer killed
+        // or cut off from its broker answers the listings again from the start).
+        List<List<Strike>> rounds = List.of(
+                List.of(new Strike(Victim.CONSUMER, Moment.ASKED, 1, false),
+                        new Strike(Victim.PRODUCER, Moment.SENT_K, between(1, 100), false)),
+                List.of(new Strike(Victim.PRODUCER, Moment.COMPARING_DIGESTS, 1, false),
+                        new Strike(Victim.CONSUMER, Moment.APPLIED_K, between(1, 200), true)),
+                List.of(new Strike(Victim.BROKER, Moment.ASKED, 1, false),
+                        new Strike(Victim.CONSUMER, Moment.DONE_SENT, 1, false)),
+                List.of(new Strike(Victim.CONSUMER, Moment.LISTED, 1, true),
+                        new Strike(Victim.BROKER, Moment.APPLIED_K, between(1, 200), false)),
+                List.of(new Strike(Victim.PRODUCER, Moment.COMPARING_LISTINGS, 1, false),
+                        new Strike(Victim.BROKER, Moment.DONE_SENT, 1, false)),
+                List.of(new Strike(Victim.BROKER, Moment.COMPARING_LISTINGS, 1, false),
+                        new Strike(Victim.PRODUCER, Moment.DONE_SENT, 1, false)),
+                List.of(new Strike(Victim.BROKER, Moment.SENT_K, between(1, 150), false),
+                        new Strike(Victim.PRODUCER, Moment.SENT_K, between(1, 200), false)));
+        for (int round = 1; round <= rounds.size(); round++) {
+            tamperRepairAndKill(round, rounds.get(round - 1));
         }
         consumer.close();
         assertThat(TreeSnapshot.of(destination)).as("the mirror once its consumer stopped")
                 .isEqualTo(TreeSnapshot.of(source));
     }
 
-    private void tamperRepairAndKill(int round, Strike strike) {
+    /**
+     * Tampers with the mirror, asks for its repair and strikes at each moment of {@code strikes} in
+     * turn, bringing each victim back before the next; then the mirror must be exact, and the
+     * repair applied.
+     */
+    private void tamperRepairAndKill(int round, List<Strike> strikes) {
         long started = System.nanoTime();
         consumer.close();
         assertThat(TreeSnapshot.of(destination)).as("the mirror before round %d", round)
                 .isEqualTo(TreeSnapshot.of(source));
         MirrorTampering tampering = MirrorTampering.of(destination, LARGE, TAMPERED, "r" + round, random);
         consumers.clear();
-        int sentBefore = producer.logLinesMatching(SENT).size();
-        int saidBefore = strike.moment().consumerSays ? 0 : producer.logLinesMatching(strike.moment().line).size();
+        producers.clear();
+        producers.add(producer);
+        sentBefore = producer.logLinesMatching(SENT).size();
+        List<String> struck = new ArrayList<>();
         consumer = newConsumer(true);
 
-        String struck = strike(strike, saidBefore, sentBefore);
-        long killed = System.nanoTime();
-        changeWhatTheRepairIsAbout(tampering, round);
-        bringBack(strike);
+        for (int i = 0; i < strikes.size(); i++) {
+            Strike strike = strikes.get(i);
+            struck.add(strike + " (" + strike(strike) + ")");
+            changeWhatTheRepairIsAbout(tampering, i);
+            bringBack(strike);
+        }
+        long back = System.nanoTime();
 
-        Convergence.await(source, destination, CATCH_UP, broker, producer, consumer);
-        assertEveryRepairApplied("round " + round + ", " + strike);
+        String what = "round " + round + ": " + String.join(", then ", struck);
+        assertEveryRepairApplied(what);
         Convergence.await(source, destination, CATCH_UP, broker, producer, consumer);
         assertThat(Rsync.itemizedChanges(ferry.workspace(), source, destination))
-                .as("what rsync would still do after round %d, %s", round, strike).isEmpty();
+                .as("what rsync would still do after %s", what).isEmpty();
         Staging.assertEmpty(destination);
-        System.out.printf("RepairKillSweepTest: round %d, %s (%s): exact %.1f s after the kill, round %.1f s%n",
-                round, strike, struck, (System.nanoTime() - killed) / 1e9, (System.nanoTime() - started) / 1e9);
+        System.out.printf("RepairKillSweepTest: %s; exact %.1f s after the last came back, round %.1f s%n", what,
+                (System.nanoTime() - back) / 1e9, (System.nanoTime() - started) / 1e9);
     }
 
     /**
-     * Waits for the strike's moment, kills its victim there, and says what the repair had done by
-     * then; the producer said the moment's line {@code saidBefore} times before the round.
+     * Waits for the strike's moment, counted from now in the log of the process that says it, kills
+     * its victim there, and says what the repair had done by then.
      */
-    private String strike(Strike strike, int saidBefore, int sentBefore) {
+    private String strike(Strike strike) {
         FerryProcess witness = strike.moment().consumerSays ? consumer : producer;
-        int count = strike.count() + saidBefore;
-        if (strike.moment() == Moment.APPLIED_K) {
-            consumer.waitForLog(ASKED.pattern(), 1, MOMENT_WAIT); // What it applied before it asked is not the repair's.
-            count += consumer.logLinesMatching(FerryLog.ANY_APPLIED).size();
+        if (strike.moment() == Moment.APPLIED_K && consumer.logLinesMatching(ASKED.pattern() + "|" + AWAITED.pattern())
+                .isEmpty()) {
+            // What a consumer applies before it asks is not the repair's.
+            consumer.waitForLog(ASKED.pattern() + "|" + AWAITED.pattern(), 1, MOMENT_WAIT);
         }
-        witness.waitForLog(strike.moment().line, count, MOMENT_WAIT);
+        try {
+            witness.waitForLog(strike.moment().line,
+                    witness.logLinesMatching(strike.moment().line).size() + strike.count(), MOMENT_WAIT);
+        } catch (AssertionError notThere) {
+            assertNoRepairForgotten("waiting for " + strike); // The likelier reason, said first.
+            throw notThere;
+        }
         switch (strike.victim()) {
             case CONSUMER -> consumer.kill();
             case PRODUCER -> producer.kill();
             case BROKER -> broker.kill();
         }
-        return (producer.logLinesMatching(SENT).size() - sentBefore) + " events sent, "
-                + consumers.get(0).logLinesMatching(FerryLog.ANY_APPLIED).size() + " applied";
+        return linesOf(producers, SENT) - sentBefore + " events sent, " + linesOf(consumers, FerryLog.ANY_APPLIED)
+                + " applied";
+    }
+
+    private static int linesOf(List<FerryProcess> processes, String regex) {
+        return processes.stream().mapToInt(process -> process.logLinesMatching(regex).size()).sum();
     }
 
     private void bringBack(Strike strike) {
         switch (strike.victim()) {
             case CONSUMER -> consumer = newConsumer(strike.againWithRepair());
-            case PRODUCER -> producer = ferry.producer(source, "--batch-events", PRODUCER_BATCH_EVENTS);
+            case PRODUCER -> {
+                producer = ferry.producer(source, "--batch-events", PRODUCER_BATCH_EVENTS);
+                producers.add(producer);
+            }
             case BROKER -> broker = ferry.restartBroker();
         }
     }
@@ -206,46 +238,63 @@ class RepairKillSweepTest {
     /**
      * While the repair is interrupted, the source changes at the paths it is about, so that an event
      * of the repair still on its way is older than the change: files it sends again are rewritten, or
-     * deleted, or get other permission bits; a file appears where it deletes an extra.
+     * deleted, or get other permission bits; a file appears where it deletes an extra. The
+     * {@code outage}-th of the round changes paths the others do not.
      */
-    private void changeWhatTheRepairIsAbout(MirrorTampering tampering, int round) {
-        String tag = "round " + round;
-        TestTrees.writeText(source.resolve(tampering.edited().get(0)), TestTrees.text(tag, 300 + round));
-        TestTrees.appendText(source.resolve(tampering.touched().get(0)), tag);
-        TestTrees.mode(source.resolve(tampering.modes().get(0)), "rwxr-x---");
-        TestTrees.deleteTree(source.resolve(tampering.edited().get(1)));
+    private void changeWhatTheRepairIsAbout(MirrorTampering tampering, int outage) {
+        String tag = "outage " + (++outages);
+        TestTrees.writeText(source.resolve(tampering.edited().get(2 * outage)), TestTrees.text(tag, 300 + outage));
+        TestTrees.deleteTree(source.resolve(tampering.edited().get(2 * outage + 1)));
+        TestTrees.appendText(source.resolve(tampering.touched().get(outage)), tag);
+        TestTrees.mode(source.resolve(tampering.modes().get(outage)), "rwxr-x---");
         Path deletedDirectory = source.resolve(tampering.deletedDirectory());
-        TestTrees.deleteTree(deletedDirectory.resolve(String.format("file-%03d.txt", round)));
-        TestTrees.writeText(deletedDirectory.resolve("new-in-" + round + ".txt"), tag);
-        TestTrees.writeText(source.resolve(tampering.extras().get(0)), "now in the source too, " + tag);
-        TestTrees.writeRandom(source.resolve(tampering.largeEdited()), LARGE_FILE + round, random.nextLong());
+        TestTrees.deleteTree(deletedDirectory.resolve(String.format("file-%03d.txt", outages)));
+        TestTrees.writeText(deletedDirectory.resolve("new-" + outages + ".txt"), tag);
+        TestTrees.writeText(source.resolve(tampering.extras().get(outage)), "now in the source too, " + tag);
+        TestTrees.writeRandom(source.resolve(tampering.largeEdited()), LARGE_FILE + outage + 1, random.nextLong());
     }
 
     /**
      * Every repair the round's consumers asked for was applied: the last consumer that knew of it
-     * (that asked for it, or found it in flight at its start) logged its done applied. One that a
-     * consumer started after a kill forgot is named here.
+     * (that asked for it, or found it in flight at its start) logged its done applied.
      */
     private void assertEveryRepairApplied(String when) {
+        Map<String, FerryProcess> repairs = lastToKnowOfEachRepair();
+        assertThat(repairs).as("the repairs asked for in %s%n%s", when, consumer.logTail()).isNotEmpty();
+        assertNoRepairForgotten(when);
+        repairs.forEach((id, knower) -> knower.waitForLog(applied(id), 1, CATCH_UP));
+    }
+
+    /**
+     * No repair was in flight in a consumer that was killed, and unknown to the one started after
+     * it: what DST/.ferry is there to remember.
+     */
+    private void assertNoRepairForgotten(String when) {
+        lastToKnowOfEachRepair().forEach((id, knower) -> {
+            if (!knower.isAlive() && knower.logLinesMatching(applied(id)).isEmpty()) {
+                fail("in %s, repair %s was in flight when %s was killed, and the consumer started after it did not "
+                        + "wait for it (DST/.ferry forgot it)%n%s", when, id, knower.name(), consumer.logTail());
+            }
+        });
+    }
+
+    /** Each repair the round's consumers asked for or waited for, by id, with the last consumer that knew of it. */
+    private Map<String, FerryProcess> lastToKnowOfEachRepair() {
+        Pattern known = Pattern.compile(ASKED.pattern() + "|" + AWAITED.pattern());
         Map<String, FerryProcess> lastToKnow = new LinkedHashMap<>();
         for (FerryProcess each : consumers) {
-            for (String line : each.logLinesMatching(ASKED.pattern() + "|" + AWAITED.pattern())) {
-                Matcher id = Pattern.compile(ASKED.pattern() + "|" + AWAITED.pattern()).matcher(line);
+            for (String line : each.logLinesMatching(known.pattern())) {
+                Matcher id = known.matcher(line);
                 if (id.find()) {
                     lastToKnow.put(id.group(1) != null ? id.group(1) : id.group(2), each);
                 }
             }
         }
-        assertThat(lastToKnow).as("the repairs asked for in %s%n%s", when, consumer.logTail()).isNotEmpty();
-        for (Map.Entry<String, FerryProcess> repair : lastToKnow.entrySet()) {
-            String applied = "repair " + Pattern.quote(repair.getKey()) + " of mirror 'default': \\d+ events applied";
-            FerryProcess knower = repair.getValue();
-            if (!knower.isAlive() && knower.logLinesMatching(applied).isEmpty()) {
-                fail("in %s, repair %s was in flight when %s was killed, and no consumer started after it waited "
-                        + "for it (DST/.ferry forgot it)%n%s", when, repair.getKey(), knower.name(), consumer.logTail());
-            }
-            knower.waitForLog(applied, 1, CATCH_UP);
-        }
+        return lastToKnow;
+    }
+
+    private static String applied(String repair) {
+        return "repair " + Pattern.quote(repair) + " of mirror 'default': \\d+ events applied";
     }
 
     private FerryProcess newConsumer(boolean repair) {
