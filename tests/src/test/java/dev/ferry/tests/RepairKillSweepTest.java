@@ -24,15 +24,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * must end (its done applied), also when the consumer comes back without {@code --repair}: a repair
  * in flight is remembered under {@code DST/.ferry}.
  *
- * <p>Each round tampers heavily with the exact mirror ({@link MirrorTampering}: a few hundred
- * events to send back), starts a consumer with {@code --repair}, waits for a line the processes log
- * anyway (the request sent, the producer comparing, the k-th event sent or applied, the done sent),
- * kills one process there, changes in the source the very paths the repair is about while it is
- * down, and starts it again: the mirror must end equal to the newest source, so no event of the
- * interrupted repair may overwrite a newer state.
+ * <p>Each round tampers heavily with the exact mirror ({@link MirrorTampering}: some 215 events
+ * to send back), starts a consumer with {@code --repair}, waits for a line the processes log anyway
+ * (the request sent, the producer comparing digests or listings, the k-th event sent or applied, the
+ * done sent), kills one process there, changes in the source the very paths the repair is about
+ * while it is down, and starts it again; then does the same at a later moment of the same repair.
+ * The mirror must end equal to the newest source, so no event of the interrupted repair may
+ * overwrite a newer state. Seven rounds strike each process at an early moment and a late one.
  *
  * <p>The k of each round comes from a seed, printed first: {@code -Dferry.sweep.seed=N} replays a
- * run.
+ * run. The producer commits 25 events at a time, so the k-th sent is the end of a commit.
  */
 @Timeout(value = 5, unit = MINUTES)
 class RepairKillSweepTest {
@@ -40,14 +41,20 @@ class RepairKillSweepTest {
     private static final Duration INITIAL_SYNC = Duration.ofSeconds(60);
     private static final Duration MOMENT_WAIT = Duration.ofSeconds(30);
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
-    private static final int DIRECTORIES = 20;
+    private static final int DIRECTORIES = 10;
     private static final int FILES_PER_DIRECTORY = 100;
     private static final String LARGE = "large";
     private static final int LARGE_FILES = 4;
     private static final long LARGE_FILE = 3L * 1024 * 1024 / 2;
-    /** Files tampered with of each kind: with a directory of 100 deleted, about 250 events to send back. */
+    /**
+     * Files tampered with of each kind: with a directory of 100 deleted, some 215 events to send
+     * back, never fewer than 200 (the source loses a file of that directory at each outage).
+     */
     private static final int TAMPERED = 25;
-    /** Small producer transactions, so the repair's events are committed in many steps, each a moment to strike at. */
+    /**
+     * Small producer transactions, so the repair's events are committed in some nine steps, each a
+     * moment to strike at (smaller ones make the first sync of the tree slow).
+     */
     private static final String PRODUCER_BATCH_EVENTS = "25";
 
     /** The producer's line for each event of a repair, once committed to the mirror's queue. */
@@ -92,7 +99,8 @@ class RepairKillSweepTest {
 
         @Override
         public String toString() {
-            String when = count > 1 ? moment + " " + count : moment.toString();
+            String when = moment == Moment.SENT_K || moment == Moment.APPLIED_K ? moment + " " + count
+                    : moment.toString();
             return victim.name().toLowerCase() + " at " + when
                     + (victim == Victim.CONSUMER ? (againWithRepair ? ", back with --repair" : ", back without --repair")
                     : "");
@@ -138,17 +146,17 @@ class RepairKillSweepTest {
                 List.of(new Strike(Victim.CONSUMER, Moment.ASKED, 1, false),
                         new Strike(Victim.PRODUCER, Moment.SENT_K, between(1, 100), false)),
                 List.of(new Strike(Victim.PRODUCER, Moment.COMPARING_DIGESTS, 1, false),
-                        new Strike(Victim.CONSUMER, Moment.APPLIED_K, between(1, 200), true)),
+                        new Strike(Victim.CONSUMER, Moment.APPLIED_K, between(1, 150), true)),
                 List.of(new Strike(Victim.BROKER, Moment.ASKED, 1, false),
                         new Strike(Victim.CONSUMER, Moment.DONE_SENT, 1, false)),
                 List.of(new Strike(Victim.CONSUMER, Moment.LISTED, 1, true),
-                        new Strike(Victim.BROKER, Moment.APPLIED_K, between(1, 200), false)),
+                        new Strike(Victim.BROKER, Moment.APPLIED_K, between(1, 150), false)),
                 List.of(new Strike(Victim.PRODUCER, Moment.COMPARING_LISTINGS, 1, false),
                         new Strike(Victim.BROKER, Moment.DONE_SENT, 1, false)),
                 List.of(new Strike(Victim.BROKER, Moment.COMPARING_LISTINGS, 1, false),
                         new Strike(Victim.PRODUCER, Moment.DONE_SENT, 1, false)),
                 List.of(new Strike(Victim.BROKER, Moment.SENT_K, between(1, 150), false),
-                        new Strike(Victim.PRODUCER, Moment.SENT_K, between(1, 200), false)));
+                        new Strike(Victim.PRODUCER, Moment.SENT_K, between(1, 150), false)));
         for (int round = 1; round <= rounds.size(); round++) {
             tamperRepairAndKill(round, rounds.get(round - 1));
         }
@@ -226,7 +234,11 @@ class RepairKillSweepTest {
 
     private void bringBack(Strike strike) {
         switch (strike.victim()) {
-            case CONSUMER -> consumer = newConsumer(strike.againWithRepair());
+            case CONSUMER -> {
+                consumer = newConsumer(strike.againWithRepair());
+                // Started: it has said whether it found a repair in flight.
+                consumer.waitForLog(FerryLog.CONSUMER_STARTED, 1, MOMENT_WAIT);
+            }
             case PRODUCER -> {
                 producer = ferry.producer(source, "--batch-events", PRODUCER_BATCH_EVENTS);
                 producers.add(producer);
@@ -307,7 +319,7 @@ class RepairKillSweepTest {
         return least + random.nextInt(most - least + 1);
     }
 
-    /** 2,000 small files in 20 directories, and a few large ones. */
+    /** 1,000 small files in 10 directories, and a few large ones. */
     private Path aSourceOfSmallAndLargeFiles(Path root) {
         for (int d = 0; d < DIRECTORIES; d++) {
             TestTrees.manySmallFiles(root.resolve(String.format("d%02d", d)), FILES_PER_DIRECTORY);
