@@ -94,7 +94,7 @@ public final class Bench {
     private static Map<Integer, Scenario> scenarios() {
         Map<Integer, Scenario> all = new TreeMap<>();
         for (Scenario scenario : List.of(new InitialSync(1), new InitialSync(2), new LargeFile(), new ChangeLatency(),
-                new NoopRestart(), new Replay())) {
+                new NoopRestart(), new Replay(), new RepairUntouched())) {
             all.put(scenario.id(), scenario);
         }
         return all;

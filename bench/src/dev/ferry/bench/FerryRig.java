@@ -92,6 +92,30 @@ final class FerryRig implements AutoCloseable {
         return drain;
     }
 
+    /**
+     * Starts {@code consumer --repair --drain}: it asks the producer to compare the destination with
+     * what it published, applies the answer and exits.
+     */
+    Launched startRepair(Path destination) {
+        Launched repair = launcher.start("consumer-repair", ferry.command(Role.CONSUMER, List.of(),
+                "consumer", "--dest", destination.toString(), "--broker", url(), "--repair", "--drain"));
+        processes.add(repair);
+        return repair;
+    }
+
+    /**
+     * The bytes the broker has taken onto {@code destination} since it started: its enqueue count
+     * times the average size of those messages, as its statistics plugin says.
+     */
+    long bytesEnqueued(String destination) {
+        try {
+            return BrokerTraffic.bytesEnqueued(endpoint, destination, QUERY_TIMEOUT);
+        } catch (IOException | jakarta.jms.JMSException e) {
+            throw new BenchException("cannot ask the broker " + url() + " about " + destination + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Starts a producer: with {@code once}, it publishes the differences and exits; else it keeps watching. */
     Launched startProducer(Path source, Path state, boolean once, List<String> jvmOptions) {
         List<String> args = new ArrayList<>(List.of("producer", "--source", source.toString(), "--broker", url(),

@@ -5,8 +5,8 @@ package dev.ferry.bench;
  * versions once, so CI proves in about a minute that every scenario still works.
  */
 enum Mode {
-    QUICK(1, 200, 10, 0, 0, 32L << 20, 30, 300, 10, 200, 10),
-    FULL(5, 10_000, 100, 100_000, 1_000, 1L << 30, 500, 100_000, 1_000, 10_000, 100);
+    QUICK(1, 200, 10, 0, 0, 32L << 20, 30, 300, 10, 200, 10, 300, 10),
+    FULL(5, 10_000, 100, 100_000, 1_000, 1L << 30, 500, 100_000, 1_000, 10_000, 100, 100_000, 1_000);
 
     final int repetitions;
     final int initialFiles;
@@ -20,9 +20,12 @@ enum Mode {
     final int noopDirs;
     final int replayFiles;
     final int replayDirs;
+    final int repairFiles;
+    final int repairDirs;
 
     Mode(int repetitions, int initialFiles, int initialDirs, int largeTreeFiles, int largeTreeDirs, long bigFileBytes,
-         int latencyFiles, int noopFiles, int noopDirs, int replayFiles, int replayDirs) {
+         int latencyFiles, int noopFiles, int noopDirs, int replayFiles, int replayDirs, int repairFiles,
+         int repairDirs) {
         this.repetitions = repetitions;
         this.initialFiles = initialFiles;
         this.initialDirs = initialDirs;
@@ -34,6 +37,8 @@ enum Mode {
         this.noopDirs = noopDirs;
         this.replayFiles = replayFiles;
         this.replayDirs = replayDirs;
+        this.repairFiles = repairFiles;
+        this.repairDirs = repairDirs;
     }
 
     String flag() {

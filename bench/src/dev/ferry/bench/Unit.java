@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** What a measured number means, and how the report writes it. */
 enum Unit {
-    SECONDS("s"), MILLISECONDS("ms"), MEBIBYTES("MiB"), FILES_PER_SECOND("files/s");
+    SECONDS("s"), MILLISECONDS("ms"), MEBIBYTES("MiB"), FILES_PER_SECOND("files/s"), BYTES_PER_FILE("bytes/file");
 
     private final String symbol;
 

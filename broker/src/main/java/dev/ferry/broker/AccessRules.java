@@ -13,12 +13,16 @@ import org.apache.activemq.security.TempDestinationAuthorizationEntry;
  * Who may do what on the broker: the authorization map of broker-config/activemq.xml, built in
  * code for the embedded broker. Change both together (AccessRulesTest compares them).
  *
- * <p>Producers publish on the stream's topic ({@link WireFormat#changeTopicOf}) and may create any
- * mirror's queue, which they neither read nor write: the broker copies the topic's messages there
- * itself. The consumer of a mirror (a user in group {@code mirror-<name>}, see {@link #mirrorGroup})
- * reads that mirror's queue only, and reads and writes its dead-letter queue (the consumer
- * dead-letters poison itself). Mirror {@link WireFormat#DEFAULT_MIRROR} also reads the queue of
- * before mirrors, where older producers still send. Admins do everything. Producers and every
+ * <p>Producers publish on the stream's topic ({@link WireFormat#changeTopicOf}) and may create and
+ * write any mirror's queue of the stream, which they do not read: the broker copies the topic's
+ * messages there itself, and a producer sends there the answers of a mirror's repair. The
+ * consumer of a mirror (a user in group {@code mirror-<name>}, see {@link #mirrorGroup}) reads that
+ * mirror's queue only, and reads and writes its dead-letter queue (the consumer dead-letters
+ * poison itself). Mirror {@link WireFormat#DEFAULT_MIRROR} also reads the queue of before mirrors,
+ * where older producers still send. Repairs: every consumer may write (and create) the stream's
+ * control queue ({@link WireFormat#controlQueueOf}), which producers alone read; a consumer can
+ * name any mirror's queue for the answer, so the producer answers only on the queue of the mirror
+ * the request names, and only while that queue exists. Admins do everything. Producers and every
  * consumer (group {@code consumers}) may ask the statistics plugin ({@code ferry status}), use
  * temporary queues for its answers and the advisory topics every ActiveMQ client touches, and
  * publish and read heartbeats on the stream's status topic ({@link WireFormat#statusTopicOf}).
@@ -50,7 +54,8 @@ public final class AccessRules {
         entries.add(queue(">", ADMINS, ADMINS, ADMINS));
         entries.add(topic(">", ADMINS, ADMINS, ADMINS));
         entries.add(topic(WireFormat.changeTopicOf(queue), ADMINS, PRODUCERS, PRODUCERS));
-        entries.add(queue(WireFormat.mirrorQueuesOf(queue), ADMINS, ADMINS, PRODUCERS));
+        entries.add(queue(WireFormat.mirrorQueuesOf(queue), ADMINS, PRODUCERS, PRODUCERS));
+        entries.add(queue(WireFormat.controlQueueOf(queue), PRODUCERS, CONSUMERS, CLIENTS));
         for (String mirror : mirrors) {
             String group = mirrorGroup(mirror);
             String mirrorQueue = WireFormat.mirrorQueueOf(mirror, queue);

@@ -16,9 +16,9 @@ public record BrokerUser(String name, String password, Role role, String mirror)
 
     /** The roles of broker-config/activemq.xml, each a group there. */
     public enum Role {
-        /** Publishes on the stream's topic and creates the mirrors' queues. */
+        /** Publishes on the stream's topic, creates the mirrors' queues and answers their repairs there. */
         PRODUCER("producers"),
-        /** Reads one mirror's queue, reads and writes its dead-letter queue. */
+        /** Reads one mirror's queue, reads and writes its dead-letter queue, asks for repairs on the control queue. */
         CONSUMER("consumers"),
         /** Everything. */
         ADMIN("admins");

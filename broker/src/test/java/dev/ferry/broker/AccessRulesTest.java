@@ -9,7 +9,10 @@ import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import java.net.URI;
 import java.security.Principal;
 import java.nio.file.Path;
@@ -36,6 +39,7 @@ class AccessRulesTest {
     private static final String TOPIC = WireFormat.changeTopicOf(QUEUE);
     private static final String DEFAULT_QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, QUEUE);
     private static final String OFFSITE_QUEUE = WireFormat.mirrorQueueOf("offsite", QUEUE);
+    private static final String CONTROL = WireFormat.controlQueueOf(QUEUE);
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     private static final BrokerUser PRODUCER = new BrokerUser("ferry-producer", "p-secret", Role.PRODUCER);
     private static final BrokerUser CONSUMER = new BrokerUser("ferry-consumer", "c-secret", Role.CONSUMER);
@@ -53,7 +57,7 @@ class AccessRulesTest {
     }
 
     @Test
-    void theProducerPublishesOnTheTopicAndCreatesMirrorQueuesButReadsAndWritesNone() throws Exception {
+    void theProducerPublishesOnTheTopicAndCreatesAndWritesMirrorQueuesButReadsNone() throws Exception {
         try (EmbeddedBroker broker = start(); Connection producer = login(broker, PRODUCER);
                 Connection consumer = login(broker, CONSUMER)) {
             createQueue(producer, DEFAULT_QUEUE);
@@ -66,12 +70,60 @@ class AccessRulesTest {
                     .as("what the producer published, copied to a queue it may not read").isNotNull();
             assertThatThrownBy(() -> session.createConsumer(session.createQueue(DEFAULT_QUEUE)))
                     .isInstanceOf(JMSSecurityException.class).hasMessageContaining("not authorized to read from");
-            assertThatThrownBy(() -> session.createProducer(session.createQueue(DEFAULT_QUEUE))
-                    .send(session.createTextMessage("x"))).isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> session.createProducer(session.createQueue("elsewhere")).send(session.createTextMessage("x")))
+                    .isInstanceOf(JMSSecurityException.class);
+            String otherStreams = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, "another.stream");
+            assertThatThrownBy(() -> session.createProducer(session.createQueue(otherStreams))
+                    .send(session.createTextMessage("x"))).as("a mirror's queue of another stream")
                     .isInstanceOf(JMSSecurityException.class);
             // A producer of before mirrors still sends to the queue of the stream.
             session.createProducer(session.createQueue(QUEUE)).send(session.createTextMessage("older producer"));
+        }
+    }
+
+    @Test
+    void aMirrorsUserAsksForARepairOnTheControlQueueAndTheProducerAnswersOnThatMirrorsQueue() throws Exception {
+        try (EmbeddedBroker broker = start(); Connection producer = login(broker, PRODUCER);
+                Connection consumer = login(broker, CONSUMER)) {
+            Session asking = consumer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer mirrorQueue = asking.createConsumer(asking.createQueue(DEFAULT_QUEUE));
+            // The first to use the control queue makes it: here a consumer, before any producer ran.
+            TextMessage request = asking.createTextMessage("repair, please");
+            request.setJMSReplyTo(asking.createQueue(DEFAULT_QUEUE));
+            asking.createProducer(asking.createQueue(CONTROL)).send(request);
+
+            Session answering = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Message received = answering.createConsumer(answering.createQueue(CONTROL)).receive(PATIENCE.toMillis());
+            assertThat(received).as("the request, read by the producer").isNotNull();
+            answering.createProducer(received.getJMSReplyTo()).send(answering.createTextMessage("done"));
+
+            assertThat(mirrorQueue.receive(PATIENCE.toMillis())).as("the answer, on the mirror's own queue")
+                    .isNotNull();
+        }
+    }
+
+    @Test
+    void nobodyButTheProducerReadsTheControlQueueAndNobodyButAMirrorsUserWritesIt() throws Exception {
+        try (EmbeddedBroker broker = start(); Connection producer = login(broker, PRODUCER);
+                Connection consumer = login(broker, CONSUMER); Connection offsite = login(broker, OFFSITE)) {
+            for (Connection mirror : List.of(consumer, offsite)) {
+                Session session = mirror.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                session.createProducer(session.createQueue(CONTROL)).send(session.createTextMessage("request"));
+                assertThatThrownBy(() -> session.createConsumer(session.createQueue(CONTROL)))
+                        .as("a mirror's user reading the control queue").isInstanceOf(JMSSecurityException.class)
+                        .hasMessageContaining("not authorized to read from");
+                assertThatThrownBy(() -> session.createBrowser(session.createQueue(CONTROL)).getEnumeration())
+                        .as("a mirror's user browsing the control queue").isInstanceOf(JMSSecurityException.class);
+                String otherStreams = WireFormat.controlQueueOf("another");
+                assertThatThrownBy(() -> session.createProducer(session.createQueue(otherStreams))
+                        .send(session.createTextMessage("request"))).as("another stream's control queue")
+                        .isInstanceOf(JMSSecurityException.class);
+            }
+            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThatThrownBy(() -> session.createProducer(session.createQueue(CONTROL))
+                    .send(session.createTextMessage("x")))
+                    .as("the producer writing the control queue").isInstanceOf(JMSSecurityException.class)
+                    .hasMessageContaining("not authorized to write to");
         }
     }
 
@@ -115,6 +167,9 @@ class AccessRulesTest {
                         .as("reading another mirror's dead letters").isInstanceOf(JMSSecurityException.class);
                 assertThatThrownBy(() -> session.createProducer(session.createQueue(own)).send(session.createTextMessage("x")))
                         .as("writing its own queue").isInstanceOf(JMSSecurityException.class);
+                assertThatThrownBy(() -> session.createProducer(session.createQueue(other))
+                        .send(session.createTextMessage("x"))).as("writing another mirror's queue")
+                        .isInstanceOf(JMSSecurityException.class);
                 assertThatThrownBy(() -> session.createProducer(session.createTopic(TOPIC)).send(session.createTextMessage("x")))
                         .as("publishing on the stream").isInstanceOf(JMSSecurityException.class);
                 if (isDefault) {

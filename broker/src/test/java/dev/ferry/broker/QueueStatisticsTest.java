@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.DestinationStatistics;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -130,7 +131,7 @@ class QueueStatisticsTest {
         QueueStatistics.query(endpoint(broker), "ferry.asked", TIMEOUT);
 
         QueueStatus again = QueueStatistics.query(endpoint(broker),
-                QueueStatistics.QUERY_PREFIX + "ferry.asked", TIMEOUT);
+                DestinationStatistics.QUERY_PREFIX + "ferry.asked", TIMEOUT);
         assertThat(again.waiting()).isZero();
     }
 

@@ -100,7 +100,7 @@ final class ConsumerCommand implements Callable<Integer> {
         Consumer consumer = BrokerContact.call(endpoint, () -> Consumer.open(settings, endpoint, arrival));
         try {
             if (arrival.report(settings, consumer.claim())) {
-                consumer.wantRepair();
+                consumer.queueWasLost();
             }
         } catch (Exception e) {
             consumer.close();

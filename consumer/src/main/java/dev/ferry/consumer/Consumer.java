@@ -143,11 +143,13 @@ public final class Consumer implements AutoCloseable {
     }
 
     /**
-     * Records, durably, that this mirror wants a repair: it asks at its next idle moment. Call it
+     * Records, durably, that this mirror's queue was lost with what waited on it (the broker lost
+     * its data, say): the mirror wants a repair, which it asks for at its next idle moment, and no
+     * longer waits for the answer of one asked for before, which went with the queue. Call it
      * before {@link #run()} or {@link #drain()}.
      */
-    public void wantRepair() throws IOException {
-        replica.wantRepair();
+    public void queueWasLost() throws IOException {
+        replica.queueWasLost();
     }
 
     /**
@@ -229,6 +231,12 @@ public final class Consumer implements AutoCloseable {
             quietSince = clock.millis();
             if (apply(batch) && commit(batch)) {
                 failures.succeeded();
+                if (batch.caughtUp() && stopRequested.getCount() > 0) {
+                    // A source that never rests never leaves the queue idle: asking once the consumer
+                    // has caught up costs at most listings of what is still on its way (a describe is
+                    // answered once everything before it is applied).
+                    repairs.atIdle(link);
+                }
             } else {
                 rollback();
                 failures.awaitBackoff(stopRequested);
@@ -238,12 +246,15 @@ public final class Consumer implements AutoCloseable {
     }
 
     /**
-     * What the consumer does when its queue is idle: asks for a repair if one is due. Whether a
-     * drain may end here, as far as repairs go.
+     * What the consumer does when its queue is idle: asks for a repair if one is due (it also asks
+     * when a batch found nothing more waiting). Whether a drain may end here, as far as repairs go.
      *
      * @throws NoRepairAnswerException when a drain waits for a repair that cannot finish
      */
     private boolean atIdle(boolean drain) throws JMSException, NoRepairAnswerException {
+        if (stopRequested.getCount() == 0) {
+            return true;
+        }
         repairs.atIdle(link);
         if (!drain) {
             repairs.warnOfTrouble();
@@ -270,10 +281,11 @@ public final class Consumer implements AutoCloseable {
         while (message != null) {
             batch.add(message);
             if (batch.isFull(settings) || RepairMessages.isRepairMessage(message)) {
-                break;
+                return batch;
             }
             message = link.receive(1);
         }
+        batch.caughtUp = true; // Nothing more was waiting.
         return batch;
     }
 
@@ -500,8 +512,8 @@ public final class Consumer implements AutoCloseable {
             return false;
         }
         link.commit();
-        messages += batch.messages.size();
-        settings.observer().committed(outcome.committed(batch.messages.size(), batch.bytes, clock.instant()));
+        messages += batch.changeMessages();
+        settings.observer().committed(outcome.committed(batch.changeMessages(), batch.bytes, clock.instant()));
         return true;
     }
 
@@ -564,13 +576,25 @@ public final class Consumer implements AutoCloseable {
         private long bytes;
         private boolean bodies;
         private long newestSeq;
+        private boolean caughtUp;
+        private int repairMessages;
 
         void add(Message message) throws JMSException {
             messages.add(message);
-            if (message instanceof BytesMessage body) {
+            if (RepairMessages.isRepairMessage(message)) {
+                repairMessages++;
+            } else if (message instanceof BytesMessage body) {
                 bytes += body.getBodyLength();
                 bodies |= body.getBodyLength() > 0;
             }
+        }
+
+        /**
+         * The messages that carried changes: a repair's own messages are not counted, as the
+         * producer counts none of what it sends for a repair as published.
+         */
+        int changeMessages() {
+            return messages.size() - repairMessages;
         }
 
         void saw(long seq) {
@@ -591,6 +615,11 @@ public final class Consumer implements AutoCloseable {
 
         long newestSeq() {
             return newestSeq;
+        }
+
+        /** Whether the batch ended because nothing more was waiting: the consumer has caught up with its queue. */
+        boolean caughtUp() {
+            return caughtUp;
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.ferry.journal.Journal;
 import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,6 +35,7 @@ final class Ledger implements AutoCloseable {
     private static final String POSITION_KEY = "/stream";
     private static final String REPAIR_WANTED_KEY = "/repair-wanted";
     private static final String REPAIR_IN_FLIGHT_KEY = "/repair-in-flight";
+    private static final String REPAIR_ASKED_AT_KEY = "/repair-asked-at";
 
     private final Path file;
     private final NavigableMap<String, Mark> marks = new TreeMap<>();
@@ -121,6 +123,21 @@ final class Ledger implements AutoCloseable {
     /** Records the repair asked for and not answered yet (null: none); durable with the next {@link #commit()}. */
     void repairInFlight(String id) {
         note(REPAIR_IN_FLIGHT_KEY, id);
+    }
+
+    /** When the last repair was asked for, or null: what {@code --repair-every} counts from. */
+    Instant repairAskedAt() {
+        String text = notes.get(REPAIR_ASKED_AT_KEY);
+        try {
+            return text == null ? null : Instant.ofEpochMilli(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Records when the last repair was asked for; durable with the next {@link #commit()}. */
+    void repairAskedAt(Instant at) {
+        note(REPAIR_ASKED_AT_KEY, Long.toString(at.toEpochMilli()));
     }
 
     private void note(String key, String value) {
@@ -234,6 +251,11 @@ final class Ledger implements AutoCloseable {
 
     int size() {
         return marks.size();
+    }
+
+    /** Whether the ledger has recorded nothing at all: no mark, no place in a stream, no repair. */
+    boolean isBlank() {
+        return marks.isEmpty() && notes.isEmpty();
     }
 
     @Override

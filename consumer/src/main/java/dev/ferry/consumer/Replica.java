@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,8 +90,11 @@ final class Replica implements RepairBook, AutoCloseable {
             MirrorClaim claim = MirrorClaim.stake(root, bookkeeping, mirror, queue);
             StagingArea staging = new StagingArea(bookkeeping.resolve("staging"));
             Ledger ledger = Ledger.open(bookkeeping.resolve(MirrorClaim.LEDGER));
-            if (claim.origin() == MirrorClaim.Origin.NEW) {
+            if (claim.origin() == MirrorClaim.Origin.NEW
+                    || claim.origin() == MirrorClaim.Origin.KNOWN && ledger.isBlank()) {
                 // A late join: what was published before this mirror's queue existed never comes on it.
+                // A known claim with a ledger that recorded nothing is one too: its first start
+                // stopped between the claim and this commit (at worst an empty mirror asks again).
                 ledger.wantRepair(true);
                 ledger.commit();
             }
@@ -190,16 +194,23 @@ final class Replica implements RepairBook, AutoCloseable {
     }
 
     @Override
-    public void asked(String id) throws IOException {
+    public void asked(String id, Instant at) throws IOException {
         ledger.repairInFlight(id);
+        ledger.repairAskedAt(at);
         ledger.wantRepair(false);
         ledger.commit();
     }
 
-    /** Records, durably at once, that a repair is wanted. Call it between transactions. */
-    void wantRepair() throws IOException {
+    /** See {@link Consumer#queueWasLost()}. Call it between transactions. */
+    void queueWasLost() throws IOException {
         ledger.wantRepair(true);
+        ledger.repairInFlight(null);
         ledger.commit();
+    }
+
+    @Override
+    public Instant lastAsked() {
+        return ledger.repairAskedAt();
     }
 
     @Override

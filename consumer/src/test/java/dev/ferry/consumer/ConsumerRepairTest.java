@@ -35,6 +35,7 @@ import jakarta.jms.Session;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,6 +131,24 @@ class ConsumerRepairTest {
     }
 
     @Test
+    void aNewDestinationWhoseFirstStartStoppedBeforeItsLedgerWasWrittenStillAsks() throws Exception {
+        // The first start staked the claim, then died (kill -9, a full disk) before the ledger said a
+        // repair is wanted: the claim is known from now on, but the ledger has recorded nothing.
+        Path bookkeeping = dst.resolve(".ferry");
+        Files.createDirectories(bookkeeping);
+        MirrorClaim.stake(dst, bookkeeping, MIRROR, QUEUE);
+        Files.write(bookkeeping.resolve(MirrorClaim.LEDGER), new byte[0]);
+        publish(1, putFile("b.txt", 11, "be"), "be");
+
+        try (Consumer consumer = open(RepairPolicy.DEFAULT)) {
+            assertThat(consumer.claim().origin()).isEqualTo(MirrorClaim.Origin.KNOWN);
+            assertThat(consumer.repairWanted()).as("still a late join").isTrue();
+            consumer.drain();
+        }
+        assertThat(takeControl()).as("its request").isNotNull();
+    }
+
+    @Test
     void aDescribeOfItsRepairIsAnsweredWithTheListingsOfWhatItHoldsWhenTheDescribeIsReached() throws Exception {
         String id = askedFor();
         Files.writeString(Files.createDirectories(dst.resolve("sub/deeper")).resolve("x.txt"), "extra");
@@ -204,27 +223,10 @@ class ConsumerRepairTest {
 
     @Test
     void aMirrorAProducerSaysItDroppedAsksOnceAtItsNextIdleMoment() throws Exception {
-        String earlier = askedFor();
-        answer(new RepairDone(earlier, 0));
-        try (Consumer settled = open(RepairPolicy.DEFAULT)) {
-            settled.drain();
-        }
+        settled();
         assertThat(takeControl()).isNull();
-        MirrorState dropped = new MirrorState();
-        dropped.learnt(List.of(new MirrorState.Drop("nas:1", java.time.Instant.now(), 3_000_000, 1_000_000)));
-        FirstContact saysDropped = new FirstContact() {
-            @Override
-            public void look(Connection connection) {
-            }
-
-            @Override
-            public MirrorState mirrorState() {
-                return dropped;
-            }
-        };
-
         try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dst, QUEUE).withMirror(MIRROR), endpoint,
-                saysDropped)) {
+                saysDropped())) {
             consumer.drain();
             RepairRequest request = (RepairRequest) RepairMessages.decode(takeControl());
             answer(new RepairDone(request.id(), 0));
@@ -235,12 +237,73 @@ class ConsumerRepairTest {
     }
 
     @Test
-    void withRepairAtStartADrainEndsOnceTheDoneOfItsRepairIsApplied() throws Exception {
-        String earlier = askedFor();
-        answer(new RepairDone(earlier, 0));
-        try (Consumer settled = open(RepairPolicy.DEFAULT)) {
-            settled.drain();
+    void aRepairInFlightWhoseAnswerWentWithADroppedOrLostQueueIsGivenUpAndAskedForAgain() throws Exception {
+        String beforeTheDrop = askedFor();
+
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dst, QUEUE).withMirror(MIRROR), endpoint,
+                saysDropped())) {
+            consumer.drain();
         }
+        RepairRequest afterTheDrop = (RepairRequest) RepairMessages.decode(takeControl());
+        assertThat(afterTheDrop.id()).isNotEqualTo(beforeTheDrop);
+
+        try (Consumer consumer = open(RepairPolicy.DEFAULT)) {
+            consumer.queueWasLost();
+            consumer.drain();
+        }
+        RepairRequest afterTheLoss = (RepairRequest) RepairMessages.decode(takeControl());
+        assertThat(afterTheLoss.id()).isNotEqualTo(afterTheDrop.id());
+        assertThat(lines()).contains("repair " + beforeTheDrop + " of mirror 'office' is given up: a producer dropped "
+                + "the mirror's queue since it was asked for; asking again");
+    }
+
+    @Test
+    void withRepairEveryARunningConsumerAsksAgainPeriodicallyButNeverTwoAtOnce() throws Exception {
+        settled();
+
+        try (Consumer consumer = open(new RepairPolicy(false, Duration.ofSeconds(20), Duration.ofSeconds(1)))) {
+            Future<?> running = executor.submit(() -> {
+                consumer.run();
+                return null;
+            });
+            RepairRequest first = (RepairRequest) RepairMessages.decode(awaitControl());
+            TimeUnit.MILLISECONDS.sleep(2500);
+            assertThat(takeControl()).as("none while the first is in flight").isNull();
+            answer(new RepairDone(first.id(), 0));
+            RepairRequest second = (RepairRequest) RepairMessages.decode(awaitControl());
+            assertThat(second.id()).isNotEqualTo(first.id());
+            consumer.close();
+            running.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void withRepairEveryTheFirstRequestOfARestartedConsumerIsDueAPeriodAfterTheLastOneNotAfterTheStart()
+            throws Exception {
+        settled(); // Asked, and answered, now.
+        takeControl();
+        ConsumerSettings everyDay = ConsumerSettings.defaults(dst, QUEUE).withMirror(MIRROR)
+                .withRepair(new RepairPolicy(false, Duration.ofMinutes(10), Duration.ofDays(1)));
+
+        // Started again two days later: a consumer restarted more often than the period must still repair.
+        try (Consumer consumer = Consumer.open(everyDay, endpoint, Clock.offset(Clock.systemUTC(),
+                Duration.ofDays(2)), FirstContact.NONE)) {
+            consumer.drain();
+        }
+        Message request = takeControl();
+        assertThat(request).as("a request: the last one was two days ago").isNotNull();
+        answer(new RepairDone(RepairMessages.decode(request).id(), 0));
+
+        try (Consumer consumer = Consumer.open(everyDay, endpoint, Clock.offset(Clock.systemUTC(),
+                Duration.ofDays(2).plusHours(1)), FirstContact.NONE)) {
+            consumer.drain();
+        }
+        assertThat(takeControl()).as("none an hour after the last one").isNull();
+    }
+
+    @Test
+    void withRepairAtStartADrainEndsOnceTheDoneOfItsRepairIsApplied() throws Exception {
+        settled();
 
         try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(20), null))) {
             Future<ApplySummary> draining = executor.submit(consumer::drain);
@@ -250,7 +313,8 @@ class ConsumerRepairTest {
             assertThat(draining).as("the drain waits for the done").isNotDone();
             answer(new RepairDone(request.id(), 1));
 
-            assertThat(draining.get(20, TimeUnit.SECONDS).messages()).isEqualTo(2);
+            assertThat(draining.get(20, TimeUnit.SECONDS).messages()).as("the event's; the done is no change")
+                    .isEqualTo(1);
         }
         assertThat(dst.resolve("repaired.txt")).hasContent("r");
     }
@@ -267,14 +331,19 @@ class ConsumerRepairTest {
     }
 
     @Test
-    void aRestartedConsumerWaitsForTheRepairItAskedForRatherThanAskingAgain() throws Exception {
+    void aRestartedConsumerWaitsForTheRepairItAskedForAndWithRepairAsksAFreshOneOnlyOnceItIsDone()
+            throws Exception {
         String id = askedFor();
 
         try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(20), null))) {
             Future<ApplySummary> draining = executor.submit(consumer::drain);
             TimeUnit.SECONDS.sleep(1);
-            assertThat(takeControl()).as("no second request").isNull();
+            assertThat(takeControl()).as("no second request while the first is in flight").isNull();
             answer(new RepairDone(id, 0));
+            RepairRequest fresh = (RepairRequest) RepairMessages.decode(awaitControl());
+            assertThat(fresh.id()).as("the destination as it is now, not as it was asked for then").isNotEqualTo(id);
+            assertThat(draining).isNotDone();
+            answer(new RepairDone(fresh.id(), 0));
             draining.get(20, TimeUnit.SECONDS);
         }
         assertThat(lines()).contains("repair " + id + " of mirror 'office' was asked for before this start: waiting "
@@ -294,6 +363,14 @@ class ConsumerRepairTest {
         assertThat(countOn(WireFormat.deadLetterQueueOf(MIRROR_QUEUE))).isOne();
     }
 
+    /** A mirror with one file applied whose repair is done: none in flight, none wanted. */
+    private void settled() throws Exception {
+        answer(new RepairDone(askedFor(), 0));
+        try (Consumer settling = open(RepairPolicy.DEFAULT)) {
+            settling.drain();
+        }
+    }
+
     /** A mirror with one file applied that asked for a repair: its id. */
     private String askedFor() throws Exception {
         publish(1, putFile("b.txt", 1, "be"), "be");
@@ -301,6 +378,22 @@ class ConsumerRepairTest {
             consumer.drain();
         }
         return ((RepairRequest) RepairMessages.decode(takeControl())).id();
+    }
+
+    /** A first contact that learns a producer dropped the mirror. */
+    private static FirstContact saysDropped() {
+        MirrorState dropped = new MirrorState();
+        dropped.learnt(List.of(new MirrorState.Drop("nas:1", java.time.Instant.now(), 3_000_000, 1_000_000)));
+        return new FirstContact() {
+            @Override
+            public void look(Connection connection) {
+            }
+
+            @Override
+            public MirrorState mirrorState() {
+                return dropped;
+            }
+        };
     }
 
     private Consumer open(RepairPolicy policy) throws Exception {

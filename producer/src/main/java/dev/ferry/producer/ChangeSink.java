@@ -1,6 +1,7 @@
 package dev.ferry.producer;
 
 import dev.ferry.producer.repair.ControlInbox;
+import dev.ferry.producer.repair.MirrorQueueCheck;
 import dev.ferry.producer.repair.RefusedAnswerException;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.RepairMessage;
@@ -17,10 +18,11 @@ import java.io.IOException;
  * is lost with the connection, and the sink stays unusable until {@link #reconnect()} succeeds.
  *
  * <p>A sink may also carry repairs ({@link dev.ferry.producer.repair.RepairResponder}): read the
- * stream's control queue ({@link ControlInbox}) and send to one mirror's queue in the same
- * transaction. One that does not has no control messages and refuses answers.
+ * stream's control queue ({@link ControlInbox}), tell whether a mirror's queue exists ({@link
+ * MirrorQueueCheck}) and send to one mirror's queue in the same transaction. One that does not has
+ * no control messages and refuses answers.
  */
-public interface ChangeSink extends AutoCloseable, ControlInbox {
+public interface ChangeSink extends AutoCloseable, ControlInbox, MirrorQueueCheck {
 
     /**
      * Numbers every message sent on the stream's topic from now on with {@code stream}'s id and
@@ -59,6 +61,12 @@ public interface ChangeSink extends AutoCloseable, ControlInbox {
 
     @Override
     default void acknowledgeControl(Message message) throws IOException {
+    }
+
+    /** Like the answers, a sink that sends to no mirror's queue cannot tell of one. */
+    @Override
+    default boolean exists(String mirror) throws IOException {
+        throw new RefusedAnswerException("this sink cannot tell whether a mirror's queue exists", null);
     }
 
     /** Has {@code wake} run (on any thread) whenever a control message arrives, so a waiting producer looks at once. */

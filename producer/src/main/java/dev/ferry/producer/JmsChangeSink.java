@@ -5,6 +5,7 @@ import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.BrokerFailures;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutFile;
+import dev.ferry.wire.DestinationStatistics;
 import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.RepairMessage;
 import dev.ferry.wire.RepairMessages;
@@ -17,6 +18,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +38,14 @@ import java.util.Objects;
  *
  * <p>It also carries repairs: it reads the stream's control queue ({@link ControlQueueReader}) and
  * sends answers to one mirror's queue in the same transaction as the stream's messages, so they
- * reach that mirror in the order they were committed.
+ * reach that mirror in the order they were committed. Whether that queue exists it asks the
+ * broker's statistics plugin ({@link DestinationStatistics}), on the same connection: a question
+ * that creates nothing, answered at once whether the queue is there or not.
  */
 public final class JmsChangeSink implements ChangeSink {
+
+    /** How long the statistics plugin may take to say whether a mirror's queue exists. */
+    private static final Duration STATISTICS_TIMEOUT = Duration.ofSeconds(5);
 
     private final BrokerEndpoint endpoint;
     private final String queue;
@@ -190,6 +197,33 @@ public final class JmsChangeSink implements ChangeSink {
             throw e;
         }
         toMirror.send(message);
+    }
+
+    /**
+     * Whether {@code mirror}'s queue is on the broker, from one statistics query.
+     *
+     * @throws RefusedAnswerException when the broker refuses the query, or nothing answers it
+     *         within 5 s (no statistics plugin)
+     */
+    @Override
+    public boolean exists(String mirror) throws IOException {
+        String mirrorQueue = WireFormat.mirrorQueueOf(mirror, queue);
+        Link current = link;
+        try {
+            current.checkAlive();
+            return DestinationStatistics.ask(current.connection, endpoint.url(), List.of(mirrorQueue),
+                    STATISTICS_TIMEOUT).containsKey(mirrorQueue);
+        } catch (JMSException e) {
+            if (BrokerFailures.isRefusal(e)) {
+                throw new RefusedAnswerException("broker " + endpoint + " refuses this producer the statistics query "
+                        + "that tells whether " + mirrorQueue + " exists: " + describe(e), e);
+            }
+            throw failure("asking whether " + mirrorQueue + " exists", e);
+        } catch (IOException unanswered) {
+            checkConnected(); // A broker lost while it was asked is waited for, not taken for one without the plugin.
+            throw new RefusedAnswerException("cannot tell whether " + mirrorQueue + " exists: "
+                    + unanswered.getMessage(), unanswered);
+        }
     }
 
     @Override

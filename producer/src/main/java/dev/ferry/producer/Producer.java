@@ -114,7 +114,7 @@ public final class Producer implements AutoCloseable {
         this.dirty = new DirtyPaths(settings.quietPeriod(), maxDelay.compareTo(MAX_WAIT) < 0 ? MAX_WAIT : maxDelay);
         PublishedTree published = new PublishedTree(index, ignores, new SourceHasher(tree), stop, clock);
         this.repairs = new RepairResponder(settings.queue(), published,
-                new MirrorRepairs(index, ignores, publisher, bodies, sequence), sink, clock, marks::repaired);
+                new MirrorRepairs(index, ignores, publisher, bodies, sequence), sink, sink, clock, marks::repaired);
         sink.onControlMessage(dirty::wake);
         log.info("publishing {} on topic {} as stream {} ({} entries published before, last message {}), keeping the "
                         + "queues of mirrors {}", settings.source(), WireFormat.changeTopicOf(settings.queue()),

@@ -25,7 +25,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.plugin.StatisticsBrokerPlugin;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -197,6 +199,7 @@ class BrokerRestartTest {
         broker.setDataDirectoryFile(dir.resolve("broker").toFile());
         broker.setUseJmx(false);
         broker.setUseShutdownHook(false);
+        broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()}); // Asked before a repair is answered.
         broker.addConnector(url);
         broker.start();
         broker.waitUntilStarted();

@@ -1,9 +1,11 @@
 package dev.ferry.producer;
 
 import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.RepairMessage;
+import jakarta.jms.Message;
 import java.io.IOException;
 
-/** A sink that hands everything to another: a test overrides what it wants to intercept. */
+/** A sink that hands everything to another, repairs included: a test overrides what it wants to intercept. */
 class ForwardingSink implements ChangeSink {
 
     private final ChangeSink sink;
@@ -20,6 +22,36 @@ class ForwardingSink implements ChangeSink {
     @Override
     public void send(ChangeEvent event, byte[] body, int length) throws IOException {
         sink.send(event, body, length);
+    }
+
+    @Override
+    public void sendToMirror(String mirror, ChangeEvent event, byte[] body, int length) throws IOException {
+        sink.sendToMirror(mirror, event, body, length);
+    }
+
+    @Override
+    public void sendToMirror(String mirror, RepairMessage message) throws IOException {
+        sink.sendToMirror(mirror, message);
+    }
+
+    @Override
+    public Message nextControl() throws IOException {
+        return sink.nextControl();
+    }
+
+    @Override
+    public void acknowledgeControl(Message message) throws IOException {
+        sink.acknowledgeControl(message);
+    }
+
+    @Override
+    public void onControlMessage(Runnable wake) {
+        sink.onControlMessage(wake);
+    }
+
+    @Override
+    public boolean exists(String mirror) throws IOException {
+        return sink.exists(mirror);
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.filter.DestinationMapEntry;
+import org.apache.activemq.plugin.StatisticsBrokerPlugin;
 import org.apache.activemq.security.AuthenticationUser;
 import org.apache.activemq.security.AuthorizationEntry;
 import org.apache.activemq.security.AuthorizationPlugin;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Given a broker whose access rules predate repairs, a producer publishes as before: it says once
- * that it cannot answer repairs, and a repair it may not answer costs a warning, never the run.
+ * that it cannot answer repairs, and a repair it may not answer, or whose mirror's queue the broker
+ * will not say exists, costs a warning, never the run.
  */
 @Timeout(60)
 class RepairAccessTest {
@@ -73,7 +75,7 @@ class RepairAccessTest {
 
     @Test
     void aProducerThatMayNotReadTheControlQueueSaysSoOnceAndPublishes() throws Exception {
-        broker = broker(false);
+        broker = broker(false, true);
         HandMirror office = mirror();
         watch();
 
@@ -87,7 +89,26 @@ class RepairAccessTest {
 
     @Test
     void aRepairTheProducerMayNotAnswerCostsAWarningAndPublishingGoesOn() throws Exception {
-        broker = broker(true);
+        broker = broker(true, true);
+
+        assertThat(warningsOfARefusedRepairThenAChange()).singleElement().asString().contains(
+                "refuses this producer the queue " + WireFormat.mirrorQueueOf("office", "ferry.changes"));
+    }
+
+    @Test
+    void aRepairOfAMirrorWhoseQueueTheBrokerWillNotTellOfCostsAWarningAndPublishingGoesOn() throws Exception {
+        broker = broker(true, false);
+
+        assertThat(warningsOfARefusedRepairThenAChange()).singleElement().asString().startsWith("cannot answer repair ")
+                .contains("refuses this producer the statistics query that tells whether "
+                        + WireFormat.mirrorQueueOf("office", "ferry.changes") + " exists");
+    }
+
+    /**
+     * Mirror office asks for a repair the producer cannot answer, then the source changes: the
+     * warnings, once the mirror holds what the source does.
+     */
+    private List<String> warningsOfARefusedRepairThenAChange() throws Exception {
         HandMirror office = mirror();
         watch();
         office.requestRepair();
@@ -98,8 +119,7 @@ class RepairAccessTest {
             office.drain(Duration.ofMillis(200));
             return office.equals(tree.source);
         });
-        assertThat(warnings()).singleElement().asString().contains("refuses this producer the queue "
-                + WireFormat.mirrorQueueOf("office", "ferry.changes"));
+        return warnings();
     }
 
     private List<String> warnings() {
@@ -130,9 +150,10 @@ class RepairAccessTest {
     /**
      * A broker with the rules of before repairs: the producer publishes on the stream's topic and
      * makes mirrors' queues; with {@code controlQueue}, it may also read the control queue, but
-     * still not write a mirror's queue.
+     * still not write a mirror's queue; with {@code statistics}, it may ask the statistics plugin
+     * (ferry status), as those rules let it.
      */
-    private static BrokerService broker(boolean controlQueue) throws Exception {
+    private static BrokerService broker(boolean controlQueue, boolean statistics) throws Exception {
         List<DestinationMapEntry> entries = new ArrayList<>();
         entries.add(entry("queue", ">", "admins", "admins", "admins"));
         entries.add(entry("topic", ">", "admins", "admins", "admins"));
@@ -142,12 +163,15 @@ class RepairAccessTest {
         if (controlQueue) {
             entries.add(entry("queue", "ferry.control.ferry.changes", "producers", "admins", "producers"));
         }
+        if (statistics) {
+            entries.add(entry("queue", "ActiveMQ.Statistics.Destination.>", "producers", "producers", "producers"));
+        }
         BrokerService broker = new BrokerService();
         broker.setBrokerName("repair-access");
         broker.setPersistent(false);
         broker.setUseJmx(false);
         broker.setUseShutdownHook(false);
-        broker.setPlugins(new BrokerPlugin[] {
+        broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin(),
                 new SimpleAuthenticationPlugin(List.of(new AuthenticationUser("admin", "admin", "admins"),
                         new AuthenticationUser("producer", "producer", "producers"))),
                 new AuthorizationPlugin(new DefaultAuthorizationMap(entries))});

@@ -21,20 +21,28 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.command.ActiveMQDestination;
+import org.apache.activemq.command.ActiveMQQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +60,7 @@ import org.slf4j.LoggerFactory;
 class RepairTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(20);
+    private static final String CONTROL = WireFormat.controlQueueOf("ferry.changes");
 
     @TempDir
     Path temp;
@@ -220,15 +229,152 @@ class RepairTest {
             BytesMessage answer = RepairMessages.encode(session, new RepairDone("r-2", 0));
             answer.setJMSReplyTo(session.createQueue(WireFormat.mirrorQueueOf("office", "ferry.changes")));
             control.send(answer);
+            BytesMessage another = RepairMessages.encode(session, new RepairRequest("r-3", "office",
+                    Map.of("", new DirectoryDigest("00".repeat(32), 0))));
+            another.setJMSReplyTo(session.createQueue(WireFormat.mirrorQueueOf("elsewhere", "ferry.changes")));
+            control.send(another);
         }
 
         assertThat(office.repair(WITHIN).sent()).isZero();
-        assertThat(logged.list.stream().filter(line -> line.getLevel() == Level.WARN)
-                .map(ILoggingEvent::getFormattedMessage)).hasSize(3).allMatch(line -> line.startsWith(
+        assertThat(warnings()).hasSize(4).allMatch(line -> line.startsWith(
                         "ignoring a message on ferry.control.ferry.changes: "))
                 .anyMatch(line -> line.contains("not a repair message (no ferryControl property)"))
                 .anyMatch(line -> line.contains("is no mirror's queue of ferry.changes"))
-                .anyMatch(line -> line.contains("a RepairDone is an answer, not a question"));
+                .anyMatch(line -> line.contains("a RepairDone is an answer, not a question"))
+                .anyMatch(line -> line.contains("mirror office asks for answers on the queue of elsewhere"));
+    }
+
+    @Test
+    void aRequestOfAMirrorWithoutAQueueIsTakenOffUnansweredAndMakesNoMirror() throws Exception {
+        writeTree();
+        HandMirror office = mirror("office");
+        startProducer("office");
+        awaitEqual(office);
+        String ghost = WireFormat.mirrorQueueOf("ghost", "ferry.changes");
+        try (Connection connection = endpoint.connect(null, 10)) {
+            // Anyone who may write the control queue may name any mirror, or invent one.
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage request = RepairMessages.encode(session, new RepairRequest("r-ghost", "ghost",
+                    Map.of("", new DirectoryDigest("00".repeat(32), 0))));
+            request.setJMSReplyTo(session.createQueue(ghost));
+            session.createProducer(session.createQueue(CONTROL)).send(request);
+        }
+
+        await().atMost(WITHIN).until(() -> waitingOn(CONTROL) == 0);
+        tree.write("after.txt", "published after the request");
+        awaitEqual(office);
+
+        assertThat(queuesOnTheBroker()).as("no mirror made to receive every change from now on").doesNotContain(ghost);
+        assertThat(warnings()).containsExactly("not answering repair r-ghost of mirror ghost: its queue " + ghost
+                + " is not on the broker (removed, or its consumer never subscribed)");
+        assertThat(office.repair(WITHIN).sent()).as("the next request is answered").isZero();
+    }
+
+    @Test
+    void aMirrorRemovedWhileItsRequestWaitedIsNotMadeAgain() throws Exception {
+        writeTree();
+        try (Producer before = Producer.open(tree.settings().withMirrors(List.of("office")), endpoint)) {
+            before.publishOnce();
+        }
+        String gone = WireFormat.mirrorQueueOf("gone", "ferry.changes");
+        String id;
+        try (HandMirror leaving = new HandMirror(endpoint, "ferry.changes", "gone", temp.resolve("mirror-gone"))) {
+            id = leaving.requestRepair();
+        }
+        removeQueue(gone); // As `ferry mirror remove gone` does, its consumer gone.
+
+        startProducer("office");
+        await().atMost(WITHIN).until(() -> waitingOn(CONTROL) == 0);
+
+        assertThat(queuesOnTheBroker()).doesNotContain(gone);
+        assertThat(warnings()).containsExactly("not answering repair " + id + " of mirror gone: its queue " + gone
+                + " is not on the broker (removed, or its consumer never subscribed)");
+    }
+
+    @Test
+    void aMirrorsQueueRemovedWhileItsRepairIsAnsweredGetsNothingMore() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            tree.write("f" + i + ".txt", "file " + i);
+        }
+        try (Producer before = Producer.open(tree.settings().withMirrors(List.of()), endpoint)) {
+            before.publishOnce(); // The late mirror gets all five from its repair.
+        }
+        // Stands still but for each fix sent, which ends its slice: one fix a slice.
+        MutableClock clock = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
+        String lateQueue = WireFormat.mirrorQueueOf("late", "ferry.changes");
+        AtomicInteger fixes = new AtomicInteger();
+        AtomicBoolean removed = new AtomicBoolean();
+        CountDownLatch detached = new CountDownLatch(1);
+        ChangeSink removing = new ForwardingSink(JmsChangeSink.open(endpoint, "ferry.changes", List.of())) {
+            @Override
+            public void sendToMirror(String mirror, ChangeEvent event, byte[] body, int length) throws IOException {
+                fixes.incrementAndGet();
+                super.sendToMirror(mirror, event, body, length);
+                clock.advance(Duration.ofSeconds(1));
+            }
+
+            @Override
+            public void commit() throws IOException {
+                super.commit();
+                if (fixes.get() > 0 && removed.compareAndSet(false, true)) {
+                    // The first slice of fixes is on the mirror's queue; its consumer went away, and the queue goes.
+                    awaitQuietly(detached);
+                    removeQueue(lateQueue);
+                }
+            }
+        };
+        HandMirror late = new HandMirror(endpoint, "ferry.changes", "late", temp.resolve("mirror-late"));
+        String id = late.requestRepair();
+        producer = Producer.open(tree.settings().withMirrors(List.of()), removing, clock);
+        Producer running = producer;
+        watching = executor.submit(() -> {
+            running.watch();
+            return null;
+        });
+        late.describe((RepairDescribe) late.awaitAnswer(id, WITHIN));
+        late.close();
+        detached.countDown();
+
+        await().atMost(WITHIN).until(() -> waitingOn(CONTROL) == 0);
+
+        assertThat(queuesOnTheBroker()).doesNotContain(lateQueue);
+        assertThat(fixes).as("fixes sent before the queue went").hasValue(1);
+        assertThat(warnings()).containsExactly("not answering repair " + id + " of mirror late: its queue "
+                + lateQueue + " is not on the broker (removed, or its consumer never subscribed)");
+    }
+
+    private List<String> warnings() {
+        return logged.list.stream().filter(line -> line.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** The queues on the broker, asked of the broker itself. */
+    private Set<String> queuesOnTheBroker() throws Exception {
+        return broker.getBroker().getDestinationMap().keySet().stream().filter(ActiveMQDestination::isQueue)
+                .map(ActiveMQDestination::getPhysicalName).collect(Collectors.toSet());
+    }
+
+    private long waitingOn(String queue) throws Exception {
+        return broker.getDestination(new ActiveMQQueue(queue)).getDestinationStatistics().getMessages().getCount();
+    }
+
+    private void removeQueue(String queue) throws IOException {
+        try {
+            broker.getBroker().removeDestination(broker.getAdminConnectionContext(), new ActiveMQQueue(queue), 0);
+        } catch (Exception e) {
+            throw new IOException("cannot remove " + queue + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("the mirror never went away");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     /** A tree with the files the tests tamper with. */

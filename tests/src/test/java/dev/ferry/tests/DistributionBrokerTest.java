@@ -12,12 +12,22 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.DirectoryDigest;
+import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.RelPath;
+import dev.ferry.wire.RepairMessage;
+import dev.ferry.wire.RepairMessage.RepairDescribe;
+import dev.ferry.wire.RepairMessage.RepairDone;
+import dev.ferry.wire.RepairMessage.RepairEntries;
+import dev.ferry.wire.RepairMessage.RepairRequest;
+import dev.ferry.wire.RepairMessages;
 import dev.ferry.wire.WireFormat;
+import dev.ferry.wire.WireFormatException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import java.io.IOException;
@@ -28,8 +38,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.ThrowingRunnable;
@@ -50,6 +66,7 @@ class DistributionBrokerTest {
     private static final String MIRROR_QUEUE = QueueClient.DEFAULT_MIRROR_QUEUE;
     private static final String OFFSITE_QUEUE = WireFormat.mirrorQueueOf("offsite", QUEUE);
     private static final String DEAD_LETTERS = WireFormat.deadLetterQueueOf(MIRROR_QUEUE);
+    private static final String CONTROL = WireFormat.controlQueueOf(QUEUE);
     private static final Duration INITIAL_SYNC = Duration.ofSeconds(60);
     private static final Duration ONE_CHANGE = Duration.ofSeconds(30);
     private static final Duration CATCH_UP = Duration.ofSeconds(90);
@@ -199,8 +216,11 @@ class DistributionBrokerTest {
             assertThat(offsites.receive(PATIENCE.toMillis())).as("through the topic to mirror offsite").isNotNull();
             assertThatThrownBy(() -> sending.createConsumer(sending.createQueue(MIRROR_QUEUE)))
                     .as("the producer's user reading a mirror's queue").isInstanceOf(JMSSecurityException.class);
-            assertThatThrownBy(() -> sending.createProducer(sending.createQueue(MIRROR_QUEUE)).send(sending.createTextMessage("no")))
-                    .as("the producer's user writing a mirror's queue").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> sending.createConsumer(sending.createQueue(DEAD_LETTERS)))
+                    .as("the producer's user reading a mirror's dead letters").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> sending.createProducer(sending.createQueue(CONTROL))
+                    .send(sending.createTextMessage("no")))
+                    .as("the producer's user writing the control queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> sending.createProducer(sending.createQueue("another.queue")).send(sending.createTextMessage("no")))
                     .as("the producer's user writing another queue").isInstanceOf(JMSSecurityException.class);
             sending.createProducer(sending.createQueue(QUEUE)).send(sending.createTextMessage("as before mirrors"));
@@ -214,6 +234,21 @@ class DistributionBrokerTest {
                     .as("the consumer's user writing its queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> receiving.createConsumer(receiving.createQueue(OFFSITE_QUEUE)))
                     .as("the consumer's user reading another mirror's queue").isInstanceOf(JMSSecurityException.class);
+            assertThatThrownBy(() -> receiving.createProducer(receiving.createQueue(OFFSITE_QUEUE))
+                    .send(receiving.createTextMessage("no")))
+                    .as("the consumer's user writing another mirror's queue").isInstanceOf(JMSSecurityException.class);
+            receiving.createProducer(receiving.createQueue(CONTROL)).send(receiving.createTextMessage("a request"));
+            assertThatThrownBy(() -> receiving.createConsumer(receiving.createQueue(CONTROL)))
+                    .as("the consumer's user reading the control queue").isInstanceOf(JMSSecurityException.class);
+            offsiteSession.createProducer(offsiteSession.createQueue(CONTROL))
+                    .send(offsiteSession.createTextMessage("a request"));
+            assertThatThrownBy(() -> offsiteSession.createConsumer(offsiteSession.createQueue(CONTROL)))
+                    .as("the offsite user reading the control queue").isInstanceOf(JMSSecurityException.class);
+            Message request = sending.createConsumer(sending.createQueue(CONTROL)).receive(PATIENCE.toMillis());
+            assertThat(request).as("the producer's user reading the control queue").isNotNull();
+            sending.createProducer(sending.createQueue(MIRROR_QUEUE)).send(sending.createTextMessage("an answer"));
+            assertThat(mine.receive(PATIENCE.toMillis())).as("the producer's answer on mirror default's queue")
+                    .isNotNull();
             assertThatThrownBy(() -> offsiteSession.createConsumer(offsiteSession.createQueue(MIRROR_QUEUE)))
                     .as("the offsite user reading mirror default's queue").isInstanceOf(JMSSecurityException.class);
             assertThatThrownBy(() -> offsiteSession.createConsumer(offsiteSession.createQueue(QUEUE)))
@@ -225,6 +260,73 @@ class DistributionBrokerTest {
             consumer.close();
             offsite.close();
         }
+    }
+
+    @Test
+    void aMirrorsUserAsksForARepairAndTheProducersUserAnswersOnThatMirrorsQueueOnly() throws Exception {
+        writeText(source.resolve("a.txt"), "a\n");
+        writeText(source.resolve("docs/b.txt"), "b\n");
+        FerryProcess producer = ferry.producer(source, "--broker-user", DistributionBroker.PRODUCER,
+                "--broker-password", DistributionBroker.PRODUCER_PASSWORD);
+        try (QueueClient mirror = QueueClient.connect(activemq.url(), DistributionBroker.CONSUMER,
+                DistributionBroker.CONSUMER_PASSWORD);
+             QueueClient offsite = QueueClient.connect(activemq.url(), DistributionBroker.OFFSITE,
+                     DistributionBroker.OFFSITE_PASSWORD);
+             QueueClient admin = QueueClient.connect(activemq.url())) {
+            MessageConsumer queue = mirror.session().createConsumer(mirror.session().createQueue(MIRROR_QUEUE));
+            producer.waitForLog(FerryLog.publishedPut("docs/b.txt"), 1, PATIENCE);
+
+            // An empty mirror asks: its one directory's digest, then, asked for it, its empty listing.
+            String id = UUID.randomUUID().toString();
+            mirror.send(CONTROL, repairMessage(mirror, new RepairRequest(id, WireFormat.DEFAULT_MIRROR,
+                    Map.of("", DirectoryDigest.builder().digest())), MIRROR_QUEUE));
+            RepairDescribe describe = (RepairDescribe) awaitRepair(queue, id, new ArrayList<>());
+            mirror.send(CONTROL, repairMessage(mirror, new RepairEntries(id, describe.directories().stream()
+                    .collect(Collectors.toMap(directory -> directory, directory -> List.of()))), MIRROR_QUEUE));
+            List<ChangeEvent> answer = new ArrayList<>();
+            RepairDone done = (RepairDone) awaitRepair(queue, id, answer);
+
+            assertThat(answer).extracting(event -> event.path().text()).contains("a.txt", "docs", "docs/b.txt");
+            assertThat(done.sent()).isEqualTo(answer.size());
+
+            // Another mirror's user invents a mirror: no answer, and no queue made for it.
+            String ghost = WireFormat.mirrorQueueOf("ghost", QUEUE);
+            offsite.send(CONTROL, repairMessage(offsite, new RepairRequest("r-ghost", "ghost",
+                    Map.of("", DirectoryDigest.builder().digest())), ghost));
+            within(PATIENCE, producer, () -> assertThat(admin.statistics(CONTROL, PATIENCE).size()).isZero());
+            assertThat(admin.statistics(ghost, PATIENCE)).as("a mirror made by a request").isNull();
+            producer.waitForLog("not answering repair r-ghost of mirror ghost: its queue "
+                    + Pattern.quote(ghost) + " is not on the broker", 1, Duration.ofSeconds(5));
+        }
+    }
+
+    /** {@code repair} as a mirror's consumer sends it to the control queue, with {@code replyTo} for the answers. */
+    private static BytesMessage repairMessage(QueueClient client, RepairMessage repair, String replyTo)
+            throws JMSException, IOException {
+        BytesMessage message = RepairMessages.encode(client.session(), repair);
+        message.setJMSReplyTo(client.session().createQueue(replyTo));
+        return message;
+    }
+
+    /** Takes a mirror's messages until the answer of repair {@code id}; adds the events before it to {@code events}. */
+    private static RepairMessage awaitRepair(MessageConsumer queue, String id, List<ChangeEvent> events)
+            throws JMSException, WireFormatException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Message message = queue.receive(200);
+            if (message == null) {
+                continue;
+            }
+            if (!RepairMessages.isRepairMessage(message)) {
+                events.addAll(EventMessages.decode(message));
+                continue;
+            }
+            RepairMessage repair = RepairMessages.decode(message);
+            if (repair.id().equals(id)) {
+                return repair;
+            }
+        }
+        return fail("no answer to repair %s within %s", id, PATIENCE);
     }
 
     private Connection login(String user, String password) throws JMSException {

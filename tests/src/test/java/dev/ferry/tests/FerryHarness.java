@@ -12,7 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
@@ -24,28 +26,72 @@ import org.opentest4j.TestAbortedException;
  * the test passed and kept, with its logs, if it failed.
  *
  * <pre>{@code @RegisterExtension final FerryHarness ferry = new FerryHarness();}</pre>
+ *
+ * <p>Tests that can share one workspace, broker and producer (CI time is precious) register a
+ * harness {@link #perClass()} in a static field: then the workspace lives, and the processes run,
+ * from the first test of the class to the end of the last, and each test stops what it started
+ * for itself. The workspace is kept if any test failed.
+ *
+ * <pre>{@code @RegisterExtension static final FerryHarness ferry = FerryHarness.perClass();}</pre>
  */
-final class FerryHarness implements BeforeEachCallback, AfterEachCallback {
+final class FerryHarness implements BeforeEachCallback, AfterEachCallback, BeforeAllCallback, AfterAllCallback {
 
     static final Duration BROKER_START = Duration.ofSeconds(60);
     static final Duration STATUS_TIMEOUT = Duration.ofSeconds(30);
 
+    private final boolean perClass;
+    private boolean anyFailed;
     private Path jar;
     private Path workspace;
     private int launched;
     private FerryProcess broker;
     private String brokerUrl;
 
+    /** A harness of one test at a time. */
+    FerryHarness() {
+        this(false);
+    }
+
+    private FerryHarness(boolean perClass) {
+        this.perClass = perClass;
+    }
+
+    /** A harness whose workspace and processes the tests of a class share; register it in a static field. */
+    static FerryHarness perClass() {
+        return new FerryHarness(true);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        if (perClass) {
+            open(context.getRequiredTestClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (perClass) {
+            close(context.getDisplayName(), anyFailed || context.getExecutionException().isPresent());
+        }
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
-        open(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName());
+        if (!perClass) {
+            open(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName());
+        }
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
         // A test skipped by an assumption has nothing worth keeping.
-        close(context.getDisplayName(), context.getExecutionException()
-                .filter(thrown -> !(thrown instanceof TestAbortedException)).isPresent());
+        boolean failed = context.getExecutionException().filter(thrown -> !(thrown instanceof TestAbortedException))
+                .isPresent();
+        if (perClass) {
+            anyFailed |= failed;
+        } else {
+            close(context.getDisplayName(), failed);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ferry.tests;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
+import dev.ferry.wire.DestinationStatistics;
 import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.BytesMessage;
@@ -9,9 +10,12 @@ import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -26,6 +30,8 @@ final class QueueClient implements AutoCloseable {
     static final String DEFAULT_MIRROR_QUEUE = WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR,
             WireFormat.DEFAULT_QUEUE);
 
+    private static final long STATISTICS_TIMEOUT_MILLIS = 10_000;
+
     private final Connection connection;
     private final Session session;
 
@@ -35,7 +41,12 @@ final class QueueClient implements AutoCloseable {
     }
 
     static QueueClient connect(String brokerUrl) throws JMSException {
-        Connection connection = new BrokerEndpoint(brokerUrl, null, null).connect("e2e-test", 1);
+        return connect(brokerUrl, null, null);
+    }
+
+    /** A client logged in as {@code user}: it may do what that user's role may. */
+    static QueueClient connect(String brokerUrl, String user, String password) throws JMSException {
+        Connection connection = new BrokerEndpoint(brokerUrl, user, password).connect("e2e-test", 1);
         try {
             return new QueueClient(connection);
         } catch (JMSException e) {
@@ -84,6 +95,11 @@ final class QueueClient implements AutoCloseable {
         }
     }
 
+    /** What the broker's statistics plugin says of {@code queue}; null when it is not there (asking makes nothing). */
+    DestinationStatistics.Counts statistics(String queue, Duration timeout) throws JMSException, IOException {
+        return DestinationStatistics.ask(connection, "the test's broker", List.of(queue), timeout).get(queue);
+    }
+
     /** What {@code queue} holds right now, oldest first, without consuming anything. */
     List<Message> browse(String queue) throws JMSException {
         List<Message> messages = new ArrayList<>();
@@ -94,6 +110,19 @@ final class QueueClient implements AutoCloseable {
             }
         }
         return messages;
+    }
+
+    /**
+     * How many messages {@code queue} has received since the broker started (its enqueue count), as
+     * the broker's statistics plugin says: what a test counts a producer's sends to a mirror by,
+     * while that mirror's own consumer takes them.
+     */
+    long enqueued(String queue) throws JMSException, IOException {
+        DestinationStatistics.Counts counts = statistics(queue, Duration.ofMillis(STATISTICS_TIMEOUT_MILLIS));
+        if (counts == null) {
+            throw new IllegalStateException("queue " + queue + " is not on the broker");
+        }
+        return counts.enqueued();
     }
 
     @Override

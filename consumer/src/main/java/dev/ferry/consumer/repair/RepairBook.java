@@ -1,6 +1,7 @@
 package dev.ferry.consumer.repair;
 
 import java.io.IOException;
+import java.time.Instant;
 
 /**
  * What a mirror's repair must remember across restarts, kept by the consumer with what it applied
@@ -16,11 +17,14 @@ public interface RepairBook {
     String repairInFlight();
 
     /**
-     * Records, durably before it returns, that repair {@code id} was asked for: it is in flight,
+     * Records, durably before it returns, that repair {@code id} was asked for {@code at}: it is in flight,
      * and no repair is wanted any more (a gap seen from now on wants another). Call it between
      * transactions.
      */
-    void asked(String id) throws IOException;
+    void asked(String id, Instant at) throws IOException;
+
+    /** When the last repair was asked for, by this process or one before it; null if never. */
+    Instant lastAsked();
 
     /** Records that the repair in flight was answered, durably with the transaction that took its answer. */
     void answered();

@@ -31,11 +31,14 @@ import org.slf4j.LoggerFactory;
  * a describe of its repair with the listings asked for, in the transaction that takes the describe;
  * and takes the done as the end of its repair. Answers of another repair are logged and dropped.
  *
- * <p>It asks only at an idle moment, after what waited in the queue was applied, so that what the
- * producer published before the request is not sent to the mirror a second time. A request's id
- * is kept in the {@link RepairBook} until its done is applied, so a consumer that restarts waits
- * for the repair it asked for rather than asking again; a request the producer never saw waits on
- * the control queue and is answered when it starts.
+ * <p>It asks only once the consumer has caught up with its queue (at an idle moment, or after a
+ * batch that found nothing more waiting), so that its digests show what the producer published
+ * before. What is still on its way then costs listings of a few more directories, not its sending
+ * again: a describe is answered once everything before it in the queue is applied.
+ *
+ * <p>A request's id is kept in the {@link RepairBook} until its done is applied, so a consumer
+ * that restarts waits for the repair it asked for rather than asking again; a request the
+ * producer never saw waits on the control queue and is answered when it starts.
  *
  * <p>One thread: the consumer's.
  */
@@ -64,8 +67,9 @@ public final class RepairRequester implements AutoCloseable {
 
     /**
      * @param markedByProducer whether a producer says the mirror needs a repair (it dropped the
-     *                         mirror's queue): what the consumer learnt at its start, a reason to
-     *                         ask until it asked once
+     *                         mirror's queue, and no repair of it was answered since): what the
+     *                         consumer learnt at its start, a reason to ask until it asked once,
+     *                         giving up a repair asked for before, whose answer went with the queue
      */
     public RepairRequester(String mirror, String queue, RepairPolicy policy, RepairBook book, MirrorSurvey survey,
                            BooleanSupplier markedByProducer, Clock clock) {
@@ -76,9 +80,13 @@ public final class RepairRequester implements AutoCloseable {
         this.survey = survey;
         this.markedByProducer = markedByProducer;
         this.clock = clock;
-        this.lastAsked = clock.instant();
+        // --repair-every counts from the last request, not from this start: a consumer restarted
+        // more often than the period must still repair.
+        this.lastAsked = book.lastAsked() != null ? book.lastAsked() : clock.instant();
         this.lastSign = clock.instant();
-        this.askAtStart = policy.atStart() && book.repairInFlight() == null;
+        // A repair in flight from before compares the destination as it was then: --repair asks
+        // again, once that one is done.
+        this.askAtStart = policy.atStart();
         if (book.repairInFlight() != null) {
             log.info("repair {} of mirror '{}' was asked for before this start: waiting for its answer",
                     book.repairInFlight(), mirror);
@@ -91,8 +99,16 @@ public final class RepairRequester implements AutoCloseable {
      */
     public void atIdle(ControlChannel channel) throws JMSException {
         Instant now = clock.instant();
-        if (refusal != null || book.repairInFlight() != null || now.isBefore(notBefore) || !due(now)) {
+        String inFlight = book.repairInFlight();
+        boolean dropped = !askedThisRun && markedByProducer.getAsBoolean();
+        if (refusal != null || inFlight != null && !dropped || now.isBefore(notBefore) || !due(now)) {
             return;
+        }
+        if (inFlight != null) {
+            // The producer clears its mark once it answers a repair of the mirror: this one's answer,
+            // if it was sent, went with the dropped queue.
+            log.warn("repair {} of mirror '{}' is given up: a producer dropped the mirror's queue since it was "
+                    + "asked for; asking again", inFlight, mirror);
         }
         String id = UUID.randomUUID().toString();
         Map<String, DirectoryDigest> digests;
@@ -108,7 +124,7 @@ public final class RepairRequester implements AutoCloseable {
             int sent = sendFitting(channel, new ArrayList<>(digests.keySet()),
                     directories -> new RepairRequest(id, mirror, only(digests, directories)));
             channel.commit();
-            book.asked(id);
+            book.asked(id, now);
             log.info("repair {} of mirror '{}': asked the producer of {}, with the digests of {} directories", id,
                     mirror, queue, sent);
         } catch (JMSSecurityException e) {

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>A control message stays on the queue until its answer is committed: when the broker is lost
  * meanwhile, {@link #reset} forgets the work under way, and the message, delivered again, is
  * answered again. A message that is not a well-formed request of this stream is logged in one
- * line and taken off the queue unanswered.
+ * line and taken off the queue unanswered; so is a request of a mirror whose queue is not on the
+ * broker ({@link MirrorQueueCheck}), looked at before each slice of its answer: the answer would
+ * make the queue, and with it a mirror nobody keeps.
  */
 public final class RepairResponder {
 
@@ -44,6 +46,7 @@ public final class RepairResponder {
     private final PublishedView published;
     private final RepairOutlet outlet;
     private final ControlInbox inbox;
+    private final MirrorQueueCheck queues;
     private final Clock clock;
     private final RepairedMirrors repaired;
     private final Map<String, Long> sentByRepair = new LinkedHashMap<>(16, 0.75f, true) {
@@ -59,19 +62,21 @@ public final class RepairResponder {
      * @param published what the producer published
      * @param outlet    where answers go
      * @param inbox     the stream's control queue
+     * @param queues    which mirrors' queues are on the broker: only those are answered
      */
     public RepairResponder(String queue, PublishedView published, RepairOutlet outlet, ControlInbox inbox,
-                           Clock clock) {
-        this(queue, published, outlet, inbox, clock, RepairedMirrors.NONE);
+                           MirrorQueueCheck queues, Clock clock) {
+        this(queue, published, outlet, inbox, queues, clock, RepairedMirrors.NONE);
     }
 
     /** The same, telling {@code repaired} of each mirror whose repair was answered whole. */
     public RepairResponder(String queue, PublishedView published, RepairOutlet outlet, ControlInbox inbox,
-                           Clock clock, RepairedMirrors repaired) {
+                           MirrorQueueCheck queues, Clock clock, RepairedMirrors repaired) {
         this.queue = queue;
         this.published = published;
         this.outlet = outlet;
         this.inbox = inbox;
+        this.queues = queues;
         this.clock = clock;
         this.repaired = repaired;
     }
@@ -103,14 +108,26 @@ public final class RepairResponder {
             }
         }
         try {
+            if (!queues.exists(answer.mirror())) {
+                log.warn("not answering repair {} of mirror {}: its queue {} is not on the broker (removed, or its "
+                        + "consumer never subscribed)", answer.id(), answer.mirror(),
+                        WireFormat.mirrorQueueOf(answer.mirror(), queue));
+                drop();
+                return;
+            }
             if (answer.step(deadline)) {
                 answer = null;
             }
         } catch (RefusedAnswerException refused) {
             log.warn("cannot answer repair {} of mirror {}: {}", answer.id(), answer.mirror(), refused.getMessage());
-            inbox.acknowledgeControl(answer.message());
-            answer = null;
+            drop();
         }
+    }
+
+    /** Takes the message being answered off the control queue, unanswered (or answered in part). */
+    private void drop() throws IOException {
+        inbox.acknowledgeControl(answer.message());
+        answer = null;
     }
 
     /** Forgets the answer under way: the broker was lost, and the message will come again. */
@@ -133,13 +150,9 @@ public final class RepairResponder {
                     throw new WireFormatException("mirror " + request.mirror() + " asks for answers on the queue of "
                             + mirror);
                 }
-                log.info("repair {} of mirror {}: comparing {} directories with what was published", request.id(),
-                        mirror, request.digests().size());
                 return new DigestAnswer(message, request, mirror);
             }
             if (repair instanceof RepairEntries entries) {
-                log.info("repair {} of mirror {}: comparing {} listings with what was published", entries.id(), mirror,
-                        entries.listings().size());
                 return new ListingAnswer(message, entries, mirror);
             }
             throw new WireFormatException("a " + RepairMessages.kindOf(repair) + " is an answer, not a question");
@@ -165,6 +178,7 @@ public final class RepairResponder {
         private final String id;
         private final String mirror;
         private final long accepted = System.nanoTime();
+        private boolean begun;
 
         Answer(Message message, String id, String mirror) {
             this.message = message;
@@ -191,6 +205,10 @@ public final class RepairResponder {
 
         /** Does a slice of the answer; true once it is committed and its message acknowledged. */
         boolean step(Instant deadline) throws IOException, InterruptedException {
+            if (!begun) {
+                begun = true;
+                log.info("repair {} of mirror {}: comparing {} with what was published", id, mirror, subject());
+            }
             if (!published.learnHashes(deadline)) {
                 outlet.commit(); // What was learned, kept.
                 return false;
@@ -202,6 +220,9 @@ public final class RepairResponder {
             inbox.acknowledgeControl(message);
             return true;
         }
+
+        /** What the mirror sent to compare, for the log: "12 directories". */
+        abstract String subject();
 
         /** Goes on answering; true once the whole answer is sent and committed. */
         abstract boolean answer(Instant deadline) throws IOException, InterruptedException;
@@ -231,6 +252,11 @@ public final class RepairResponder {
         }
 
         @Override
+        String subject() {
+            return request.digests().size() + " directories";
+        }
+
+        @Override
         boolean answer(Instant deadline) throws IOException {
             DigestRound round = DigestRound.compare(published, request.digests());
             if (round.equal()) {
@@ -255,6 +281,11 @@ public final class RepairResponder {
         ListingAnswer(Message message, RepairEntries entries, String mirror) {
             super(message, entries.id(), mirror);
             this.entries = entries;
+        }
+
+        @Override
+        String subject() {
+            return entries.listings().size() + " listings";
         }
 
         @Override
