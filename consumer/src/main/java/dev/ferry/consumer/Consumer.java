@@ -235,7 +235,7 @@ public final class Consumer implements AutoCloseable {
                     // A source that never rests never leaves the queue idle: asking once the consumer
                     // has caught up costs at most listings of what is still on its way (a describe is
                     // answered once everything before it is applied).
-                    repairs.atIdle(link);
+                    repairs.atIdle(link, drain);
                 }
             } else {
                 rollback();
@@ -255,7 +255,7 @@ public final class Consumer implements AutoCloseable {
         if (stopRequested.getCount() == 0) {
             return true;
         }
-        repairs.atIdle(link);
+        repairs.atIdle(link, drain);
         if (!drain) {
             repairs.warnOfTrouble();
             return false;
@@ -265,9 +265,19 @@ public final class Consumer implements AutoCloseable {
         }
         String trouble = repairs.trouble();
         if (trouble != null) {
+            giveUpRepair();
             throw new NoRepairAnswerException(trouble);
         }
         return false;
+    }
+
+    /** The next run asks afresh: the producer may have taken the request off unanswered. */
+    private void giveUpRepair() {
+        try {
+            repairs.giveUp();
+        } catch (IOException e) {
+            log.warn("cannot give up the repair in flight, the next run waits for it again: {}", e.getMessage());
+        }
     }
 
     /**

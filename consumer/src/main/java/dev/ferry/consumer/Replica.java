@@ -203,6 +203,11 @@ final class Replica implements RepairBook, AutoCloseable {
 
     /** See {@link Consumer#queueWasLost()}. Call it between transactions. */
     void queueWasLost() throws IOException {
+        gaveUp();
+    }
+
+    @Override
+    public void gaveUp() throws IOException {
         ledger.wantRepair(true);
         ledger.repairInFlight(null);
         ledger.commit();

@@ -350,6 +350,45 @@ class ConsumerRepairTest {
                 + "for its answer");
     }
 
+    /** Found in review: a request the producer took off unanswered (no queue seen) wedged the mirror's repairs. */
+    @Test
+    void aRunningConsumerWhoseRepairGetsNoAnswerWithinTheTimeoutGivesItUpAndAsksAgain() throws Exception {
+        settled();
+        String unanswered;
+
+        try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(2), null))) {
+            Future<?> running = executor.submit(() -> {
+                consumer.run();
+                return null;
+            });
+            unanswered = RepairMessages.decode(awaitControl()).id(); // Taken off unanswered, as a producer may.
+            RepairRequest again = (RepairRequest) RepairMessages.decode(awaitControl());
+            assertThat(again.id()).isNotEqualTo(unanswered);
+            answer(new RepairDone(again.id(), 0));
+            consumer.close();
+            running.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(lines()).contains("repair " + unanswered + " of mirror 'office' got no answer within 2 s of its "
+                + "request: given up, asking again");
+    }
+
+    @Test
+    void aDrainThatWaitedInVainForItsRepairGivesItUpSoTheNextRunAsksAfreshAtOnce() throws Exception {
+        settled();
+        try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(2), null))) {
+            assertThatThrownBy(consumer::drain).isInstanceOf(NoRepairAnswerException.class);
+        }
+        String lost = RepairMessages.decode(takeControl()).id(); // Taken off unanswered, as a producer may.
+
+        try (Consumer consumer = open(new RepairPolicy(true, Duration.ofMinutes(10), null))) {
+            Future<ApplySummary> draining = executor.submit(consumer::drain);
+            RepairRequest fresh = (RepairRequest) RepairMessages.decode(awaitControl());
+            assertThat(fresh.id()).isNotEqualTo(lost);
+            answer(new RepairDone(fresh.id(), 0));
+            draining.get(20, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aRepairMessageThatCannotBeReadIsDeadLettered() throws Exception {
         askedFor();

@@ -28,4 +28,11 @@ public interface RepairBook {
 
     /** Records that the repair in flight was answered, durably with the transaction that took its answer. */
     void answered();
+
+    /**
+     * Records, durably before it returns, that the repair in flight is given up and a repair is
+     * wanted: its answer is lost (with a dropped or lost queue, or a producer that dropped the
+     * request), so the next request must be a new one. Call it between transactions.
+     */
+    void gaveUp() throws IOException;
 }

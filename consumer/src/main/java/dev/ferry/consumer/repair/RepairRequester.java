@@ -38,7 +38,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request's id is kept in the {@link RepairBook} until its done is applied, so a consumer
  * that restarts waits for the repair it asked for rather than asking again; a request the
- * producer never saw waits on the control queue and is answered when it starts.
+ * producer never saw waits on the control queue and is answered when it starts. A repair that got
+ * no sign of its own (its describe, its events, its done) for the repair timeout since it was
+ * asked is given up and asked again: the producer may have taken it off unanswered (a mirror queue
+ * it could not see, a broker that would not say), and waiting on would wedge the mirror's repairs
+ * for good. A drain that waits for its repair exits instead, and the next run asks afresh.
  *
  * <p>One thread: the consumer's.
  */
@@ -58,9 +62,10 @@ public final class RepairRequester implements AutoCloseable {
     private boolean askAtStart;
     private boolean askedThisRun;
     private Instant lastAsked;
-    /** When the producer last gave a sign of life, or the request was made: what the timeout counts from. */
-    private Instant lastSign;
     private Instant askedAt; // Of the repair in flight, when this process asked it; null when it asked none.
+    /** Of the repair in flight: when it was asked, or its last describe, event or done came. */
+    private Instant lastOwnSign;
+    private boolean answering; // A describe of the repair in flight came: what comes next are its events.
     private Instant notBefore = Instant.MIN;
     private boolean overdueSaid;
     private String refusal; // Why the broker does not let this consumer ask, once it said so.
@@ -83,7 +88,8 @@ public final class RepairRequester implements AutoCloseable {
         // --repair-every counts from the last request, not from this start: a consumer restarted
         // more often than the period must still repair.
         this.lastAsked = book.lastAsked() != null ? book.lastAsked() : clock.instant();
-        this.lastSign = clock.instant();
+        this.lastOwnSign = book.repairInFlight() != null && book.lastAsked() != null ? book.lastAsked()
+                : clock.instant();
         // A repair in flight from before compares the destination as it was then: --repair asks
         // again, once that one is done.
         this.askAtStart = policy.atStart();
@@ -98,13 +104,26 @@ public final class RepairRequester implements AutoCloseable {
      * committed, and recorded in the book, before this returns; call it between transactions.
      */
     public void atIdle(ControlChannel channel) throws JMSException {
+        atIdle(channel, false);
+    }
+
+    /**
+     * {@link #atIdle(ControlChannel)}, for a drain when {@code draining}: a repair this run asked
+     * that is overdue is not asked again then; the drain ends on {@link #trouble()} instead.
+     */
+    public void atIdle(ControlChannel channel, boolean draining) throws JMSException {
         Instant now = clock.instant();
         String inFlight = book.repairInFlight();
         boolean dropped = !askedThisRun && markedByProducer.getAsBoolean();
-        if (refusal != null || inFlight != null && !dropped || now.isBefore(notBefore) || !due(now)) {
+        boolean overdue = inFlight != null && isOverdue(now) && !(draining && askedThisRun && policy.atStart());
+        if (refusal != null || inFlight != null && !dropped && !overdue || now.isBefore(notBefore)
+                || !(due(now) || overdue)) {
             return;
         }
-        if (inFlight != null) {
+        if (overdue && !dropped) {
+            log.warn("repair {} of mirror '{}' got no answer within {} of {}: given up, asking again", inFlight,
+                    mirror, DurationText.format(policy.timeout()), askedAt != null ? "its request" : "this start");
+        } else if (inFlight != null) {
             // The producer clears its mark once it answers a repair of the mirror: this one's answer,
             // if it was sent, went with the dropped queue.
             log.warn("repair {} of mirror '{}' is given up: a producer dropped the mirror's queue since it was "
@@ -140,9 +159,24 @@ public final class RepairRequester implements AutoCloseable {
         askAtStart = false;
         askedThisRun = true;
         lastAsked = now;
-        lastSign = now;
         askedAt = now;
+        lastOwnSign = now;
+        answering = false;
         overdueSaid = false;
+    }
+
+    private boolean isOverdue(Instant now) {
+        return !now.isBefore(lastOwnSign.plus(policy.timeout()));
+    }
+
+    /**
+     * Gives up the repair in flight, durably: a drain that waited for it in vain ends, and the next
+     * run asks afresh rather than wait for an answer that may never come.
+     */
+    public void giveUp() throws IOException {
+        if (book.repairInFlight() != null) {
+            book.gaveUp();
+        }
     }
 
     private boolean due(Instant now) {
@@ -150,9 +184,11 @@ public final class RepairRequester implements AutoCloseable {
                 || policy.every() != null && !now.isBefore(lastAsked.plus(policy.every()));
     }
 
-    /** A message was taken off the mirror's queue: a sign that a producer is there. */
+    /** A message was taken off the mirror's queue: once a describe of the repair in flight came, a sign of its answer. */
     public void taken() {
-        lastSign = clock.instant();
+        if (answering) {
+            lastOwnSign = clock.instant(); // The repair's events are on their way.
+        }
     }
 
     /**
@@ -169,8 +205,11 @@ public final class RepairRequester implements AutoCloseable {
             log.info("dropped a {} of repair {}: mirror '{}' {}", kind, answer.id(), mirror,
                     inFlight == null ? "awaits no repair" : "awaits repair " + inFlight);
         } else if (answer instanceof RepairDescribe describe) {
+            answering = true;
+            lastOwnSign = clock.instant();
             describe(describe, channel);
         } else if (answer instanceof RepairDone done) {
+            answering = false;
             book.answered();
             log.info("repair {} of mirror '{}': {} events applied{}", done.id(), mirror, done.sent(),
                     askedAt == null ? "" : ", " + DurationText.format(Duration.between(askedAt, clock.instant()))
@@ -227,7 +266,7 @@ public final class RepairRequester implements AutoCloseable {
         if (refusal != null) {
             return refusal;
         }
-        if (book.repairInFlight() == null || clock.instant().isBefore(lastSign.plus(policy.timeout()))) {
+        if (book.repairInFlight() == null || !isOverdue(clock.instant())) {
             return null;
         }
         return "no producer answered the repair request of mirror " + mirror + " within "
