@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The destination tree with the consumer's bookkeeping under {@code DST/.ferry/}: the staging
@@ -23,8 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Replica implements RepairBook, AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(Replica.class);
+
     /** The hash cache's journal under {@code DST/.ferry}. */
     static final String HASHES = "hashes.journal";
+    /** Where the times of the directories being changed wait until they are given back: see {@link DirectoryTimes}. */
+    static final String DIRECTORY_TIMES = "directory-times";
 
     /**
      * Fsyncs in flight at once. Measured on ext4 (2,000 new 4 KiB files): 0.63 ms per file one at a
@@ -34,6 +40,7 @@ final class Replica implements RepairBook, AutoCloseable {
     private static final AtomicInteger SYNC_THREAD_NUMBER = new AtomicInteger();
 
     private final ReplicaTree tree;
+    private final DirectoryTimes directoryTimes;
     private final StagingArea staging;
     private final Ledger ledger;
     private final ChangeApplier applier;
@@ -42,9 +49,10 @@ final class Replica implements RepairBook, AutoCloseable {
     private final FileLock lock;
     private final ExecutorService syncer;
 
-    private Replica(ReplicaTree tree, StagingArea staging, Ledger ledger, MirrorClaim claim, FileChannel lockFile,
-                    FileLock lock) {
+    private Replica(ReplicaTree tree, DirectoryTimes directoryTimes, StagingArea staging, Ledger ledger,
+                    MirrorClaim claim, FileChannel lockFile, FileLock lock) {
         this.tree = tree;
+        this.directoryTimes = directoryTimes;
         this.staging = staging;
         this.ledger = ledger;
         this.claim = claim;
@@ -90,7 +98,14 @@ final class Replica implements RepairBook, AutoCloseable {
                 ledger.wantRepair(true);
                 ledger.commit();
             }
-            return new Replica(new ReplicaTree(root), staging, ledger, claim, lockFile, lock);
+            DirectoryTimes directoryTimes = DirectoryTimes.open(root, bookkeeping.resolve(DIRECTORY_TIMES));
+            ReplicaTree tree = new ReplicaTree(root, directoryTimes);
+            int givenBack = tree.giveBackLeftOverTimes();
+            if (givenBack > 0) {
+                log.info("gave {} directories of {} back the times a change cut short by the last stop took from them",
+                        givenBack, root);
+            }
+            return new Replica(tree, directoryTimes, staging, ledger, claim, lockFile, lock);
         } catch (IOException | RuntimeException e) {
             lock.release();
             lockFile.close();
@@ -224,7 +239,7 @@ final class Replica implements RepairBook, AutoCloseable {
     @Override
     public void close() throws IOException {
         syncer.shutdown();
-        try {
+        try (directoryTimes) {
             ledger.close();
         } finally {
             lock.release();

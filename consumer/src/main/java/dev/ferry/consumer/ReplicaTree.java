@@ -1,5 +1,6 @@
 package dev.ferry.consumer;
 
+import dev.ferry.consumer.DirectoryTimes.Times;
 import dev.ferry.journal.Journal;
 import dev.ferry.wire.RelPath;
 import dev.ferry.wire.WireFormat;
@@ -42,15 +43,12 @@ final class ReplicaTree {
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     private final Path root;
+    private final DirectoryTimes given;
     private final Set<Path> changedDirectories = new LinkedHashSet<>();
     /** While a {@link #holdDirectoryTimes() hold} is open: each touched directory's times from before it. */
     private Map<Path, Times> heldTimes;
     /** While a hold is open: the directories {@link #makeParents} found real, so it looks at each once. */
     private final Set<Path> knownDirectories = new HashSet<>();
-
-    /** A directory's modification and access times, both given back so that neither is read again. */
-    private record Times(FileTime modified, FileTime accessed) {
-    }
 
     /** Ends a {@link #holdDirectoryTimes() hold}, giving every directory it touched its times back. */
     interface TimeHold extends AutoCloseable {
@@ -58,8 +56,30 @@ final class ReplicaTree {
         void close() throws IOException;
     }
 
-    ReplicaTree(Path root) {
+    /**
+     * @param given where the times of the directories being changed are written down until they are
+     *              given back; see {@link #giveBackLeftOverTimes()}
+     */
+    ReplicaTree(Path root, DirectoryTimes given) {
         this.root = root;
+        this.given = given;
+    }
+
+    /**
+     * Gives the directories a consumer was changing when it was killed their times from before the
+     * change ({@link DirectoryTimes}); call it before any change.
+     *
+     * @return how many it gave back
+     */
+    int giveBackLeftOverTimes() throws IOException {
+        int givenBack = 0;
+        for (Map.Entry<Path, Times> left : given.leftOver().entrySet()) {
+            if (isRealDirectoryChain(left.getKey())) {
+                restoreTimes(left.getKey(), left.getValue());
+                givenBack++;
+            }
+        }
+        return givenBack;
     }
 
     Path root() {
@@ -94,8 +114,9 @@ final class ReplicaTree {
             knownDirectories.clear(); // Some of them may be below target.
             TreeRemoval.remove(target);
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            changed(parent, parentTimes);
         }
-        changed(parent, parentTimes);
     }
 
     /**
@@ -114,7 +135,7 @@ final class ReplicaTree {
             IOException failure = null;
             for (Map.Entry<Path, Times> entry : held.entrySet()) {
                 try {
-                    restoreTimes(entry.getKey(), entry.getValue());
+                    giveBack(entry.getKey(), entry.getValue());
                 } catch (NoSuchFileException gone) {
                     // Removed meanwhile by someone else: nothing to give back.
                 } catch (IOException e) {
@@ -132,19 +153,19 @@ final class ReplicaTree {
     /** The times to give back to {@code directory} after changing its entries; null when a hold keeps them. */
     private Times timesBeforeChanging(Path directory) throws IOException {
         if (heldTimes == null) {
-            return times(directory);
+            return timesToGiveBack(directory);
         }
         if (!heldTimes.containsKey(directory)) {
-            heldTimes.put(directory, times(directory));
+            heldTimes.put(directory, timesToGiveBack(directory));
         }
         return null;
     }
 
     private void changed(Path directory, Times before) throws IOException {
-        if (before != null) {
-            restoreTimes(directory, before);
-        }
         changedDirectories.add(directory);
+        if (before != null) {
+            giveBack(directory, before);
+        }
     }
 
     /** Makes {@code path} a directory with these permission bits and modification time. */
@@ -152,11 +173,13 @@ final class ReplicaTree {
         Path target = pathOf(path);
         if (!Files.isDirectory(target, NO_FOLLOW)) {
             Path parent = makeParents(path);
-            Times parentTimes = times(parent);
-            Files.deleteIfExists(target);
-            Files.createDirectory(target);
-            restoreTimes(parent, parentTimes);
-            changedDirectories.add(parent);
+            Times parentTimes = timesToGiveBack(parent);
+            try {
+                Files.deleteIfExists(target);
+                Files.createDirectory(target);
+            } finally {
+                changed(parent, parentTimes);
+            }
         }
         setPermissions(target, mode);
         setModifiedTime(target, mtimeNanos);
@@ -195,10 +218,12 @@ final class ReplicaTree {
         if (!Files.exists(target, NO_FOLLOW) || !isRealDirectoryChain(parent)) {
             return;
         }
-        Times parentTimes = times(parent);
-        TreeRemoval.remove(target);
-        restoreTimes(parent, parentTimes);
-        changedDirectories.add(parent);
+        Times parentTimes = timesToGiveBack(parent);
+        try {
+            TreeRemoval.remove(target);
+        } finally {
+            changed(parent, parentTimes);
+        }
     }
 
     /**
@@ -212,22 +237,26 @@ final class ReplicaTree {
             return false;
         }
         Path sourceParent = source.getParent();
-        Times sourceParentTimes = times(sourceParent);
-        Path target = pathOf(to);
-        Path targetParent = makeParents(to);
-        Times targetParentTimes = times(targetParent);
-        if (Files.exists(target, NO_FOLLOW)
-                && (Files.isDirectory(target, NO_FOLLOW) || Files.isDirectory(source, NO_FOLLOW))) {
-            TreeRemoval.remove(target); // rename(2) replaces a directory only when it is empty
+        Times sourceParentTimes = timesToGiveBack(sourceParent);
+        try {
+            Path target = pathOf(to);
+            Path targetParent = makeParents(to);
+            Times targetParentTimes = timesToGiveBack(targetParent);
+            try {
+                if (Files.exists(target, NO_FOLLOW)
+                        && (Files.isDirectory(target, NO_FOLLOW) || Files.isDirectory(source, NO_FOLLOW))) {
+                    TreeRemoval.remove(target); // rename(2) replaces a directory only when it is empty
+                }
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                if (depthOf(to) < depthOf(from)) {
+                    removeLinksThatLeave(target);
+                }
+            } finally {
+                changed(targetParent, targetParentTimes);
+            }
+        } finally {
+            changed(sourceParent, sourceParentTimes);
         }
-        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        if (depthOf(to) < depthOf(from)) {
-            removeLinksThatLeave(target);
-        }
-        restoreTimes(sourceParent, sourceParentTimes);
-        restoreTimes(targetParent, targetParentTimes);
-        changedDirectories.add(sourceParent);
-        changedDirectories.add(targetParent);
         return true;
     }
 
@@ -245,10 +274,12 @@ final class ReplicaTree {
                     String target = Files.readSymbolicLink(file).toString();
                     if (!WireFormat.symlinkStaysInside(RelPath.between(root, file), target)) {
                         Path parent = file.getParent();
-                        Times parentTimes = times(parent);
-                        Files.delete(file);
-                        restoreTimes(parent, parentTimes);
-                        changedDirectories.add(parent);
+                        Times parentTimes = timesToGiveBack(parent);
+                        try {
+                            Files.delete(file);
+                        } finally {
+                            changed(parent, parentTimes);
+                        }
                         log.warn("removed link {} -> {}: moved there, it points out of the tree", file, target);
                     }
                 }
@@ -306,9 +337,12 @@ final class ReplicaTree {
             Path next = current.resolve(segment);
             if (!knownDirectories.contains(next) && !Files.isDirectory(next, NO_FOLLOW)) {
                 Times times = timesBeforeChanging(current);
-                Files.deleteIfExists(next); // unlinks a file or a link; never follows it
-                Files.createDirectory(next);
-                changed(current, times);
+                try {
+                    Files.deleteIfExists(next); // unlinks a file or a link; never follows it
+                    Files.createDirectory(next);
+                } finally {
+                    changed(current, times);
+                }
             }
             if (heldTimes != null) {
                 knownDirectories.add(next);
@@ -334,6 +368,22 @@ final class ReplicaTree {
     private static Times times(Path directory) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(directory, BasicFileAttributes.class, NO_FOLLOW);
         return new Times(attributes.lastModifiedTime(), attributes.lastAccessTime());
+    }
+
+    /** {@code directory}'s times, written down before a change to its entries, to give back after it. */
+    private Times timesToGiveBack(Path directory) throws IOException {
+        Times times = times(directory);
+        given.remember(directory, times);
+        return times;
+    }
+
+    /** Gives {@code directory} its times from before a change to its entries. */
+    private void giveBack(Path directory, Times times) throws IOException {
+        try {
+            restoreTimes(directory, times);
+        } finally {
+            given.givenBack();
+        }
     }
 
     private static void restoreTimes(Path directory, Times times) throws IOException {

@@ -200,6 +200,40 @@ class ChangeApplierTest {
     }
 
     @Test
+    void aDirectoryAConsumerKilledWhileLandingLeftWithTheTimeOfTheCrashGetsItsTimeBackAtTheNextOpen() throws Exception {
+        Delivery.applyNow(replica, new ChangeEvent.PutDirectory(RelPath.of("d"), 1, 0755, Bodies.MTIME), body(""));
+        ChangeApplier applier = replica.applier();
+        applier.apply(putFile("d/a", 2, "a"), EventBody.of(body("a")), body("a"));
+        Path d = dst.resolve("d");
+
+        ReplicaTree.TimeHold killedBeforeItCloses = replica.holdDirectoryTimes();
+        for (PendingFiles.Pending file : applier.takePending()) {
+            applier.land(file);
+        }
+        replica.close(); // What a kill leaves: the hold never closed, the batch never committed.
+        assertThat(Files.getLastModifiedTime(d).to(TimeUnit.MILLISECONDS)).isNotEqualTo(Bodies.MTIME / 1_000_000);
+        replica = Replica.open(dst, WireFormat.DEFAULT_MIRROR, WireFormat.DEFAULT_QUEUE);
+
+        assertThat(Files.getLastModifiedTime(d).to(TimeUnit.MILLISECONDS)).as("d's time, given back at the open")
+                .isEqualTo(Bodies.MTIME / 1_000_000);
+        apply(putFile("d/a", 2, "a"), "a"); // The batch delivered again: it keeps the time it finds.
+        assertThat(Files.getLastModifiedTime(d).to(TimeUnit.MILLISECONDS)).isEqualTo(Bodies.MTIME / 1_000_000);
+    }
+
+    @Test
+    void timesGivenBackAreForgottenSoALaterOpenLeavesDirectoriesAsTheyAre() throws Exception {
+        apply(putFile("d/a", 1, "a"), "a");
+        apply(new ChangeEvent.Delete(RelPath.of("d/a"), 2), "");
+        Delivery.applyNow(replica, new ChangeEvent.PutDirectory(RelPath.of("d"), 3, 0755, Bodies.MTIME), body(""));
+        replica.close();
+
+        replica = Replica.open(dst, WireFormat.DEFAULT_MIRROR, WireFormat.DEFAULT_QUEUE);
+
+        assertThat(Files.getLastModifiedTime(dst.resolve("d")).to(TimeUnit.MILLISECONDS)).isEqualTo(Bodies.MTIME / 1_000_000);
+        assertThat(dst.resolve(".ferry").resolve(Replica.DIRECTORY_TIMES)).isEmptyFile();
+    }
+
+    @Test
     void aFileOrLinkReplacesADirectoryInItsWayWithEverythingBelowIt() throws Exception {
         apply(putFile("was-a-dir/inner/file", 1, "old"), "old");
         apply(putFile("also-a-dir/file", 2, "old"), "old");

@@ -3,7 +3,6 @@ package dev.ferry.tests;
 import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,10 +30,7 @@ class GitCheckoutChurnTest {
 
     private static final Duration STARTUP = Duration.ofSeconds(30);
     private static final Duration CONVERGENCE = Duration.ofSeconds(90);
-    private static final Duration RSYNC = Duration.ofSeconds(60);
     private static final Duration VERIFY = Duration.ofSeconds(60);
-    /** rsync's line for the root directory when only its modification time differs. */
-    private static final String ROOT_TIME_ONLY = ".d..t...... ./";
 
     @RegisterExtension
     final FerryHarness ferry = new FerryHarness();
@@ -44,9 +40,7 @@ class GitCheckoutChurnTest {
     @BeforeEach
     void theProjectsHistoryAndRsync() {
         history = ProjectHistory.ofThisProject();
-        try {
-            Command.run(ferry.workspace(), RSYNC, "rsync", "--version").orFail();
-        } catch (UncheckedIOException notInstalled) {
+        if (!Rsync.installed(ferry.workspace())) {
             ProjectHistory.unavailable("rsync is not installed (apt-get install rsync)");
         }
     }
@@ -73,7 +67,7 @@ class GitCheckoutChurnTest {
                 ProjectHistory.checkout(clone, commit);
             }
             Convergence.await(source, destination, CONVERGENCE, running);
-            assertThat(rsyncItemized(source, destination))
+            assertThat(Rsync.itemizedChanges(ferry.workspace(), source, destination))
                     .as("what rsync would still do after checking out %s in %s", round, history).isEmpty();
             ferry.start("verify", "--source", source.toString(), "--dest", destination.toString())
                     .waitForSuccess(VERIFY);
@@ -82,18 +76,5 @@ class GitCheckoutChurnTest {
 
     private List<String> checkouts(double... fractions) {
         return Arrays.stream(fractions).mapToObj(history::at).toList();
-    }
-
-    /**
-     * What {@code rsync -ainc --dry-run --delete} would do to make the mirror the source, one line
-     * each, but for the modification time of the root itself: Ferry replicates what is in the root,
-     * and the root of a mirror is where the consumer keeps {@code .ferry}, so its time is the
-     * consumer's (as {@code ferry verify} and TreeSnapshot, which leave the root out, agree).
-     */
-    private List<String> rsyncItemized(Path source, Path destination) {
-        // Excluded on both sides: the consumer's bookkeeping in DST is neither compared nor deleted.
-        String itemized = Command.run(ferry.workspace(), RSYNC, "rsync", "-ainc", "--dry-run", "--delete",
-                "--exclude=/.ferry", source + "/", destination + "/").orFail().out();
-        return itemized.lines().filter(line -> !line.equals(ROOT_TIME_ONLY)).toList();
     }
 }
