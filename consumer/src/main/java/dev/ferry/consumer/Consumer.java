@@ -227,7 +227,9 @@ public final class Consumer implements AutoCloseable {
                 }
                 continue;
             }
-            repairs.taken();
+            if (batch.fromRepair()) {
+                repairs.repairMessageTaken();
+            }
             quietSince = clock.millis();
             if (apply(batch) && commit(batch)) {
                 failures.succeeded();
@@ -588,15 +590,25 @@ public final class Consumer implements AutoCloseable {
         private long newestSeq;
         private boolean caughtUp;
         private int repairMessages;
+        private boolean fromRepair;
 
         void add(Message message) throws JMSException {
             messages.add(message);
             if (RepairMessages.isRepairMessage(message)) {
                 repairMessages++;
-            } else if (message instanceof BytesMessage body) {
+                fromRepair = true;
+                return;
+            }
+            fromRepair |= StreamPosition.of(message) == null; // An event a repair sent: repairs number none.
+            if (message instanceof BytesMessage body) {
                 bytes += body.getBodyLength();
                 bodies |= body.getBodyLength() > 0;
             }
+        }
+
+        /** Whether a repair sent some of the messages: a sign that the repair in flight is being answered. */
+        boolean fromRepair() {
+            return fromRepair;
         }
 
         /**

@@ -1,47 +1,62 @@
 package dev.ferry.consumer;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The times of the directories whose entries the replica is changing, written down before it
- * changes them and forgotten once it has given them back (see {@link ReplicaTree}): a consumer
- * killed in between gives them back when it opens the replica again. Without this, a directory
- * would keep the time of the crash for good: the event that set its time was applied and
- * acknowledged before, and the events applied again after the crash give it back the time they
- * find. Landing a batch of files gives their directories their times back only once the batch is
- * in place, so the window is as long as the landing.
+ * The times the directories whose entries the replica changes in the current transaction had
+ * before it touched them, written down before the first change to each and forgotten once the
+ * transaction is durable ({@link #forget}, before the ledger commits it): a consumer killed in
+ * between gives them back when it opens the replica again, and the transaction, delivered again,
+ * does the rest. Without this, a directory would keep the time of the crash for good: the events
+ * applied again give a directory back the time they find, and the event that set its time may
+ * have been committed before.
  *
- * <p>Written, not fsynced: what a killed process wrote, the kernel keeps. A power cut may still
- * leave a directory with the time of the cut.
+ * <p>One record per directory per transaction, each a single write at the end of the file, and one
+ * truncation per transaction: a few system calls against the fsyncs of the transaction. Written,
+ * not fsynced: what a killed process wrote, the kernel keeps. A power cut may still leave a
+ * directory with the time of the cut. Each record carries its own CRC, so a record cut short or
+ * garbled is read as the end of the list, and what cannot be read never stops the consumer from
+ * starting.
  */
 final class DirectoryTimes implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectoryTimes.class);
 
     /** A directory's modification and access times, both given back so that neither is read again. */
     record Times(FileTime modified, FileTime accessed) {
     }
 
-    /** More than a landing of the largest batch writes down; what is past it is not read. */
+    /** More than a transaction writes down; what is past it is not read. */
     private static final long MAX_LEFT_OVER = 64L * 1024 * 1024;
+    /** Far above any path Linux can name (PATH_MAX is 4,096 bytes): a longer length is garbage. */
+    private static final int MAX_PATH_BYTES = 64 * 1024;
+    /** The path's length, the two times and the CRC around the path's bytes. */
+    private static final int RECORD_OVERHEAD = Integer.BYTES + 2 * Long.BYTES + Integer.BYTES;
 
     private final Path root;
     private final FileChannel file;
-    private int outstanding; // Remembered and not given back yet; the file is emptied when none is.
-    private boolean written;
+    private final Set<Path> remembered = new HashSet<>();
+    private long end; // Where the next record goes.
 
-    private DirectoryTimes(Path root, FileChannel file) {
+    private DirectoryTimes(Path root, FileChannel file) throws IOException {
         this.root = root;
         this.file = file;
+        this.end = file.size(); // Emptied by the first forget(), once what is left over was given back.
     }
 
     /** Opens the record at {@code file} of the directories under {@code root}. */
@@ -51,9 +66,9 @@ final class DirectoryTimes implements AutoCloseable {
     }
 
     /**
-     * The times left written down by a consumer that stopped before it gave them back, by
-     * directory, the earliest written for each (what it had before the interrupted change); then
-     * forgets them. Call it before any change.
+     * The times left written down by a consumer that stopped before its transaction was durable, by
+     * directory, the earliest written for each (what it had before the transaction). Read up to the
+     * first record that is cut short or garbled. Call it before any change, then {@link #forget}.
      */
     Map<Path, Times> leftOver() throws IOException {
         ByteBuffer records = ByteBuffer.allocate((int) Math.min(file.size(), MAX_LEFT_OVER));
@@ -62,52 +77,65 @@ final class DirectoryTimes implements AutoCloseable {
         }
         records.flip();
         Map<Path, Times> left = new LinkedHashMap<>();
-        while (records.remaining() >= Integer.BYTES) {
+        while (records.remaining() >= RECORD_OVERHEAD) {
+            int start = records.position();
             int length = records.getInt();
-            if (length < 0 || records.remaining() < length + 2 * Long.BYTES) {
-                break; // Cut short by the kill: it was written before any change it covers.
+            if (length < 0 || length > MAX_PATH_BYTES
+                    || records.remaining() < length + RECORD_OVERHEAD - Integer.BYTES) {
+                break; // Cut short by the kill (it was written before any change it covers), or garbled.
             }
             byte[] path = new byte[length];
             records.get(path);
-            left.putIfAbsent(root.resolve(new String(path, StandardCharsets.UTF_8)),
-                    new Times(nanos(records.getLong()), nanos(records.getLong())));
+            long modified = records.getLong();
+            long accessed = records.getLong();
+            CRC32C crc = new CRC32C();
+            crc.update(records.array(), start, records.position() - start);
+            if ((int) crc.getValue() != records.getInt()) {
+                log.warn("ignoring the directory times in {} from byte {} on: garbled", root, start);
+                break;
+            }
+            try {
+                left.putIfAbsent(root.resolve(new String(path, StandardCharsets.UTF_8)),
+                        new Times(nanos(modified), nanos(accessed)));
+            } catch (InvalidPathException e) {
+                log.warn("ignoring the times of a directory of {} that cannot be named: {}", root, e.getMessage());
+            }
         }
-        file.truncate(0);
-        file.position(0);
         return left;
     }
 
-    /** Writes down that {@code directory} had {@code times} before the change that comes next. */
+    /**
+     * Writes down that {@code directory} had {@code times} before the change that comes next,
+     * unless it was written down earlier in this transaction (those times are the ones to give back).
+     */
     void remember(Path directory, Times times) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream record = new DataOutputStream(bytes);
+        if (!remembered.add(directory)) {
+            return;
+        }
         byte[] path = root.relativize(directory).toString().getBytes(StandardCharsets.UTF_8);
-        record.writeInt(path.length);
-        record.write(path);
-        record.writeLong(times.modified().to(TimeUnit.NANOSECONDS));
-        record.writeLong(times.accessed().to(TimeUnit.NANOSECONDS));
-        ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
-        while (buffer.hasRemaining()) {
-            file.write(buffer);
-        }
-        outstanding++;
-        written = true;
-    }
-
-    /** One directory remembered got its times back; once all have, the record is emptied. */
-    void givenBack() throws IOException {
-        if (outstanding > 0 && --outstanding == 0) {
-            empty();
+        ByteBuffer record = ByteBuffer.allocate(path.length + RECORD_OVERHEAD);
+        record.putInt(path.length).put(path).putLong(times.modified().to(TimeUnit.NANOSECONDS))
+                .putLong(times.accessed().to(TimeUnit.NANOSECONDS));
+        CRC32C crc = new CRC32C();
+        crc.update(record.array(), 0, record.position());
+        record.putInt((int) crc.getValue()).flip();
+        try {
+            while (record.hasRemaining()) {
+                end += file.write(record, end);
+            }
+        } catch (IOException e) {
+            remembered.remove(directory);
+            throw e;
         }
     }
 
-    private void empty() throws IOException {
-        if (written) {
+    /** The transaction is durable: what was written down for it is not needed any more. */
+    void forget() throws IOException {
+        remembered.clear();
+        if (end > 0) {
             file.truncate(0);
-            file.position(0);
-            written = false;
+            end = 0;
         }
-        outstanding = 0;
     }
 
     private static FileTime nanos(long nanos) {

@@ -7,6 +7,7 @@ import dev.ferry.wire.RepairMessages;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -14,6 +15,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -143,7 +145,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
      * refusal is an exception here, not a broken link.
      */
     @Override
-    public void send(RepairMessage message) throws JMSException {
+    public void send(RepairMessage message, Duration timeToLive) throws JMSException {
         checkAlive();
         BytesMessage encoded = RepairMessages.encode(session, message);
         Queue replyTo = session.createQueue(mirrorQueue);
@@ -151,7 +153,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
         if (control == null) {
             control = session.createProducer(session.createQueue(controlQueue));
         }
-        control.send(encoded);
+        control.send(encoded, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, timeToLive.toMillis());
     }
 
     @Override

@@ -100,10 +100,15 @@ final class Replica implements RepairBook, AutoCloseable {
             }
             DirectoryTimes directoryTimes = DirectoryTimes.open(root, bookkeeping.resolve(DIRECTORY_TIMES));
             ReplicaTree tree = new ReplicaTree(root, directoryTimes);
-            int givenBack = tree.giveBackLeftOverTimes();
-            if (givenBack > 0) {
-                log.info("gave {} directories of {} back the times a change cut short by the last stop took from them",
-                        givenBack, root);
+            try {
+                int givenBack = tree.giveBackLeftOverTimes();
+                if (givenBack > 0) {
+                    log.info("gave {} directories of {} back the times a change cut short by the last stop took "
+                            + "from them", givenBack, root);
+                }
+            } catch (IOException | RuntimeException e) {
+                directoryTimes.close();
+                throw e;
             }
             return new Replica(tree, directoryTimes, staging, ledger, claim, lockFile, lock);
         } catch (IOException | RuntimeException e) {
@@ -158,6 +163,9 @@ final class Replica implements RepairBook, AutoCloseable {
             staging.syncDirectory();
         }
         tree.syncDirectories();
+        // Before the commit: once the ledger says the batch was applied, it is not applied again, and
+        // the times from before it would be wrong to give back.
+        tree.transactionDurable();
         ledger.commit();
     }
 

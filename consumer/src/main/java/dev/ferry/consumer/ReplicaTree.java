@@ -67,19 +67,32 @@ final class ReplicaTree {
 
     /**
      * Gives the directories a consumer was changing when it was killed their times from before the
-     * change ({@link DirectoryTimes}); call it before any change.
+     * transaction it did not finish ({@link DirectoryTimes}), then forgets them; call it before any
+     * change. A directory that cannot be given its time is named in a warning, and left as it is.
      *
      * @return how many it gave back
      */
     int giveBackLeftOverTimes() throws IOException {
         int givenBack = 0;
         for (Map.Entry<Path, Times> left : given.leftOver().entrySet()) {
-            if (isRealDirectoryChain(left.getKey())) {
-                restoreTimes(left.getKey(), left.getValue());
-                givenBack++;
+            Path directory = left.getKey();
+            try {
+                if (isRealDirectoryChain(directory)) {
+                    restoreTimes(directory, left.getValue());
+                    givenBack++;
+                }
+            } catch (IOException e) {
+                log.warn("cannot give {} back the time a change cut short by the last stop took from it: {}",
+                        directory, e.toString());
             }
         }
+        given.forget();
         return givenBack;
+    }
+
+    /** The transaction is durable: the times written down for it are not needed any more. */
+    void transactionDurable() throws IOException {
+        given.forget();
     }
 
     Path root() {
@@ -102,21 +115,20 @@ final class ReplicaTree {
     void moveIntoPlace(Path staged, RelPath path) throws IOException {
         Path target = pathOf(path);
         Path parent = makeParents(path);
-        Times parentTimes = timesBeforeChanging(parent);
-        try {
-            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (FileSystemException refused) {
-            // Looking for a directory only when the move fails: for a new file the look is an lstat
-            // that fails and two exceptions in the JDK, a tenth of the consumer's time per file.
-            if (!Files.isDirectory(target, NO_FOLLOW)) {
-                throw refused;
+        changing(parent, timesBeforeChanging(parent), () -> {
+            try {
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (FileSystemException refused) {
+                // Looking for a directory only when the move fails: for a new file the look is an lstat
+                // that fails and two exceptions in the JDK, a tenth of the consumer's time per file.
+                if (!Files.isDirectory(target, NO_FOLLOW)) {
+                    throw refused;
+                }
+                knownDirectories.clear(); // Some of them may be below target.
+                TreeRemoval.remove(target);
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
-            knownDirectories.clear(); // Some of them may be below target.
-            TreeRemoval.remove(target);
-            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            changed(parent, parentTimes);
-        }
+        });
     }
 
     /**
@@ -135,7 +147,7 @@ final class ReplicaTree {
             IOException failure = null;
             for (Map.Entry<Path, Times> entry : held.entrySet()) {
                 try {
-                    giveBack(entry.getKey(), entry.getValue());
+                    restoreTimes(entry.getKey(), entry.getValue());
                 } catch (NoSuchFileException gone) {
                     // Removed meanwhile by someone else: nothing to give back.
                 } catch (IOException e) {
@@ -161,10 +173,35 @@ final class ReplicaTree {
         return null;
     }
 
+    /** A change to the entries of a directory. */
+    private interface Change {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code change} to the entries of {@code directory}, then gives the directory back its
+     * times from {@code before} (null: a hold gives them back), also when the change fails: the
+     * change delivered again gives the directory back the time it finds. A failure to give them
+     * back does not hide the change's own.
+     */
+    private void changing(Path directory, Times before, Change change) throws IOException {
+        try {
+            change.run();
+        } catch (IOException | RuntimeException failed) {
+            try {
+                changed(directory, before);
+            } catch (IOException | RuntimeException restoring) {
+                failed.addSuppressed(restoring);
+            }
+            throw failed;
+        }
+        changed(directory, before);
+    }
+
     private void changed(Path directory, Times before) throws IOException {
         changedDirectories.add(directory);
         if (before != null) {
-            giveBack(directory, before);
+            restoreTimes(directory, before);
         }
     }
 
@@ -173,13 +210,10 @@ final class ReplicaTree {
         Path target = pathOf(path);
         if (!Files.isDirectory(target, NO_FOLLOW)) {
             Path parent = makeParents(path);
-            Times parentTimes = timesToGiveBack(parent);
-            try {
+            changing(parent, timesToGiveBack(parent), () -> {
                 Files.deleteIfExists(target);
                 Files.createDirectory(target);
-            } finally {
-                changed(parent, parentTimes);
-            }
+            });
         }
         setPermissions(target, mode);
         setModifiedTime(target, mtimeNanos);
@@ -218,12 +252,7 @@ final class ReplicaTree {
         if (!Files.exists(target, NO_FOLLOW) || !isRealDirectoryChain(parent)) {
             return;
         }
-        Times parentTimes = timesToGiveBack(parent);
-        try {
-            TreeRemoval.remove(target);
-        } finally {
-            changed(parent, parentTimes);
-        }
+        changing(parent, timesToGiveBack(parent), () -> TreeRemoval.remove(target));
     }
 
     /**
@@ -237,12 +266,10 @@ final class ReplicaTree {
             return false;
         }
         Path sourceParent = source.getParent();
-        Times sourceParentTimes = timesToGiveBack(sourceParent);
-        try {
+        changing(sourceParent, timesToGiveBack(sourceParent), () -> {
             Path target = pathOf(to);
             Path targetParent = makeParents(to);
-            Times targetParentTimes = timesToGiveBack(targetParent);
-            try {
+            changing(targetParent, timesToGiveBack(targetParent), () -> {
                 if (Files.exists(target, NO_FOLLOW)
                         && (Files.isDirectory(target, NO_FOLLOW) || Files.isDirectory(source, NO_FOLLOW))) {
                     TreeRemoval.remove(target); // rename(2) replaces a directory only when it is empty
@@ -251,12 +278,8 @@ final class ReplicaTree {
                 if (depthOf(to) < depthOf(from)) {
                     removeLinksThatLeave(target);
                 }
-            } finally {
-                changed(targetParent, targetParentTimes);
-            }
-        } finally {
-            changed(sourceParent, sourceParentTimes);
-        }
+            });
+        });
         return true;
     }
 
@@ -274,12 +297,7 @@ final class ReplicaTree {
                     String target = Files.readSymbolicLink(file).toString();
                     if (!WireFormat.symlinkStaysInside(RelPath.between(root, file), target)) {
                         Path parent = file.getParent();
-                        Times parentTimes = timesToGiveBack(parent);
-                        try {
-                            Files.delete(file);
-                        } finally {
-                            changed(parent, parentTimes);
-                        }
+                        changing(parent, timesToGiveBack(parent), () -> Files.delete(file));
                         log.warn("removed link {} -> {}: moved there, it points out of the tree", file, target);
                     }
                 }
@@ -336,13 +354,10 @@ final class ReplicaTree {
         for (String segment : parent.text().split("/")) {
             Path next = current.resolve(segment);
             if (!knownDirectories.contains(next) && !Files.isDirectory(next, NO_FOLLOW)) {
-                Times times = timesBeforeChanging(current);
-                try {
+                changing(current, timesBeforeChanging(current), () -> {
                     Files.deleteIfExists(next); // unlinks a file or a link; never follows it
                     Files.createDirectory(next);
-                } finally {
-                    changed(current, times);
-                }
+                });
             }
             if (heldTimes != null) {
                 knownDirectories.add(next);
@@ -375,15 +390,6 @@ final class ReplicaTree {
         Times times = times(directory);
         given.remember(directory, times);
         return times;
-    }
-
-    /** Gives {@code directory} its times from before a change to its entries. */
-    private void giveBack(Path directory, Times times) throws IOException {
-        try {
-            restoreTimes(directory, times);
-        } finally {
-            given.givenBack();
-        }
     }
 
     private static void restoreTimes(Path directory, Times times) throws IOException {

@@ -181,6 +181,7 @@ class ChangeApplierTest {
     @Test
     void filesLandedUnderAHoldGiveTheirDirectoriesTheirTimesBackOnlyWhenItCloses() throws Exception {
         Delivery.applyNow(replica, new ChangeEvent.PutDirectory(RelPath.of("d"), 1, 0755, Bodies.MTIME), body(""));
+        replica.makeDurable(false, 1); // Committed: not delivered again.
         ChangeApplier applier = replica.applier();
         applier.apply(putFile("d/a", 2, "a"), EventBody.of(body("a")), body("a"));
         applier.apply(putFile("d/new/b", 3, "b"), EventBody.of(body("b")), body("b"));
@@ -225,12 +226,37 @@ class ChangeApplierTest {
         apply(putFile("d/a", 1, "a"), "a");
         apply(new ChangeEvent.Delete(RelPath.of("d/a"), 2), "");
         Delivery.applyNow(replica, new ChangeEvent.PutDirectory(RelPath.of("d"), 3, 0755, Bodies.MTIME), body(""));
+        replica.makeDurable(false, 3);
+        assertThat(dst.resolve(".ferry").resolve(Replica.DIRECTORY_TIMES)).as("forgotten with the commit")
+                .isEmptyFile();
         replica.close();
 
         replica = Replica.open(dst, WireFormat.DEFAULT_MIRROR, WireFormat.DEFAULT_QUEUE);
 
         assertThat(Files.getLastModifiedTime(dst.resolve("d")).to(TimeUnit.MILLISECONDS)).isEqualTo(Bodies.MTIME / 1_000_000);
-        assertThat(dst.resolve(".ferry").resolve(Replica.DIRECTORY_TIMES)).isEmptyFile();
+    }
+
+    /** Found in review: a garbled record (a huge length, a NUL in a path) stopped every start that followed. */
+    @Test
+    void garbledDirectoryTimesAreIgnoredAndNeverStopTheReplicaFromOpening() throws Exception {
+        apply(putFile("d/a", 1, "a"), "a");
+        replica.close();
+        Path record = dst.resolve(".ferry").resolve(Replica.DIRECTORY_TIMES);
+        byte[] garbage = new byte[4096];
+        new Random(13).nextBytes(garbage);
+        garbage[0] = 0x7f; // A length near Integer.MAX_VALUE first.
+        for (byte[] bad : new byte[][] {garbage, {0, 0, 0, 3, 'a', 0, 'b', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0}}) {
+            Files.write(record, bad);
+            FileTime before = Files.getLastModifiedTime(dst.resolve("d"));
+
+            replica = Replica.open(dst, WireFormat.DEFAULT_MIRROR, WireFormat.DEFAULT_QUEUE);
+            replica.close();
+
+            assertThat(Files.getLastModifiedTime(dst.resolve("d"))).isEqualTo(before);
+            assertThat(record).isEmptyFile();
+        }
+        replica = Replica.open(dst, WireFormat.DEFAULT_MIRROR, WireFormat.DEFAULT_QUEUE);
     }
 
     @Test

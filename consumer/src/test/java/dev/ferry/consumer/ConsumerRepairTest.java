@@ -372,13 +372,83 @@ class ConsumerRepairTest {
                 + "request: given up, asking again");
     }
 
+    /** Found in review: live changes kept alive for good a repair whose answer stopped after its describe. */
+    @Test
+    void aRepairWhoseAnswerStopsAfterItsDescribeIsGivenUpWhileLiveChangesKeepComing() throws Exception {
+        settled();
+        String abandoned;
+
+        try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(2), null))) {
+            Future<?> running = executor.submit(() -> {
+                consumer.run();
+                return null;
+            });
+            abandoned = RepairMessages.decode(awaitControl()).id();
+            answer(new RepairDescribe(abandoned, List.of("")));
+            RepairEntries listed = (RepairEntries) RepairMessages.decode(awaitControl());
+            assertThat(listed.id()).isEqualTo(abandoned);
+            // The producer takes the listings off and answers no more; the source goes on changing.
+            Message again = null;
+            for (long seq = 2; seq < 40 && again == null; seq++) {
+                publish(seq, putFile("live-" + seq + ".txt", seq, "live"), "live");
+                again = takeControl();
+            }
+            assertThat(again).as("a request asked again while live changes came").isNotNull();
+            RepairRequest fresh = (RepairRequest) RepairMessages.decode(again);
+            assertThat(fresh.id()).isNotEqualTo(abandoned);
+            answer(new RepairDone(fresh.id(), 0));
+            consumer.close();
+            running.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Found in review: a restart gave up at once a repair asked long ago whose answer was still coming. */
+    @Test
+    void aRestartedConsumerGivesTheRepairInFlightAWholeTimeoutFromItsStart() throws Exception {
+        String id = askedFor();
+        TimeUnit.MILLISECONDS.sleep(2_500); // Longer ago than the timeout below.
+
+        try (Consumer consumer = open(new RepairPolicy(false, Duration.ofSeconds(2), null))) {
+            Future<?> running = executor.submit(() -> {
+                consumer.run();
+                return null;
+            });
+            TimeUnit.MILLISECONDS.sleep(1_000);
+            assertThat(takeControl()).as("the repair in flight not given up at the start").isNull();
+            answer(new RepairDone(id, 0));
+            consumer.close();
+            running.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(lines()).contains("repair " + id + " of mirror 'office': 0 events applied")
+                .noneMatch(line -> line.contains("given up"));
+    }
+
+    @Test
+    void aRequestExpiresFromTheControlQueueOnceItsTimeoutHasPassed() throws Exception {
+        settled();
+        try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(30), null))) {
+            Future<?> running = executor.submit(() -> {
+                consumer.run();
+                return null;
+            });
+            Message request = awaitControl();
+            assertThat(request.getJMSExpiration()).as("expires when the consumer gives it up")
+                    .isBetween(request.getJMSTimestamp() + 29_000, request.getJMSTimestamp() + 31_000);
+            consumer.close();
+            running.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aDrainThatWaitedInVainForItsRepairGivesItUpSoTheNextRunAsksAfreshAtOnce() throws Exception {
         settled();
+        String lost;
         try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(2), null))) {
-            assertThatThrownBy(consumer::drain).isInstanceOf(NoRepairAnswerException.class);
+            Future<ApplySummary> draining = executor.submit(consumer::drain);
+            lost = RepairMessages.decode(awaitControl()).id(); // Taken off unanswered, as a producer may.
+            assertThatThrownBy(() -> draining.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(
+                    NoRepairAnswerException.class);
         }
-        String lost = RepairMessages.decode(takeControl()).id(); // Taken off unanswered, as a producer may.
 
         try (Consumer consumer = open(new RepairPolicy(true, Duration.ofMinutes(10), null))) {
             Future<ApplySummary> draining = executor.submit(consumer::drain);

@@ -39,10 +39,12 @@ import org.slf4j.LoggerFactory;
  * <p>A request's id is kept in the {@link RepairBook} until its done is applied, so a consumer
  * that restarts waits for the repair it asked for rather than asking again; a request the
  * producer never saw waits on the control queue and is answered when it starts. A repair that got
- * no sign of its own (its describe, its events, its done) for the repair timeout since it was
- * asked is given up and asked again: the producer may have taken it off unanswered (a mirror queue
- * it could not see, a broker that would not say), and waiting on would wedge the mirror's repairs
- * for good. A drain that waits for its repair exits instead, and the next run asks afresh.
+ * no sign of its own (its describe, its events, its done; not live changes) for the repair timeout
+ * since it was asked, or since this start, is given up and asked again: the producer may have
+ * taken it off unanswered (a mirror queue it could not see, a broker that would not say), and
+ * waiting on would wedge the mirror's repairs for good. A drain that waits for its repair exits instead, and the next run asks afresh. What a
+ * consumer sends on the control queue expires after the timeout too, so that a producer that was
+ * away does not answer every request given up meanwhile.
  *
  * <p>One thread: the consumer's.
  */
@@ -63,9 +65,8 @@ public final class RepairRequester implements AutoCloseable {
     private boolean askedThisRun;
     private Instant lastAsked;
     private Instant askedAt; // Of the repair in flight, when this process asked it; null when it asked none.
-    /** Of the repair in flight: when it was asked, or its last describe, event or done came. */
+    /** Of the repair in flight: when it was asked (or this process started), or a repair's message last came. */
     private Instant lastOwnSign;
-    private boolean answering; // A describe of the repair in flight came: what comes next are its events.
     private Instant notBefore = Instant.MIN;
     private boolean overdueSaid;
     private String refusal; // Why the broker does not let this consumer ask, once it said so.
@@ -88,8 +89,9 @@ public final class RepairRequester implements AutoCloseable {
         // --repair-every counts from the last request, not from this start: a consumer restarted
         // more often than the period must still repair.
         this.lastAsked = book.lastAsked() != null ? book.lastAsked() : clock.instant();
-        this.lastOwnSign = book.repairInFlight() != null && book.lastAsked() != null ? book.lastAsked()
-                : clock.instant();
+        // A repair in flight from before may be answered right now, between the producer's slices:
+        // it gets a whole timeout from this start.
+        this.lastOwnSign = clock.instant();
         // A repair in flight from before compares the destination as it was then: --repair asks
         // again, once that one is done.
         this.askAtStart = policy.atStart();
@@ -161,7 +163,6 @@ public final class RepairRequester implements AutoCloseable {
         lastAsked = now;
         askedAt = now;
         lastOwnSign = now;
-        answering = false;
         overdueSaid = false;
     }
 
@@ -184,11 +185,13 @@ public final class RepairRequester implements AutoCloseable {
                 || policy.every() != null && !now.isBefore(lastAsked.plus(policy.every()));
     }
 
-    /** A message was taken off the mirror's queue: once a describe of the repair in flight came, a sign of its answer. */
-    public void taken() {
-        if (answering) {
-            lastOwnSign = clock.instant(); // The repair's events are on their way.
-        }
+    /**
+     * A message a repair sent (an answer, or an event without a place in the stream) was taken off
+     * the mirror's queue: a sign that the repair in flight is being answered. Live changes are none:
+     * they come whether or not the producer still answers.
+     */
+    public void repairMessageTaken() {
+        lastOwnSign = clock.instant();
     }
 
     /**
@@ -198,18 +201,15 @@ public final class RepairRequester implements AutoCloseable {
      * @throws IOException when the destination cannot be read: roll back, and try again later
      */
     public void answer(RepairMessage answer, ControlChannel channel) throws IOException, JMSException {
-        taken();
+        repairMessageTaken();
         String kind = RepairMessages.kindOf(answer);
         String inFlight = book.repairInFlight();
         if (!answer.id().equals(inFlight)) {
             log.info("dropped a {} of repair {}: mirror '{}' {}", kind, answer.id(), mirror,
                     inFlight == null ? "awaits no repair" : "awaits repair " + inFlight);
         } else if (answer instanceof RepairDescribe describe) {
-            answering = true;
-            lastOwnSign = clock.instant();
             describe(describe, channel);
         } else if (answer instanceof RepairDone done) {
-            answering = false;
             book.answered();
             log.info("repair {} of mirror '{}': {} events applied{}", done.id(), mirror, done.sent(),
                     askedAt == null ? "" : ", " + DurationText.format(Duration.between(askedAt, clock.instant()))
@@ -239,10 +239,11 @@ public final class RepairRequester implements AutoCloseable {
      * them as fit in one message; how many that was. A request always holds the root, which comes
      * first; the producer asks for what a listing left out.
      */
-    private static int sendFitting(ControlChannel channel, List<String> directories, Part part) throws JMSException {
+    private int sendFitting(ControlChannel channel, List<String> directories, Part part) throws JMSException {
+        Duration timeToLive = policy.timeout(); // Given up by then, and asked afresh.
         for (int count = directories.size(); ; count = count / 2) {
             try {
-                channel.send(part.of(directories.subList(0, count)));
+                channel.send(part.of(directories.subList(0, count)), timeToLive);
                 return count;
             } catch (IllegalArgumentException tooLarge) {
                 if (count <= 1) {

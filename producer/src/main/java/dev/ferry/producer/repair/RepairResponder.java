@@ -207,7 +207,9 @@ public final class RepairResponder {
          */
         boolean dueForQueueCheck() {
             Instant now = clock.instant();
-            if (queueChecked != null && now.isBefore(queueChecked.plus(QUEUE_CHECK_EVERY))) {
+            // A clock set back counts as time passed: the look is not put off for as long as it went back.
+            if (queueChecked != null && !now.isBefore(queueChecked)
+                    && now.isBefore(queueChecked.plus(QUEUE_CHECK_EVERY))) {
                 return false;
             }
             queueChecked = now;
