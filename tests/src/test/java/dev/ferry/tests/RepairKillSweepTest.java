@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -272,7 +273,10 @@ class RepairKillSweepTest {
         TestTrees.appendText(source.resolve(tampering.touched().get(outage)), tag);
         TestTrees.mode(source.resolve(tampering.modes().get(outage)), "rwxr-x---");
         Path deletedDirectory = source.resolve(tampering.deletedDirectory());
-        TestTrees.deleteTree(deletedDirectory.resolve(String.format("file-%03d.txt", outages)));
+        Path deletedInside = deletedDirectory.resolve(String.format("file-%03d.txt", outages));
+        if (Files.exists(deletedInside)) { // An outage of an earlier round may have deleted it already.
+            TestTrees.deleteTree(deletedInside);
+        }
         TestTrees.writeText(deletedDirectory.resolve("new-" + outages + ".txt"), tag);
         TestTrees.writeText(source.resolve(tampering.extras().get(outage)), "now in the source too, " + tag);
         TestTrees.writeRandom(source.resolve(tampering.largeEdited()), LARGE_FILE + outage + 1, random.nextLong());
