@@ -181,9 +181,6 @@ public final class EmbeddedBroker implements AutoCloseable {
         deadLetters.setQueuePrefix(WireFormat.deadLetterQueueOf(""));
         deadLetters.setUseQueueForQueueMessages(true);
         deadLetters.setProcessNonPersistent(false);
-        // Only a mirror's repair requests and listings expire (after its --repair-timeout, when it has given
-        // them up and asks afresh): dropped, not kept as dead letters nobody will retry.
-        deadLetters.setProcessExpired(false);
         PolicyEntry queues = new PolicyEntry();
         queues.setQueue(">");
         queues.setDeadLetterStrategy(deadLetters);

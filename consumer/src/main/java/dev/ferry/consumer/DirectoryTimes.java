@@ -119,14 +119,21 @@ final class DirectoryTimes implements AutoCloseable {
         CRC32C crc = new CRC32C();
         crc.update(record.array(), 0, record.position());
         record.putInt((int) crc.getValue()).flip();
+        long at = end;
         try {
             while (record.hasRemaining()) {
-                end += file.write(record, end);
+                at += file.write(record, at);
             }
         } catch (IOException e) {
             remembered.remove(directory);
+            try {
+                file.truncate(end); // Part of a record would hide the ones written after it.
+            } catch (IOException truncating) {
+                e.addSuppressed(truncating);
+            }
             throw e;
         }
+        end = at;
     }
 
     /** The transaction is durable: what was written down for it is not needed any more. */

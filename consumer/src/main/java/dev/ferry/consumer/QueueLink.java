@@ -7,7 +7,6 @@ import dev.ferry.wire.RepairMessages;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -15,7 +14,6 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -145,7 +143,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
      * refusal is an exception here, not a broken link.
      */
     @Override
-    public void send(RepairMessage message, Duration timeToLive) throws JMSException {
+    public void send(RepairMessage message) throws JMSException {
         checkAlive();
         BytesMessage encoded = RepairMessages.encode(session, message);
         Queue replyTo = session.createQueue(mirrorQueue);
@@ -153,7 +151,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
         if (control == null) {
             control = session.createProducer(session.createQueue(controlQueue));
         }
-        control.send(encoded, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, timeToLive.toMillis());
+        control.send(encoded);
     }
 
     @Override

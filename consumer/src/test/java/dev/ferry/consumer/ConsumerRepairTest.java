@@ -402,11 +402,12 @@ class ConsumerRepairTest {
         }
     }
 
-    /** Found in review: a restart gave up at once a repair asked long ago whose answer was still coming. */
+    /** Found in review: a restart gave up at once a repair asked long ago whose answer was coming in. */
     @Test
-    void aRestartedConsumerGivesTheRepairInFlightAWholeTimeoutFromItsStart() throws Exception {
+    void aRestartedConsumerKeepsTheRepairInFlightWhoseEventsAreComingIn() throws Exception {
         String id = askedFor();
         TimeUnit.MILLISECONDS.sleep(2_500); // Longer ago than the timeout below.
+        sendRepairEvent(putFile("sent-by-the-repair.txt", 5, "fix"), "fix");
 
         try (Consumer consumer = open(new RepairPolicy(false, Duration.ofSeconds(2), null))) {
             Future<?> running = executor.submit(() -> {
@@ -415,28 +416,43 @@ class ConsumerRepairTest {
             });
             TimeUnit.MILLISECONDS.sleep(1_000);
             assertThat(takeControl()).as("the repair in flight not given up at the start").isNull();
-            answer(new RepairDone(id, 0));
+            answer(new RepairDone(id, 1));
             consumer.close();
             running.get(10, TimeUnit.SECONDS);
         }
-        assertThat(lines()).contains("repair " + id + " of mirror 'office': 0 events applied")
+        assertThat(lines()).contains("repair " + id + " of mirror 'office': 1 events applied")
                 .noneMatch(line -> line.contains("given up"));
+        assertThat(dst.resolve("sent-by-the-repair.txt")).hasContent("fix");
     }
 
+    /**
+     * Found in review: a consumer whose producer is away gave up and asked again once per timeout,
+     * each request left on the control queue for the producer to answer when it came back.
+     */
     @Test
-    void aRequestExpiresFromTheControlQueueOnceItsTimeoutHasPassed() throws Exception {
+    void aConsumerThatKeepsGettingNoAnswerWaitsTwiceAsLongBeforeEachNextRequest() throws Exception {
         settled();
-        try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(30), null))) {
+        List<Message> requests = new ArrayList<>();
+        try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(1), null))) {
             Future<?> running = executor.submit(() -> {
                 consumer.run();
                 return null;
             });
-            Message request = awaitControl();
-            assertThat(request.getJMSExpiration()).as("expires when the consumer gives it up")
-                    .isBetween(request.getJMSTimestamp() + 29_000, request.getJMSTimestamp() + 31_000);
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(7_500);
+            try (MessageConsumer control = session.createConsumer(session.createQueue(CONTROL_QUEUE))) {
+                while (System.nanoTime() < until) {
+                    Message request = control.receive(100);
+                    if (request != null) {
+                        requests.add(request);
+                    }
+                }
+            }
             consumer.close();
             running.get(10, TimeUnit.SECONDS);
         }
+        // Asked at about 0 s, given up at 1 s, 3 s and 7 s; once a second without the doubling.
+        assertThat(requests).as("requests in 7.5 s with a timeout of 1 s").hasSizeBetween(2, 4);
+        assertThat(lines()).anyMatch(line -> line.contains("got no answer within 2 s of its request"));
     }
 
     @Test
@@ -516,6 +532,12 @@ class ConsumerRepairTest {
         message.setStringProperty(WireFormat.STREAM_PROPERTY, STREAM);
         message.setLongProperty(WireFormat.STREAM_SEQ_PROPERTY, streamSeq);
         send(MIRROR_QUEUE, message);
+    }
+
+    /** Sends {@code event} to the mirror's queue as a repair does: no place in the stream. */
+    private void sendRepairEvent(ChangeEvent event, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        send(MIRROR_QUEUE, EventMessages.encode(session, event, bytes, bytes.length));
     }
 
     /** Sends a producer's answer to the mirror's queue, as a repair does: no stream number. */

@@ -2,7 +2,6 @@ package dev.ferry.consumer.repair;
 
 import dev.ferry.wire.RepairMessage;
 import jakarta.jms.JMSException;
-import java.time.Duration;
 
 /**
  * The stream's control queue ({@link dev.ferry.wire.WireFormat#controlQueueOf}) as a consumer
@@ -12,14 +11,12 @@ import java.time.Duration;
 public interface ControlChannel {
 
     /**
-     * Sends {@code message} in the current transaction, to expire from the control queue after
-     * {@code timeToLive} (when the mirror gives it up and asks afresh, so that a producer that was
-     * away does not answer every request a mirror made meanwhile).
+     * Sends {@code message} in the current transaction.
      *
      * @throws IllegalArgumentException when it is too large to send ({@link dev.ferry.wire.RepairMessages#encode})
      * @throws jakarta.jms.JMSSecurityException when the broker does not let the consumer write to the control queue
      */
-    void send(RepairMessage message, Duration timeToLive) throws JMSException;
+    void send(RepairMessage message) throws JMSException;
 
     /** Commits the current transaction, and with it what was sent. */
     void commit() throws JMSException;

@@ -40,11 +40,14 @@ import org.slf4j.LoggerFactory;
  * that restarts waits for the repair it asked for rather than asking again; a request the
  * producer never saw waits on the control queue and is answered when it starts. A repair that got
  * no sign of its own (its describe, its events, its done; not live changes) for the repair timeout
- * since it was asked, or since this start, is given up and asked again: the producer may have
+ * since it was asked is given up and asked again: the producer may have
  * taken it off unanswered (a mirror queue it could not see, a broker that would not say), and
- * waiting on would wedge the mirror's repairs for good. A drain that waits for its repair exits instead, and the next run asks afresh. What a
- * consumer sends on the control queue expires after the timeout too, so that a producer that was
- * away does not answer every request given up meanwhile.
+ * waiting on would wedge the mirror's repairs for good. A drain that waits for its repair exits
+ * instead, and the next run asks afresh. A request given up stays on the control queue, durably,
+ * as every request does (a producer that starts answers it, and the mirror drops the answer): so
+ * each time a running consumer gives up again, it waits twice as long before the next give-up, up
+ * to {@link #MAX_BACKOFF} times the timeout, and a producer away for a day finds a few requests of
+ * each mirror, not one per timeout.
  *
  * <p>One thread: the consumer's.
  */
@@ -53,6 +56,8 @@ public final class RepairRequester implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RepairRequester.class);
     /** How long after a destination could not be described it is tried again. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+    /** At most this many times the timeout between two requests given up one after the other. */
+    static final int MAX_BACKOFF = 64;
 
     private final String mirror;
     private final String queue;
@@ -69,6 +74,7 @@ public final class RepairRequester implements AutoCloseable {
     private Instant lastOwnSign;
     private Instant notBefore = Instant.MIN;
     private boolean overdueSaid;
+    private int givenUpInARow; // Requests given up since the last sign of an answer.
     private String refusal; // Why the broker does not let this consumer ask, once it said so.
 
     /**
@@ -89,9 +95,12 @@ public final class RepairRequester implements AutoCloseable {
         // --repair-every counts from the last request, not from this start: a consumer restarted
         // more often than the period must still repair.
         this.lastAsked = book.lastAsked() != null ? book.lastAsked() : clock.instant();
-        // A repair in flight from before may be answered right now, between the producer's slices:
-        // it gets a whole timeout from this start.
-        this.lastOwnSign = clock.instant();
+        // A repair in flight from before counts from its request: a drain run now and then, shorter
+        // than the timeout, must still give up one the producer took off unanswered. One being
+        // answered right now has its messages waiting on the queue, which count before the first
+        // idle moment.
+        this.lastOwnSign = book.repairInFlight() != null && book.lastAsked() != null ? book.lastAsked()
+                : clock.instant();
         // A repair in flight from before compares the destination as it was then: --repair asks
         // again, once that one is done.
         this.askAtStart = policy.atStart();
@@ -124,7 +133,8 @@ public final class RepairRequester implements AutoCloseable {
         }
         if (overdue && !dropped) {
             log.warn("repair {} of mirror '{}' got no answer within {} of {}: given up, asking again", inFlight,
-                    mirror, DurationText.format(policy.timeout()), askedAt != null ? "its request" : "this start");
+                    mirror, DurationText.format(patience()), askedAt != null ? "its request" : "this start");
+            givenUpInARow++;
         } else if (inFlight != null) {
             // The producer clears its mark once it answers a repair of the mirror: this one's answer,
             // if it was sent, went with the dropped queue.
@@ -162,12 +172,17 @@ public final class RepairRequester implements AutoCloseable {
         askedThisRun = true;
         lastAsked = now;
         askedAt = now;
-        lastOwnSign = now;
+        lastOwnSign = clock.instant(); // Describing the destination took time the producer did not have.
         overdueSaid = false;
     }
 
     private boolean isOverdue(Instant now) {
-        return !now.isBefore(lastOwnSign.plus(policy.timeout()));
+        return !now.isBefore(lastOwnSign.plus(patience()));
+    }
+
+    /** How long the repair in flight may go without a sign: the timeout, doubled for each given up in a row. */
+    private Duration patience() {
+        return policy.timeout().multipliedBy(Math.min(MAX_BACKOFF, 1L << Math.min(givenUpInARow, 30)));
     }
 
     /**
@@ -192,6 +207,7 @@ public final class RepairRequester implements AutoCloseable {
      */
     public void repairMessageTaken() {
         lastOwnSign = clock.instant();
+        givenUpInARow = 0;
     }
 
     /**
@@ -239,11 +255,10 @@ public final class RepairRequester implements AutoCloseable {
      * them as fit in one message; how many that was. A request always holds the root, which comes
      * first; the producer asks for what a listing left out.
      */
-    private int sendFitting(ControlChannel channel, List<String> directories, Part part) throws JMSException {
-        Duration timeToLive = policy.timeout(); // Given up by then, and asked afresh.
+    private static int sendFitting(ControlChannel channel, List<String> directories, Part part) throws JMSException {
         for (int count = directories.size(); ; count = count / 2) {
             try {
-                channel.send(part.of(directories.subList(0, count)), timeToLive);
+                channel.send(part.of(directories.subList(0, count)));
                 return count;
             } catch (IllegalArgumentException tooLarge) {
                 if (count <= 1) {
@@ -271,7 +286,7 @@ public final class RepairRequester implements AutoCloseable {
             return null;
         }
         return "no producer answered the repair request of mirror " + mirror + " within "
-                + DurationText.format(policy.timeout()) + " (is a producer of queue " + queue + " running?)";
+                + DurationText.format(patience()) + " (is a producer of queue " + queue + " running?)";
     }
 
     /** For a consumer that runs on: says {@link #trouble()} in the log, once per request. */
