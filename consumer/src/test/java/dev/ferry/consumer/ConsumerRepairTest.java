@@ -262,10 +262,7 @@ class ConsumerRepairTest {
         settled();
 
         try (Consumer consumer = open(new RepairPolicy(false, Duration.ofSeconds(20), Duration.ofSeconds(1)))) {
-            Future<?> running = executor.submit(() -> {
-                consumer.run();
-                return null;
-            });
+            Future<?> running = runInBackground(consumer);
             RepairRequest first = (RepairRequest) RepairMessages.decode(awaitControl());
             TimeUnit.MILLISECONDS.sleep(2500);
             assertThat(takeControl()).as("none while the first is in flight").isNull();
@@ -357,10 +354,7 @@ class ConsumerRepairTest {
         String unanswered;
 
         try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(2), null))) {
-            Future<?> running = executor.submit(() -> {
-                consumer.run();
-                return null;
-            });
+            Future<?> running = runInBackground(consumer);
             unanswered = RepairMessages.decode(awaitControl()).id(); // Taken off unanswered, as a producer may.
             RepairRequest again = (RepairRequest) RepairMessages.decode(awaitControl());
             assertThat(again.id()).isNotEqualTo(unanswered);
@@ -379,10 +373,7 @@ class ConsumerRepairTest {
         String abandoned;
 
         try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(2), null))) {
-            Future<?> running = executor.submit(() -> {
-                consumer.run();
-                return null;
-            });
+            Future<?> running = runInBackground(consumer);
             abandoned = RepairMessages.decode(awaitControl()).id();
             answer(new RepairDescribe(abandoned, List.of("")));
             RepairEntries listed = (RepairEntries) RepairMessages.decode(awaitControl());
@@ -410,10 +401,7 @@ class ConsumerRepairTest {
         sendRepairEvent(putFile("sent-by-the-repair.txt", 5, "fix"), "fix");
 
         try (Consumer consumer = open(new RepairPolicy(false, Duration.ofSeconds(2), null))) {
-            Future<?> running = executor.submit(() -> {
-                consumer.run();
-                return null;
-            });
+            Future<?> running = runInBackground(consumer);
             TimeUnit.MILLISECONDS.sleep(1_000);
             assertThat(takeControl()).as("the repair in flight not given up at the start").isNull();
             answer(new RepairDone(id, 1));
@@ -434,10 +422,7 @@ class ConsumerRepairTest {
         settled();
         List<Message> requests = new ArrayList<>();
         try (Consumer consumer = open(new RepairPolicy(true, Duration.ofSeconds(1), null))) {
-            Future<?> running = executor.submit(() -> {
-                consumer.run();
-                return null;
-            });
+            Future<?> running = runInBackground(consumer);
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(7_500);
             try (MessageConsumer control = session.createConsumer(session.createQueue(CONTROL_QUEUE))) {
                 while (System.nanoTime() < until) {
@@ -519,6 +504,14 @@ class ConsumerRepairTest {
                 return dropped;
             }
         };
+    }
+
+    /** Runs {@code consumer} until it is closed, on the test's executor. */
+    private Future<?> runInBackground(Consumer consumer) {
+        return executor.submit(() -> {
+            consumer.run();
+            return null;
+        });
     }
 
     private Consumer open(RepairPolicy policy) throws Exception {

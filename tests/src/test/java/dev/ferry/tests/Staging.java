@@ -77,6 +77,19 @@ final class Staging {
                 parts(destination));
     }
 
+    /**
+     * Waits up to {@code timeout} for the staging area to hold nothing, then fails with what it holds:
+     * for a mirror whose repair may still be sending bodies of files that live changes already made
+     * equal, so that the trees are equal while a body is on its way.
+     */
+    static void awaitEmpty(Path destination, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!entries(destination).isEmpty() && System.nanoTime() < deadline) {
+            pause();
+        }
+        assertEmpty(destination);
+    }
+
     /** Fails unless the staging area holds nothing: no body, finished or abandoned, and no scratch file. */
     static void assertEmpty(Path destination) {
         assertThat(entries(destination)).as("what is left in the staging area %s", of(destination)).isEmpty();
