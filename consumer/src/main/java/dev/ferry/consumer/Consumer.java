@@ -291,7 +291,7 @@ public final class Consumer implements AutoCloseable {
         Batch batch = new Batch();
         Message message = link.receive(IDLE_POLL.toMillis());
         while (message != null) {
-            batch.add(message);
+            batch.add(message, link.fromQueueOfBeforeMirrors(message));
             if (batch.isFull(settings) || RepairMessages.isRepairMessage(message)) {
                 return batch;
             }
@@ -592,14 +592,17 @@ public final class Consumer implements AutoCloseable {
         private int repairMessages;
         private boolean fromRepair;
 
-        void add(Message message) throws JMSException {
+        /** Adds {@code message}; {@code ofBeforeMirrors}: it came from the queue of producers of before mirrors. */
+        void add(Message message, boolean ofBeforeMirrors) throws JMSException {
             messages.add(message);
             if (RepairMessages.isRepairMessage(message)) {
                 repairMessages++;
                 fromRepair = true;
                 return;
             }
-            fromRepair |= StreamPosition.of(message) == null; // An event a repair sent: repairs number none.
+            // An event a repair sent: repairs number none. Producers of before mirrors number none
+            // either, and answer no repair.
+            fromRepair |= !ofBeforeMirrors && StreamPosition.of(message) == null;
             if (message instanceof BytesMessage body) {
                 bytes += body.getBodyLength();
                 bodies |= body.getBodyLength() > 0;

@@ -59,6 +59,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
     private final DeadLetterChannel deadLetters;
     private final String controlQueue;
     private final String mirrorQueue;
+    private final String legacyQueue; // The queue of before mirrors: the stream's name.
     private MessageProducer control; // Made at the first repair message: a user who may not ask still applies.
     private volatile JMSException failure;
 
@@ -78,6 +79,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
         this.deadLetters = new DeadLetterChannel(session, WireFormat.deadLetterQueueOf(mirrorQueue), clock);
         this.controlQueue = WireFormat.controlQueueOf(settings.queue());
         this.mirrorQueue = mirrorQueue;
+        this.legacyQueue = settings.queue();
     }
 
     private QueueLink(JMSException failure) {
@@ -88,6 +90,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
         this.deadLetters = null;
         this.controlQueue = null;
         this.mirrorQueue = null;
+        this.legacyQueue = null;
         this.failure = failure;
     }
 
@@ -110,6 +113,15 @@ final class QueueLink implements ControlChannel, AutoCloseable {
             connection.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether {@code message} came from the queue of before mirrors, where producers of before
+     * publish: none of them numbers its messages, and none answers a repair.
+     */
+    boolean fromQueueOfBeforeMirrors(Message message) throws JMSException {
+        return legacy != null && message.getJMSDestination() instanceof Queue queue
+                && legacyQueue.equals(queue.getQueueName());
     }
 
     /**

@@ -413,6 +413,31 @@ class ConsumerRepairTest {
         assertThat(dst.resolve("sent-by-the-repair.txt")).hasContent("fix");
     }
 
+    /** Found in review: what a producer of before mirrors publishes kept a repair nobody answers alive. */
+    @Test
+    void messagesOfAProducerOfBeforeMirrorsDoNotKeepARepairAlive() throws Exception {
+        String queueOfBefore = QUEUE;
+        try (Consumer first = openDefault(RepairPolicy.DEFAULT)) {
+            first.drain(); // A new destination: it asks for its late-join repair.
+        }
+        String unanswered = RepairMessages.decode(awaitControl()).id(); // No producer of today to answer.
+
+        Message again = null;
+        try (Consumer consumer = openDefault(new RepairPolicy(false, Duration.ofSeconds(2), null))) {
+            Future<?> running = runInBackground(consumer);
+            for (long seq = 1; seq < 40 && again == null; seq++) {
+                byte[] body = "old".getBytes(StandardCharsets.UTF_8);
+                send(queueOfBefore, EventMessages.encode(session, putFile("old-" + seq + ".txt", seq, "old"), body,
+                        body.length));
+                again = takeControl();
+            }
+            consumer.close();
+            running.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(again).as("a request asked again while a producer of before kept publishing").isNotNull();
+        assertThat(RepairMessages.decode(again).id()).isNotEqualTo(unanswered);
+    }
+
     /**
      * Found in review: a consumer whose producer is away gave up and asked again once per timeout,
      * each request left on the control queue for the producer to answer when it came back.
@@ -512,6 +537,10 @@ class ConsumerRepairTest {
             consumer.run();
             return null;
         });
+    }
+
+    private Consumer openDefault(RepairPolicy policy) throws Exception {
+        return Consumer.open(ConsumerSettings.defaults(dst, QUEUE).withRepair(policy), endpoint);
     }
 
     private Consumer open(RepairPolicy policy) throws Exception {

@@ -80,6 +80,7 @@ final class TwoMirrors {
         // its question, after the changes made while it was away: it sends again what they already made equal.
         Staging.awaitEmpty(office, CONVERGENCE);
         Staging.awaitEmpty(offsite, CONVERGENCE);
+        Convergence.await(source, offsite, CONVERGENCE, broker, producer, atOffice, back); // Still, once they landed.
     }
 
     /** The messages waiting for mirror offsite, as {@code ferry status} says while its consumer is away. */

@@ -99,8 +99,9 @@ public final class RepairRequester implements AutoCloseable {
         // than the timeout, must still give up one the producer took off unanswered. One being
         // answered right now has its messages waiting on the queue, which count before the first
         // idle moment.
-        this.lastOwnSign = book.repairInFlight() != null && book.lastAsked() != null ? book.lastAsked()
-                : clock.instant();
+        Instant now = clock.instant();
+        boolean inFlight = book.repairInFlight() != null && book.lastAsked() != null;
+        this.lastOwnSign = inFlight && book.lastAsked().isBefore(now) ? book.lastAsked() : now; // Not a clock set back.
         // A repair in flight from before compares the destination as it was then: --repair asks
         // again, once that one is done.
         this.askAtStart = policy.atStart();
@@ -131,10 +132,11 @@ public final class RepairRequester implements AutoCloseable {
                 || !(due(now) || overdue)) {
             return;
         }
+        // A running consumer that keeps giving up waits longer each time; a drain asks once.
+        boolean givingUpAgain = overdue && !dropped && !draining;
         if (overdue && !dropped) {
             log.warn("repair {} of mirror '{}' got no answer within {} of {}: given up, asking again", inFlight,
                     mirror, DurationText.format(patience()), askedAt != null ? "its request" : "this start");
-            givenUpInARow++;
         } else if (inFlight != null) {
             // The producer clears its mark once it answers a repair of the mirror: this one's answer,
             // if it was sent, went with the dropped queue.
@@ -167,6 +169,9 @@ public final class RepairRequester implements AutoCloseable {
             // Sent and committed; only the book could not say so. Asked again, the producer answers twice.
             log.warn("repair {} of mirror '{}' was asked for, but {}: it may be asked for again", id, mirror,
                     e.getMessage());
+        }
+        if (givingUpAgain) {
+            givenUpInARow++; // Only once the new request is out: a failure to ask costs no patience.
         }
         askAtStart = false;
         askedThisRun = true;
