@@ -11,6 +11,12 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class PositiveDuration implements ITypeConverter<Duration> {
 
+    /**
+     * Longer than anyone waits for a repair or between two, and short enough that adding it to any
+     * instant of this millennium stays an instant (far longer spans threw out of the consumer's loop).
+     */
+    static final Duration LONGEST = Duration.ofDays(100 * 365);
+
     @Override
     public Duration convert(String value) {
         Duration duration;
@@ -21,6 +27,9 @@ final class PositiveDuration implements ITypeConverter<Duration> {
         }
         if (duration.isZero()) {
             throw new TypeConversionException("'" + value + "' is no time at all: give a duration longer than zero");
+        }
+        if (duration.compareTo(LONGEST) > 0) {
+            throw new TypeConversionException("'" + value + "' is longer than 100 years: give a shorter duration");
         }
         return duration;
     }

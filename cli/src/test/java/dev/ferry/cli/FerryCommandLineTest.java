@@ -186,6 +186,12 @@ class FerryCommandLineTest {
         assertThat(ferry("consumer", "--dest", dir.resolve("dst").toString(), "--repair-every", "0s")).isEqualTo(2);
         assertThat(err.toString()).contains("'0s' is no time at all: give a duration longer than zero")
                 .hasLineCount(1);
+
+        err.getBuffer().setLength(0);
+        assertThat(ferry("consumer", "--dest", dir.resolve("dst").toString(), "--repair-timeout", "400000000000d"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("'400000000000d' is longer than 100 years: give a shorter duration")
+                .hasLineCount(1);
         assertThat(dir.resolve("dst")).as("nothing is done").doesNotExist();
     }
 
