@@ -104,8 +104,10 @@ class ConsumerRepairTest {
 
     @Test
     void aNewDestinationAsksOnceWhatWaitsIsAppliedWithTheDigestsOfWhatItHolds() throws Exception {
+        // One message: of two, the second may not have reached the consumer when the first batch ends,
+        // which then counts as caught up and asks (CI saw it under load; the answer's listings would make
+        // up for it).
         publish(1, putFile("docs/a.txt", 10, "alpha"), "alpha");
-        publish(2, putFile("b.txt", 11, "be"), "be");
 
         try (Consumer consumer = open(RepairPolicy.DEFAULT)) {
             assertThat(consumer.repairWanted()).as("a late join").isTrue();
@@ -121,7 +123,7 @@ class ConsumerRepairTest {
         DigestedTree held = DigestedTree.of(new TreeReader(dst, IgnoreRules.NONE));
         assertThat(request.digests()).as("the backlog applied first").containsOnlyKeys("", "docs")
                 .containsEntry("", held.digest("")).containsEntry("docs", held.digest("docs"));
-        assertThat(held.digest("").entries()).isEqualTo(3);
+        assertThat(held.digest("").entries()).isEqualTo(2);
         assertThat(takeControl()).as("one request").isNull();
 
         try (Consumer again = open(RepairPolicy.DEFAULT)) {
