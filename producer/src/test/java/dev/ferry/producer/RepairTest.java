@@ -293,12 +293,7 @@ class RepairTest {
 
     @Test
     void aMirrorsQueueRemovedWhileItsRepairIsAnsweredGetsNothingMore() throws Exception {
-        for (int i = 0; i < 5; i++) {
-            tree.write("f" + i + ".txt", "file " + i);
-        }
-        try (Producer before = Producer.open(tree.settings().withMirrors(List.of()), endpoint)) {
-            before.publishOnce(); // The late mirror gets all five from its repair.
-        }
+        fiveFilesPublishedBeforeTheMirror();
         // Stands still but for each fix sent, which ends its slice: one fix a slice.
         MutableClock clock = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
         String lateQueue = WireFormat.mirrorQueueOf("late", "ferry.changes");
@@ -325,12 +320,7 @@ class RepairTest {
         };
         HandMirror late = new HandMirror(endpoint, "ferry.changes", "late", temp.resolve("mirror-late"));
         String id = late.requestRepair();
-        producer = Producer.open(tree.settings().withMirrors(List.of()), removing, clock);
-        Producer running = producer;
-        watching = executor.submit(() -> {
-            running.watch();
-            return null;
-        });
+        startWatching(Producer.open(tree.settings().withMirrors(List.of()), removing, clock));
         late.describe((RepairDescribe) late.awaitAnswer(id, WITHIN));
         late.close();
         detached.countDown();
@@ -345,12 +335,7 @@ class RepairTest {
 
     @Test
     void aBrokerSlowerToAskThanASliceLastsStillGetsTheRepairAnswered() throws Exception {
-        for (int i = 0; i < 5; i++) {
-            tree.write("f" + i + ".txt", "file " + i);
-        }
-        try (Producer before = Producer.open(tree.settings().withMirrors(List.of()), endpoint)) {
-            before.publishOnce(); // The late mirror gets all five from its repair.
-        }
+        fiveFilesPublishedBeforeTheMirror();
         // Stands still but for each question whether the mirror's queue is there, which takes longer
         // than a slice of the repair (8 round trips on a link of 40 ms, or a relay that adds Nagle's delay).
         MutableClock clock = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
@@ -363,12 +348,7 @@ class RepairTest {
             }
         };
         HandMirror late = mirror("late");
-        producer = Producer.open(tree.settings().withMirrors(List.of()), slowToAsk, clock);
-        Producer running = producer;
-        watching = executor.submit(() -> {
-            running.watch();
-            return null;
-        });
+        startWatching(Producer.open(tree.settings().withMirrors(List.of()), slowToAsk, clock));
 
         RepairDone done = late.repair(WITHIN);
 
@@ -430,12 +410,26 @@ class RepairTest {
     }
 
     private void startProducer(String... keptMirrors) throws Exception {
-        producer = Producer.open(tree.settings().withMirrors(List.of(keptMirrors)), endpoint);
-        Producer running = producer;
+        startWatching(Producer.open(tree.settings().withMirrors(List.of(keptMirrors)), endpoint));
+    }
+
+    /** Runs {@code opened} as the test's producer, watching, until the test ends. */
+    private void startWatching(Producer opened) {
+        producer = opened;
         watching = executor.submit(() -> {
-            running.watch();
+            opened.watch();
             return null;
         });
+    }
+
+    /** Five files a producer published while no mirror was kept: a late mirror gets them from its repair. */
+    private void fiveFilesPublishedBeforeTheMirror() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            tree.write("f" + i + ".txt", "file " + i);
+        }
+        try (Producer before = Producer.open(tree.settings().withMirrors(List.of()), endpoint)) {
+            before.publishOnce();
+        }
     }
 
     private void awaitEqual(HandMirror mirror) {
