@@ -128,6 +128,8 @@ class RepairKillSweepTest {
     /** The repair events the round's first producer had sent before the round. */
     private int sentBefore;
     private int outages;
+    /** Whether rsync is here to judge each round beside TreeSnapshot. */
+    private boolean rsyncJudges;
     /** Whether the running consumer was started with {@code --repair}. */
     private boolean consumerAsksAtStart;
 
@@ -137,7 +139,13 @@ class RepairKillSweepTest {
         System.out.println("RepairKillSweepTest: seed " + seed + " (replay with -Dferry.sweep.seed=" + seed + ")");
         random = new Random(seed);
         long started = System.nanoTime();
-        assertThat(Rsync.installed(ferry.workspace())).as("rsync is installed (apt-get install rsync)").isTrue();
+        rsyncJudges = Rsync.installed(ferry.workspace());
+        if (!rsyncJudges) {
+            // A bare machine may lack rsync: TreeSnapshot alone judges then, unless .ci/run asks for both.
+            assertThat(System.getenv("FERRY_REQUIRE_RSYNC")).as("rsync is installed (apt-get install rsync)")
+                    .isNotEqualTo("1");
+            System.out.println("RepairKillSweepTest: no rsync here; TreeSnapshot alone judges the mirror");
+        }
         source = aSourceOfSmallAndLargeFiles(ferry.directory("source"));
         destination = ferry.directory("destination");
         broker = ferry.broker();
@@ -206,8 +214,10 @@ class RepairKillSweepTest {
         }
         assertEveryRepairApplied(what);
         Convergence.await(source, destination, CATCH_UP, broker, producer, consumer);
-        assertThat(Rsync.itemizedChanges(ferry.workspace(), source, destination))
-                .as("what rsync would still do after %s", what).isEmpty();
+        if (rsyncJudges) {
+            assertThat(Rsync.itemizedChanges(ferry.workspace(), source, destination))
+                    .as("what rsync would still do after %s", what).isEmpty();
+        }
         Staging.assertEmpty(destination);
         System.out.printf("RepairKillSweepTest: %s; exact %.1f s after the last came back, round %.1f s%n", what,
                 (System.nanoTime() - back) / 1e9, (System.nanoTime() - started) / 1e9);
