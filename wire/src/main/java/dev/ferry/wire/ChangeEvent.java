@@ -22,6 +22,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ChangeEvent.Rename.class, name = "rename"),
         @JsonSubTypes.Type(value = ChangeEvent.Abort.class, name = "abort"),
         @JsonSubTypes.Type(value = ChangeEvent.PutAttributes.class, name = "attributes"),
+        @JsonSubTypes.Type(value = ChangeEvent.DeltaChunk.class, name = "delta-chunk"),
+        @JsonSubTypes.Type(value = ChangeEvent.PutDelta.class, name = "delta-file"),
 })
 public sealed interface ChangeEvent {
 
@@ -51,11 +53,27 @@ public sealed interface ChangeEvent {
     }
 
     /**
+     * The event that makes a regular file visible, whole and verified: {@link PutFile} with its
+     * bytes, or {@link PutDelta} from its previous version.
+     */
+    sealed interface FileVersion extends ChangeEvent {
+        /** The whole file's size in bytes. */
+        long size();
+
+        /** The whole file's SHA-256, 64 lowercase hex digits. */
+        String sha256();
+
+        int mode();
+
+        long mtimeNanos();
+    }
+
+    /**
      * The last (often only) part of a file's body, {@code length} bytes at {@code offset}, and what
      * the whole file must be: its size, SHA-256, permission bits and modification time.
      */
     record PutFile(RelPath path, long seq, long offset, int length, long size, String sha256,
-                   int mode, long mtimeNanos) implements ChangeEvent {
+                   int mode, long mtimeNanos) implements FileVersion {
         public PutFile {
             requirePath(path);
             requireSeq(seq);
@@ -63,8 +81,49 @@ public sealed interface ChangeEvent {
             require(length >= 0 && length <= WireFormat.MAX_CHUNK_BYTES,
                     "chunk length out of range: " + length);
             require(size == offset + length, "size " + size + " is not offset + length");
-            require(sha256 != null && sha256.matches("[0-9a-f]{64}"), "sha256 is not 64 hex digits");
+            requireSha256(sha256, "sha256");
             requireMode(mode);
+        }
+    }
+
+    /**
+     * A part of a file's new body, not its last, made from the version of the file the mirror
+     * holds (the <em>base</em>: the content whose SHA-256 is {@code base} and size {@code baseSize},
+     * which the producer published before) and literal bytes: a delta. It writes the {@code length}
+     * bytes of the new body from {@code offset} on, piece by piece, as {@code pieces} says (see
+     * {@link DeltaPieces}); the literal pieces' bytes follow one another in the message body. The
+     * new file becomes visible only with its {@link PutDelta}, once its whole SHA-256 is verified:
+     * a mirror whose file is not the base never shows a wrong file.
+     */
+    record DeltaChunk(RelPath path, long seq, long offset, long length, String base, long baseSize,
+                      DeltaPieces pieces) implements ChangeEvent {
+        public DeltaChunk {
+            requireDelta(path, seq, offset, length, base, baseSize, pieces);
+            require(length > 0, "a delta chunk writes nothing");
+        }
+
+        /** The bytes of the message body: those of the literal pieces. */
+        public int bodyLength() {
+            return pieces.literalBytes();
+        }
+    }
+
+    /**
+     * The last (often only) part of a file's new body made from its base, as {@link DeltaChunk}
+     * says, and what the whole file must be, as {@link PutFile} says.
+     */
+    record PutDelta(RelPath path, long seq, long offset, long length, String base, long baseSize,
+                    DeltaPieces pieces, long size, String sha256, int mode, long mtimeNanos) implements FileVersion {
+        public PutDelta {
+            requireDelta(path, seq, offset, length, base, baseSize, pieces);
+            require(size == offset + length, "size " + size + " is not offset + length");
+            requireSha256(sha256, "sha256");
+            requireMode(mode);
+        }
+
+        /** The bytes of the message body: those of the literal pieces. */
+        public int bodyLength() {
+            return pieces.literalBytes();
         }
     }
 
@@ -146,6 +205,26 @@ public sealed interface ChangeEvent {
 
     private static void requireSeq(long seq) {
         require(seq > 0, "seq must be positive");
+    }
+
+    private static void requireDelta(RelPath path, long seq, long offset, long length, String base, long baseSize,
+                                     DeltaPieces pieces) {
+        requirePath(path);
+        requireSeq(seq);
+        require(offset >= 0, "offset is negative");
+        require(length >= 0 && offset + length >= 0, "length out of range: " + length);
+        requireSha256(base, "base");
+        require(baseSize >= 0, "base size is negative");
+        require(pieces != null, "pieces are missing");
+        require(pieces.length() == length, "the pieces write " + pieces.length() + " bytes, not the length "
+                + length);
+        require(pieces.reach() <= baseSize, "a piece copies bytes up to " + pieces.reach()
+                + ", past the end of the base of " + baseSize + " bytes");
+    }
+
+    private static void requireSha256(String hex, String what) {
+        require(hex != null && hex.length() == 64 && hex.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f'),
+                what + " is not 64 lowercase hex digits");
     }
 
     private static void requireMode(int mode) {

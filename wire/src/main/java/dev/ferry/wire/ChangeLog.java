@@ -46,6 +46,8 @@ public final class ChangeLog {
         String what = path;
         if (event instanceof PutFile file) {
             what = path + " (" + file.size() + " bytes)";
+        } else if (event instanceof ChangeEvent.PutDelta delta) {
+            what = path + " (" + delta.size() + " bytes, by delta)";
         } else if (event instanceof PutSymlink link) {
             what = path + " -> " + Printable.quote(link.target());
         } else if (event instanceof Rename rename) {
@@ -62,7 +64,7 @@ public final class ChangeLog {
             return;
         }
         LoggingEventBuilder line = log.atInfo().addKeyValue("event", kind).addKeyValue("path", event.path().text());
-        if (event instanceof PutFile file) {
+        if (event instanceof ChangeEvent.FileVersion file) {
             line = line.addKeyValue("size", file.size());
         } else if (event instanceof PutSymlink link) {
             line = line.addKeyValue("target", link.target());
@@ -73,7 +75,7 @@ public final class ChangeLog {
     }
 
     private static String kind(ChangeEvent event) {
-        if (event instanceof PutFile) {
+        if (event instanceof ChangeEvent.FileVersion) {
             return "put";
         }
         if (event instanceof PutDirectory) {

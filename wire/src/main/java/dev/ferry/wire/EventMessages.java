@@ -140,6 +140,9 @@ public final class EventMessages {
 
     /** The first envelope version that has {@code event}'s kind. */
     private static int firstVersionWith(ChangeEvent event) {
+        if (event instanceof ChangeEvent.DeltaChunk || event instanceof ChangeEvent.PutDelta) {
+            return 4;
+        }
         return event instanceof ChangeEvent.PutAttributes ? 3 : WireFormat.OLDEST_VERSION;
     }
 
@@ -230,6 +233,12 @@ public final class EventMessages {
         }
         if (event instanceof ChangeEvent.PutFile file) {
             return file.length();
+        }
+        if (event instanceof ChangeEvent.DeltaChunk delta) {
+            return delta.bodyLength();
+        }
+        if (event instanceof ChangeEvent.PutDelta delta) {
+            return delta.bodyLength();
         }
         return 0;
     }

@@ -18,14 +18,22 @@ public final class WireFormat {
      * The newest envelope version this build writes and reads. Version 2 is version 1 with the
      * event JSON in ASCII (see {@link WireText}): version 1 carried names outside the Basic
      * Multilingual Plane in a form the broker's string coder corrupts. Version 3 adds
-     * {@link ChangeEvent.PutAttributes} and the repair messages ({@link RepairMessages}).
+     * {@link ChangeEvent.PutAttributes} and the repair messages ({@link RepairMessages}). Version 4
+     * adds deltas ({@link ChangeEvent.DeltaChunk}, {@link ChangeEvent.PutDelta}).
      *
      * <p>A message is written with the lowest version that carries it ({@link #EVENT_VERSION} for
      * every event version 2 knows, bundles included), so a consumer of version 2 goes on applying
      * what its producer publishes when the producer is upgraded first; what it cannot read (a
      * version 3 message) it dead-letters, naming the version and asking for an upgrade.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
+
+    /**
+     * The version repair messages are written with: 3, the first that has them, whose repair
+     * messages are still those of today; a side of version 3 and one of a later version repair
+     * each other. A side reads repair messages of this version up to {@link #VERSION}.
+     */
+    public static final int REPAIR_VERSION = 3;
 
     /** The version of a message carrying only events version 2 knows: all but {@link ChangeEvent.PutAttributes}. */
     public static final int EVENT_VERSION = 2;
