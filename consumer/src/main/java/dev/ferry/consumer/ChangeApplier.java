@@ -2,9 +2,13 @@ package dev.ferry.consumer;
 
 import dev.ferry.consumer.PendingFiles.Pending;
 import dev.ferry.consumer.StagingArea.StagedBody;
+import dev.ferry.verify.ContentHash;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.Abort;
 import dev.ferry.wire.ChangeEvent.Delete;
+import dev.ferry.wire.ChangeEvent.DeltaChunk;
+import dev.ferry.wire.ChangeEvent.FileVersion;
+import dev.ferry.wire.ChangeEvent.PutDelta;
 import dev.ferry.wire.ChangeEvent.FileChunk;
 import dev.ferry.wire.ChangeEvent.PutAttributes;
 import dev.ferry.wire.ChangeEvent.PutDirectory;
@@ -20,6 +24,9 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -86,7 +93,7 @@ final class ChangeApplier {
 
     /** Waits for a pending file to be durable, then moves it into place and records it. */
     void land(Pending file) throws IOException, PoisonException {
-        PutFile event = file.event();
+        FileVersion event = file.event();
         try {
             file.durable().get();
         } catch (ExecutionException e) {
@@ -133,6 +140,14 @@ final class ChangeApplier {
             stageFile(file, body, message);
             return false;
         }
+        if (event instanceof DeltaChunk delta) {
+            staging.patch(delta.path(), delta.seq(), delta.offset(), delta.pieces(), tree.pathOf(delta.path()),
+                    delta.baseSize(), body);
+            return false;
+        }
+        if (event instanceof PutDelta delta) {
+            return stageDelta(delta, body, message);
+        }
         if (event instanceof PutDirectory dir) {
             tree.makeDirectory(dir.path(), dir.mode(), dir.mtimeNanos());
             ledger.recordNode(dir.path(), dir.seq());
@@ -166,7 +181,59 @@ final class ChangeApplier {
         if (file.length() > 0) {
             staging.write(file.path(), file.seq(), file.offset(), file.length(), body);
         }
-        StagedBody staged = staging.complete(file.path(), file.seq(), file.size(), file.sha256());
+        pend(file, staging.complete(file.path(), file.seq(), file.size(), file.sha256()), message);
+    }
+
+    /**
+     * The last part of a delta: the body made from the replica's file and the literal bytes becomes
+     * pending like any verified body. When it could not be made (the replica's file is not the base
+     * the delta was made against: edited, replaced or removed behind the consumer's back), nothing
+     * is applied: the mirror asks for a repair, which compares the two sides and sends the file
+     * whole. Unless the file in place already is the content wanted: the delta came again after its
+     * body was moved into place (a crash before the acknowledgement), or a repair sent it already.
+     *
+     * @return whether the replica changed (only when the file in place got the event's attributes)
+     */
+    private boolean stageDelta(PutDelta delta, EventBody body, Message message)
+            throws IOException, JMSException, PoisonException {
+        Path target = tree.pathOf(delta.path());
+        boolean made = delta.pieces().count() == 0 || staging.patch(delta.path(), delta.seq(), delta.offset(),
+                delta.pieces(), target, delta.baseSize(), body);
+        StagedBody staged = made ? staging.completeIfExact(delta.path(), delta.seq(), delta.size(), delta.sha256())
+                : null;
+        if (staged != null) {
+            pend(delta, staged, message);
+            return false;
+        }
+        staging.discard(delta.path(), delta.seq());
+        if (holds(target, delta.size(), delta.sha256())
+                && tree.setAttributes(delta.path(), delta.mode(), delta.mtimeNanos())) {
+            log.info("{} already holds the content of its delta (seq {}); kept it", delta.path(), delta.seq());
+            ledger.recordNode(delta.path(), delta.seq());
+            staging.discardOlder(delta.path(), delta.seq());
+            ChangeLog.applied(log, delta);
+            return true;
+        }
+        log.warn("{} in the mirror is not the version its delta (seq {}) was made from (base {}, {} bytes): it was "
+                        + "changed, replaced or removed behind Ferry's back; left it as it is and asking for a repair, "
+                        + "which sends it whole", delta.path(), delta.seq(), delta.base().substring(0, 12),
+                delta.baseSize());
+        ledger.wantRepair(true);
+        return false;
+    }
+
+    /** Whether {@code file} is a regular file of this size and content (read whole: only after a delta failed). */
+    private static boolean holds(Path file, long size, String sha256) throws IOException {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile() && attributes.size() == size && ContentHash.sha256(file).equals(sha256);
+        } catch (FileSystemException e) {
+            return false; // Gone, or not a file that can be read: not the content wanted.
+        }
+    }
+
+    private void pend(FileVersion file, StagedBody staged, Message message) throws IOException {
         try {
             ReplicaTree.setMetadata(staged.file(), file.mode(), file.mtimeNanos());
         } catch (IOException | RuntimeException e) {

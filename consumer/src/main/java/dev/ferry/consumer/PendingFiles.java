@@ -2,7 +2,7 @@ package dev.ferry.consumer;
 
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.FileChunk;
-import dev.ferry.wire.ChangeEvent.PutFile;
+import dev.ferry.wire.ChangeEvent.FileVersion;
 import dev.ferry.wire.ChangeEvent.Rename;
 import dev.ferry.wire.RelPath;
 import jakarta.jms.Message;
@@ -33,7 +33,7 @@ final class PendingFiles {
      *
      * @param message the message that carried it, so that a failure to land it is that message's
      */
-    record Pending(PutFile event, Message message, Path staged, Future<?> durable) {
+    record Pending(FileVersion event, Message message, Path staged, Future<?> durable) {
     }
 
     private final List<Pending> pending = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.ferry.consumer;
 
 import dev.ferry.journal.Journal;
+import dev.ferry.wire.DeltaPieces;
 import dev.ferry.wire.RelPath;
 import jakarta.jms.JMSException;
 import java.io.IOException;
@@ -10,7 +11,10 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -35,6 +39,8 @@ import java.util.TreeSet;
 final class StagingArea {
 
     private static final String SUFFIX = ".part";
+    /** Copies from a delta's base go through a buffer this large: a megabyte per read system call. */
+    private static final int COPY_BUFFER_BYTES = 1 << 20;
 
     private final Path directory;
     /** Open channels with unsynced writes, by staging file name. */
@@ -43,6 +49,7 @@ final class StagingArea {
     private final Map<String, RunningDigest> digests = new HashMap<>();
     /** Staged sequence numbers by path hash, to find bodies a newer event overtakes. */
     private final Map<String, TreeSet<Long>> stagedByPath = new HashMap<>();
+    private byte[] copyBuffer;
 
     private static final class RunningDigest {
         final MessageDigest digest = sha256();
@@ -97,6 +104,137 @@ final class StagingArea {
             remaining -= read;
         }
         running.position = position;
+    }
+
+    /**
+     * Writes the part of a delta that starts at {@code offset} of the body staged for (path, seq):
+     * its {@code pieces}, copied from {@code base} (the replica's file at the path, which must be
+     * {@code baseSize} bytes) or read from {@code body}. Writing the same part again writes the same
+     * bytes, as long as the base is still there unchanged.
+     *
+     * @return false when the body cannot be made here, and nothing was written: the base is not a
+     *         regular file of {@code baseSize} bytes (edited, replaced or removed behind the
+     *         consumer's back), or the parts before this one are not staged (they could not be
+     *         made either, or the body was moved into place already and this part comes again);
+     *         the body staged so far is then discarded, so that every later part of it is refused too
+     */
+    boolean patch(RelPath path, long seq, long offset, DeltaPieces pieces, Path base, long baseSize, EventBody body)
+            throws IOException, JMSException, PoisonException {
+        String name = nameOf(path, seq);
+        if (offset > 0 && stagedSize(name) < offset) {
+            return false;
+        }
+        FileChannel from;
+        try {
+            from = FileChannel.open(base, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException e) {
+            // Gone, a link, or not openable as a file: not the base the delta was made against.
+            discard(path, seq);
+            return false;
+        }
+        try (from) {
+            if (from.size() != baseSize || !Files.isRegularFile(base, LinkOption.NOFOLLOW_LINKS)) {
+                discard(path, seq);
+                return false;
+            }
+            FileChannel channel = channel(name, path, seq);
+            RunningDigest running = digests.computeIfAbsent(name, k -> new RunningDigest());
+            if (running.position != offset) {
+                rebuildDigest(channel, running, offset, path);
+            }
+            long position = offset;
+            for (int i = 0; i < pieces.count(); i++) {
+                long written = pieces.isLiteral(i)
+                        ? writeLiteral(channel, running, position, (int) pieces.length(i), body, path)
+                        : copyFromBase(from, pieces.from(i), channel, running, position, pieces.length(i));
+                if (written < 0) {
+                    discard(path, seq); // The base shrank while it was read: someone is writing it.
+                    return false;
+                }
+                position += written;
+            }
+            running.position = position;
+            return true;
+        }
+    }
+
+    private long writeLiteral(FileChannel channel, RunningDigest running, long position, int length, EventBody body,
+                              RelPath path) throws IOException, JMSException, PoisonException {
+        byte[] buffer = copyBuffer();
+        int remaining = length;
+        long at = position;
+        while (remaining > 0) {
+            int read = body.read(buffer, Math.min(buffer.length, remaining));
+            if (read <= 0) {
+                throw new PoisonException("the literal bytes of the delta of " + path + " ended early at byte " + at);
+            }
+            writeFully(channel, buffer, read, at);
+            running.digest.update(buffer, 0, read);
+            at += read;
+            remaining -= read;
+        }
+        return length;
+    }
+
+    /** Copies {@code length} bytes of {@code base} from {@code from}; -1 when the base ends before. */
+    private long copyFromBase(FileChannel base, long from, FileChannel channel, RunningDigest running, long position,
+                              long length) throws IOException {
+        byte[] buffer = copyBuffer();
+        long done = 0;
+        while (done < length) {
+            ByteBuffer target = ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, length - done));
+            while (target.hasRemaining()) {
+                if (base.read(target, from + done + target.position()) < 0) {
+                    return -1;
+                }
+            }
+            writeFully(channel, buffer, target.position(), position + done);
+            running.digest.update(buffer, 0, target.position());
+            done += target.position();
+        }
+        return length;
+    }
+
+    private static void writeFully(FileChannel channel, byte[] buffer, int length, long position) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, length);
+        long at = position;
+        while (bytes.hasRemaining()) {
+            at += channel.write(bytes, at);
+        }
+    }
+
+    private byte[] copyBuffer() {
+        if (copyBuffer == null) {
+            copyBuffer = new byte[COPY_BUFFER_BYTES];
+        }
+        return copyBuffer;
+    }
+
+    private long stagedSize(String name) throws IOException {
+        try {
+            return Files.size(directory.resolve(name));
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Like {@link #complete}, for a body made from a delta: null instead of an exception when it is
+     * not whole or not the content expected (its base was not what the delta was made against), and
+     * the staged bytes are then discarded.
+     */
+    StagedBody completeIfExact(RelPath path, long seq, long size, String sha256) throws IOException {
+        String name = nameOf(path, seq);
+        if (stagedSize(name) < size) {
+            discard(path, seq);
+            return null;
+        }
+        try {
+            return complete(path, seq, size, sha256);
+        } catch (PoisonException mismatch) {
+            discard(path, seq);
+            return null;
+        }
     }
 
     /**

@@ -69,7 +69,7 @@ final class ConsumerMetrics implements ConsumerObserver {
     public void committed(CommittedBatch batch) {
         for (ChangeEvent event : batch.applied()) {
             applied.labelValues(EventKind.of(event)).inc();
-            if (event instanceof ChangeEvent.PutFile file) {
+            if (event instanceof ChangeEvent.FileVersion file) {
                 bytes.inc(file.size());
             }
             Duration took = Duration.between(EventTimes.createdAt(event), batch.committedAt());

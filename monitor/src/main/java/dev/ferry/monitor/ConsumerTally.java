@@ -51,7 +51,7 @@ public final class ConsumerTally implements ConsumerObserver {
     @Override
     public void committed(CommittedBatch batch) {
         for (ChangeEvent event : batch.applied()) {
-            if (event instanceof ChangeEvent.PutFile file) {
+            if (event instanceof ChangeEvent.FileVersion file) {
                 files.incrementAndGet();
                 bytes.addAndGet(file.size());
             }

@@ -16,10 +16,10 @@ public final class EventKind {
     private static final Map<Class<?>, String> NAMES = new HashMap<>();
 
     /**
-     * The kinds a committed change has: never the parts of a body (chunks) or their retraction
-     * (aborts). "attributes" is a repair's fix of a mode or time alone.
+     * The kinds a committed change has: never the parts of a body (chunks, delta chunks) or their retraction
+     * (aborts). "attributes" is a repair's fix of a mode or time alone; "delta-file" a file made from its previous version.
      */
-    public static final List<String> CHANGES = List.of("file", "dir", "symlink", "delete", "rename", "attributes");
+    public static final List<String> CHANGES = List.of("file", "delta-file", "dir", "symlink", "delete", "rename", "attributes");
 
     static {
         for (JsonSubTypes.Type type : ChangeEvent.class.getAnnotation(JsonSubTypes.class).value()) {

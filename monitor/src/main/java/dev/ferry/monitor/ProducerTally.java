@@ -55,7 +55,7 @@ public final class ProducerTally implements ProducerObserver {
     public void committed(List<ChangeEvent> changes, long bodyBytes) {
         Instant now = clock.instant();
         for (ChangeEvent change : changes) {
-            if (change instanceof ChangeEvent.PutFile) {
+            if (change instanceof ChangeEvent.FileVersion) {
                 files.incrementAndGet();
             }
         }

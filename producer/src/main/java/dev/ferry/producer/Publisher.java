@@ -1,7 +1,7 @@
 package dev.ferry.producer;
 
 import dev.ferry.wire.ChangeEvent;
-import dev.ferry.wire.ChangeEvent.PutFile;
+import dev.ferry.wire.ChangeEvent.FileVersion;
 import dev.ferry.wire.ChangeLog;
 import dev.ferry.wire.RepairMessage;
 import java.io.IOException;
@@ -81,7 +81,7 @@ final class Publisher implements EventRoute {
             pendingEvents++;
             pendingChanges.add(event);
         }
-        if (event instanceof PutFile) {
+        if (event instanceof FileVersion) {
             pendingFiles++;
         }
     }

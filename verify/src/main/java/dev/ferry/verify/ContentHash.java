@@ -12,7 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** The SHA-256 of a file's content, read in pieces so that any size fits in memory. */
-final class ContentHash {
+public final class ContentHash {
 
     private static final int BUFFER_BYTES = 256 * 1024;
 
@@ -20,7 +20,7 @@ final class ContentHash {
     }
 
     /** The hash in lowercase hex; a symbolic link is not followed but refused. */
-    static String sha256(Path file) throws IOException {
+    public static String sha256(Path file) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
