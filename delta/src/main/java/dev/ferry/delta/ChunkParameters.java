@@ -1,0 +1,77 @@
+package dev.ferry.delta;
+
+/**
+ * How a file is cut into content-defined chunks: no chunk is shorter than {@code minSize} (except a
+ * file's last) or longer than {@code maxSize}, and on random data they average about
+ * {@code averageSize}. A signature records the parameters it was made with, and a delta against it
+ * must cut the new content with the same ones, or no chunk would match.
+ *
+ * @param minSize     the shortest chunk, at least 1 and at most {@code averageSize}
+ * @param averageSize the target average, a power of two from {@value #MIN_AVERAGE} to {@value #MAX_AVERAGE}
+ * @param maxSize     the longest chunk, at least {@code averageSize} and at most {@value #MAX_MAX_SIZE}
+ */
+public record ChunkParameters(int minSize, int averageSize, int maxSize) {
+
+    /**
+     * The average chunk size of files up to {@code DEFAULT_AVERAGE * MAX_CHUNKS} bytes (4 GiB).
+     * Chosen by measurement (DeltaMeasurement in the tests, on a 2-core machine; the numbers are in
+     * the commit that set it): 8 KiB chunks sent the fewest literal bytes but chunked slowest and
+     * need 4 times the signature of 32 KiB; 64 KiB chunks send up to twice the literal bytes of
+     * 32 KiB for a small edit, as an edit costs about one to three chunks. 32 KiB keeps a one-line
+     * edit under ~100 KiB sent, chunks at close to the speed of SHA-256 alone, and keeps a 1 GiB
+     * file's signature at ~32 Ki chunks (~400 KiB).
+     */
+    public static final int DEFAULT_AVERAGE = 32 * 1024;
+
+    /**
+     * The chunk count one file aims at, at most: a larger file gets a larger average so that its
+     * signature (12 bytes a chunk, plus the lookup) stays bounded. The {@value #MAX_AVERAGE} cap on
+     * the average wins beyond 128 GiB, where the count grows again (2^20 chunks for 1 TiB).
+     */
+    public static final int MAX_CHUNKS = 1 << 17;
+
+    /** The smallest average accepted: the normalized masks take two bits off it. */
+    public static final int MIN_AVERAGE = 64;
+
+    /** The largest average {@link #forFileSize} chooses, and that a signature may have. */
+    public static final int MAX_AVERAGE = 1 << 20;
+
+    /** The largest chunk accepted: bounds what an encoder or chunker holds in memory. */
+    public static final int MAX_MAX_SIZE = 4 * MAX_AVERAGE;
+
+    /** Validates once, with the value that is wrong in the message. */
+    public ChunkParameters {
+        if (averageSize < MIN_AVERAGE || averageSize > MAX_AVERAGE || Integer.bitCount(averageSize) != 1) {
+            throw new IllegalArgumentException("chunk average size " + averageSize + " is not a power of two from "
+                    + MIN_AVERAGE + " to " + MAX_AVERAGE);
+        }
+        if (minSize < 1 || minSize > averageSize) {
+            throw new IllegalArgumentException("chunk minimum size " + minSize + " is not from 1 to the average size "
+                    + averageSize);
+        }
+        if (maxSize < averageSize || maxSize > MAX_MAX_SIZE) {
+            throw new IllegalArgumentException("chunk maximum size " + maxSize + " is not from the average size "
+                    + averageSize + " to " + MAX_MAX_SIZE);
+        }
+    }
+
+    /**
+     * The parameters for a file of {@code size} bytes: average {@code max(DEFAULT_AVERAGE, next power
+     * of two >= size / MAX_CHUNKS)}, capped at {@value #MAX_AVERAGE}; minimum a quarter of it,
+     * maximum four times it.
+     */
+    public static ChunkParameters forFileSize(long size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("file size " + size + " is negative");
+        }
+        long perChunk = Math.max(1, (size + MAX_CHUNKS - 1) / MAX_CHUNKS);
+        long powerOfTwo = Long.highestOneBit(perChunk) == perChunk ? perChunk : Long.highestOneBit(perChunk) << 1;
+        int average = (int) Math.min(MAX_AVERAGE, Math.max(DEFAULT_AVERAGE, powerOfTwo));
+        return of(average);
+    }
+
+    /** The usual shape around an average: minimum a quarter of it, maximum four times it. */
+    public static ChunkParameters of(int averageSize) {
+        return new ChunkParameters(averageSize / 4, averageSize, averageSize * 4);
+    }
+}
