@@ -1,8 +1,8 @@
 package dev.ferry.producer;
 
+import dev.ferry.delta.Signature;
+import dev.ferry.delta.SignatureWriter;
 import dev.ferry.wire.ChangeEvent.Abort;
-import dev.ferry.wire.ChangeEvent.FileChunk;
-import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the body of one regular file: {@link FileChunk}s and a final {@link PutFile} carrying
- * the SHA-256 computed while reading, through one reused buffer whatever the file's size.
+ * Publishes the body of one regular file, whole or as a delta against the version the mirrors hold
+ * ({@link BodyOut}), with the SHA-256 computed while reading, through one reused buffer whatever the
+ * file's size.
  *
  * <p>A file is read only once it has been left alone for the quiet period, and it is never
  * published torn: if it changed or vanished while it was read, the chunks already sent are
@@ -52,11 +53,14 @@ final class FileBodySender {
     private final Clock clock;
     private final Duration quietPeriod;
     private final StopCheck stop;
+    private final Signatures signatures;
     private final byte[] buffer;
 
+    /** {@code signatures} is null for a sender that sends every file whole. */
     FileBodySender(SourceTree tree, SequenceNumbers sequence, Clock clock, Duration quietPeriod, int chunkBytes,
-                   StopCheck stop) {
+                   StopCheck stop, Signatures signatures) {
         this.tree = tree;
+        this.signatures = signatures;
         this.files = new FileOpener(tree);
         this.sequence = sequence;
         this.clock = clock;
@@ -71,6 +75,16 @@ final class FileBodySender {
      * version after it was read.
      */
     Outcome send(EventRoute route, RelPath path, Entry before) throws IOException, InterruptedException {
+        return send(route, path, before, null);
+    }
+
+    /**
+     * Like {@link #send(EventRoute, RelPath, Entry)}, as a delta against {@code published} when
+     * there is a signature of it (see {@link Signatures}): the content every mirror holds at the
+     * path once it applied what came before on the stream. Null sends the file whole.
+     */
+    Outcome send(EventRoute route, RelPath path, Entry before, Sha256 published)
+            throws IOException, InterruptedException {
         Instant now = clock.instant();
         Instant settles = before.modified().plus(quietPeriod);
         if (Duration.between(before.modified(), now).abs().compareTo(quietPeriod) < 0) {
@@ -93,7 +107,7 @@ final class FileBodySender {
             if (opened == null || !opened.sameVersion(before)) {
                 return retryAfterQuietPeriod(path, "was not the file seen when it was opened");
             }
-            return sendBody(route, path, before, channel);
+            return sendBody(route, path, before, channel, published);
         }
     }
 
@@ -102,45 +116,56 @@ final class FileBodySender {
         files.release();
     }
 
-    private Outcome sendBody(EventRoute route, RelPath path, Entry before, SeekableByteChannel channel)
-            throws IOException, InterruptedException {
+    private Outcome sendBody(EventRoute route, RelPath path, Entry before, SeekableByteChannel channel,
+                             Sha256 published) throws IOException, InterruptedException {
         MessageDigest sha256 = sha256();
         long seq = sequence.next();
         long size = before.size();
-        long offset = 0;
-        while (true) {
-            stop.check();
-            int wanted = (int) Math.min(buffer.length, size - offset);
-            int read;
-            try {
-                read = readFully(channel, wanted);
-            } catch (IOException e) {
-                return readFailed(route, path, before, seq, offset > 0, e);
+        Signature base = signatures == null ? null : signatures.baseFor(published, size);
+        try (SignatureWriter signature = signatures == null ? null : signatures.begin(size, base)) {
+            BodyOut out = base != null ? new DeltaBodyOut(route, path, seq, base, signature, buffer.length)
+                    : new WholeBodyOut(route, path, seq, signature);
+            long offset = 0;
+            while (true) {
+                stop.check();
+                int wanted = (int) Math.min(buffer.length, size - offset);
+                int read;
+                try {
+                    read = readFully(channel, wanted);
+                } catch (IOException e) {
+                    return readFailed(route, path, before, seq, out.sentAny(), e);
+                }
+                if (read < wanted) {
+                    return abort(route, path, seq, out.sentAny(), "shrank while it was read");
+                }
+                sha256.update(buffer, 0, read);
+                // Looking after every chunk stops early when a big file is being rewritten; looking
+                // after the last one is what guarantees the body is whole.
+                Entry after = lookAgain(path, before);
+                if (after == null || !after.sameVersion(before)) {
+                    return abort(route, path, seq, out.sentAny(), "changed while it was read");
+                }
+                if (offset + read < size) {
+                    out.part(buffer, read);
+                    // A big body spans transactions: the broker holds an open transaction in memory,
+                    // and its flow control would block a producer whose transaction never ends. The
+                    // consumer stages chunks until the last one, and the index learns of the file only
+                    // after it, so a crash in between re-sends the whole file.
+                    route.commitIfBatchFull();
+                    offset += read;
+                    continue;
+                }
+                String hash = HexFormat.of().formatHex(sha256.digest());
+                out.last(buffer, read, size, hash, after.mode(), after.mtimeNanos());
+                if (signature != null) {
+                    signatures.keep(signature, hash, size);
+                }
+                if (out instanceof DeltaBodyOut delta) {
+                    log.debug("sent {} as a delta against {}: {} of {} bytes literal", path, base, delta.literalBytes(),
+                            size);
+                }
+                return new Outcome.Sent(after.withSha256(Sha256.of(hash)));
             }
-            if (read < wanted) {
-                return abort(route, path, seq, offset > 0, "shrank while it was read");
-            }
-            sha256.update(buffer, 0, read);
-            // Looking after every chunk stops early when a big file is being rewritten; looking
-            // after the last one is what guarantees the body is whole.
-            Entry after = lookAgain(path, before);
-            if (after == null || !after.sameVersion(before)) {
-                return abort(route, path, seq, offset > 0, "changed while it was read");
-            }
-            if (offset + read < size) {
-                route.send(new FileChunk(path, seq, offset, read), buffer, read);
-                // A big body spans transactions: the broker holds an open transaction in memory,
-                // and its flow control would block a producer whose transaction never ends. The
-                // consumer stages chunks until the last one, and the index learns of the file only
-                // after it, so a crash in between re-sends the whole file.
-                route.commitIfBatchFull();
-                offset += read;
-                continue;
-            }
-            String hash = HexFormat.of().formatHex(sha256.digest());
-            route.send(new PutFile(path, seq, offset, read, size, hash, after.mode(), after.mtimeNanos()), buffer,
-                    read);
-            return new Outcome.Sent(after.withSha256(Sha256.of(hash)));
         }
     }
 

@@ -107,7 +107,7 @@ public final class Producer implements AutoCloseable {
         SequenceNumbers sequence = new SequenceNumbers(clock);
         StopCheck stop = this::checkNotStopped;
         FileBodySender bodies = new FileBodySender(tree, sequence, clock, settings.quietPeriod(), settings.chunkBytes(),
-                stop);
+                stop, state.signatures());
         this.reconciler = new Reconciler(tree, index, ignores, publisher, bodies, sequence, retries, stop,
                 settings.observer());
         Duration maxDelay = settings.quietPeriod().multipliedBy(MAX_DELAY_IN_QUIET_PERIODS);
@@ -178,10 +178,19 @@ public final class Producer implements AutoCloseable {
     }
 
     /** What a producer reads from its source and state directory before it can start. */
-    private record State(SourceIgnores ignores, SourceIndex index) {
+    private record State(SourceIgnores ignores, SourceIndex index, Signatures signatures) {
         static State load(ProducerSettings settings) throws IOException {
             SourceIgnores ignores = SourceIgnores.load(settings.source(), settings.ignore());
-            return new State(ignores, SourceIndex.open(settings.stateDir()));
+            SourceIndex index = SourceIndex.open(settings.stateDir());
+            try {
+                Signatures signatures = Signatures.in(settings.stateDir());
+                // Those of versions replaced while the producer last ran (or left by a crash) go now.
+                signatures.retainOnly(index.fileHashes(Signatures.MIN_FILE_BYTES));
+                return new State(ignores, index, signatures);
+            } catch (IOException | RuntimeException e) {
+                index.close();
+                throw e;
+            }
         }
     }
 

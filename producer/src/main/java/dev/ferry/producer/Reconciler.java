@@ -145,7 +145,7 @@ final class Reconciler {
                 continue;
             }
             switch (seen.type()) {
-                case FILE -> publishFile(path, seen);
+                case FILE -> publishFile(path, seen, known);
                 case DIRECTORY -> {
                     publisher.send(new PutDirectory(path, sequence.next(), seen.mode(), seen.mtimeNanos()), null, 0);
                     index.put(path, seen);
@@ -159,8 +159,10 @@ final class Reconciler {
         }
     }
 
-    private void publishFile(RelPath path, Entry seen) throws IOException, InterruptedException {
-        Outcome outcome = bodies.send(publisher, path, seen);
+    /** Publishes the file {@code seen} at {@code path}: as a delta when {@code known}, what was published there, allows. */
+    private void publishFile(RelPath path, Entry seen, Entry known) throws IOException, InterruptedException {
+        Sha256 published = known != null && known.isFile() && !known.isInDoubt() ? known.sha256() : null;
+        Outcome outcome = bodies.send(publisher, path, seen, published);
         if (outcome instanceof Outcome.Sent sent) {
             index.put(path, sent.entry());
             retries.forget(path);

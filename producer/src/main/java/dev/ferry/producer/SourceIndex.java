@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -177,6 +178,17 @@ final class SourceIndex implements AutoCloseable {
         entries.put(path.text(), learned);
         version++;
         journal.put(path.text(), learned.encode());
+    }
+
+    /** The content hashes (hex) of the published files of at least {@code minSize} bytes whose hashes are known. */
+    Set<String> fileHashes(long minSize) {
+        Set<String> hashes = new HashSet<>();
+        for (Entry entry : entries.values()) {
+            if (entry.isFile() && entry.sha256() != null && entry.size() >= minSize) {
+                hashes.add(entry.sha256().hex());
+            }
+        }
+        return hashes;
     }
 
     /** Whether the index holds {@code path} or anything below it. */
