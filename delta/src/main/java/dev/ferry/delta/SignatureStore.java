@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * directory (such as {@code <producer state>/signatures}). A signature is only a help to send
  * less: one that is torn by a crash, cut short, flipped or not ours reads as absent, and the
  * content is then sent whole. Temporary files end in {@value #TEMPORARY_SUFFIX}; the ones a crash
- * left are deleted when the store opens, so one directory must have one store at a time.
+ * left are deleted when the store opens, so one directory must have one store at a time. Safe to
+ * use from several threads (each {@link SignatureWriter} from one).
  */
 public final class SignatureStore {
 
@@ -46,7 +47,12 @@ public final class SignatureStore {
     /** Starts a signature made with {@code parameters}; close the writer if it is not committed. */
     public SignatureWriter begin(ChunkParameters parameters) throws IOException {
         Path temporary = Files.createTempFile(directory, TEMPORARY_PREFIX, TEMPORARY_SUFFIX);
-        return new SignatureWriter(this, parameters, temporary);
+        try {
+            return new SignatureWriter(this, parameters, temporary);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
     }
 
     /** The signature of {@code contentSha256} (lowercase hex), or null when there is none or it is unreadable. */

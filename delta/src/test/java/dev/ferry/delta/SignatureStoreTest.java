@@ -3,17 +3,25 @@ package dev.ferry.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ferry.delta.Chunks.Chunk;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class SignatureStoreTest {
 
@@ -84,7 +92,7 @@ class SignatureStoreTest {
 
         for (int length : new int[] {0, 1, 8, SignatureFormat.HEADER_SIZE, file.length - 13, file.length - 4,
                 file.length - 1}) {
-            Files.write(fileOf(sha), java.util.Arrays.copyOf(file, length));
+            Files.write(fileOf(sha), Arrays.copyOf(file, length));
             assertThat(store.find(sha)).as("cut to %d of %d bytes", length, file.length).isNull();
         }
     }
@@ -119,12 +127,33 @@ class SignatureStoreTest {
         assertThat(store.find(sha)).as("empty file").isNull();
 
         Files.write(fileOf(sha), "not a signature at all, but long enough to have a header and a trailer"
-                .repeat(3).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                .repeat(3).getBytes(StandardCharsets.US_ASCII));
         assertThat(store.find(sha)).as("text").isNull();
 
-        Files.copy(fileOf(other), fileOf(sha), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(fileOf(other), fileOf(sha), StandardCopyOption.REPLACE_EXISTING);
         assertThat(store.find(sha)).as("another content's signature under this name").isNull();
         assertThat(store.find(other)).isNotNull();
+    }
+
+    @Test
+    void anUnreadableSignatureIsWarnedAboutOnceWithTheReason() throws Exception {
+        SignatureStore store = new SignatureStore(directory);
+        String sha = publish(store, Chunks.random(10, 1000));
+        Files.write(fileOf(sha), new byte[10]);
+        Logger logger = (Logger) LoggerFactory.getLogger(SignatureStore.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            store.find(sha);
+            store.find(sha);
+        } finally {
+            logger.detachAppender(events);
+        }
+
+        assertThat(events.list).filteredOn(event -> event.getLevel() == Level.WARN).singleElement()
+                .extracting(ILoggingEvent::getFormattedMessage).asString()
+                .contains(fileOf(sha).toString(), "10 bytes, shorter than any signature");
     }
 
     @Test
