@@ -8,7 +8,7 @@ public interface ChunkListener {
 
     /**
      * One chunk: its bytes are {@code [offset, offset + length)} of the input, and {@code hash} is
-     * the first 8 bytes of their SHA-256, big-endian.
+     * their CRC-32C in the high half and their CRC-32 in the low half (see {@link ContentChunker}).
      */
     void chunk(long offset, int length, long hash) throws IOException;
 }

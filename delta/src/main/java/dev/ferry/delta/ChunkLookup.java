@@ -29,7 +29,7 @@ final class ChunkLookup {
 
     /** The slot holding this key, or the empty slot where it would go. */
     private int find(long[] hashes, int[] lengths, long hash, int length) {
-        // The hash is already SHA-256 output: its low bits are as good as any mix of them.
+        // The low half is a CRC-32 of the chunk: its low bits are as well spread as any mix of them.
         int slot = (int) hash & mask;
         while (true) {
             int entry = slots[slot];

@@ -10,8 +10,8 @@ import java.util.Objects;
  * length the base has becomes a copy of the base's range, any other its literal bytes. Adjacent
  * copies are merged (contiguous in the base and in the output), so an unchanged file is one copy.
  *
- * <p>A chunk is matched by the first 64 bits of its SHA-256: a false match is far less likely than
- * a disk error, and the receiver checks the whole content's SHA-256 anyway. Only the bytes of the
+ * <p>A chunk is matched by its 64-bit identity and its length (see {@link ContentChunker}): a false
+ * match is rare, and costs no wrong file, since the receiver checks the whole content's SHA-256. Only the bytes of the
  * chunk being cut are held (at most the base's {@code maxSize}); bytes that turn out to be a copy
  * are never copied at all. Optionally writes the new content's signature from the same chunks, so
  * the next version can be encoded against this one. Not thread-safe.

@@ -4,7 +4,7 @@ package dev.ferry.delta;
  * The 256 random 64-bit values of FastCDC's gear hash, one per byte value. They are derived from a
  * fixed seed with SplitMix64 rather than {@code new Random()}: chunk boundaries must be the same in
  * every run and every version of the producer, or a signature kept from an earlier run would match
- * nothing. Changing the seed loses no correctness (a copy is matched by its SHA-256), only every
+ * nothing. Changing the seed loses no correctness (the receiver checks the SHA-256 of what a delta made), only every
  * delta until the signatures are made again; ContentChunkerTest pins the boundaries.
  */
 final class GearTable {
