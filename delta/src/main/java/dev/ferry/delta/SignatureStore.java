@@ -98,15 +98,6 @@ public final class SignatureStore {
         return directory.resolve(checkSha256(contentSha256) + SUFFIX);
     }
 
-    /** Makes a rename in the directory durable; where a directory cannot be opened (Windows) the rename stands alone. */
-    void syncDirectory() {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("Could not fsync the signature directory {}: {}", directory, e.toString());
-        }
-    }
-
     static String checkSha256(String contentSha256) {
         if (!isSha256(contentSha256)) {
             throw new IllegalArgumentException("'" + contentSha256 + "' is not a SHA-256 in lowercase hex");

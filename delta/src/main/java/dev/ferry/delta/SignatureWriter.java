@@ -66,8 +66,11 @@ public final class SignatureWriter implements ChunkListener, AutoCloseable {
     }
 
     /**
-     * Makes the signature of {@code contentSha256} (lowercase hex) durable under its final name,
-     * replacing any earlier one. The chunks must add up to {@code fileSize}, or nothing is kept and
+     * Keeps the signature of {@code contentSha256} (lowercase hex) under its final name, replacing
+     * any earlier one. Without an fsync: a signature is a cache, checked whole when it is read (its
+     * CRC, its length, that its chunks add up), so one a power cut tore or lost only means the next
+     * version of its file is sent whole; an fsync (two, with the directory's) for every large file
+     * published would cost an initial sync of many large files a disk flush each. The chunks must add up to {@code fileSize}, or nothing is kept and
      * this throws {@link IllegalArgumentException}. On any failure the temporary file is deleted.
      */
     public void commit(String contentSha256, long fileSize) throws IOException {
@@ -83,11 +86,9 @@ public final class SignatureWriter implements ChunkListener, AutoCloseable {
             writeFully(SignatureFormat.header(parameters, fileSize, contentSha256, chunkCount), 0);
             long end = channel.size();
             writeFully(ByteBuffer.allocate(SignatureFormat.TRAILER_SIZE).putInt(crcOf(end)).flip(), end);
-            channel.force(true);
             channel.close();
             Files.move(temporary, store.pathOf(contentSha256), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-            store.syncDirectory();
             done = true;
             committed = true;
         } finally {
