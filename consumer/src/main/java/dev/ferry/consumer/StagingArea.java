@@ -11,7 +11,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -127,8 +126,9 @@ final class StagingArea {
         FileChannel from;
         try {
             from = FileChannel.open(base, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (FileSystemException e) {
-            // Gone, a link, or not openable as a file: not the base the delta was made against.
+        } catch (IOException e) {
+            // Gone, a link (ELOOP comes as a plain IOException), or not a file that can be opened:
+            // not the base the delta was made against.
             discard(path, seq);
             return false;
         }

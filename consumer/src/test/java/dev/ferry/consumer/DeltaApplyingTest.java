@@ -159,4 +159,40 @@ class DeltaApplyingTest {
         new Random(seed).nextBytes(bytes);
         return bytes;
     }
+
+    @Test
+    void aHostileRecipeIsDeadLetteredWithItsReasonAndTouchesNothing() throws Exception {
+        String head = "{\"kind\":\"delta-chunk\",\"path\":\"" + PATH.text() + "\",\"seq\":2,\"offset\":0,\"base\":\""
+                + Bodies.sha256(base) + "\",\"baseSize\":" + base.length + ",";
+        Delivery.Outcome pastTheBase = Delivery.deliver(replica, WireMessage.of(head
+                + "\"length\":10,\"pieces\":[" + (base.length - 5) + ",10]}", new byte[0]));
+        Delivery.Outcome literalPastTheBody = Delivery.deliver(replica, WireMessage.of(head
+                + "\"length\":10,\"pieces\":[-1,10]}", new byte[4]));
+        Delivery.Outcome climbsOut = Delivery.deliver(replica, WireMessage.of(head.replace(PATH.text(), "../x")
+                + "\"length\":4,\"pieces\":[-1,4]}", new byte[4]));
+
+        assertThat(pastTheBase.deadLetterReason()).contains("past the end of the base of " + base.length + " bytes");
+        assertThat(literalPastTheBody.deadLetterReason()).contains("body is 4 bytes but the event declares 10");
+        assertThat(climbsOut.deadLetterReason()).isNotNull();
+        assertThat(Files.readAllBytes(dst.resolve(PATH.text()))).isEqualTo(base);
+        assertThat(parent.resolve("x")).doesNotExist();
+        assertThat(Files.list(dst.resolve(".ferry/staging"))).isEmpty();
+    }
+
+    @Test
+    void aBaseThatIsALinkIsNotFollowedOutOfTheMirror() throws Exception {
+        byte[] secret = random(base.length, 9);
+        Path outside = Files.write(parent.resolve("secret"), secret);
+        Files.delete(dst.resolve(PATH.text()));
+        Files.createSymbolicLink(dst.resolve(PATH.text()), outside);
+
+        // A delta that would copy the whole "base" into the file: the link's target, if it were followed.
+        assertThat(Delivery.applyNow(replica, new PutDelta(PATH, 2, 0, secret.length, Bodies.sha256(secret),
+                secret.length, DeltaPieces.of(0, secret.length), secret.length, Bodies.sha256(secret), 0644,
+                Bodies.MTIME), body(new byte[0], 0, 0))).isFalse();
+
+        assertThat(Files.isSymbolicLink(dst.resolve(PATH.text()))).isTrue();
+        assertThat(Files.list(dst.resolve(".ferry/staging"))).isEmpty();
+        assertThat(replica.repairWanted()).isTrue();
+    }
 }
