@@ -45,7 +45,7 @@ class DeltaKillSweepTest {
     /** Regions rewritten per change, spread evenly over the file: some 4 MiB of literal bytes, 16 or more messages. */
     private static final int REGIONS = 64;
     private static final int REGION = 32 * KIB;
-    /** What a delta of that change takes at least: many DeltaChunks, so a kill can fall between two. */
+    /** What a delta of that change takes at least: many DeltaChunks, so that a kill falls between two. */
     private static final long MIN_MESSAGES = 10;
     /** Small producer transactions, so that the delta's messages are committed, and arrive, a few at a time. */
     private static final String PRODUCER_BATCH_EVENTS = "2";
@@ -66,7 +66,7 @@ class DeltaKillSweepTest {
         }
     }
 
-    /** One kill, at {@code moment}; the source changes again while the consumer is down when {@code changeWhileDown}. */
+    /** One kill, at {@code moment}; the source changes again while the consumer is down if {@code changeWhileDown}. */
     private record Round(Moment moment, boolean changeWhileDown) {
     }
 
@@ -109,7 +109,8 @@ class DeltaKillSweepTest {
             }
         }
         consumer.close();
-        assertThat(TreeSnapshot.of(mirror)).as("the mirror once its consumer stopped").isEqualTo(TreeSnapshot.of(source));
+        assertThat(TreeSnapshot.of(mirror)).as("the mirror once its consumer stopped")
+                .isEqualTo(TreeSnapshot.of(source));
         assertThat(ferry.messagesDeadLettered()).as("messages dead-lettered").isZero();
         // The sweep is only worth its time if kills fell inside assemblies, not only after them.
         assertThat(struckMidway).as("rounds whose kill fell while a body was being assembled").hasSizeGreaterThan(2);

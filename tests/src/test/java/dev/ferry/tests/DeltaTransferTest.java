@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,11 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 15's delta transfer, end to end (broker, producer and consumer each a process of its own,
- * over TCP): a large file changed in the middle, at the start and at the end crosses the broker as
- * little more than its changes, and the mirror is exact after each, as {@link TreeSnapshot} and
- * rsync judge it; a mirror file edited behind Ferry's back is not the base of the next delta, so
- * the consumer asks for a repair, which sends it whole, and nothing is dead-lettered; a large file
- * renamed, then changed, ends exact too.
+ * over TCP): a large file changed in the middle, at the start and at the end, and cut short, crosses
+ * the broker as little more than its changes, and the mirror is exact after each, as {@link
+ * TreeSnapshot} and rsync judge it; a mirror file edited, cut short or removed behind Ferry's back is
+ * not the base of the next delta, so the consumer asks for a repair, which sends it whole, and
+ * nothing is dead-lettered; a large file renamed, then changed, ends exact too.
  *
  * <p>What a change costs on the wire is what the broker says its mirror queue received meanwhile
  * ({@link QueueClient#bytesEnqueued}), not Ferry's own count. The tests share one broker, producer
@@ -48,6 +53,7 @@ class DeltaTransferTest {
 
     /** The consumer's warning when a mirror file is not the base of its delta. */
     private static final String NOT_THE_BASE = "WARN .* is not the version its delta \\(seq \\d+\\) was made from";
+    private static final String DEAD_LETTERED = "dead-lettered message ";
     private static final String REPAIRED = "repair \\S+ of mirror 'default': \\d+ events applied";
 
     @RegisterExtension
@@ -87,26 +93,37 @@ class DeltaTransferTest {
         long inserted = byDelta(IMAGE, "1000 bytes inserted near the start",
                 () -> FileEdits.insert(image, 4 * KIB, 1000, 2, scratch));
         long appended = byDelta(IMAGE, "1 MiB appended", () -> FileEdits.append(image, MIB, 3));
+        long truncated = byDelta(IMAGE, "2 MiB cut off the end", () -> truncate(image, IMAGE_SIZE + 1000 - MIB));
 
         assertThat(rewritten).as("bytes through the broker for 64 KiB rewritten").isLessThan(64 * KIB + OVERHEAD);
         assertThat(inserted).as("bytes through the broker for 1000 bytes inserted").isLessThan(1000 + OVERHEAD);
         assertThat(appended).as("bytes through the broker for 1 MiB appended").isLessThan(MIB + OVERHEAD);
+        assertThat(truncated).as("bytes through the broker for 2 MiB cut off").isLessThan(OVERHEAD);
     }
 
     @Test
-    void aMirrorFileEditedBehindFerrysBackIsRepairedWholeWhenTheNextDeltaDoesNotFitIt() {
-        MirrorTampering.editKeepingSizeAndTime(mirror.resolve(EDITED)); // a bit flipped in the middle
-        int warned = consumer.logLinesMatching(NOT_THE_BASE).size();
-        int repaired = consumer.logLinesMatching(REPAIRED).size();
-        int published = running[1].logLinesMatching(FerryLog.publishedDelta(EDITED)).size();
+    void aMirrorFileEditedResizedOrRemovedBehindFerrysBackIsRepairedWholeWhenTheNextDeltaDoesNotFitIt() {
+        Path copy = mirror.resolve(EDITED);
+        Map<String, Runnable> tamperings = new LinkedHashMap<>();
+        tamperings.put("a bit flipped in the middle, size and time kept",
+                () -> MirrorTampering.editKeepingSizeAndTime(copy));
+        tamperings.put("cut short by 1000 bytes", () -> truncate(copy, OTHER_SIZE - 1000));
+        tamperings.put("removed", () -> TestTrees.deleteTree(copy));
+        int change = 0;
+        for (Map.Entry<String, Runnable> tampering : tamperings.entrySet()) {
+            tampering.getValue().run();
+            int warned = consumer.logLinesMatching(NOT_THE_BASE).size();
+            int repaired = consumer.logLinesMatching(REPAIRED).size();
+            int published = running[1].logLinesMatching(FerryLog.publishedDelta(EDITED)).size();
 
-        // Away from the flipped bit: a delta applied to the edited file would carry it over.
-        FileEdits.overwrite(source.resolve(EDITED), 256 * KIB, 4 * KIB, 4);
+            // Away from the middle: a delta applied to the edited file would carry its flipped bit over.
+            FileEdits.overwrite(source.resolve(EDITED), 256 * KIB + change++ * 64 * KIB, 4 * KIB, 4 + change);
 
-        running[1].waitForLog(FerryLog.publishedDelta(EDITED), published + 1, SYNC);
-        consumer.waitForLog(NOT_THE_BASE, warned + 1, SYNC);
-        consumer.waitForLog(REPAIRED, repaired + 1, SYNC);
-        assertExact("a delta of a file edited on the mirror, and its repair");
+            running[1].waitForLog(FerryLog.publishedDelta(EDITED), published + 1, SYNC);
+            consumer.waitForLog(NOT_THE_BASE, warned + 1, SYNC);
+            consumer.waitForLog(REPAIRED, repaired + 1, SYNC);
+            assertExact("a delta of a mirror file " + tampering.getKey() + ", and its repair");
+        }
     }
 
     @Test
@@ -138,13 +155,27 @@ class DeltaTransferTest {
         return cost;
     }
 
+    private static void truncate(Path file, long size) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot truncate " + file + " to " + size + " bytes", e);
+        }
+    }
+
     private static void assertExact(String after) {
         Convergence.await(source, mirror, SYNC, running);
         if (rsyncJudges) {
             assertThat(Rsync.itemizedChanges(ferry.workspace(), source, mirror))
                     .as("what rsync would still do after %s", after).isEmpty();
         }
-        assertThat(ferry.messagesDeadLettered()).as("messages dead-lettered after %s", after).isZero();
+        assertThat(consumer.logLinesMatching(DEAD_LETTERED)).as("dead letters by %s", after).isEmpty();
+    }
+
+    /** The broker's count, as {@code ferry status} shows it, beside the consumer's log: once a test, it costs a JVM. */
+    @AfterEach
+    void nothingDeadLettered() {
+        assertThat(ferry.messagesDeadLettered()).as("messages dead-lettered").isZero();
     }
 
     private static long bytesEnqueued() {
