@@ -49,6 +49,16 @@ final class FerryLog {
         return "- published rename " + quoted(from) + " -> " + quoted(to) + "$";
     }
 
+    /** A file's new version published as a delta against the one the mirrors hold. */
+    static String publishedDelta(String path) {
+        return "- published put " + quoted(path) + " \\(\\d+ bytes, by delta\\)$";
+    }
+
+    /** A file's new version made from its delta and moved into place (or found in place already). */
+    static String appliedDelta(String path) {
+        return "- applied put " + quoted(path) + " \\(\\d+ bytes, by delta\\)$";
+    }
+
     static String appliedPut(String path) {
         return "- applied put " + quoted(path) + " \\(\\d+ bytes\\)$";
     }

@@ -125,6 +125,20 @@ final class QueueClient implements AutoCloseable {
         return counts.enqueued();
     }
 
+    /**
+     * How many bytes the messages {@code queue} received since the broker started add up to, as the
+     * broker counts them (headers and body as marshalled): its average message size times its enqueue
+     * count. The broker rounds the average down, so this is low by less than a byte per message.
+     * What a test measures the cost of a change on the wire by, without trusting Ferry's own count.
+     */
+    long bytesEnqueued(String queue) throws JMSException, IOException {
+        DestinationStatistics.Counts counts = statistics(queue, Duration.ofMillis(STATISTICS_TIMEOUT_MILLIS));
+        if (counts == null) {
+            throw new IllegalStateException("queue " + queue + " is not on the broker");
+        }
+        return counts.averageMessageSize() * counts.enqueued();
+    }
+
     @Override
     public void close() throws JMSException {
         connection.close();

@@ -139,13 +139,7 @@ class RepairKillSweepTest {
         System.out.println("RepairKillSweepTest: seed " + seed + " (replay with -Dferry.sweep.seed=" + seed + ")");
         random = new Random(seed);
         long started = System.nanoTime();
-        rsyncJudges = Rsync.installed(ferry.workspace());
-        if (!rsyncJudges) {
-            // A bare machine may lack rsync: TreeSnapshot alone judges then, unless .ci/run asks for both.
-            assertThat(System.getenv("FERRY_REQUIRE_RSYNC")).as("rsync is installed (apt-get install rsync)")
-                    .isNotEqualTo("1");
-            System.out.println("RepairKillSweepTest: no rsync here; TreeSnapshot alone judges the mirror");
-        }
+        rsyncJudges = Rsync.judges(ferry.workspace(), "RepairKillSweepTest");
         source = aSourceOfSmallAndLargeFiles(ferry.directory("source"));
         destination = ferry.directory("destination");
         broker = ferry.broker();
