@@ -116,6 +116,14 @@ final class FerryRig implements AutoCloseable {
         }
     }
 
+    /**
+     * The bytes the broker has taken onto the mirror's queue, the one the consumer applies: what
+     * went through the broker for that mirror, by the broker's own count (see {@link BrokerTraffic}).
+     */
+    long bytesThroughQueue() {
+        return bytesEnqueued(QUEUE);
+    }
+
     /** Starts a producer: with {@code once}, it publishes the differences and exits; else it keeps watching. */
     Launched startProducer(Path source, Path state, boolean once, List<String> jvmOptions) {
         List<String> args = new ArrayList<>(List.of("producer", "--source", source.toString(), "--broker", url(),

@@ -26,6 +26,7 @@ final class FerrySync implements Alternation.Run {
     private final Series producerPeak;
     private final Series consumerPeak;
     private final Series brokerPeak;
+    private Series brokerBytes;
 
     /**
      * @param jvmOptions    options for the producer's and the consumer's JVM (say, {@code -Xmx64m})
@@ -45,6 +46,12 @@ final class FerrySync implements Alternation.Run {
         this.brokerPeak = measureMemory ? details.detailSeries("Ferry: broker peak RSS", Unit.MEBIBYTES) : null;
     }
 
+    /** Also records, per run, the MiB the broker took onto the mirror's queue (see {@link FerryRig#bytesThroughQueue()}). */
+    FerrySync countingBrokerBytes(Series mebibytes) {
+        this.brokerBytes = mebibytes;
+        return this;
+    }
+
     @Override
     public double measure(int repetition) throws Exception {
         Path run = context.freshDir("ferry-run");
@@ -61,6 +68,9 @@ final class FerrySync implements Alternation.Run {
             double producerSeconds = BenchContext.secondsSince(start);
             rig.awaitDrained(timeout);
             double seconds = BenchContext.secondsSince(start);
+            if (brokerBytes != null) {
+                brokerBytes.add(rig.bytesThroughQueue() / (double) (1 << 20));
+            }
             outcome = new Outcome(seconds, producerSeconds, producerMemory.peakMib(), consumer.peakRssKib() / 1024.0,
                     broker.peakRssKib() / 1024.0);
         }
