@@ -18,7 +18,7 @@ import java.util.TreeSet;
  *
  * <pre>
  * java -cp CLASSES:ferry.jar dev.ferry.bench.Bench --quick|--full [--scenarios 1,3,4]
- *      --jar ferry.jar --work DIR --out DIR [--command "bench/run ..."]
+ *      --jar ferry.jar --work DIR --out DIR [--repo DIR] [--command "bench/run ..."]
  * </pre>
  *
  * Exit status 0 when every scenario ran and every copy was checked equal to its source (missed
@@ -54,7 +54,8 @@ public final class Bench {
         Map<String, String> machine = Machine.describe(options.work(), tools);
         Map<Integer, ScenarioResult> done = new TreeMap<>();
         Map<Integer, String> skipped = new LinkedHashMap<>();
-        BenchContext context = new BenchContext(options.mode(), options.runs(), options.work(), launcher, ferry, tools, done);
+        BenchContext context = new BenchContext(options.mode(), options.runs(), options.work(), launcher, ferry, tools, done,
+                options.repository());
         Progress.say(options.mode().flag().substring(2) + " mode, scenarios " + options.scenarios() + ", work in "
                 + options.work() + ", load " + loadAtStart);
 
@@ -94,7 +95,7 @@ public final class Bench {
     private static Map<Integer, Scenario> scenarios() {
         Map<Integer, Scenario> all = new TreeMap<>();
         for (Scenario scenario : List.of(new InitialSync(1), new InitialSync(2), new LargeFile(), new ChangeLatency(),
-                new NoopRestart(), new Replay(), new RepairUntouched())) {
+                new NoopRestart(), new Replay(), new RepairUntouched(), new LargeFileDelta(), new TextCompression())) {
             all.put(scenario.id(), scenario);
         }
         return all;
@@ -109,7 +110,8 @@ public final class Bench {
     }
 
     /** The command line. */
-    record Options(Mode mode, int runs, SortedSet<Integer> scenarios, Path jar, Path work, Path out, String command) {
+    record Options(Mode mode, int runs, SortedSet<Integer> scenarios, Path jar, Path work, Path out, Path repository,
+                   String command) {
 
         static Options parse(String[] args) throws IOException {
             Mode mode = Mode.QUICK;
@@ -118,6 +120,7 @@ public final class Bench {
             Path jar = null;
             Path work = null;
             Path out = null;
+            Path repository = null;
             String command = "bench/run " + String.join(" ", args);
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -128,9 +131,11 @@ public final class Bench {
                     case "--jar" -> jar = Path.of(value(args, ++i, "--jar"));
                     case "--work" -> work = Path.of(value(args, ++i, "--work"));
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                    case "--repo" -> repository = Path.of(value(args, ++i, "--repo"));
                     case "--command" -> command = value(args, ++i, "--command");
                     default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                            + "'; expected --quick, --full, --scenarios LIST, --runs N, --jar FILE, --work DIR, --out DIR");
+                            + "'; expected --quick, --full, --scenarios LIST, --runs N, --jar FILE, --work DIR, --out DIR, "
+                            + "--repo DIR");
                 }
             }
             if (jar == null || !Files.isRegularFile(jar)) {
@@ -139,8 +144,13 @@ public final class Bench {
             if (work == null || out == null) {
                 throw new IllegalArgumentException("--work DIR and --out DIR are required");
             }
+            if (scenarios.contains(TextCompression.ID) && (repository == null || !Files.isDirectory(repository))) {
+                throw new IllegalArgumentException("scenario " + TextCompression.ID + " needs --repo DIR, Ferry's "
+                        + "repository, whose sources it copies; got " + repository);
+            }
             return new Options(mode, runs == null ? mode.repetitions : runs, scenarios, jar.toAbsolutePath(),
-                    Files.createDirectories(work).toRealPath(), out.toAbsolutePath(), command);
+                    Files.createDirectories(work).toRealPath(), out.toAbsolutePath(),
+                    repository == null ? null : repository.toRealPath(), command);
         }
 
         private static int positive(String text, String option) {
@@ -172,8 +182,8 @@ public final class Bench {
                     }
                     chosen.add(id);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--scenarios takes numbers from 1 to 6 separated by commas; "
-                            + "got '" + list + "'");
+                    throw new IllegalArgumentException("--scenarios takes numbers from 1 to " + SCENARIOS.size()
+                            + " separated by commas; got '" + list + "'");
                 }
             }
             return chosen;

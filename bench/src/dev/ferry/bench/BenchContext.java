@@ -23,9 +23,11 @@ final class BenchContext {
     final FerryCommand ferry;
     final Tools tools;
     final Map<Integer, ScenarioResult> earlier;
+    /** Ferry's repository, whose sources scenario 9 copies; null when not given. */
+    final Path repository;
 
     BenchContext(Mode mode, int repetitions, Path work, Launcher launcher, FerryCommand ferry, Tools tools,
-                 Map<Integer, ScenarioResult> earlier) {
+                 Map<Integer, ScenarioResult> earlier, Path repository) {
         this.mode = mode;
         this.repetitions = repetitions;
         this.work = work;
@@ -33,6 +35,7 @@ final class BenchContext {
         this.ferry = ferry;
         this.tools = tools;
         this.earlier = earlier;
+        this.repository = repository;
     }
 
     /** An empty directory {@code name} under the work directory (emptied if it was there). */

@@ -104,16 +104,24 @@ final class FerryRig implements AutoCloseable {
     }
 
     /**
-     * The bytes the broker has taken onto {@code destination} since it started: its enqueue count
-     * times the average size of those messages, as its statistics plugin says.
+     * The messages and bytes the broker has taken onto {@code destination} since it started: its
+     * enqueue count, and that times the average size of those messages, as its statistics plugin says.
      */
-    long bytesEnqueued(String destination) {
+    BrokerTraffic.Traffic traffic(String destination) {
         try {
-            return BrokerTraffic.bytesEnqueued(endpoint, destination, QUERY_TIMEOUT);
+            return BrokerTraffic.enqueued(endpoint, destination, QUERY_TIMEOUT);
         } catch (IOException | jakarta.jms.JMSException e) {
             throw new BenchException("cannot ask the broker " + url() + " about " + destination + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What the broker has taken onto the mirror's queue, the one the consumer applies: what went
+     * through the broker for that mirror, by the broker's own count (see {@link BrokerTraffic}).
+     */
+    BrokerTraffic.Traffic trafficThroughQueue() {
+        return traffic(QUEUE);
     }
 
     /** Starts a producer: with {@code once}, it publishes the differences and exits; else it keeps watching. */

@@ -26,6 +26,8 @@ final class FerrySync implements Alternation.Run {
     private final Series producerPeak;
     private final Series consumerPeak;
     private final Series brokerPeak;
+    private Series brokerBytes;
+    private Series brokerMessages;
 
     /**
      * @param jvmOptions    options for the producer's and the consumer's JVM (say, {@code -Xmx64m})
@@ -45,6 +47,16 @@ final class FerrySync implements Alternation.Run {
         this.brokerPeak = measureMemory ? details.detailSeries("Ferry: broker peak RSS", Unit.MEBIBYTES) : null;
     }
 
+    /**
+     * Also records, per run, the MiB and the messages the broker took onto the mirror's queue (see
+     * {@link FerryRig#trafficThroughQueue()}).
+     */
+    FerrySync countingBrokerTraffic(Series mebibytes, Series messages) {
+        this.brokerBytes = mebibytes;
+        this.brokerMessages = messages;
+        return this;
+    }
+
     @Override
     public double measure(int repetition) throws Exception {
         Path run = context.freshDir("ferry-run");
@@ -61,6 +73,11 @@ final class FerrySync implements Alternation.Run {
             double producerSeconds = BenchContext.secondsSince(start);
             rig.awaitDrained(timeout);
             double seconds = BenchContext.secondsSince(start);
+            if (brokerBytes != null) {
+                BrokerTraffic.Traffic traffic = rig.trafficThroughQueue();
+                brokerBytes.add(traffic.bytes() / (double) (1 << 20));
+                brokerMessages.add(traffic.messages());
+            }
             outcome = new Outcome(seconds, producerSeconds, producerMemory.peakMib(), consumer.peakRssKib() / 1024.0,
                     broker.peakRssKib() / 1024.0);
         }

@@ -5,8 +5,9 @@ package dev.ferry.bench;
  * versions once, so CI proves in about a minute that every scenario still works.
  */
 enum Mode {
-    QUICK(1, 200, 10, 0, 0, 32L << 20, 30, 300, 10, 200, 10, 300, 10),
-    FULL(5, 10_000, 100, 100_000, 1_000, 1L << 30, 500, 100_000, 1_000, 10_000, 100, 100_000, 1_000);
+    QUICK(1, 200, 10, 0, 0, 32L << 20, 30, 300, 10, 200, 10, 300, 10, 32L << 20, 1_000, 10),
+    FULL(5, 10_000, 100, 100_000, 1_000, 1L << 30, 500, 100_000, 1_000, 10_000, 100, 100_000, 1_000, 1L << 30, 10_000,
+            100);
 
     final int repetitions;
     final int initialFiles;
@@ -22,10 +23,15 @@ enum Mode {
     final int replayDirs;
     final int repairFiles;
     final int repairDirs;
+    /** Scenario 8: the size of the file changed after it was mirrored. */
+    final long deltaFileBytes;
+    /** Scenario 9: the text files and their directories. */
+    final int textFiles;
+    final int textDirs;
 
     Mode(int repetitions, int initialFiles, int initialDirs, int largeTreeFiles, int largeTreeDirs, long bigFileBytes,
          int latencyFiles, int noopFiles, int noopDirs, int replayFiles, int replayDirs, int repairFiles,
-         int repairDirs) {
+         int repairDirs, long deltaFileBytes, int textFiles, int textDirs) {
         this.repetitions = repetitions;
         this.initialFiles = initialFiles;
         this.initialDirs = initialDirs;
@@ -39,6 +45,9 @@ enum Mode {
         this.replayDirs = replayDirs;
         this.repairFiles = repairFiles;
         this.repairDirs = repairDirs;
+        this.deltaFileBytes = deltaFileBytes;
+        this.textFiles = textFiles;
+        this.textDirs = textDirs;
     }
 
     String flag() {

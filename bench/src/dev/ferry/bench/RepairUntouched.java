@@ -95,12 +95,12 @@ final class RepairUntouched implements Scenario {
      */
     private static double repair(FerryRig rig, Path mirror, Duration timeout, int files, Series wire)
             throws InterruptedException {
-        long before = rig.bytesEnqueued(CONTROL_QUEUE) + rig.bytesEnqueued(MIRROR_QUEUE);
+        long before = rig.traffic(CONTROL_QUEUE).plus(rig.traffic(MIRROR_QUEUE)).bytes();
         long start = System.nanoTime();
         rig.startRepair(mirror).awaitSuccess(timeout);
         double seconds = BenchContext.secondsSince(start);
         if (wire != null) {
-            long after = rig.bytesEnqueued(CONTROL_QUEUE) + rig.bytesEnqueued(MIRROR_QUEUE);
+            long after = rig.traffic(CONTROL_QUEUE).plus(rig.traffic(MIRROR_QUEUE)).bytes();
             wire.add((double) (after - before) / files);
         }
         return seconds;

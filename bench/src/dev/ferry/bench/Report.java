@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /** Writes REPORT.md (and the raw values as results.csv) from what the scenarios measured. */
 final class Report {
@@ -68,7 +70,9 @@ final class Report {
         line();
         line("| # | scenario | tool | median | min | max | Ferry ÷ tool |");
         line("|---|---|---|---|---|---|---|");
-        for (int id = 1; id <= 6; id++) {
+        SortedSet<Integer> ids = new TreeSet<>(header.skipped().keySet());
+        results.forEach(result -> ids.add(result.id));
+        for (int id : ids) {
             String skipped = header.skipped().get(id);
             if (skipped != null) {
                 line("| " + id + " | not run: " + skipped + " | | | | | |");
@@ -135,7 +139,7 @@ final class Report {
         }
         for (ScenarioResult.Reference reference : result.references) {
             line("| " + reference.label() + " (for context, not measured) | | "
-                    + Unit.MILLISECONDS.format(reference.value()) + " | | |");
+                    + referenceUnit(result).format(reference.value()) + " | | |");
         }
         line();
         if (!result.targets.isEmpty()) {
@@ -162,6 +166,11 @@ final class Report {
             line("</details>");
             line();
         }
+    }
+
+    /** The unit of a scenario's references: that of its headline quantity (milliseconds when it has none). */
+    private static Unit referenceUnit(ScenarioResult result) {
+        return result.main.isEmpty() ? Unit.MILLISECONDS : result.main.get(0).unit();
     }
 
     private String csv() {

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** What a measured number means, and how the report writes it. */
 enum Unit {
-    SECONDS("s"), MILLISECONDS("ms"), MEBIBYTES("MiB"), FILES_PER_SECOND("files/s"), BYTES_PER_FILE("bytes/file");
+    SECONDS("s"), MILLISECONDS("ms"), MEBIBYTES("MiB"), FILES_PER_SECOND("files/s"), BYTES_PER_FILE("bytes/file"),
+    /** Bytes through the broker divided by the bytes of the files they carried. */
+    RATIO_TO_RAW("× raw size"),
+    MESSAGES("messages");
 
     private final String symbol;
 
