@@ -70,7 +70,7 @@ public final class RepairMessages {
                     + MAX_BODY_BYTES + ")");
         }
         BytesMessage message = session.createBytesMessage();
-        message.setIntProperty(WireFormat.VERSION_PROPERTY, WireFormat.VERSION);
+        message.setIntProperty(WireFormat.VERSION_PROPERTY, WireFormat.REPAIR_VERSION);
         message.setStringProperty(WireFormat.CONTROL_PROPERTY, kind);
         if (compressed) {
             message.setStringProperty(WireFormat.ENCODING_PROPERTY, GZIP);
@@ -99,11 +99,12 @@ public final class RepairMessages {
             throw new WireFormatException(kind == null ? "not a repair message (no " + WireFormat.CONTROL_PROPERTY
                     + " property)" : "a repair message whose kind is not text");
         }
-        if (!Integer.valueOf(WireFormat.VERSION).equals(version)) {
-            // Version 3 is the first and only one with repair messages.
+        if (!(version instanceof Integer v) || v < WireFormat.REPAIR_VERSION || v > WireFormat.VERSION) {
+            // Version 3 is the first with repair messages; later versions change nothing of them.
             boolean newer = version instanceof Integer v && v > WireFormat.VERSION;
             throw new WireFormatException("a repair message of unsupported wire version " + version
-                    + " (this side reads " + WireFormat.VERSION + (newer ? "; upgrade it)" : ")"));
+                    + " (this side reads " + WireFormat.REPAIR_VERSION + " to " + WireFormat.VERSION
+                    + (newer ? "; upgrade it)" : ")"));
         }
         if (!(message instanceof BytesMessage bytes)) {
             throw new WireFormatException("expected a BytesMessage, got " + message.getClass().getSimpleName());

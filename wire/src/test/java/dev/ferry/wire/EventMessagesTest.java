@@ -132,17 +132,17 @@ class EventMessagesTest {
 
     @Test
     void aNewerVersionAsksForANewerConsumerAndAnImpossibleOneDoesNot() throws Exception {
-        for (int version : new int[] {4, 0, -1}) {
+        for (int version : new int[] {5, 0, -1}) {
             BytesMessage message = (BytesMessage) SESSION.createBytesMessage();
             message.setIntProperty(WireFormat.VERSION_PROPERTY, version);
             message.setStringProperty(WireFormat.EVENT_PROPERTY, EventCodec.toJson(new ChangeEvent.Delete(RelPath.of("x"), 1)));
 
             if (version > WireFormat.VERSION) {
                 assertThatThrownBy(() -> EventMessages.decode(received(message)))
-                        .hasMessage("unsupported wire version 4 (this consumer reads 1 to 3; upgrade the consumer)");
+                        .hasMessage("unsupported wire version 5 (this consumer reads 1 to 4; upgrade the consumer)");
             } else {
                 assertThatThrownBy(() -> EventMessages.decode(received(message)))
-                        .hasMessage("unsupported wire version " + version + " (this consumer reads 1 to 3)");
+                        .hasMessage("unsupported wire version " + version + " (this consumer reads 1 to 4)");
             }
         }
     }

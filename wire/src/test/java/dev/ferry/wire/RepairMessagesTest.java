@@ -148,7 +148,7 @@ class RepairMessagesTest {
         versionTwo.setIntProperty(WireFormat.VERSION_PROPERTY, 2);
         versionTwo.setStringProperty(WireFormat.CONTROL_PROPERTY, "RepairDone");
         assertThatThrownBy(() -> RepairMessages.decode(versionTwo))
-                .hasMessage("a repair message of unsupported wire version 2 (this side reads 3)");
+                .hasMessage("a repair message of unsupported wire version 2 (this side reads 3 to 4)");
     }
 
     @Test
