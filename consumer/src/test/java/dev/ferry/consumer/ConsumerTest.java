@@ -155,7 +155,7 @@ class ConsumerTest {
         }
 
         assertThat(batches.stream().mapToInt(CommittedBatch::messages).sum()).isEqualTo(3);
-        assertThat(batches.stream().mapToLong(CommittedBatch::bodyBytes).sum()).isEqualTo(3);
+        assertThat(batches.stream().mapToLong(CommittedBatch::wireBytes).sum()).isEqualTo(3);
         assertThat(batches.stream().flatMap(b -> b.applied().stream()))
                 .extracting(e -> e.path().toString()).containsExactly("one.txt", "sub/two.txt");
         assertThat(batches.stream().flatMap(b -> b.deadLettered().stream())).singleElement().satisfies(dead -> {
