@@ -176,6 +176,28 @@ public final class EventMessages {
     }
 
     /**
+     * The whole body of {@code message}, an event message, as its producer read it: decoded when it
+     * travels compressed; the bodies of a bundle's files one after the other. Read from its start.
+     * For tools and tests that look at what is on a queue; the consumer decodes lazily instead.
+     *
+     * @throws WireFormatException when the message cannot be read (see {@link #decodeApplicable})
+     */
+    public static byte[] decodedBody(Message message) throws WireFormatException, JMSException {
+        Applicable applicable = decodeApplicable(message);
+        BytesMessage bytes = (BytesMessage) message;
+        if (applicable.isEncoded()) {
+            return BodyEncoding.decode(bytes, applicable.encoding(), applicable.bodyLength(),
+                    "the body of message " + WireText.escape(String.valueOf(message.getJMSMessageID())));
+        }
+        bytes.reset();
+        byte[] body = new byte[applicable.bodyLength()];
+        if (body.length > 0) {
+            bytes.readBytes(body);
+        }
+        return body;
+    }
+
+    /**
      * How {@code message}'s body is compressed, or {@code null} when it travels as it is.
      *
      * @throws WireFormatException when the encoding is one this build does not read, or comes in

@@ -61,6 +61,7 @@ class BodyEncodingTest {
         assertThat(message.getBodyLength()).isEqualTo(body.length()).isLessThan(TEXT.length / 10);
         assertThat(EventMessages.decode(message)).containsExactly(file);
         assertThat(decoded(message)).isEqualTo(TEXT);
+        assertThat(EventMessages.decodedBody(message)).as("for tools and tests").isEqualTo(TEXT);
     }
 
     @Test
