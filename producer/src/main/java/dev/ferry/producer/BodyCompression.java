@@ -14,7 +14,7 @@ import dev.ferry.wire.RelPath;
  *
  * <p>A file of several chunk messages is tried once per chunk until a chunk does not pay: its
  * later chunks go as they are, untried. Data that does not compress (photos, archives, encrypted
- * files) is that way throughout, and so costs one try per file, not one per 4 MiB. A bundle of
+ * files) is that way throughout, and so costs one try per file, not one per chunk. A bundle of
  * small files is tried every time: zstd gives up on incompressible data at several hundred MB/s to
  * a few GB/s (see wire/pom.xml), far faster than the broker stores it.
  *

@@ -90,9 +90,13 @@ public final class BodyEncoding {
         }
     }
 
-    /** Reads the header of the frame {@code message} carries and checks it (see {@link #checkHeader}); rewinds the body. */
+    /**
+     * Reads the header of the frame {@code message} carries, from the start of its body, and checks
+     * it (see {@link #checkHeader}); leaves the body at its start.
+     */
     static void checkHeader(BytesMessage message, long declared, String what) throws WireFormatException, JMSException {
         byte[] header = new byte[MAX_HEADER_BYTES];
+        message.reset(); // Whoever looked at the body before may have read some of it.
         int read = message.readBytes(header);
         message.reset();
         checkHeader(header, Math.max(read, 0), declared, what);
