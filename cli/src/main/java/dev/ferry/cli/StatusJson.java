@@ -32,8 +32,8 @@ final class StatusJson {
 
     record Process(String role, String id, String mirror, String directory, String state, String lastSeen,
                    double lastSeenSecondsAgo,
-                   Change last, Double lagSeconds, Long events, Long files, Long bytes, Long deadLettered,
-                   Long namesNotMirrored, Map<String, Dropped> mirrorsNeedingRepair) {
+                   Change last, Double lagSeconds, Long events, Long files, Long bytes, Long wireBytes,
+                   Long deadLettered, Long namesNotMirrored, Map<String, Dropped> mirrorsNeedingRepair) {
     }
 
     /** A mirror a producer dropped, which needs a repair. */
@@ -83,7 +83,7 @@ final class StatusJson {
                 beat.last() == null ? null : change(beat.last().toLastEvent()),
                 beat.lag() == null ? null : Ages.seconds(beat.lag()),
                 counters == null ? null : counters.events(), counters == null ? null : counters.files(),
-                counters == null ? null : counters.bytes(),
+                counters == null ? null : counters.bytes(), counters == null ? null : counters.wireBytes(),
                 counters == null || !consumer ? null : counters.deadLettered(),
                 counters == null || consumer ? null : counters.namesNotMirrored(),
                 Dropped.of(beat.mirrorsNeedingRepair()));

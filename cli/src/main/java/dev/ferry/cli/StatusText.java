@@ -101,9 +101,14 @@ final class StatusText {
         }
         Heartbeat.Counters counters = beat.counters();
         if (counters != null) {
+            boolean consumer = Heartbeat.CONSUMER.equals(beat.role());
             line.append("; ").append(counters.events()).append(" events, ").append(counters.files()).append(" files, ")
                     .append(Summaries.bytes(counters.bytes()));
-            if (Heartbeat.CONSUMER.equals(beat.role())) {
+            if (counters.wireBytes() != null) {
+                line.append(" of files, ").append(Summaries.bytes(counters.wireBytes()))
+                        .append(consumer ? " received" : " sent");
+            }
+            if (consumer) {
                 line.append(", ").append(counters.deadLettered()).append(" dead-lettered");
             }
             line.append(Summaries.namesNotMirrored(counters.namesNotMirrored() == null ? 0 : counters.namesNotMirrored()));

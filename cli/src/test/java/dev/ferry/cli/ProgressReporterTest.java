@@ -83,17 +83,20 @@ class ProgressReporterTest {
 
     @Test
     void theSummaryLineSaysFilesBytesDurationAndRate() {
-        assertThat(Summaries.of(new dev.ferry.producer.PublishSummary(12, 10, 40 * MIB, Duration.ofSeconds(5))))
-                .isEqualTo("published 12 events (10 files, 40.0 MiB) in 5.0 s (2.0 files/s, 8.0 MiB/s)");
+        assertThat(Summaries.of(new dev.ferry.producer.PublishSummary(12, 10, 40 * MIB, 12 * MIB,
+                Duration.ofSeconds(5))))
+                .isEqualTo("published 12 events (10 files, 40.0 MiB of files, 12.0 MiB sent) in 5.0 s "
+                        + "(2.0 files/s, 8.0 MiB/s)");
     }
 
     /** 1,000 small files and their directory travel in 5 messages (bundles of up to 256 files): issue 13's drain. */
     @Test
     void theDrainSummaryCountsEventsAndTheMessagesThatCarriedThemApart() {
-        ConsumerTally.Snapshot tally = new ConsumerTally.Snapshot(5, 1001, 1000, 4000, 0, null, Duration.ZERO);
+        ConsumerTally.Snapshot tally = new ConsumerTally.Snapshot(5, 1001, 1000, 4000, 0, null, Duration.ZERO, 4000);
 
         assertThat(Summaries.of(new ApplySummary(5, 1001, 0, Duration.ofSeconds(2)), tally))
-                .isEqualTo("applied 1001 events from 5 messages (1000 files, 3.9 KiB), 0 dead-lettered, in 2.0 s"
+                .isEqualTo("applied 1001 events from 5 messages (1000 files, 3.9 KiB of files, 3.9 KiB received), "
+                        + "0 dead-lettered, in 2.0 s"
                         + " (500 files/s, 2.0 KiB/s)");
         assertThat(Summaries.of(tally, Duration.ofSeconds(2))).startsWith("applied 1001 events from 5 messages ");
     }

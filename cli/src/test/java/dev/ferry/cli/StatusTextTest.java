@@ -29,12 +29,12 @@ class StatusTextTest {
             List.of(new Heartbeat(1, Heartbeat.CONSUMER, "nas:1234", "ferry.changes", "default", "/mnt/mirror",
                             Heartbeat.RUNNING, NOW_MS - 60_000, NOW_MS - 2000,
                             new Heartbeat.Change("file", "a/b.txt", 1, NOW_MS - 2500, NOW_MS - 2200), 0L,
-                            new Heartbeat.Counters(12, 10, 2048, 1)),
+                            new Heartbeat.Counters(12, 10, 2048, 1, null, 512L)),
                     new Heartbeat(1, Heartbeat.CONSUMER, "old:7", "ferry.changes", null, "/mnt/old", Heartbeat.RUNNING,
                             NOW_MS - 60_000, NOW_MS - 1000, null, 0L, new Heartbeat.Counters(0, 0, 0, 0)),
                     new Heartbeat(1, Heartbeat.PRODUCER, "laptop:99", "ferry.changes", null, "/home/me/src",
                             Heartbeat.STOPPED, NOW_MS - 600_000, NOW_MS - 180_000, null, null,
-                            new Heartbeat.Counters(0, 0, 0, 0), Map.of("offsite",
+                            new Heartbeat.Counters(0, 0, 0, 0, null, 0L), Map.of("offsite",
                                     new Heartbeat.Dropped(NOW_MS - 185_000, (2L << 30) + 50_000_000, 2L << 30)))),
             null, NOW);
 
@@ -57,9 +57,10 @@ class StatusTextTest {
                 "queue of before mirrors ferry.changes: 5 waiting, 1 consumer, oldest 1 h 00 min old, 0 dead-lettered "
                         + "(mirror default applies it)",
                 "consumer nas:1234 of mirror default (/mnt/mirror): last seen 2.0 s ago, applied a/b.txt 0.3 s behind, "
-                        + "lag 0.0 s; 12 events, 10 files, 2.0 KiB, 1 dead-lettered",
+                        + "lag 0.0 s; 12 events, 10 files, 2.0 KiB of files, 512 bytes received, 1 dead-lettered",
                 "consumer old:7 (/mnt/old): last seen 1.0 s ago, lag 0.0 s; 0 events, 0 files, 0 bytes, 0 dead-lettered",
-                "producer laptop:99 (/home/me/src): stopped 3 min 00 s ago; 0 events, 0 files, 0 bytes; dropped, "
+                "producer laptop:99 (/home/me/src): stopped 3 min 00 s ago; 0 events, 0 files, 0 bytes of files, "
+                        + "0 bytes sent; dropped, "
                         + "needing a repair: offsite (3 min 05 s ago, 2.0 GiB past 2 GiB)");
     }
 

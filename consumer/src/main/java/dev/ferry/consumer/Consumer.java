@@ -410,17 +410,24 @@ public final class Consumer implements AutoCloseable {
             return;
         }
         BytesMessage body = (BytesMessage) message; // decodeApplicable checked it
-        if (!applicable.bundle()) {
-            into.add(new Delivered(applicable.events().get(0), message, EventBody.of(body)));
-            return;
-        }
-        // A bundle: at most WireFormat.MAX_CHUNK_BYTES, as decodeApplicable checked, and already in
-        // memory in the message; each file gets its own slice, read or not.
-        byte[] bodies = new byte[(int) body.getBodyLength()];
-        body.readBytes(bodies);
-        for (int i = 0; i < applicable.events().size(); i++) {
-            ChangeEvent.PutFile file = (ChangeEvent.PutFile) applicable.events().get(i);
-            into.add(new Delivered(file, message, EventBody.of(bodies, applicable.bodyOffsets().get(i), file.length())));
+        List<ChangeEvent> events = applicable.events();
+        if (applicable.isEncoded()) {
+            List<EventBody> bodies = DecodedBody.slices(body, applicable); // decoded when first read
+            for (int i = 0; i < events.size(); i++) {
+                into.add(new Delivered(events.get(i), message, bodies.get(i)));
+            }
+        } else if (!applicable.bundle()) {
+            into.add(new Delivered(events.get(0), message, EventBody.of(body)));
+        } else {
+            // A bundle: at most WireFormat.MAX_CHUNK_BYTES, as decodeApplicable checked, and already in
+            // memory in the message; each file gets its own slice, read or not.
+            byte[] bodies = new byte[(int) body.getBodyLength()];
+            body.readBytes(bodies);
+            for (int i = 0; i < events.size(); i++) {
+                ChangeEvent.PutFile file = (ChangeEvent.PutFile) events.get(i);
+                into.add(new Delivered(file, message, EventBody.of(bodies, applicable.bodyOffsets().get(i),
+                        file.length())));
+            }
         }
         if (applicable.rejected() != null) {
             // After the bodies are read: the copy for the dead-letter queue reads the body too.

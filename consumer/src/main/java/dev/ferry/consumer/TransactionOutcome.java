@@ -25,7 +25,7 @@ final class TransactionOutcome {
         deadLettered.add(new CommittedBatch.DeadLettered(event, reason));
     }
 
-    CommittedBatch committed(int messages, long bodyBytes, Instant at) {
-        return new CommittedBatch(messages, bodyBytes, applied, deadLettered, at);
+    CommittedBatch committed(int messages, long wireBytes, Instant at) {
+        return new CommittedBatch(messages, wireBytes, applied, deadLettered, at);
     }
 }

@@ -3,7 +3,10 @@ package dev.ferry.consumer;
 import static dev.ferry.consumer.Bodies.putFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.luben.zstd.ZstdCompressCtx;
+import dev.ferry.wire.BodyEncoding;
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.EncodedBody;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.RelPath;
@@ -155,7 +158,7 @@ class ConsumerTest {
         }
 
         assertThat(batches.stream().mapToInt(CommittedBatch::messages).sum()).isEqualTo(3);
-        assertThat(batches.stream().mapToLong(CommittedBatch::bodyBytes).sum()).isEqualTo(3);
+        assertThat(batches.stream().mapToLong(CommittedBatch::wireBytes).sum()).isEqualTo(3);
         assertThat(batches.stream().flatMap(b -> b.applied().stream()))
                 .extracting(e -> e.path().toString()).containsExactly("one.txt", "sub/two.txt");
         assertThat(batches.stream().flatMap(b -> b.deadLettered().stream())).singleElement().satisfies(dead -> {
@@ -219,6 +222,68 @@ class ConsumerTest {
         assertThat(dir.resolve("b.txt")).doesNotExist();
         assertThat(deadLetterReasons()).singleElement().asString()
                 .contains("bundle entry 2 of 3").contains("'..'");
+    }
+
+    @Test
+    void compressedFilesAndBundlesAreAppliedAsTheirSourceHadThem() throws Exception {
+        String text = "a line of text that compresses, as source code does\n".repeat(500);
+        List<ChangeEvent.PutFile> small = List.of(putFile("d/a.txt", 2, text), putFile("d/b.txt", 3, text + "b"));
+        send(session -> List.of(
+                EventMessages.encode(session, putFile("big.txt", 1, text), zstd(bytes(text))),
+                EventMessages.encodeBundle(session, small, zstd(bytes(text + text + "b")))));
+
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE), endpoint)) {
+            assertThat(consumer.drain().deadLettered()).isZero();
+        }
+
+        assertThat(dir.resolve("dst/big.txt")).hasContent(text);
+        assertThat(dir.resolve("dst/d/a.txt")).hasContent(text);
+        assertThat(dir.resolve("dst/d/b.txt")).hasContent(text + "b");
+    }
+
+    /**
+     * Two messages that claim 1 KiB and inflate to 100 MiB, one whose frame says so and one whose
+     * frame does not: both are dead-lettered with the reason, nothing is written, and the consumer
+     * never makes room for what they inflate to.
+     */
+    @Test
+    void anInflationBombIsDeadLetteredWithoutBeingInflated() throws Exception {
+        byte[] zeros = new byte[100 * 1024 * 1024];
+        byte[] saying = new ZstdCompressCtx().setLevel(1).setContentSize(true).compress(zeros);
+        byte[] hiding = new ZstdCompressCtx().setLevel(1).setContentSize(false).compress(zeros);
+        zeros = null;
+        String kib = "k".repeat(1024);
+        send(session -> List.of(bomb(session, putFile("bomb.txt", 1, kib), saying),
+                bomb(session, putFile("hidden/bomb.txt", 2, kib), hiding),
+                EventMessages.encode(session, putFile("good.txt", 3, "good"), bytes("good"), 4)));
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+
+        long allocated;
+        try (Consumer consumer = Consumer.open(ConsumerSettings.defaults(dir.resolve("dst"), QUEUE), endpoint)) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            assertThat(consumer.drain().deadLettered()).isEqualTo(2);
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+
+        assertThat(dir.resolve("dst/good.txt")).hasContent("good");
+        assertThat(dir.resolve("dst/bomb.txt")).doesNotExist();
+        assertThat(dir.resolve("dst/hidden/bomb.txt")).doesNotExist();
+        assertThat(allocated).as("bytes the consumer's thread allocated").isLessThan(32L * 1024 * 1024);
+        assertThat(deadLetterReasons()).containsExactlyInAnyOrder(
+                "the body of PutFile bomb.txt is a zstd frame of 104857600 bytes, but its event declares 1024",
+                "the body of PutFile hidden/bomb.txt does not decode to the 1024 bytes its event declares: "
+                        + "Destination buffer is too small");
+    }
+
+    /** A version 4 message claiming {@code file}, whose body is {@code frame}. */
+    private static BytesMessage bomb(Session session, ChangeEvent.PutFile file, byte[] frame) throws Exception {
+        return EventMessages.encode(session, file, new EncodedBody(BodyEncoding.ZSTD, frame, frame.length));
+    }
+
+    private static EncodedBody zstd(byte[] body) {
+        byte[] frame = new byte[BodyEncoding.maxEncodedLength(body.length)];
+        return new EncodedBody(BodyEncoding.ZSTD, frame, BodyEncoding.compress(body, body.length, frame));
     }
 
     /** Found in review: a bundle property present but null made a single event look like a bundle. */

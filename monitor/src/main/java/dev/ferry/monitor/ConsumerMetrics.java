@@ -24,6 +24,7 @@ final class ConsumerMetrics implements ConsumerObserver {
 
     private final Counter applied;
     private final Counter bytes;
+    private final Counter wireBytes;
     private final Counter messages;
     private final Counter deadLettered;
     private final Counter transactions;
@@ -36,6 +37,9 @@ final class ConsumerMetrics implements ConsumerObserver {
                 .labelNames("kind").withoutExemplars().register(registry);
         this.bytes = Counter.builder().name("ferry_consumer_bytes_applied_total")
                 .help("Bytes of the file bodies applied to the replica").withoutExemplars().register(registry);
+        this.wireBytes = Counter.builder().name("ferry_consumer_wire_bytes_total")
+                .help("Message body bytes taken off the queue and committed, as they traveled (compressed where "
+                        + "they were)").withoutExemplars().register(registry);
         this.messages = Counter.builder().name("ferry_consumer_messages_total")
                 .help("Messages taken off the queue and committed").withoutExemplars().register(registry);
         this.deadLettered = Counter.builder().name("ferry_consumer_events_dead_lettered_total")
@@ -79,6 +83,7 @@ final class ConsumerMetrics implements ConsumerObserver {
             deadLettered.labelValues(dead.event() == null ? UNREADABLE : EventKind.of(dead.event())).inc();
         }
         messages.inc(batch.messages());
+        wireBytes.inc(batch.wireBytes());
         transactions.inc();
     }
 

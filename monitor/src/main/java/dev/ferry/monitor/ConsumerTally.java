@@ -26,12 +26,13 @@ public final class ConsumerTally implements ConsumerObserver {
      * @param events       changes applied
      * @param files        file bodies applied
      * @param bytes        bytes of the file bodies applied
+     * @param wireBytes    message body bytes received, as they traveled (compressed where they were)
      * @param deadLettered messages moved to the dead-letter queue
      * @param last         the change applied last, or {@code null}
      * @param lag          how far behind the source the replica is now (see the type's documentation)
      */
     public record Snapshot(long messages, long events, long files, long bytes, long deadLettered, LastEvent last,
-                           Duration lag) {
+                           Duration lag, long wireBytes) {
     }
 
     private final Clock clock;
@@ -39,6 +40,7 @@ public final class ConsumerTally implements ConsumerObserver {
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong wireBytes = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong transactions = new AtomicLong();
     private volatile LastEvent last;
@@ -57,6 +59,7 @@ public final class ConsumerTally implements ConsumerObserver {
             }
         }
         messages.addAndGet(batch.messages());
+        wireBytes.addAndGet(batch.wireBytes());
         events.addAndGet(batch.applied().size());
         deadLettered.addAndGet(batch.deadLettered().size());
         if (!batch.applied().isEmpty()) {
@@ -85,7 +88,8 @@ public final class ConsumerTally implements ConsumerObserver {
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(messages.get(), events.get(), files.get(), bytes.get(), deadLettered.get(), last, lag());
+        return new Snapshot(messages.get(), events.get(), files.get(), bytes.get(), deadLettered.get(), last, lag(),
+                wireBytes.get());
     }
 
     /** Grows with every change of the counts: a heartbeat is due when it moved. */

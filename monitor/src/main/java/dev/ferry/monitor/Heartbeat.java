@@ -93,14 +93,23 @@ public record Heartbeat(int version, String role, String id, String queue, Strin
      * @param namesNotMirrored entries a producer cannot publish since their names are not valid in
      *                     the file name encoding; {@code null} for a consumer, and from a producer
      *                     older than this field
+     * @param wireBytes    what the bodies took through the broker: message body bytes, compressed
+     *                     where they were, sent by a producer or received by a consumer; {@code null}
+     *                     from a process older than this field
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Counters(long events, long files, long bytes, long deadLettered, Long namesNotMirrored) {
+    public record Counters(long events, long files, long bytes, long deadLettered, Long namesNotMirrored,
+                           Long wireBytes) {
 
-        /** A consumer's counters. */
+        /** A consumer's counters, from a consumer that did not count its wire bytes. */
         public Counters(long events, long files, long bytes, long deadLettered) {
-            this(events, files, bytes, deadLettered, null);
+            this(events, files, bytes, deadLettered, null, null);
+        }
+
+        /** A producer's counters, from a producer that did not count its wire bytes. */
+        public Counters(long events, long files, long bytes, long deadLettered, Long namesNotMirrored) {
+            this(events, files, bytes, deadLettered, namesNotMirrored, null);
         }
     }
 

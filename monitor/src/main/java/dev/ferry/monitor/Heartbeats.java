@@ -27,7 +27,8 @@ public final class Heartbeats {
                 ProducerTally.Snapshot now = tally.snapshot();
                 return new Heartbeat(Heartbeat.VERSION, Heartbeat.PRODUCER, identity.id(), queue, null, source.toString(),
                         state, started.toEpochMilli(), clock.millis(), Heartbeat.Change.of(now.last()), null,
-                        new Heartbeat.Counters(now.events(), now.files(), now.bytes(), 0, now.unnameable()),
+                        new Heartbeat.Counters(now.events(), now.files(), now.bytes(), 0, now.unnameable(),
+                                now.wireBytes()),
                         dropped(marks.all()));
             }
 
@@ -59,7 +60,8 @@ public final class Heartbeats {
                 return new Heartbeat(Heartbeat.VERSION, Heartbeat.CONSUMER, identity.id(), queue, mirror,
                         destination.toString(), state, started.toEpochMilli(), clock.millis(),
                         Heartbeat.Change.of(now.last()), now.lag().toMillis(),
-                        new Heartbeat.Counters(now.events(), now.files(), now.bytes(), now.deadLettered()));
+                        new Heartbeat.Counters(now.events(), now.files(), now.bytes(), now.deadLettered(), null,
+                                now.wireBytes()));
             }
 
             @Override

@@ -14,6 +14,7 @@ final class ProducerMetrics implements ProducerObserver {
     private final Clock clock;
     private final Counter events;
     private final Counter bytes;
+    private final Counter wireBytes;
     private final Counter transactions;
     private final Gauge lastPublished;
 
@@ -25,6 +26,9 @@ final class ProducerMetrics implements ProducerObserver {
         EventKind.CHANGES.forEach(kind -> events.labelValues(kind)); // Dashboards see 0, not nothing.
         this.bytes = Counter.builder().name("ferry_producer_bytes_published_total")
                 .help("File body bytes the broker committed").withoutExemplars().register(registry);
+        this.wireBytes = Counter.builder().name("ferry_producer_wire_bytes_total")
+                .help("Message body bytes the broker committed, as they traveled (compressed where they were)")
+                .withoutExemplars().register(registry);
         this.transactions = Counter.builder().name("ferry_producer_transactions_total")
                 .help("Broker transactions committed").withoutExemplars().register(registry);
         this.lastPublished = Gauge.builder().name("ferry_producer_last_published_timestamp_seconds")
@@ -32,11 +36,12 @@ final class ProducerMetrics implements ProducerObserver {
     }
 
     @Override
-    public void committed(List<ChangeEvent> changes, long bodyBytes) {
+    public void committed(List<ChangeEvent> changes, long bodyBytes, long bodyWireBytes) {
         for (ChangeEvent change : changes) {
             events.labelValues(EventKind.of(change)).inc();
         }
         bytes.inc(bodyBytes);
+        wireBytes.inc(bodyWireBytes);
         transactions.inc();
         if (!changes.isEmpty()) {
             lastPublished.set(clock.millis() / 1000.0);

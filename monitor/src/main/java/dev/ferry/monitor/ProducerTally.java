@@ -19,6 +19,8 @@ public final class ProducerTally implements ProducerObserver {
      * @param events      changes published (a file body counts once, whatever its chunks)
      * @param files       file bodies published
      * @param bytes       file body bytes published
+     * @param wireBytes   what they took through the broker: message body bytes, compressed where
+     *                    they were
      * @param filesToSend file bodies the comparisons found to publish, in all (an upper bound)
      * @param bytesToSend their bytes
      * @param caughtUp    whether the first comparison of a watching producer is done
@@ -26,7 +28,7 @@ public final class ProducerTally implements ProducerObserver {
      * @param unnameable  entries not published because their names are not valid in the file
      *                    name encoding (see {@link ProducerObserver#unnameable})
      */
-    public record Snapshot(long events, long files, long bytes, long filesToSend, long bytesToSend,
+    public record Snapshot(long events, long files, long bytes, long wireBytes, long filesToSend, long bytesToSend,
                            boolean caughtUp, LastEvent last, long unnameable) {
     }
 
@@ -34,6 +36,7 @@ public final class ProducerTally implements ProducerObserver {
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong wireBytes = new AtomicLong();
     private final AtomicLong filesToSend = new AtomicLong();
     private final AtomicLong bytesToSend = new AtomicLong();
     private final AtomicLong transactions = new AtomicLong();
@@ -52,7 +55,7 @@ public final class ProducerTally implements ProducerObserver {
     }
 
     @Override
-    public void committed(List<ChangeEvent> changes, long bodyBytes) {
+    public void committed(List<ChangeEvent> changes, long bodyBytes, long bodyWireBytes) {
         Instant now = clock.instant();
         for (ChangeEvent change : changes) {
             if (change instanceof ChangeEvent.FileVersion) {
@@ -61,6 +64,7 @@ public final class ProducerTally implements ProducerObserver {
         }
         events.addAndGet(changes.size());
         bytes.addAndGet(bodyBytes);
+        wireBytes.addAndGet(bodyWireBytes);
         if (!changes.isEmpty()) {
             last = LastEvent.of(changes.get(changes.size() - 1), now);
         }
@@ -80,7 +84,7 @@ public final class ProducerTally implements ProducerObserver {
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(events.get(), files.get(), bytes.get(), filesToSend.get(), bytesToSend.get(), caughtUp,
+        return new Snapshot(events.get(), files.get(), bytes.get(), wireBytes.get(), filesToSend.get(), bytesToSend.get(), caughtUp,
                 last, unnameable.get());
     }
 

@@ -40,9 +40,9 @@ class FerryMetricsTest {
         FerryMetrics metrics = new FerryMetrics(clock);
         ProducerObserver producer = metrics.producer();
         try (MetricsServer server = metrics.serve(0)) {
-            producer.committed(List.of(file("a.txt", 100, T0), file("b/c.txt", 20, T0), dir("b", T0)), 120);
-            producer.committed(List.of(), 4096); // the first chunks of a big body
-            producer.committed(List.of(delete("old", T0)), 0);
+            producer.committed(List.of(file("a.txt", 100, T0), file("b/c.txt", 20, T0), dir("b", T0)), 120, 40);
+            producer.committed(List.of(), 4096, 4096); // the first chunks of a big body, which did not compress
+            producer.committed(List.of(delete("old", T0)), 0, 0);
 
             Scrape scrape = Scrape.of(server.url());
 
@@ -53,6 +53,7 @@ class FerryMetricsTest {
             assertThat(scrape.value("ferry_producer_events_published_total{kind=\"attributes\"}")).as("none yet")
                     .isZero();
             assertThat(scrape.value("ferry_producer_bytes_published_total")).isEqualTo(4216);
+            assertThat(scrape.value("ferry_producer_wire_bytes_total")).as("compressed where it paid").isEqualTo(4136);
             assertThat(scrape.value("ferry_producer_transactions_total")).isEqualTo(3);
             assertThat(scrape.value("ferry_producer_last_published_timestamp_seconds"))
                     .isEqualTo(T0.getEpochSecond());
@@ -67,7 +68,7 @@ class FerryMetricsTest {
         ConsumerObserver consumer = ConsumerObserver.all(List.of(tally, metrics.consumer(tally)));
         try (MetricsServer server = metrics.serve(0)) {
             Instant made = T0.minusMillis(300);
-            consumer.committed(new CommittedBatch(5, 150, List.of(file("a.txt", 100, made), file("b.txt", 50, made),
+            consumer.committed(new CommittedBatch(5, 60, List.of(file("a.txt", 100, made), file("b.txt", 50, made),
                     attributes("a.txt", made), dir("d", T0.minusSeconds(20))),
                     List.of(new CommittedBatch.DeadLettered(null, "garbage")), T0));
             clock.advance(Duration.ofSeconds(2));
@@ -78,6 +79,7 @@ class FerryMetricsTest {
             assertThat(busy.value("ferry_consumer_events_applied_total{kind=\"dir\"}")).isEqualTo(1);
             assertThat(busy.value("ferry_consumer_events_applied_total{kind=\"attributes\"}")).isEqualTo(1);
             assertThat(busy.value("ferry_consumer_bytes_applied_total")).isEqualTo(150);
+            assertThat(busy.value("ferry_consumer_wire_bytes_total")).as("the batch's message bodies").isEqualTo(60);
             assertThat(busy.value("ferry_consumer_messages_total")).isEqualTo(5);
             assertThat(busy.value("ferry_consumer_events_dead_lettered_total{kind=\"unreadable\"}")).isEqualTo(1);
             assertThat(busy.value("ferry_consumer_events_dead_lettered_total{kind=\"file\"}")).isZero();

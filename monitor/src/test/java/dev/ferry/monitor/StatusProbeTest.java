@@ -62,7 +62,7 @@ class StatusProbeTest {
         consumed.committed(new CommittedBatch(1, 5, List.of(Events.file("a/b.txt", 5, made)), List.of(),
                 made.plusMillis(300)));
         ProducerTally published = new ProducerTally(Clock.systemUTC());
-        published.committed(List.of(Events.file("a/b.txt", 5, made)), 5);
+        published.committed(List.of(Events.file("a/b.txt", 5, made)), 5, 5);
 
         try (HeartbeatSender consumer = HeartbeatSender.start(endpoint, QUEUE, Heartbeats.consumer(consumed,
                 new ProcessIdentity("nas", 1234), QUEUE, "offsite", Path.of("/mnt/mirror"), Clock.systemUTC()),

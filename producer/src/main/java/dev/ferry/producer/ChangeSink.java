@@ -73,6 +73,15 @@ public interface ChangeSink extends AutoCloseable, ControlInbox, MirrorQueueChec
     default void onControlMessage(Runnable wake) {
     }
 
+    /**
+     * Body bytes of the messages sent on the stream's topic since the sink was opened, as they
+     * travel to the broker (compressed where they are), committed or not: whoever commits counts
+     * what a commit made durable as the difference. A sink that does not know says 0.
+     */
+    default long wireBytes() {
+        return 0;
+    }
+
     /** Makes everything sent so far durable on the broker. */
     void commit() throws IOException;
 

@@ -6,6 +6,7 @@ import dev.ferry.wire.BrokerFailures;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.DestinationStatistics;
+import dev.ferry.wire.EncodedBody;
 import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.RepairMessage;
 import dev.ferry.wire.RepairMessages;
@@ -41,6 +42,9 @@ import java.util.Objects;
  * reach that mirror in the order they were committed. Whether that queue exists it asks the
  * broker's statistics plugin ({@link DestinationStatistics}), on the same connection: a question
  * that creates nothing, answered at once whether the queue is there or not.
+ *
+ * <p>Bodies travel compressed where that pays ({@link BodyCompression}); repair messages keep
+ * their own gzip ({@link RepairMessages}).
  */
 public final class JmsChangeSink implements ChangeSink {
 
@@ -54,6 +58,9 @@ public final class JmsChangeSink implements ChangeSink {
     private volatile Link link; // Replaced whole by reconnect().
     private volatile boolean closed;
     private final SmallFileBundle bundle = new SmallFileBundle();
+    private final BodyCompression compression = new BodyCompression();
+    /** Body bytes of the messages handed to the broker on the stream's topic, as they travel. */
+    private long wireBytes;
     /** Where the bundle goes: the mirror whose queue, or null for the stream's topic. */
     private String bundleMirror;
     private StreamSequence stream;
@@ -128,7 +135,7 @@ public final class JmsChangeSink implements ChangeSink {
         Link current = link;
         try {
             current.checkAlive();
-            deliver(current, mirror, RepairMessages.encode(current.session, message));
+            deliver(current, mirror, RepairMessages.encode(current.session, message), 0);
         } catch (JMSException e) {
             throw failure("sending " + RepairMessages.kindOf(message) + " of repair " + message.id() + " to mirror "
                     + mirror, e);
@@ -150,7 +157,8 @@ public final class JmsChangeSink implements ChangeSink {
         Link current = link;
         try {
             current.checkAlive();
-            deliver(current, mirror, EventMessages.encode(current.session, event, body, length));
+            EncodedBody encoded = compression.forEvent(event, body, length);
+            deliver(current, mirror, EventMessages.encode(current.session, event, encoded), encoded.length());
         } catch (JMSException e) {
             throw failure("sending " + event.getClass().getSimpleName() + " of " + event.path()
                     + (mirror == null ? "" : " to mirror " + mirror), e);
@@ -165,9 +173,10 @@ public final class JmsChangeSink implements ChangeSink {
         Link current = link;
         try {
             current.checkAlive();
+            EncodedBody encoded = compression.forBundle(bundle.bodies(), bundle.length());
             deliver(current, bundleMirror, files.size() == 1
-                    ? EventMessages.encode(current.session, files.get(0), bundle.bodies(), bundle.length())
-                    : EventMessages.encodeBundle(current.session, files, bundle.bodies(), bundle.length()));
+                    ? EventMessages.encode(current.session, files.get(0), encoded)
+                    : EventMessages.encodeBundle(current.session, files, encoded), encoded.length());
         } catch (JMSException e) {
             throw failure("sending " + files.size() + " files (" + files.get(0).path() + ", ...)", e);
         } finally {
@@ -176,14 +185,16 @@ public final class JmsChangeSink implements ChangeSink {
     }
 
     /**
-     * Sends {@code message} on the stream's topic, numbered, or ({@code mirror} not null) to that
-     * mirror's queue as it is.
+     * Sends {@code message}, whose body is {@code bodyBytes} long, on the stream's topic, numbered,
+     * or ({@code mirror} not null) to that mirror's queue as it is.
      *
      * @throws RefusedAnswerException when the broker refuses the producer the mirror's queue
      */
-    private void deliver(Link current, String mirror, Message message) throws JMSException, IOException {
+    private void deliver(Link current, String mirror, Message message, int bodyBytes)
+            throws JMSException, IOException {
         if (mirror == null) {
             current.producer.send(numbered(message));
+            wireBytes += bodyBytes;
             return;
         }
         MessageProducer toMirror;
@@ -260,6 +271,16 @@ public final class JmsChangeSink implements ChangeSink {
         message.setStringProperty(WireFormat.STREAM_PROPERTY, stream.id());
         message.setLongProperty(WireFormat.STREAM_SEQ_PROPERTY, stream.next());
         return message;
+    }
+
+    /**
+     * Body bytes of the messages sent on the stream's topic since the sink was opened, as they
+     * travel: compressed where they were, committed or not (a repair's messages to one mirror are
+     * not counted, as they are not published).
+     */
+    @Override
+    public long wireBytes() {
+        return wireBytes;
     }
 
     @Override

@@ -288,7 +288,8 @@ public final class Producer implements AutoCloseable {
             }
             Publisher.Totals after = publisher.totals();
             return new PublishSummary(after.events() - before.events(), after.files() - before.files(),
-                    after.bytes() - before.bytes(), Duration.ofNanos(System.nanoTime() - started));
+                    after.bytes() - before.bytes(), after.wireBytes() - before.wireBytes(),
+                    Duration.ofNanos(System.nanoTime() - started));
         } finally {
             running.unlock();
         }

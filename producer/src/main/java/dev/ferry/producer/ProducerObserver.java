@@ -31,8 +31,10 @@ public interface ProducerObserver {
      * @param changes   the changes it completed, in order: file bodies (their last part),
      *                  directories, symlinks, deletes and renames; never the chunks of a body
      * @param bodyBytes the file body bytes it carried, chunks of bodies still to be completed included
+     * @param wireBytes the message body bytes it carried on the stream's topic, as they traveled to
+     *                  the broker (compressed where they were)
      */
-    default void committed(List<ChangeEvent> changes, long bodyBytes) {
+    default void committed(List<ChangeEvent> changes, long bodyBytes, long wireBytes) {
     }
 
     /** The first comparison of {@link Producer#watch()} is done: what was there at start is published. */
@@ -56,8 +58,8 @@ public interface ProducerObserver {
             }
 
             @Override
-            public void committed(List<ChangeEvent> changes, long bodyBytes) {
-                all.forEach(o -> o.committed(changes, bodyBytes));
+            public void committed(List<ChangeEvent> changes, long bodyBytes, long wireBytes) {
+                all.forEach(o -> o.committed(changes, bodyBytes, wireBytes));
             }
 
             @Override

@@ -9,7 +9,9 @@ import java.time.Duration;
  *                (the chunks of a body count as one change)
  * @param files   file bodies published
  * @param bytes   file body bytes published
+ * @param wireBytes what those bodies took through the broker: message body bytes, compressed where
+ *                they were
  * @param elapsed how long the run took
  */
-public record PublishSummary(long events, long files, long bytes, Duration elapsed) {
+public record PublishSummary(long events, long files, long bytes, long wireBytes, Duration elapsed) {
 }

@@ -28,8 +28,13 @@ import org.slf4j.LoggerFactory;
  */
 final class Publisher implements EventRoute {
 
-    /** What the broker committed so far. */
-    record Totals(long events, long files, long bytes) {
+    /**
+     * What the broker committed so far on the stream's topic.
+     *
+     * @param bytes     file body bytes
+     * @param wireBytes message body bytes as they traveled, compressed where they were
+     */
+    record Totals(long events, long files, long bytes, long wireBytes) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Publisher.class);
@@ -54,7 +59,9 @@ final class Publisher implements EventRoute {
     private final List<ChangeEvent> pendingChanges = new ArrayList<>();
     /** The changes sent to mirrors' queues by repairs, each with its mirror: logged once committed. */
     private final List<Map.Entry<String, ChangeEvent>> pendingRepairs = new ArrayList<>();
-    private Totals totals = new Totals(0, 0, 0);
+    private Totals totals = new Totals(0, 0, 0, 0);
+    /** The sink's {@link ChangeSink#wireBytes()} when the last transaction ended: what came since is pending. */
+    private long wireMark;
 
     Publisher(ChangeSink sink, SourceIndex index, int batchMessages, long batchBytes, ProducerObserver observer,
               Clock clock) {
@@ -64,6 +71,7 @@ final class Publisher implements EventRoute {
         this.batchBytes = batchBytes;
         this.observer = observer;
         this.clock = clock;
+        this.wireMark = sink.wireBytes();
     }
 
     /** Sends {@code event} on the stream's topic in the current transaction; the change counts once it commits. */
@@ -160,13 +168,15 @@ final class Publisher implements EventRoute {
             }
         }
         index.commit();
+        long wireBytes = sink.wireBytes() - wireMark;
+        wireMark += wireBytes;
         totals = new Totals(totals.events() + pendingEvents, totals.files() + pendingFiles,
-                totals.bytes() + pendingBytes - pendingRepairBytes);
+                totals.bytes() + pendingBytes - pendingRepairBytes, totals.wireBytes() + wireBytes);
         pendingChanges.forEach(change -> ChangeLog.published(log, change));
         pendingRepairs.forEach(repair -> log.info("{} for the repair of mirror {}", ChangeLog.line("sent",
                 repair.getValue()), repair.getKey()));
         if (pendingMessages > pendingRepairMessages) {
-            observer.committed(List.copyOf(pendingChanges), pendingBytes - pendingRepairBytes);
+            observer.committed(List.copyOf(pendingChanges), pendingBytes - pendingRepairBytes, wireBytes);
         }
         forgetPending();
     }
@@ -177,6 +187,7 @@ final class Publisher implements EventRoute {
 
     private void rollback() throws IOException {
         forgetPending();
+        wireMark = sink.wireBytes(); // What was sent went with the transaction.
         index.rollback();
     }
 

@@ -204,7 +204,7 @@ final class HandMirror implements AutoCloseable {
             next = new Received(List.of(), RepairMessages.decode(message), wireBytes(message));
         } else {
             EventMessages.Applicable applicable = EventMessages.decodeApplicable(message);
-            byte[] body = body((BytesMessage) message);
+            byte[] body = EventMessages.decodedBody(message);
             for (int i = 0; i < applicable.events().size(); i++) {
                 ChangeEvent event = applicable.events().get(i);
                 int offset = applicable.bodyOffsets().get(i);
@@ -378,12 +378,6 @@ final class HandMirror implements AutoCloseable {
 
     private static long bodyLength(ChangeEvent event) {
         return event instanceof FileChunk chunk ? chunk.length() : event instanceof PutFile file ? file.length() : 0;
-    }
-
-    private static byte[] body(BytesMessage message) throws JMSException {
-        byte[] bytes = new byte[(int) message.getBodyLength()];
-        message.readBytes(bytes);
-        return bytes;
     }
 
     /** The size of {@code message} as OpenWire puts it on the wire. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.wire.BodyEncoding;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.Delete;
@@ -128,6 +129,42 @@ class JmsChangeSinkTest {
         assertThat(EventMessages.decode(lone)).as("a lone file travels alone").containsExactly(after);
         assertThat(lone.getLongProperty(WireFormat.STREAM_SEQ_PROPERTY)).isEqualTo(3);
         assertThat(consumer.receive(200)).isNull();
+    }
+
+    @Test
+    void textTravelsCompressedRandomBytesDoNotAndTheSinkCountsWhatTraveled() throws Exception {
+        byte[] text = ("<p>Some text of a page, as it is found in documentation trees.</p>\n").repeat(2000)
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] noise = new byte[200_000];
+        new java.util.Random(5).nextBytes(noise);
+        PutFile page = new PutFile(RelPath.of("docs/page.html"), 1, 0, text.length, text.length,
+                SourceFixture.sha256(text), 0644, 1_000);
+        PutFile blob = new PutFile(RelPath.of("docs/blob.bin"), 2, 0, noise.length, noise.length,
+                SourceFixture.sha256(noise), 0644, 1_000);
+        Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = session.createConsumer(session.createQueue(MIRROR_QUEUE));
+
+        long wire;
+        try (JmsChangeSink sink = open(DEFAULT_ONLY)) {
+            sink.send(page, text, text.length);
+            sink.send(blob, noise, noise.length);
+            sink.commit();
+            wire = sink.wireBytes();
+        }
+
+        BytesMessage compressed = (BytesMessage) consumer.receive(5_000);
+        assertThat(compressed.getStringProperty(WireFormat.ENCODING_PROPERTY)).isEqualTo(BodyEncoding.ZSTD);
+        assertThat(compressed.getIntProperty(WireFormat.VERSION_PROPERTY)).isEqualTo(WireFormat.ENCODED_VERSION);
+        EventMessages.Applicable applicable = EventMessages.decodeApplicable(compressed);
+        assertThat(applicable.events()).containsExactly(page);
+        assertThat(BodyEncoding.decode(compressed, applicable.encoding(), applicable.bodyLength(), "page"))
+                .isEqualTo(text);
+        BytesMessage raw = (BytesMessage) consumer.receive(5_000);
+        assertThat(raw.propertyExists(WireFormat.ENCODING_PROPERTY)).isFalse();
+        assertThat(raw.getIntProperty(WireFormat.VERSION_PROPERTY)).isEqualTo(WireFormat.EVENT_VERSION);
+        assertThat(raw.getBodyLength()).isEqualTo(noise.length);
+        assertThat(wire).isEqualTo(compressed.getBodyLength() + raw.getBodyLength());
+        assertThat(compressed.getBodyLength()).isLessThan(text.length / 10);
     }
 
     @Test

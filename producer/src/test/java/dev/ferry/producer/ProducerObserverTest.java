@@ -64,12 +64,13 @@ class ProducerObserverTest {
         ProducerObserver both = ProducerObserver.all(List.of(first, second));
 
         both.differencesFound(1, 2);
-        both.committed(List.of(), 5);
+        both.committed(List.of(), 5, 2);
         both.caughtUp();
 
         for (Recorder recorder : List.of(first, second)) {
             assertThat(recorder.found).containsExactly("1 files, 2 bytes");
             assertThat(recorder.bodyBytes).isEqualTo(5);
+            assertThat(recorder.wireBytes).isEqualTo(2);
             assertThat(recorder.caughtUp).isTrue();
         }
     }
@@ -78,6 +79,7 @@ class ProducerObserverTest {
         final List<String> found = new ArrayList<>();
         final List<ChangeEvent> changes = new ArrayList<>();
         long bodyBytes;
+        long wireBytes;
         int transactions;
         boolean caughtUp;
 
@@ -87,9 +89,10 @@ class ProducerObserverTest {
         }
 
         @Override
-        public void committed(List<ChangeEvent> committed, long bytes) {
+        public void committed(List<ChangeEvent> committed, long bytes, long wire) {
             changes.addAll(committed);
             bodyBytes += bytes;
+            wireBytes += wire;
             transactions++;
         }
 

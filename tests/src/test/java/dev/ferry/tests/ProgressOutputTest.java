@@ -44,7 +44,8 @@ class ProgressOutputTest {
 
         assertThat(producer.waitForExit(FINISHING)).as(producer.logTail()).isZero();
         assertThat(producer.stdout().lines()).as(producer.logTail()).singleElement().asString()
-                .matches("published " + FILES + " events \\(" + FILES + " files, [0-9.]+ (KiB|MiB)\\) in [0-9.]+ s "
+                .matches("published " + FILES + " events \\(" + FILES + " files, [0-9.]+ (KiB|MiB) of files, "
+                        + "[0-9.]+ (bytes|KiB|MiB) sent\\) in [0-9.]+ s "
                         + "\\([0-9.]+ files/s, [0-9.]+ (bytes|KiB|MiB)/s\\)");
         assertThat(producer.stderr()).as("no bar drawn where there is no terminal").doesNotContain("\r");
     }

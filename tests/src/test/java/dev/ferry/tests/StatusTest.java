@@ -54,7 +54,8 @@ class StatusTest {
         assertThat(caughtUp).as(caughtUp).contains("consumers attached: 1\n", "oldest waiting: -\n")
                 .containsPattern("(?m)^consumer \\S+:" + consumer.pid() + " of mirror default \\(" + Pattern.quote(destination.toString())
                         + "\\): last seen [0-9.]+ s ago, applied file-\\d+\\.txt [0-9.]+ s behind, lag 0\\.0 s; "
-                        + FILES + " events, " + FILES + " files, .*, 0 dead-lettered$")
+                        + FILES + " events, " + FILES + " files, [0-9.]+ (KiB|MiB) of files, [0-9.]+ (bytes|KiB|MiB) "
+                        + "received, 0 dead-lettered$")
                 .containsPattern("(?m)^producer \\S+:" + producer.pid() + " ");
 
         JsonNode json = JsonMapper.builder().build().readTree(statusJson());
@@ -73,6 +74,7 @@ class StatusTest {
             assertThat(process.at("/state").asText()).isEqualTo("running");
             assertThat(process.at("/lastSeenSecondsAgo").asDouble()).isLessThan(30);
             assertThat(process.at("/files").asLong()).isEqualTo(FILES);
+            assertThat(process.at("/wireBytes").asLong()).as("bytes of message bodies on the wire").isPositive();
             assertThat(process.at("/last/path").asText()).startsWith("file-");
             assertThat(process.at("/lagSeconds").isNull()).isEqualTo(!isConsumer);
             assertThat(process.at("/mirror").isNull()).isEqualTo(!isConsumer);

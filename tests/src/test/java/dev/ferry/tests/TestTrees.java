@@ -14,6 +14,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Random;
+import java.util.stream.Stream;
 
 /** Source trees for the tests to replicate, built from seeds so every run sees the same bytes. */
 final class TestTrees {
@@ -57,6 +58,30 @@ final class TestTrees {
         mtime(root.resolve("old.txt"), Instant.parse("2001-09-09T01:46:40.123Z"));
         symlink(root.resolve("links/readme"), "../docs/readme.txt");
         return root;
+    }
+
+    /**
+     * A copy, in {@code dir}, of this project's own text: its *.java, *.md and *.xml files as they
+     * lie in the working tree (build output and git's own files left out), under their paths.
+     */
+    static Path sourcesOfThisProject(Path dir) {
+        Path here = Path.of("").toAbsolutePath();
+        Path project = Files.exists(here.resolve("wire/pom.xml")) ? here : here.getParent(); // run from tests/
+        try (Stream<Path> files = Files.walk(project)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path relative = project.relativize(file);
+                String name = relative.getFileName().toString();
+                boolean text = name.endsWith(".java") || name.endsWith(".md") || name.endsWith(".xml");
+                boolean built = relative.toString().contains("target/") || relative.startsWith(".git");
+                if (text && !built) {
+                    Files.createDirectories(dir.resolve(relative).getParent());
+                    Files.copy(file, dir.resolve(relative));
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the sources of " + project + " to " + dir, e);
+        }
     }
 
     /** {@code count} small text files named {@code file-000.txt} ... in {@code dir}. */

@@ -13,6 +13,10 @@ import java.util.List;
  * event as JSON in ASCII ({@link WireText}), whose body holds the file bytes of a chunk, and whose {@code JMSXGroupID} keeps
  * the events of one top-level entry in order across competing consumers. A bundle is the same
  * with several whole small files of one group, their bodies one after the other.
+ *
+ * <p>A body may travel compressed ({@link BodyEncoding}, named by {@link WireFormat#ENCODING_PROPERTY}):
+ * such a message is of {@link WireFormat#ENCODED_VERSION}, the events still declare the decoded
+ * lengths. A message whose body is not compressed keeps the lowest version that carries it.
  */
 public final class EventMessages {
 
@@ -22,18 +26,31 @@ public final class EventMessages {
     private EventMessages() {
     }
 
-    /** A message for {@code event} carrying {@code length} body bytes from {@code body}. */
+    /** A message for {@code event} carrying {@code length} body bytes from {@code body}, as they are. */
     public static BytesMessage encode(Session session, ChangeEvent event, byte[] body, int length)
             throws JMSException {
+        return encode(session, event, EncodedBody.raw(body, length));
+    }
+
+    /** A message for {@code event} carrying {@code body}, whose decoded length is the event's. */
+    public static BytesMessage encode(Session session, ChangeEvent event, EncodedBody body) throws JMSException {
         BytesMessage message = session.createBytesMessage();
-        message.setIntProperty(WireFormat.VERSION_PROPERTY, versionOf(event));
+        message.setIntProperty(WireFormat.VERSION_PROPERTY, body.isEncoded()
+                ? Math.max(WireFormat.ENCODED_VERSION, versionOf(event)) : versionOf(event));
         message.setStringProperty(WireFormat.EVENT_PROPERTY, EventCodec.toJson(event));
         message.setStringProperty("JMSXGroupID", WireFormat.groupOf(event));
         message.setJMSType(kindOf(event));
-        if (length > 0) {
-            message.writeBytes(body, 0, length);
-        }
+        writeBody(message, body);
         return message;
+    }
+
+    private static void writeBody(BytesMessage message, EncodedBody body) throws JMSException {
+        if (body.isEncoded()) {
+            message.setStringProperty(WireFormat.ENCODING_PROPERTY, body.encoding());
+        }
+        if (body.length() > 0) {
+            message.writeBytes(body.bytes(), 0, body.length());
+        }
     }
 
     /** A message for an event without a body. */
@@ -47,16 +64,26 @@ public final class EventMessages {
      */
     public static BytesMessage encodeBundle(Session session, List<PutFile> files, byte[] bodies, int length)
             throws JMSException {
+        return encodeBundle(session, files, EncodedBody.raw(bodies, length));
+    }
+
+    /**
+     * A message for several whole files of one group, {@code files}, whose bodies, one after the
+     * other, are {@code bodies} once decoded.
+     */
+    public static BytesMessage encodeBundle(Session session, List<PutFile> files, EncodedBody bodies)
+            throws JMSException {
         if (files.isEmpty() || files.size() > WireFormat.MAX_BUNDLE_FILES) {
             throw new IllegalArgumentException("a bundle holds 1 to " + WireFormat.MAX_BUNDLE_FILES
                     + " files, not " + files.size());
         }
         BytesMessage message = session.createBytesMessage();
-        message.setIntProperty(WireFormat.VERSION_PROPERTY, WireFormat.EVENT_VERSION);
+        message.setIntProperty(WireFormat.VERSION_PROPERTY, bodies.isEncoded() ? WireFormat.ENCODED_VERSION
+                : WireFormat.EVENT_VERSION);
         message.setStringProperty(WireFormat.BUNDLE_PROPERTY, EventCodec.bundleToJson(files));
         message.setStringProperty("JMSXGroupID", WireFormat.groupOf(files.get(0)));
         message.setJMSType(BUNDLE_KIND);
-        message.writeBytes(bodies, 0, length);
+        writeBody(message, bodies);
         return message;
     }
 
@@ -83,13 +110,22 @@ public final class EventMessages {
      * @param bundle      whether the message is a bundle, whose body holds the bodies of its
      *                    files one after the other; else its one event's body is the whole body
      * @param events      the events that can be applied
-     * @param bodyOffsets where each event's body starts in the message body
+     * @param bodyOffsets where each event's body starts in the message body, once decoded
      * @param rejected    why some entries cannot be applied, or {@code null} when all can
+     * @param encoding    how the body is compressed ({@link BodyEncoding#decode}), or {@code null}
+     *                    when it travels as it is
+     * @param bodyLength  the length of the body once decoded, as the events declare it
      */
-    public record Applicable(boolean bundle, List<ChangeEvent> events, List<Integer> bodyOffsets, String rejected) {
+    public record Applicable(boolean bundle, List<ChangeEvent> events, List<Integer> bodyOffsets, String rejected,
+                             String encoding, int bodyLength) {
         public Applicable {
             events = List.copyOf(events);
             bodyOffsets = List.copyOf(bodyOffsets);
+        }
+
+        /** Whether the body travels compressed. */
+        public boolean isEncoded() {
+            return encoding != null;
         }
     }
 
@@ -109,6 +145,7 @@ public final class EventMessages {
         if (!(message instanceof BytesMessage bytes)) {
             throw new WireFormatException("expected a BytesMessage, got " + message.getClass().getSimpleName());
         }
+        String encoding = encodingOf(message, version);
         String bundle = message.getStringProperty(WireFormat.BUNDLE_PROPERTY);
         if (bundle == null) {
             ChangeEvent event = EventCodec.fromJson(envelopeText(version,
@@ -118,16 +155,87 @@ public final class EventMessages {
                         + firstVersionWith(event) + ", but came in a version " + version + " message");
             }
             long declared = bodyLength(event);
-            if (bytes.getBodyLength() != declared) {
+            if (encoding != null) {
+                checkEncoded(bytes, encoding, declared, "the body of " + kindOf(event) + " " + event.path());
+            } else if (bytes.getBodyLength() != declared) {
                 throw new WireFormatException("body is " + bytes.getBodyLength() + " bytes but the event declares "
                         + declared + " for " + event.path());
             }
-            return new Applicable(false, List.of(event), List.of(0), null);
+            return new Applicable(false, List.of(event), List.of(0), null, encoding, (int) declared);
         }
         if (message.propertyExists(WireFormat.EVENT_PROPERTY)) {
             throw new WireFormatException("a message carries both an event and a bundle");
         }
-        return checkedBundle(EventCodec.bundleEntriesFromJson(envelopeText(version, bundle)), bytes.getBodyLength());
+        Applicable applicable = checkedBundle(EventCodec.bundleEntriesFromJson(envelopeText(version, bundle)),
+                encoding, bytes.getBodyLength());
+        if (encoding != null) {
+            checkEncoded(bytes, encoding, applicable.bodyLength(), "the body of a bundle of " + WireText.escape(
+                    String.valueOf(message.getJMSMessageID())));
+        }
+        return applicable;
+    }
+
+    /**
+     * The whole body of {@code message}, an event message, as its producer read it: decoded when it
+     * travels compressed; the bodies of a bundle's files one after the other. Read from its start.
+     * For tools and tests that look at what is on a queue; the consumer decodes lazily instead.
+     *
+     * @throws WireFormatException when the message cannot be read (see {@link #decodeApplicable})
+     */
+    public static byte[] decodedBody(Message message) throws WireFormatException, JMSException {
+        Applicable applicable = decodeApplicable(message);
+        BytesMessage bytes = (BytesMessage) message;
+        if (applicable.isEncoded()) {
+            return BodyEncoding.decode(bytes, applicable.encoding(), applicable.bodyLength(),
+                    "the body of message " + WireText.escape(String.valueOf(message.getJMSMessageID())));
+        }
+        bytes.reset();
+        byte[] body = new byte[applicable.bodyLength()];
+        if (body.length > 0) {
+            bytes.readBytes(body);
+        }
+        return body;
+    }
+
+    /**
+     * How {@code message}'s body is compressed, or {@code null} when it travels as it is.
+     *
+     * @throws WireFormatException when the encoding is one this build does not read, or comes in
+     *                             a message older than {@link WireFormat#ENCODED_VERSION}
+     */
+    private static String encodingOf(Message message, int version) throws WireFormatException, JMSException {
+        if (!message.propertyExists(WireFormat.ENCODING_PROPERTY)) {
+            return null;
+        }
+        Object encoding = message.getObjectProperty(WireFormat.ENCODING_PROPERTY);
+        String shown = Printable.quote(WireText.escape(String.valueOf(encoding)));
+        if (version < WireFormat.ENCODED_VERSION) {
+            throw new WireFormatException("a wire version " + version + " message whose body is encoded by " + shown
+                    + " (compressed bodies came with version " + WireFormat.ENCODED_VERSION + ")");
+        }
+        if (!(encoding instanceof String name) || !BodyEncoding.isKnown(name)) {
+            throw new WireFormatException("a body encoded by " + shown + ", which this consumer does not read (it reads "
+                    + BodyEncoding.ZSTD + "; upgrade the consumer)");
+        }
+        return name;
+    }
+
+    /**
+     * Checks a compressed body against the decoded length its events declare, as far as that can
+     * be done without inflating it: its size, and the size its frame's header declares.
+     */
+    private static void checkEncoded(BytesMessage bytes, String encoding, long declared, String what)
+            throws WireFormatException, JMSException {
+        if (declared <= 0 || declared > WireFormat.MAX_CHUNK_BYTES) {
+            throw new WireFormatException(what + " is encoded by " + encoding + " but declares " + declared
+                    + " bytes (1 to " + WireFormat.MAX_CHUNK_BYTES + ")");
+        }
+        long length = bytes.getBodyLength();
+        if (length > BodyEncoding.MAX_ENCODED_BYTES) {
+            throw new WireFormatException(what + " is " + length + " bytes compressed (at most "
+                    + BodyEncoding.MAX_ENCODED_BYTES + ")");
+        }
+        BodyEncoding.checkHeader(bytes, declared, what);
     }
 
     /**
@@ -189,13 +297,17 @@ public final class EventMessages {
         return json;
     }
 
-    private static Applicable checkedBundle(List<EventCodec.BundleEntry> entries, long bodyLength)
+    /**
+     * The entries of a bundle whose body is {@code bodyLength} bytes as it travels, compressed by
+     * {@code encoding} or ({@code null}) as it is: then it must be the sum of the entries' lengths.
+     */
+    private static Applicable checkedBundle(List<EventCodec.BundleEntry> entries, String encoding, long bodyLength)
             throws WireFormatException {
         if (entries.size() > WireFormat.MAX_BUNDLE_FILES) {
             throw new WireFormatException("a bundle of " + entries.size() + " files (at most "
                     + WireFormat.MAX_BUNDLE_FILES + ")");
         }
-        if (bodyLength > WireFormat.MAX_CHUNK_BYTES) {
+        if (encoding == null && bodyLength > WireFormat.MAX_CHUNK_BYTES) {
             throw new WireFormatException("a bundle body of " + bodyLength + " bytes (at most "
                     + WireFormat.MAX_CHUNK_BYTES + ")");
         }
@@ -220,11 +332,15 @@ public final class EventMessages {
             }
             declared += entry.declaredLength();
         }
-        if (bodyLength != declared) {
+        if (encoding != null && declared > WireFormat.MAX_CHUNK_BYTES) {
+            throw new WireFormatException("a bundle of " + entries.size() + " files declares " + declared
+                    + " bytes (at most " + WireFormat.MAX_CHUNK_BYTES + ")");
+        }
+        if (encoding == null && bodyLength != declared) {
             throw new WireFormatException("body is " + bodyLength + " bytes but the bundle of " + entries.size()
                     + " files declares " + declared);
         }
-        return new Applicable(true, events, offsets, rejected);
+        return new Applicable(true, events, offsets, rejected, encoding, (int) declared);
     }
 
     static long bodyLength(ChangeEvent event) {

@@ -100,6 +100,7 @@ public final class RepairMessages {
                     + " property)" : "a repair message whose kind is not text");
         }
         if (!(version instanceof Integer v) || v < WireFormat.REPAIR_VERSION || v > WireFormat.VERSION) {
+            // Version 3 is the first with repair messages; later versions change nothing of them.
             boolean newer = version instanceof Integer v && v > WireFormat.VERSION;
             throw new WireFormatException("a repair message of unsupported wire version " + version
                     + " (this side reads " + WireFormat.REPAIR_VERSION + " to " + WireFormat.VERSION

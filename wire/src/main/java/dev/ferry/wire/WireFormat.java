@@ -19,14 +19,20 @@ public final class WireFormat {
      * event JSON in ASCII (see {@link WireText}): version 1 carried names outside the Basic
      * Multilingual Plane in a form the broker's string coder corrupts. Version 3 adds
      * {@link ChangeEvent.PutAttributes} and the repair messages ({@link RepairMessages}). Version 4
-     * adds deltas ({@link ChangeEvent.DeltaChunk}, {@link ChangeEvent.PutDelta}).
+     * adds deltas ({@link ChangeEvent.DeltaChunk}, {@link ChangeEvent.PutDelta}) and compressed
+     * bodies ({@link BodyEncoding}, {@link #ENCODING_PROPERTY} on an event message).
      *
      * <p>A message is written with the lowest version that carries it ({@link #EVENT_VERSION} for
      * every event version 2 knows, bundles included), so a consumer of version 2 goes on applying
      * what its producer publishes when the producer is upgraded first; what it cannot read (a
-     * version 3 message) it dead-letters, naming the version and asking for an upgrade.
+     * version 3 message) it dead-letters, naming the version and asking for an upgrade. So a
+     * message whose body is compressed is of version 4 ({@link #ENCODED_VERSION}), one whose body
+     * is not keeps version 2 or 3, and repair messages keep version 3 ({@link #REPAIR_VERSION}).
      */
     public static final int VERSION = 4;
+
+    /** The version of an event message whose body is compressed ({@link #ENCODING_PROPERTY}). */
+    public static final int ENCODED_VERSION = 4;
 
     /**
      * The version repair messages are written with: 3, the first that has them, whose repair
@@ -75,8 +81,9 @@ public final class WireFormat {
     public static final String CONTROL_PROPERTY = "ferryControl";
 
     /**
-     * String property of a repair message whose body is compressed: {@code gzip}. Without it the
-     * body is the JSON as it is.
+     * String property of a message whose body is compressed, naming how: {@code gzip} for a repair
+     * message ({@link RepairMessages}), {@code zstd} for an event message of version 4
+     * ({@link BodyEncoding}). Without it the body is as it is.
      */
     public static final String ENCODING_PROPERTY = "ferryEncoding";
 
