@@ -32,6 +32,12 @@ public final class DeltaEncoder {
     private long dataStart;
     private long lastChunkEnd;
 
+    /**
+     * A run of unchanged chunks is handed on at least every 64 MiB, not only where it ends: the
+     * receiver can then copy the start of a large unchanged file while the rest is still read.
+     */
+    static final long MAX_MERGED_COPY = 64L << 20;
+
     private long pendingCopyFrom = -1;
     private long pendingCopyLength;
     private long literalBytes;
@@ -127,6 +133,9 @@ public final class DeltaEncoder {
         copiedBytes += length;
         if (pendingCopyFrom >= 0 && pendingCopyFrom + pendingCopyLength == baseOffset) {
             pendingCopyLength += length;
+            if (pendingCopyLength >= MAX_MERGED_COPY) {
+                flushCopy();
+            }
             return;
         }
         flushCopy();

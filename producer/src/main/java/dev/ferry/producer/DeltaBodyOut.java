@@ -20,6 +20,9 @@ import java.util.Arrays;
  */
 final class DeltaBodyOut implements BodyOut, RecipeSink {
 
+    /** A message is sent once the pieces pending write this many bytes, copies included. */
+    static final long FLUSH_BYTES = 64L << 20;
+
     private final EventRoute route;
     private final RelPath path;
     private final long seq;
@@ -74,6 +77,11 @@ final class DeltaBodyOut implements BodyOut, RecipeSink {
             flush();
         }
         add(baseOffset, length);
+        if (pendingLength >= FLUSH_BYTES) {
+            // The consumer copies what this message says while the producer reads on: without it, a
+            // file changed only near its end would wait for the whole read before any copying.
+            flush();
+        }
     }
 
     @Override
