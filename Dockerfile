@@ -16,6 +16,7 @@ WORKDIR /src
 # maven.test.skip: the image runs no tests, so it does not compile them either (`mvn verify` does).
 COPY pom.xml ./
 COPY wire/pom.xml wire/
+COPY delta/pom.xml delta/
 COPY journal/pom.xml journal/
 COPY ignore/pom.xml ignore/
 COPY producer/pom.xml producer/
@@ -27,6 +28,7 @@ COPY cli/pom.xml cli/
 COPY tests/pom.xml tests/
 RUN mvn -B -q -Dmaven.test.skip=true package -pl cli -am
 COPY wire/src wire/src
+COPY delta/src delta/src
 COPY journal/src journal/src
 COPY ignore/src ignore/src
 COPY producer/src producer/src
