@@ -87,22 +87,7 @@ final class StagingArea {
         if (running.position != offset) {
             rebuildDigest(channel, running, offset, path);
         }
-        byte[] buffer = new byte[Math.min(length, 1 << 16)];
-        long position = offset;
-        int remaining = length;
-        while (remaining > 0) {
-            int read = body.read(buffer, Math.min(buffer.length, remaining));
-            if (read <= 0) {
-                throw new PoisonException("body of " + path + " ended early at byte " + position);
-            }
-            ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, read);
-            while (bytes.hasRemaining()) {
-                position += channel.write(bytes, position);
-            }
-            running.digest.update(buffer, 0, read);
-            remaining -= read;
-        }
-        running.position = position;
+        running.position = offset + writeFromBody(channel, running, offset, length, body, "body of " + path);
     }
 
     /**
@@ -145,7 +130,8 @@ final class StagingArea {
             long position = offset;
             for (int i = 0; i < pieces.count(); i++) {
                 long written = pieces.isLiteral(i)
-                        ? writeLiteral(channel, running, position, (int) pieces.length(i), body, path)
+                        ? writeFromBody(channel, running, position, (int) pieces.length(i), body,
+                                "the literal bytes of the delta of " + path)
                         : copyFromBase(from, pieces.from(i), channel, running, position, pieces.length(i));
                 if (written < 0) {
                     discard(path, seq); // The base shrank while it was read: someone is writing it.
@@ -158,15 +144,19 @@ final class StagingArea {
         }
     }
 
-    private long writeLiteral(FileChannel channel, RunningDigest running, long position, int length, EventBody body,
-                              RelPath path) throws IOException, JMSException, PoisonException {
+    /**
+     * Writes the next {@code length} bytes of {@code body} at {@code position}, adding them to the
+     * running digest, through the one reused buffer; {@code what} names them if the body ends early.
+     */
+    private long writeFromBody(FileChannel channel, RunningDigest running, long position, int length, EventBody body,
+                               String what) throws IOException, JMSException, PoisonException {
         byte[] buffer = copyBuffer();
         int remaining = length;
         long at = position;
         while (remaining > 0) {
             int read = body.read(buffer, Math.min(buffer.length, remaining));
             if (read <= 0) {
-                throw new PoisonException("the literal bytes of the delta of " + path + " ended early at byte " + at);
+                throw new PoisonException(what + " ended early at byte " + at);
             }
             writeFully(channel, buffer, read, at);
             running.digest.update(buffer, 0, read);
