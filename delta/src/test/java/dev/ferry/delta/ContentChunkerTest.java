@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.delta.Chunks.Chunk;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -61,7 +61,7 @@ class ContentChunkerTest {
     void eachChunksHashIsItsCrc32cBesideItsCrc32() throws Exception {
         byte[] content = Chunks.random(2, 256 * 1024);
         for (Chunk chunk : Chunks.of(SMALL, content, 999)) {
-            java.util.zip.CRC32C castagnoli = new java.util.zip.CRC32C();
+            CRC32C castagnoli = new CRC32C();
             castagnoli.update(content, (int) chunk.offset(), chunk.length());
             CRC32 ieee = new CRC32();
             ieee.update(content, (int) chunk.offset(), chunk.length());
