@@ -64,7 +64,7 @@ class CompressionTest {
         double randomWireBytes = both.value(WIRE_BYTES) - text.value(WIRE_BYTES);
         assertThat(randomWireBytes).as("random bytes travel as they are").isEqualTo(randomFileBytes);
         assertThat(consumerWireBytes(consumerPort)).isEqualTo(both.value(WIRE_BYTES));
-        if (Rsync.installed(ferry.workspace())) {
+        if (Rsync.judges(ferry.workspace(), "CompressionTest")) {
             assertThat(Rsync.itemizedChanges(ferry.workspace(), source, destination)).as("what rsync would still do")
                     .isEmpty();
         }
