@@ -9,12 +9,13 @@ import java.util.List;
  * broker and a consumer on an empty destination, attached to the queue. The clock runs from the
  * start of {@code producer --once} until the producer has exited and no message waits on the queue
  * (see {@link FerryRig}); the destination is compared with the source after the clock has stopped.
+ * Every run also records the CPU each process spent on the clock ({@link FerryCpu}).
  */
 final class FerrySync implements Alternation.Run {
 
     /** What one run measured besides its total time. */
     record Outcome(double seconds, double producerExitSeconds, double producerPeakMib, double consumerPeakMib,
-                   double brokerPeakMib) {
+                   double brokerPeakMib, FerryCpu.Spent cpu, BrokerTraffic.Traffic traffic) {
     }
 
     private final BenchContext context;
@@ -26,12 +27,13 @@ final class FerrySync implements Alternation.Run {
     private final Series producerPeak;
     private final Series consumerPeak;
     private final Series brokerPeak;
+    private final FerryCpu cpu;
     private Series brokerBytes;
     private Series brokerMessages;
 
     /**
      * @param jvmOptions    options for the producer's and the consumer's JVM (say, {@code -Xmx64m})
-     * @param details       where the time to the producer's exit (and the peak memory of each process) go
+     * @param details       where the time to the producer's exit, the CPU of each process (and its peak memory) go
      * @param measureMemory whether to record the peak memory of producer, consumer and broker
      */
     FerrySync(BenchContext context, Path source, TreeSnapshot expected, List<String> jvmOptions, Duration timeout,
@@ -45,6 +47,7 @@ final class FerrySync implements Alternation.Run {
         this.producerPeak = measureMemory ? details.detailSeries("Ferry: producer peak RSS", Unit.MEBIBYTES) : null;
         this.consumerPeak = measureMemory ? details.detailSeries("Ferry: consumer peak RSS", Unit.MEBIBYTES) : null;
         this.brokerPeak = measureMemory ? details.detailSeries("Ferry: broker peak RSS", Unit.MEBIBYTES) : null;
+        this.cpu = new FerryCpu(details);
     }
 
     /**
@@ -66,24 +69,28 @@ final class FerrySync implements Alternation.Run {
             Launched broker = rig.startBroker();
             Launched consumer = rig.startConsumer(destination, jvmOptions);
             context.settleDisk();
+            FerryCpu.Mark cpuAtStart = FerryCpu.Mark.of(broker, consumer);
             long start = System.nanoTime();
             Launched producer = rig.startProducer(source, run.resolve("producer-state"), true, jvmOptions);
-            RssSampler producerMemory = RssSampler.start(producer);
+            UsageSampler producerUsage = UsageSampler.start(producer);
             producer.awaitSuccess(timeout);
             double producerSeconds = BenchContext.secondsSince(start);
-            rig.awaitDrained(timeout);
+            int queries = rig.awaitDrained(timeout);
             double seconds = BenchContext.secondsSince(start);
-            if (brokerBytes != null) {
-                BrokerTraffic.Traffic traffic = rig.trafficThroughQueue();
-                brokerBytes.add(traffic.bytes() / (double) (1 << 20));
-                brokerMessages.add(traffic.messages());
-            }
-            outcome = new Outcome(seconds, producerSeconds, producerMemory.peakMib(), consumer.peakRssKib() / 1024.0,
-                    broker.peakRssKib() / 1024.0);
+            FerryCpu.Spent spent = cpuAtStart.spentSince(producerUsage, queries);
+            // A fresh broker: all its queue ever took is this run's.
+            BrokerTraffic.Traffic traffic = rig.trafficThroughQueue();
+            outcome = new Outcome(seconds, producerSeconds, producerUsage.peakMib(), consumer.peakRssKib() / 1024.0,
+                    broker.peakRssKib() / 1024.0, spent, traffic);
         }
         TreeSnapshot.of(destination).requireEqualTo(expected, "Ferry, repetition " + repetition);
         context.remove(run);
         producerExit.add(outcome.producerExitSeconds());
+        cpu.add(outcome.cpu(), outcome.traffic().bytes());
+        if (brokerBytes != null) {
+            brokerBytes.add(outcome.traffic().bytes() / (double) (1 << 20));
+            brokerMessages.add(outcome.traffic().messages());
+        }
         if (producerPeak != null) {
             producerPeak.add(outcome.producerPeakMib());
             consumerPeak.add(outcome.consumerPeakMib());

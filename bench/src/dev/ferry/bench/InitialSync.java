@@ -85,6 +85,7 @@ final class InitialSync implements Scenario {
                 + "before the clock starts. The clock runs from the start of `producer --once` (JVM start "
                 + "included) until the producer has exited and the broker reports no message waiting (a message "
                 + "counts as waiting until the consumer commits it, after fsync), polled every 20 ms.");
+        result.method.add(FerryCpu.METHOD);
         result.method.add("Baselines: from the start of the command to its exit, into a destination that does not "
                 + "exist yet.");
         result.method.add("Every run, Ferry's and the baselines', is then compared with the source in full (paths, "

@@ -14,6 +14,8 @@ final class LargeFile implements Scenario {
     static final String RSYNC = "rsync -a --whole-file --fsync";
     private static final List<String> SMALL_HEAP = List.of("-Xmx64m");
     private static final double RSS_LIMIT_MIB = 256;
+    /** Issue 16's bound on the broker's CPU per GiB through its queue. */
+    private static final double BROKER_CPU_LIMIT = 2;
 
     @Override
     public int id() {
@@ -54,6 +56,7 @@ final class LargeFile implements Scenario {
                 + "with -Xmx64m for producer and consumer. Peak RSS is the kernel's high-water mark (VmHWM in "
                 + "/proc/PID/status): the consumer's and broker's read when the queue is drained, the producer's "
                 + "sampled every 20 ms until it exits.");
+        result.method.add(FerryCpu.METHOD);
         result.method.add("`cp -p` (cp keeping mode and mtime, so the result can be checked like the others) then "
                 + "`sync FILE DIR`, which fsyncs the copy and its directory: the same durability Ferry gives, "
                 + "without flushing the rest of the machine's dirty pages.");
@@ -69,6 +72,8 @@ final class LargeFile implements Scenario {
                         + "largest of all runs)", memory.max(), RSS_LIMIT_MIB, Unit.MEBIBYTES));
             }
         }
+        result.targets.add(TargetCheck.atMost("broker CPU per GiB through its queue under 2 s",
+                result.detail(FerryCpu.BROKER_PER_GIB).median(), BROKER_CPU_LIMIT, Unit.SECONDS_PER_GIB));
         context.remove(source);
     }
 }

@@ -53,6 +53,7 @@ final class LargeFileDelta implements Scenario {
         Series messages = result.detailSeries("Ferry: messages through the broker", Unit.MESSAGES);
         Series producerExit = result.detailSeries("Ferry: producer --once exited", Unit.SECONDS);
         Series literal = result.detailSeries("rsync: literal data (its --stats), for context", Unit.MEBIBYTES);
+        FerryCpu cpu = new FerryCpu(result);
         List<String> rsyncOptions = new ArrayList<>(List.of("-a", "--no-whole-file", "--stats"));
         String rsyncName = context.tools.rsyncFsync() ? RSYNC : "rsync -a --no-whole-file";
         if (context.tools.rsyncFsync()) {
@@ -63,8 +64,8 @@ final class LargeFileDelta implements Scenario {
         method(result);
         Change change = new Change(source, file);
         try (FerryRig rig = new FerryRig(context.launcher, context.ferry, run.resolve("broker"))) {
-            rig.startBroker();
-            rig.startConsumer(mirror, List.of());
+            Launched brokerProcess = rig.startBroker();
+            Launched consumer = rig.startConsumer(mirror, List.of());
             Progress.say("scenario 8: mirroring the file with Ferry and rsync (setup)");
             rig.startProducer(source, state, true, List.of()).awaitSuccess(timeout);
             rig.awaitDrained(timeout);
@@ -75,14 +76,19 @@ final class LargeFileDelta implements Scenario {
                         TreeSnapshot expected = change.makeFor(repetition);
                         context.settleDisk();
                         BrokerTraffic.Traffic before = rig.trafficThroughQueue();
+                        FerryCpu.Mark cpuAtStart = FerryCpu.Mark.of(brokerProcess, consumer);
                         long start = System.nanoTime();
-                        rig.startProducer(source, state, true, List.of()).awaitSuccess(timeout);
+                        Launched producer = rig.startProducer(source, state, true, List.of());
+                        UsageSampler producerUsage = UsageSampler.start(producer);
+                        producer.awaitSuccess(timeout);
                         producerExit.add(BenchContext.secondsSince(start));
-                        rig.awaitDrained(timeout);
+                        int queries = rig.awaitDrained(timeout);
                         double seconds = BenchContext.secondsSince(start);
+                        FerryCpu.Spent spent = cpuAtStart.spentSince(producerUsage, queries);
                         BrokerTraffic.Traffic sent = rig.trafficThroughQueue().since(before);
                         broker.add(sent.bytes() / MIB);
                         messages.add(sent.messages());
+                        cpu.add(spent, sent.bytes());
                         TreeSnapshot.of(mirror).requireEqualTo(expected, "Ferry, repetition " + repetition);
                         return seconds;
                     });
@@ -131,6 +137,8 @@ final class LargeFileDelta implements Scenario {
                 + "its headers, so 1 KiB per message counted is that allowance. The plugin rounds the average down, "
                 + "so this is low by at most a byte per message the queue has taken since the broker started "
                 + "(some thousands of bytes, of a 1 GiB setup).");
+        result.method.add(FerryCpu.METHOD + " The broker and the consumer run through every repetition; the CPU "
+                + "counted is what they used between a repetition's readings.");
         result.method.add("`" + RSYNC + " --stats SRC/ COPY/`, from start to exit; its `--stats` only adds the "
                 + "summary whose literal data is shown for context (the bytes rsync's sender could not match in the "
                 + "old copy).");

@@ -52,6 +52,11 @@ final class ScenarioResult {
         return main.stream().filter(series -> series.tool().equals(tool)).findFirst().orElse(null);
     }
 
+    /** The detail series of {@code tool}, or null when there is none. */
+    Series detail(String tool) {
+        return details.stream().filter(series -> series.tool().equals(tool)).findFirst().orElse(null);
+    }
+
     boolean failed() {
         return failure != null;
     }

@@ -61,6 +61,7 @@ final class TextCompression implements Scenario {
                 + "measure it: body + properties + a fixed 1,024 bytes a message for its headers (ActiveMQ's "
                 + "allowance). The ratio divides that by the files' own bytes, so what the messages carry besides "
                 + "(paths, hashes, times, framing) counts against Ferry.");
+        result.method.add(FerryCpu.METHOD);
         result.method.add("For context, not a tool run: the size the same files would have each compressed alone "
                 + "with java.util.zip's Deflater at level 1 (a fast setting of a common codec), divided by their "
                 + "own size.");

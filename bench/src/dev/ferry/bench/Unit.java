@@ -7,7 +7,10 @@ enum Unit {
     SECONDS("s"), MILLISECONDS("ms"), MEBIBYTES("MiB"), FILES_PER_SECOND("files/s"), BYTES_PER_FILE("bytes/file"),
     /** Bytes through the broker divided by the bytes of the files they carried. */
     RATIO_TO_RAW("× raw size"),
-    MESSAGES("messages");
+    /** CPU seconds per GiB of bytes through the broker. */
+    SECONDS_PER_GIB("s/GiB"),
+    MESSAGES("messages"),
+    QUERIES("queries");
 
     private final String symbol;
 
