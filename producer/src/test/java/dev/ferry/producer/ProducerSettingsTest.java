@@ -17,13 +17,13 @@ class ProducerSettingsTest {
     Path temp;
 
     @Test
-    void defaultsAreFiftyMillisecondsQuiet256KiBChunksAndBatchesOf4096EventsOr8MiB() throws Exception {
+    void defaultsAreFiftyMillisecondsQuiet512KiBChunksAndBatchesOf4096EventsOr8MiB() throws Exception {
         Path source = Files.createDirectory(temp.resolve("src"));
 
         ProducerSettings settings = ProducerSettings.defaults(source, temp.resolve("state"), "q");
 
         assertThat(settings.quietPeriod()).isEqualTo(Duration.ofMillis(50));
-        assertThat(settings.chunkBytes()).isEqualTo(256 * 1024);
+        assertThat(settings.chunkBytes()).isEqualTo(512 * 1024);
         assertThat(settings.batchMessages()).isEqualTo(4096);
         assertThat(settings.batchBytes()).isEqualTo(8L * 1024 * 1024);
         assertThat(settings.source()).isEqualTo(source.toRealPath());

@@ -43,7 +43,8 @@ final class DistributionBroker {
     static final String OFFSITE = "ferry-offsite";
     static final String OFFSITE_PASSWORD = "offsite-" + UUID.randomUUID();
 
-    private static final String HEAP = "256m";
+    /** Twice broker-config/activemq.xml's memoryUsage, as its comment asks. */
+    private static final String HEAP = "512m";
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final Path home;

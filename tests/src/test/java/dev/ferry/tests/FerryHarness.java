@@ -143,10 +143,18 @@ final class FerryHarness implements BeforeEachCallback, AfterEachCallback, Befor
 
     /** The test's broker process, started now if it is not running yet. */
     FerryProcess broker() {
+        return brokerWithHeap(FerryProcess.DEFAULT_HEAP);
+    }
+
+    /**
+     * The test's broker process, started now with a heap of {@code maxHeap} if it is not running
+     * yet. (The broker's memory limit for messages is half its heap up to 256 MiB.)
+     */
+    FerryProcess brokerWithHeap(String maxHeap) {
         if (broker == null) {
             int port = FreePorts.next();
-            FerryProcess started = start("broker", "--data", workspace.resolve("broker-data").toString(),
-                    "--listen", "tcp://127.0.0.1:" + port);
+            FerryProcess started = startWithHeap(maxHeap, "broker", "--data",
+                    workspace.resolve("broker-data").toString(), "--listen", "tcp://127.0.0.1:" + port);
             started.waitForOutput("broker listening on", BROKER_START);
             broker = started;
             brokerUrl = "tcp://127.0.0.1:" + port;

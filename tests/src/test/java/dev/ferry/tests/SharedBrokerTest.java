@@ -32,7 +32,10 @@ class SharedBrokerTest {
         for (int i = 0; i < FILES; i++) {
             TestTrees.writeRandom(source.resolve("file-" + i + ".bin"), FILE_BYTES, i);
         }
-        ferry.broker();
+        // A 128 MiB heap gives the broker a memory limit of about 64 MiB for messages (half the
+        // heap) and each queue a quarter of it: the limits under which 40 MiB waiting on one queue
+        // blocked a producer on another for good before queues had a cap of their own.
+        ferry.brokerWithHeap("128m");
 
         for (String queue : new String[] {"mirror.one", "mirror.two"}) { // no consumer: both wait in full
             ferry.start("producer", "--once", "--source", source.toString(), "--broker", ferry.brokerUrl(),
