@@ -42,8 +42,11 @@ class DeltaKillSweepTest {
     private static final int MIB = 1024 * KIB;
     private static final String FILE = "vm/disk.qcow2";
     private static final long SIZE = 32L * MIB;
-    /** Regions rewritten per change, spread evenly over the file: some 4 MiB of literal bytes, 16 or more messages. */
-    private static final int REGIONS = 64;
+    /**
+     * Regions rewritten per change, spread evenly over the file: some 8 MiB of literal bytes, 16 or more
+     * messages at the producer's 512 KiB chunks (64 regions made only 9 once chunks grew from 256 KiB).
+     */
+    private static final int REGIONS = 128;
     private static final int REGION = 32 * KIB;
     /** What a delta of that change takes at least: many DeltaChunks, so that a kill falls between two. */
     private static final long MIN_MESSAGES = 10;
