@@ -14,12 +14,14 @@ import org.apache.activemq.ActiveMQConnection;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
 import org.apache.activemq.transport.TransportListener;
+import org.apache.activemq.transport.failover.FailoverTransport;
 
 /**
  * Where the broker is and how to log in: the one seam through which both sides reach it.
  *
  * @param url      an ActiveMQ Classic URL: {@code tcp://host:port}, {@code ssl://...},
- *                 {@code failover:(...)} or {@code vm://name} for an in-process broker
+ *                 {@code failover:(...)} (given Ferry's defaults, see {@link FailoverUrl}) or
+ *                 {@code vm://name} for an in-process broker
  * @param user     user name, or {@code null} for an anonymous connection
  * @param password password, or {@code null}
  * @param tls      the stores an {@code ssl://} connection uses, or {@code null} for the JVM's defaults
@@ -85,8 +87,9 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
     }
 
     private Connection connectOnce(String clientPurpose, int prefetch, BrokerHeard heard) throws JMSException {
-        ActiveMQConnectionFactory factory = tls == null ? new ActiveMQConnectionFactory(user, password, url)
-                : tls.connectionFactory(user, password, url);
+        String connectionUrl = FailoverUrl.withDefaults(url);
+        ActiveMQConnectionFactory factory = tls == null ? new ActiveMQConnectionFactory(user, password, connectionUrl)
+                : tls.connectionFactory(user, password, connectionUrl);
         factory.setTransportListener(heard); // Added to the connection before its transport starts.
         factory.setTrustedPackages(List.of()); // Ferry never sends ObjectMessage; trust nothing.
         factory.setWatchTopicAdvisories(false);
@@ -97,11 +100,18 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
         redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);
         redelivery.setInitialRedeliveryDelay(0);
         redelivery.setRedeliveryDelay(0);
-        Connection connection = factory.createConnection();
+        ActiveMQConnection connection = (ActiveMQConnection) factory.createConnection();
+        FailoverWatch failovers = FailoverUrl.isFailover(url) ? new FailoverWatch(url) : null;
+        if (failovers != null) {
+            connection.addTransportListener(failovers);
+        }
         try {
             connection.setClientID(null == clientPurpose ? null : clientId(clientPurpose));
             connection.start();
-            ((ActiveMQConnection) connection).removeTransportListener(heard); // Only the set-up needs it.
+            connection.removeTransportListener(heard); // Only the set-up needs it.
+            if (failovers != null) {
+                failovers.watch(connection.getTransport().narrow(FailoverTransport.class));
+            }
             return connection;
         } catch (JMSException | RuntimeException e) {
             try {

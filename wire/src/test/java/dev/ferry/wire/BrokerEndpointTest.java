@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
+import jakarta.jms.TransactionRolledBackException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -32,6 +33,36 @@ class BrokerEndpointTest {
 
         assertThat(failure).hasMessageContaining("Connection refused").hasRootCauseInstanceOf(ConnectException.class);
         assertThat(BrokerFailures.isLostAtStart(failure)).isFalse();
+    }
+
+    /**
+     * ActiveMQ's failover transport retries for ever at start by default, so a process given a pair
+     * of brokers that are both down would hang instead of saying so and exiting.
+     */
+    @Test
+    @Timeout(30)
+    void aFailoverListOfBrokersNoneOfWhichAnswersIsAnUnreachableBrokerToo() throws Exception {
+        int first;
+        int second;
+        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            first = a.getLocalPort();
+            second = b.getLocalPort();
+        }
+        BrokerEndpoint pair = new BrokerEndpoint(
+                "failover:(tcp://127.0.0.1:" + first + ",tcp://127.0.0.1:" + second + ")?randomize=false", null, null);
+
+        BrokerUnreachableException failure = catchThrowableOfType(BrokerUnreachableException.class,
+                () -> pair.connect("test", 1));
+
+        assertThat(failure).hasRootCauseInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void aFailoverRollbackIsToldApartFromALostBroker() {
+        assertThat(BrokerFailures.isFailoverRollback(new TransactionRolledBackException(
+                "Transaction completion in doubt due to failover. Forcing rollback of TX:1"))).isTrue();
+        assertThat(BrokerFailures.isFailoverRollback(new JMSException("Disposed due to prior exception"))).isFalse();
     }
 
     @Test

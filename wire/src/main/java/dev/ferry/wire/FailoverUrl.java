@@ -1,0 +1,63 @@
+package dev.ferry.wire;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.activemq.util.URISupport;
+import org.apache.activemq.util.URISupport.CompositeData;
+
+/**
+ * The options Ferry gives a {@code failover:} URL its user left unset, so that a list of brokers
+ * behaves like one broker does everywhere else in Ferry.
+ *
+ * <ul>
+ *   <li>{@code startupMaxReconnectAttempts=0}: the first connection tries each broker once and fails
+ *       when none answers (ActiveMQ's default tries for ever), so "no broker at start: exit 1" holds
+ *       for a pair too, and Ferry's own reconnect loops keep their backoff and their log lines.</li>
+ *   <li>{@code maxReconnectDelay=10000}: once connected, the client fails over by itself; waiting at
+ *       most 10 s between rounds (ActiveMQ's default is 30 s) matches Ferry's own reconnect delay.</li>
+ * </ul>
+ * Every other URL is left as it is.
+ */
+public final class FailoverUrl {
+
+    private static final String SCHEME = "failover";
+    private static final Map<String, String> DEFAULTS = Map.of(
+            "startupMaxReconnectAttempts", "0",
+            "maxReconnectDelay", "10000");
+
+    private FailoverUrl() {
+    }
+
+    /** Whether {@code url} lists brokers to fail over between. */
+    public static boolean isFailover(String url) {
+        return url.toLowerCase(Locale.ROOT).startsWith(SCHEME + ":");
+    }
+
+    /**
+     * {@code url} with Ferry's defaults for the options its user did not give, when it is a
+     * {@code failover:} URL; otherwise {@code url} itself.
+     *
+     * @throws IllegalArgumentException when a failover URL cannot be parsed, with the URL in the message
+     */
+    public static String withDefaults(String url) {
+        if (!isFailover(url)) {
+            return url;
+        }
+        try {
+            CompositeData composite = URISupport.parseComposite(new URI(url));
+            Map<String, String> options = new LinkedHashMap<>(composite.getParameters());
+            DEFAULTS.forEach(options::putIfAbsent);
+            StringBuilder rebuilt = new StringBuilder(SCHEME).append(":(");
+            URI[] brokers = composite.getComponents();
+            for (int i = 0; i < brokers.length; i++) {
+                rebuilt.append(i == 0 ? "" : ",").append(brokers[i]);
+            }
+            return rebuilt.append(")?").append(URISupport.createQueryString(options)).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a valid failover URL: " + url + " (" + e.getReason() + ")", e);
+        }
+    }
+}
