@@ -63,6 +63,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private static final long STORE_LIMIT = 8L << 30;
     private static final long TEMP_LIMIT = 2L << 30;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration LOCK_KEEP_ALIVE = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
@@ -85,7 +86,15 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(BrokerOptions options) throws IOException {
         Path dataDir = options.dataDir().toAbsolutePath();
         Files.createDirectories(dataDir);
-        DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+        return startHolding(options, dataDir, DataDirectoryLock.acquire(dataDir));
+    }
+
+    /**
+     * Starts a broker in {@code dataDir}, whose {@code lock} the caller took and this broker then
+     * owns: released when it stops, or here when it fails to start.
+     */
+    static EmbeddedBroker startHolding(BrokerOptions options, Path dataDir, DataDirectoryLock lock)
+            throws IOException {
         try {
             return start(options, dataDir, lock);
         } catch (IOException | RuntimeException e) {
@@ -168,6 +177,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         // A second broker on the same data must fail at once; the default waits for the lock forever.
         locker.setFailIfLocked(true);
         kahaDb.setLocker(locker);
+        // On a shared file system, a broker whose lock was taken from it (an NFS lease expired
+        // while its host was cut off) stops within 5 s rather than writing beside the new active one.
+        kahaDb.setLockKeepAlivePeriod(LOCK_KEEP_ALIVE.toMillis());
         return kahaDb;
     }
 

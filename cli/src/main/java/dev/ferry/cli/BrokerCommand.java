@@ -2,6 +2,8 @@ package dev.ferry.cli;
 
 import dev.ferry.broker.BrokerOptions;
 import dev.ferry.broker.EmbeddedBroker;
+import dev.ferry.broker.StandbyBroker;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +16,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "broker",
         description = {"Run a standalone persistent broker until Ctrl-C.",
                 "Prints \"broker listening on URL\" once it accepts connections. With --broker-user "
-                        + "(or FERRY_BROKER_USER), only that user, with its password, may connect."},
+                        + "(or FERRY_BROKER_USER), only that user, with its password, may connect.",
+                "A second broker given the same --data (a shared file system) waits as a standby, says "
+                        + "\"broker standing by\" once, and takes over when the active one stops or dies."},
         footerHeading = "%nExample:%n",
         footer = {"  ferry broker --listen tcp://0.0.0.0:61616 --data /var/lib/ferry"})
 final class BrokerCommand implements Callable<Integer> {
@@ -42,14 +46,24 @@ final class BrokerCommand implements Callable<Integer> {
         if (listen != null) {
             options = options.withListen(ListenAddress.parse(spec.commandLine(), listen));
         }
+        PrintWriter out = spec.commandLine().getOut();
         try (Supervisor supervisor = new Supervisor()) {
-            EmbeddedBroker broker = EmbeddedBroker.start(options);
-            supervisor.supervise("broker", broker, broker::awaitStopped);
-            spec.commandLine().getOut().println("broker listening on " + broker.connectUrl());
-            spec.commandLine().getOut().flush();
+            // Started inside the supervised work, so that Ctrl-C ends a standby's wait too.
+            StandbyBroker broker = new StandbyBroker(options);
+            supervisor.supervise("broker", broker, () -> {
+                EmbeddedBroker active = broker.start(dataDir -> say(out, "broker standing by: " + dataDir
+                        + " is in use by another broker; taking over when it stops"));
+                say(out, "broker listening on " + active.connectUrl());
+                active.awaitStopped();
+            });
             supervisor.runUntilStopped();
         }
         return 0;
+    }
+
+    private static void say(PrintWriter out, String line) {
+        out.println(line);
+        out.flush();
     }
 
     /**
