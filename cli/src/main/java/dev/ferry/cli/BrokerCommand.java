@@ -51,7 +51,7 @@ final class BrokerCommand implements Callable<Integer> {
             // Started inside the supervised work, so that Ctrl-C ends a standby's wait too.
             StandbyBroker broker = new StandbyBroker(options);
             supervisor.supervise("broker", broker, () -> {
-                EmbeddedBroker active = broker.start(dataDir -> say(out, "broker standing by: " + dataDir
+                EmbeddedBroker active = broker.start(held -> say(out, "broker standing by: " + held
                         + " is in use by another broker; taking over when it stops"));
                 say(out, "broker listening on " + active.connectUrl());
                 active.awaitStopped();
