@@ -38,13 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
-    /** The broker name; also the host of its in-process URL. */
-    public static final String NAME = "ferry";
-
     /** The group the one configured user belongs to: the admins of {@link AccessRules}. */
     public static final String USER_GROUP = BrokerUser.Role.ADMIN.group();
-
-    private static final String IN_PROCESS_URL = "vm://" + NAME + "?create=false";
 
     /**
      * How many of the latest heartbeats a status topic keeps for a new subscriber: enough for the
@@ -70,11 +65,13 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final BrokerService service;
     private final String connectUrl;
     private final DataDirectoryLock lock;
+    private final ForwardWatch forwards;
 
-    private EmbeddedBroker(BrokerService service, String connectUrl, DataDirectoryLock lock) {
+    private EmbeddedBroker(BrokerService service, String connectUrl, DataDirectoryLock lock, ForwardWatch forwards) {
         this.service = service;
         this.connectUrl = connectUrl;
         this.lock = lock;
+        this.forwards = forwards;
     }
 
     /**
@@ -113,9 +110,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             stop(service);
             throw new IOException("cannot start the broker in " + dataDir + ": " + rootMessage(e), e);
         }
-        String url = connector == null ? IN_PROCESS_URL : boundUrl(options.listen(), connector);
-        LOG.info("broker started: data in {}, reachable at {}", dataDir, url);
-        return new EmbeddedBroker(service, url, lock);
+        String url = connector == null ? inProcessUrl(options.brokerName()) : boundUrl(options.listen(), connector);
+        LOG.info("broker {} started: data in {}, reachable at {}", options.brokerName(), dataDir, url);
+        return new EmbeddedBroker(service, url, lock, ForwardWatch.start(service, options.forwards()));
     }
 
     /** The URL other processes connect to: the bound address, or the in-process URL when not listening. */
@@ -125,7 +122,16 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** The URL for connections from this process, which bypass the network. */
     public String inProcessUrl() {
-        return IN_PROCESS_URL;
+        return inProcessUrl(service.getBrokerName());
+    }
+
+    private static String inProcessUrl(String brokerName) {
+        return "vm://" + brokerName + "?create=false";
+    }
+
+    /** Whether every link to a broker this one forwards to is up (true when it forwards nowhere). */
+    boolean forwardingLinksUp() {
+        return forwards == null || forwards.allUp();
     }
 
     /** Blocks until the broker has stopped, by {@link #close()} or because it failed. */
@@ -136,6 +142,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Stops the broker, waiting a bounded time (30 seconds) for it to finish. */
     @Override
     public void close() {
+        if (forwards != null) {
+            forwards.close();
+        }
         Thread stopper = new Thread(() -> stop(service), "ferry-broker-stop");
         stopper.setDaemon(true);
         stopper.start();
@@ -156,7 +165,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static BrokerService configure(BrokerOptions options, Path dataDir) throws IOException {
         BrokerService service = new BrokerService();
-        service.setBrokerName(NAME);
+        service.setBrokerName(options.brokerName());
         service.setPersistent(true);
         service.setUseJmx(false);
         service.setUseShutdownHook(false);
@@ -167,6 +176,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         service.setDestinationPolicy(queuePolicy());
         service.setPlugins(plugins(options));
         limitUsage(service.getSystemUsage(), dataDir);
+        Forwarding.configure(service, options);
         return service;
     }
 
@@ -255,6 +265,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             users.add(new AuthenticationUser(options.user(), options.password(), USER_GROUP));
         }
         for (BrokerUser user : options.users()) {
+            users.add(new AuthenticationUser(user.name(), user.password(), user.groups()));
+        }
+        for (BrokerUser user : Forwarding.forwardUsers(options)) {
             users.add(new AuthenticationUser(user.name(), user.password(), user.groups()));
         }
         return users;

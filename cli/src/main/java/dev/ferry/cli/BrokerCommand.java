@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** A standalone persistent broker until Ctrl-C. */
@@ -20,7 +21,9 @@ import picocli.CommandLine.Spec;
                 "A second broker given the same --data (a shared file system) waits as a standby, says "
                         + "\"broker standing by\" once, and takes over when the active one stops or dies."},
         footerHeading = "%nExample:%n",
-        footer = {"  ferry broker --listen tcp://0.0.0.0:61616 --data /var/lib/ferry"})
+        footer = {"  ferry broker --listen tcp://0.0.0.0:61616 --data /var/lib/ferry",
+                "  ferry broker --broker-name site-a --broker-user ferry-admin --forward-to tcp://site-b:61616 \\",
+                "      --forward-user ferry-producer   # FERRY_BROKER_PASSWORD, FERRY_FORWARD_PASSWORD set"})
 final class BrokerCommand implements Callable<Integer> {
 
     @Spec
@@ -36,8 +39,16 @@ final class BrokerCommand implements Callable<Integer> {
                     + "only; tcp://0.0.0.0:61616 accepts any).")
     String listen;
 
+    @Option(names = "--broker-name", paramLabel = "NAME", defaultValue = BrokerOptions.DEFAULT_NAME,
+            description = "The broker's name (default: ${DEFAULT-VALUE}); brokers that forward to each other "
+                    + "need different names, the two of a standby pair the same.")
+    String brokerName;
+
     @Mixin
     BrokerLogin login;
+
+    @Mixin
+    ForwardOptions forwarding;
 
     @Override
     public Integer call() throws Exception {
@@ -45,6 +56,11 @@ final class BrokerCommand implements Callable<Integer> {
         BrokerOptions options = brokerOptions(DataDirectory.broker(dataDir), login);
         if (listen != null) {
             options = options.withListen(ListenAddress.parse(spec.commandLine(), listen));
+        }
+        try {
+            options = options.withBrokerName(brokerName).withForwards(forwarding.forwards(spec.commandLine()));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Supervisor supervisor = new Supervisor()) {

@@ -394,6 +394,43 @@ class ConfigurationTest {
         assertThat(err.toString()).startsWith("ferry: ").contains("prodcer").hasLineCount(1);
     }
 
+    @Test
+    void aForwardToAStandbyPairKeepsTheCommasOfItsFailoverUrlOnTheCommandLineInTheEnvironmentAndInAFile()
+            throws IOException {
+        String pair = "failover:(tcp://b1:61616,tcp://b2:61616)?randomize=false";
+        BrokerCommand given = (BrokerCommand) leaf("broker", "--forward-to", pair + ",tcp://c:61616",
+                "--forward-to", "ssl://d:61617");
+        assertThat(given.forwarding.to).containsExactly(pair, "tcp://c:61616", "ssl://d:61617");
+
+        environment.put("FERRY_FORWARD_TO", pair + ",tcp://c:61616");
+        assertThat(((BrokerCommand) leaf("broker")).forwarding.to).containsExactly(pair, "tcp://c:61616");
+        environment.remove("FERRY_FORWARD_TO");
+
+        environment.put("FERRY_CONFIG", configFile("""
+                broker:
+                  broker-name: site-a
+                  forward-to:
+                    - %s
+                    - tcp://c:61616
+                  forward-user: ferry-producer
+                  forward-password: not-shown
+                """.formatted(pair)).toString());
+        BrokerCommand fromFile = (BrokerCommand) leaf("broker");
+        assertThat(fromFile.forwarding.to).containsExactly(pair, "tcp://c:61616");
+        assertThat(fromFile.brokerName).isEqualTo("site-a");
+        assertThat(fromFile.forwarding.forwards(Ferry.commandLine(environment))).extracting(f -> f.to().toString())
+                .containsExactly(pair, "tcp://c:61616");
+        assertThat(ferry("config", "broker")).isZero();
+        assertThat(out.toString()).contains("site-a").doesNotContain("not-shown");
+    }
+
+    @Test
+    void aForwardThatIsNoBrokerAddressIsAUsageError() {
+        assertThat(ferry("broker", "--forward-to", "http://b:8161")).isEqualTo(2);
+        assertThat(err.toString()).contains("--forward-to http://b:8161: cannot forward to http://b:8161: "
+                + "give tcp://HOST:PORT, ssl://HOST:PORT or failover:(...)");
+    }
+
     // --- the rules every option follows ---
 
     @Test

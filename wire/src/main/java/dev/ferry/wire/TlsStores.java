@@ -55,7 +55,7 @@ public record TlsStores(Path trustStore, String trustStorePassword, Path keyStor
      * An SSL context with these stores, as the broker client builds its own. Either store may be
      * PKCS12 or JKS: the JVM tells them apart by their contents.
      */
-    SSLContext sslContext() throws GeneralSecurityException, IOException {
+    public SSLContext sslContext() throws GeneralSecurityException, IOException {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(KeyStore.getInstance(trustStore.toFile(), chars(trustStorePassword)));
         KeyManager[] keys = null;
