@@ -163,6 +163,20 @@ final class FerryHarness implements BeforeEachCallback, AfterEachCallback, Befor
     }
 
     /**
+     * Starts the test's broker as a {@linkplain BrokerPair standby pair} on the workspace's broker
+     * data: an active broker and its standby, on ports of their own. {@link #consumer}, {@link
+     * #producer} and the status queries connect through the pair's failover URL from now on.
+     */
+    BrokerPair standbyPair() {
+        if (broker != null) {
+            throw new IllegalStateException("the test's broker " + broker + " runs already");
+        }
+        BrokerPair pair = BrokerPair.start(this, workspace.resolve("broker-data"));
+        useBroker(pair.active(), pair.failoverUrl());
+        return pair;
+    }
+
+    /**
      * Makes {@code broker}, a broker the test started itself (the ActiveMQ distribution, say), the
      * test's broker, reachable at {@code url}: {@link #consumer}, {@link #producer} and the status
      * queries connect to it from now on, and no ferry broker is started.
