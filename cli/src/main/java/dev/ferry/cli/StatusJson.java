@@ -20,7 +20,7 @@ final class StatusJson {
 
     record Report(String broker, String takenAt, String stream, Queue queue, Queue deadLetterQueue,
                   List<Mirror> mirrors, Queue legacyQueue, Queue legacyDeadLetterQueue, List<Process> processes,
-                  String processesUnknownBecause) {
+                  String processesUnknownBecause, String answeredBy, String brokerName) {
     }
 
     record Mirror(String name, Queue queue, Queue deadLetterQueue) {
@@ -64,7 +64,7 @@ final class StatusJson {
                         queue(m.deadLetters(), now))).toList(),
                 queue(report.legacy().queue(), now), queue(report.legacy().deadLetters(), now),
                 report.processes() == null ? null : report.processes().stream().map(b -> process(b, now)).toList(),
-                report.processesUnknownBecause());
+                report.processesUnknownBecause(), report.answeredBy(), report.brokerName());
         return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json);
     }
 

@@ -5,6 +5,7 @@ import dev.ferry.monitor.HeartbeatSender;
 import dev.ferry.monitor.LastEvent;
 import dev.ferry.monitor.StatusReport;
 import dev.ferry.wire.ByteSize;
+import dev.ferry.wire.FailoverUrl;
 import dev.ferry.wire.WireFormat;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -24,11 +25,20 @@ final class StatusText {
     private StatusText() {
     }
 
+    /** Which broker of a failover URL answered: ", answered by tcp://b:61616 (broker ferry)". */
+    private static String answeredBy(StatusReport report) {
+        if (!FailoverUrl.isFailover(report.broker())) {
+            return "";
+        }
+        return ", answered by " + report.answeredBy()
+                + (report.brokerName() == null ? "" : " (broker " + report.brokerName() + ")");
+    }
+
     static void print(StatusReport report, PrintWriter out) {
         StatusReport.Destination queue = report.defaultMirror().queue();
         StatusReport.Destination dead = report.defaultMirror().deadLetters();
         Instant now = report.takenAt();
-        out.println("queue " + report.stream() + " on " + report.broker());
+        out.println("queue " + report.stream() + " on " + report.broker() + answeredBy(report));
         out.println("messages waiting: " + queue.waiting());
         out.println("consumers attached: " + queue.consumers());
         out.println("oldest waiting: " + oldest(queue, now));

@@ -92,6 +92,26 @@ class StatusTextTest {
     }
 
     @Test
+    void withAFailoverUrlItSaysWhichBrokerAnsweredInTextAndJson() throws Exception {
+        String pair = "failover:(tcp://a:61616,tcp://b:61616)?randomize=false";
+        StatusReport answered = new StatusReport(pair, report.stream(), report.mirrors(), report.legacy(),
+                report.processes(), null, NOW, "tcp://b:61616", "ferry");
+        StringWriter text = new StringWriter();
+
+        StatusText.print(answered, new PrintWriter(text));
+
+        assertThat(text.toString().lines().findFirst()).hasValue(
+                "queue ferry.changes on " + pair + ", answered by tcp://b:61616 (broker ferry)");
+        JsonNode json = JsonMapper.builder().build().readTree(StatusJson.of(answered));
+        assertThat(json.at("/answeredBy").asText()).isEqualTo("tcp://b:61616");
+        assertThat(json.at("/brokerName").asText()).isEqualTo("ferry");
+        StringWriter single = new StringWriter();
+        StatusText.print(report, new PrintWriter(single));
+        assertThat(single.toString().lines().findFirst()).as("one broker, nothing to tell apart")
+                .hasValue("queue ferry.changes on tcp://nas:61616");
+    }
+
+    @Test
     void scriptsReadTheSameAsJson() throws Exception {
         JsonNode json = JsonMapper.builder().build().readTree(StatusJson.of(report));
 

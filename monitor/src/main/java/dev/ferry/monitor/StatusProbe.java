@@ -54,7 +54,8 @@ public final class StatusProbe {
             } catch (JMSSecurityException e) {
                 unknown = who(endpoint) + " may not read topic " + WireFormat.statusTopicOf(queue);
             }
-            return new StatusReport(endpoint.url(), queue, mirrors, legacy, processes, unknown, clock.instant());
+            return new StatusReport(endpoint.url(), queue, mirrors, legacy, processes, unknown, clock.instant(),
+                    BrokerEndpoint.answeredBy(connection, endpoint.url()), BrokerEndpoint.brokerName(connection));
         } finally {
             connection.close();
         }

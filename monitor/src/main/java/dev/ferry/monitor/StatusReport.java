@@ -16,9 +16,18 @@ import java.util.List;
  *                    holds, newest first; {@code null} when they could not be read
  * @param processesUnknownBecause why {@code processes} is {@code null}, else {@code null}
  * @param takenAt     when the report was made
+ * @param answeredBy  the address that answered: one of a {@code failover:} URL's, else {@code broker}
+ * @param brokerName  the name of the broker that answered, or {@code null} when it did not say
  */
 public record StatusReport(String broker, String stream, List<Mirror> mirrors, Mirror legacy,
-                           List<Heartbeat> processes, String processesUnknownBecause, Instant takenAt) {
+                           List<Heartbeat> processes, String processesUnknownBecause, Instant takenAt,
+                           String answeredBy, String brokerName) {
+
+    /** A report that does not say which broker answered (tests, and brokers that do not say). */
+    public StatusReport(String broker, String stream, List<Mirror> mirrors, Mirror legacy,
+                        List<Heartbeat> processes, String processesUnknownBecause, Instant takenAt) {
+        this(broker, stream, mirrors, legacy, processes, processesUnknownBecause, takenAt, broker, null);
+    }
 
     public StatusReport {
         mirrors = List.copyOf(mirrors);

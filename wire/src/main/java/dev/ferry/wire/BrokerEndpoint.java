@@ -81,6 +81,25 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
         }
     }
 
+    /**
+     * The address {@code connection} is connected to: for a {@code failover:} URL, the one of its
+     * brokers that answered; otherwise {@code url} itself.
+     */
+    public static String answeredBy(Connection connection, String url) {
+        if (connection instanceof ActiveMQConnection active) {
+            FailoverTransport failover = active.getTransport().narrow(FailoverTransport.class);
+            if (failover != null && failover.getConnectedTransportURI() != null) {
+                return failover.getConnectedTransportURI().toString();
+            }
+        }
+        return url;
+    }
+
+    /** The name the broker of {@code connection} gave, or {@code null} when it gave none. */
+    public static String brokerName(Connection connection) {
+        return connection instanceof ActiveMQConnection active ? active.getBrokerName() : null;
+    }
+
     private static boolean isCutOffBeforeTheAnswer(JMSException e) {
         return !(e instanceof JMSSecurityException) && e.getMessage() != null
                 && e.getMessage().startsWith("Disposed due to prior exception");
