@@ -50,7 +50,7 @@ class AccessRulesTest {
     Path data;
 
     @ParameterizedTest
-    @ValueSource(strings = {"activemq.xml", "activemq-tls.xml"})
+    @ValueSource(strings = {"activemq.xml", "activemq-tls.xml", "activemq-forward.xml"})
     void theEmbeddedRulesAreThoseOfBrokerConfig(String file) throws Exception {
         assertThat(rulesOf(AccessRules.entries(QUEUE, AccessRules.SHIPPED_MIRRORS)))
                 .containsExactlyElementsOf(rulesInBrokerConfig(file));

@@ -21,9 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Two brokers in one JVM, site A forwarding to site B, as {@code ferry broker --forward-to} sets
@@ -115,6 +118,37 @@ class ForwardingBrokerTest {
                 .containsExactly(new BrokerUser("network", "n", BrokerUser.Role.ADMIN));
         assertThat(Forwarding.forwardUsers(BrokerOptions.defaults(siteA).withForwards(options.forwards())))
                 .as("a broker that lets anyone in").isEmpty();
+    }
+
+    @Test
+    void brokerConfigsForwardingBridgesWhatTheEmbeddedBrokerBridges() throws Exception {
+        Path config = Path.of(System.getProperty("user.dir")).resolve("../broker-config/activemq-forward.xml")
+                .normalize();
+        Element connector = (Element) DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(config.toFile())
+                .getElementsByTagName("networkConnector").item(0);
+
+        assertThat(connector.getAttribute("duplex")).isEqualTo("true");
+        assertThat(connector.getAttribute("prefetchSize")).isEqualTo(String.valueOf(Forwarding.PREFETCH));
+        String embedded = Forwarding.discoveryUri(URI.create("tcp://b:1")).toString();
+        assertThat(connector.getAttribute("uri")).as("the reconnection options")
+                .isEqualTo("static:(${ferry.forward.uri})" + embedded.substring(embedded.indexOf('?')));
+        assertThat(destinations(connector, "dynamicallyIncludedDestinations")).containsExactly(
+                "queue " + WireFormat.mirrorQueuesOf(">"), "queue " + WireFormat.controlQueueOf(">"),
+                "topic " + WireFormat.statusTopicOf(">"));
+        assertThat(destinations(connector, "excludedDestinations"))
+                .containsExactly("topic " + WireFormat.changeTopicOf(">"));
+    }
+
+    private static List<String> destinations(Element connector, String list) {
+        Element listed = (Element) connector.getElementsByTagName(list).item(0);
+        List<String> names = new ArrayList<>();
+        NodeList children = listed.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (children.item(i) instanceof Element destination) {
+                names.add(destination.getTagName() + " " + destination.getAttribute("physicalName"));
+            }
+        }
+        return names;
     }
 
     private static void createQueues(BrokerEndpoint endpoint, String... queues) throws JMSException {
