@@ -206,14 +206,7 @@ public final class Consumer implements AutoCloseable {
                     }
                 } catch (JMSException e) {
                     replica.forgetUncommitted();
-                    if (BrokerFailures.isFailoverRollback(e)) {
-                        // Its effects and ledger are durable already; the broker failed over to
-                        // delivers the batch again, and the ledger makes that a no-op.
-                        log.warn("transaction rolled back by a failover of broker {}: {}; its messages come again",
-                                endpoint, describe(e));
-                    } else {
-                        log.warn("lost the broker {}: {}; reconnecting", endpoint, describe(e));
-                    }
+                    log.warn("lost the broker {}: {}; reconnecting", endpoint, describe(e));
                     reconnect();
                 }
             }

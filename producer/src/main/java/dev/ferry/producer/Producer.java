@@ -2,7 +2,6 @@ package dev.ferry.producer;
 
 import dev.ferry.producer.repair.RepairResponder;
 import dev.ferry.wire.BrokerEndpoint;
-import dev.ferry.wire.BrokerFailures;
 import dev.ferry.wire.ByteSize;
 import dev.ferry.wire.RelPath;
 import dev.ferry.wire.WireFormat;
@@ -384,15 +383,7 @@ public final class Producer implements AutoCloseable {
      * @throws InterruptedException when {@link #close()} is called meanwhile, or the thread is interrupted
      */
     private List<Scope> resumeAfter(BrokerUnavailableException lost) throws IOException, InterruptedException {
-        if (lost.getCause() instanceof JMSException e && BrokerFailures.isFailoverRollback(e)) {
-            // The connection failed over with a commit in flight: it may have landed or not, so the
-            // index keeps the old state and the tree is compared again (what landed comes twice,
-            // which each mirror's ledger turns into nothing).
-            log.warn("commit in doubt after a failover of broker {}: {}; publishing it again", lost.broker(),
-                    lost.reason());
-        } else {
-            log.warn("lost the broker {}: {}; waiting for it", lost.broker(), lost.reason());
-        }
+        log.warn("lost the broker {}: {}; waiting for it", lost.broker(), lost.reason());
         while (true) {
             if (closing.await(reconnectDelayMillis, TimeUnit.MILLISECONDS)) {
                 throw new InterruptedException("the producer is closing");

@@ -24,12 +24,6 @@ final class FerryLog {
     static final String LOST_BROKER = "- lost the broker ";
     /** A producer or consumer connected again after losing its broker. */
     static final String RECONNECTED = "- reconnected to ";
-    /** A producer or consumer on a failover URL whose broker went away (the failover transport holds its work). */
-    static final String FAILING_OVER = "- broker \\S+ went away; failing over ";
-    /** A producer whose commit a failover left in doubt, so that it publishes the changes again. */
-    static final String COMMIT_IN_DOUBT = "- commit in doubt after a failover of broker ";
-    /** A consumer whose transaction a failover rolled back, so that its messages come again. */
-    static final String ROLLED_BACK_BY_FAILOVER = "- transaction rolled back by a failover of broker ";
     /** A consumer that saw a hole in its stream's message numbers: messages it never got. */
     static final String MISSED_MESSAGES = "- mirror '\\S+' missed messages of its stream";
     /** A consumer giving up on a message, to its mirror's dead-letter queue. */
@@ -76,11 +70,11 @@ final class FerryLog {
     }
 
     /**
-     * A producer or consumer on a failover URL connected to the broker at {@code url} (as the URL
-     * lists it) after losing the one before.
+     * A connection of a producer or consumer on a failover URL made to the broker at {@code url} (as
+     * the URL lists it): after a takeover, the broker that took over.
      */
-    static String failedOverTo(String url) {
-        return "- failed over to " + Pattern.quote(url) + " \\(broker ";
+    static String connectedTo(String url) {
+        return "- connected to " + Pattern.quote(url) + " \\(broker ";
     }
 
     /** {@code path} as the log line shows it (quoted, escaped), as a regular expression. */

@@ -15,6 +15,8 @@ import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
 import org.apache.activemq.transport.TransportListener;
 import org.apache.activemq.transport.failover.FailoverTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where the broker is and how to log in: the one seam through which both sides reach it.
@@ -29,6 +31,8 @@ import org.apache.activemq.transport.failover.FailoverTransport;
 public record BrokerEndpoint(String url, String user, String password, TlsStores tls) {
 
     public static final String DEFAULT_URL = "tcp://localhost:61616";
+
+    private static final Logger log = LoggerFactory.getLogger(BrokerEndpoint.class);
 
     /**
      * How often to ask when the broker hangs up before answering the login. A broker that refuses a
@@ -120,16 +124,14 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
         redelivery.setInitialRedeliveryDelay(0);
         redelivery.setRedeliveryDelay(0);
         ActiveMQConnection connection = (ActiveMQConnection) factory.createConnection();
-        FailoverWatch failovers = FailoverUrl.isFailover(url) ? new FailoverWatch(url) : null;
-        if (failovers != null) {
-            connection.addTransportListener(failovers);
-        }
         try {
             connection.setClientID(null == clientPurpose ? null : clientId(clientPurpose));
             connection.start();
             connection.removeTransportListener(heard); // Only the set-up needs it.
-            if (failovers != null) {
-                failovers.watch(connection.getTransport().narrow(FailoverTransport.class));
+            if (FailoverUrl.isFailover(url)) {
+                // Which broker of the pair answered: after a takeover, the one that took over.
+                log.info("connected to {} (broker {}) for {}", answeredBy(connection, url), brokerName(connection),
+                        clientPurpose);
             }
             return connection;
         } catch (JMSException | RuntimeException e) {

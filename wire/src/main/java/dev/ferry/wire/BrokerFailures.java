@@ -3,7 +3,6 @@ package dev.ferry.wire;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
-import jakarta.jms.TransactionRolledBackException;
 
 /**
  * Which failures of the broker a producer or consumer waits out, reconnecting, and which end it.
@@ -32,15 +31,5 @@ public final class BrokerFailures {
      */
     public static boolean isLostAtStart(JMSException failure) {
         return !(failure instanceof BrokerUnreachableException) && !isRefusal(failure);
-    }
-
-    /**
-     * Whether {@code failure} is a failover connection rolling back the transaction it could not
-     * carry to the broker it moved to: ActiveMQ does so for a commit in doubt (sent, with no answer
-     * before the broker went away) and for a consumer's transaction whose deliveries the new broker
-     * will make again. The connection itself is fine; what the transaction held comes again.
-     */
-    public static boolean isFailoverRollback(JMSException failure) {
-        return failure instanceof TransactionRolledBackException;
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
-import jakarta.jms.TransactionRolledBackException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -56,13 +55,6 @@ class BrokerEndpointTest {
                 () -> pair.connect("test", 1));
 
         assertThat(failure).hasRootCauseInstanceOf(ConnectException.class);
-    }
-
-    @Test
-    void aFailoverRollbackIsToldApartFromALostBroker() {
-        assertThat(BrokerFailures.isFailoverRollback(new TransactionRolledBackException(
-                "Transaction completion in doubt due to failover. Forcing rollback of TX:1"))).isTrue();
-        assertThat(BrokerFailures.isFailoverRollback(new JMSException("Disposed due to prior exception"))).isFalse();
     }
 
     @Test

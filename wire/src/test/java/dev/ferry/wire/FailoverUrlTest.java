@@ -11,21 +11,21 @@ class FailoverUrlTest {
     void aFailoverUrlGetsFerrysDefaultsForWhatItsUserLeftUnset() {
         assertThat(FailoverUrl.withDefaults("failover:(tcp://a:61616,tcp://b:61616)?randomize=false"))
                 .isEqualTo("failover:(tcp://a:61616,tcp://b:61616)"
-                        + "?randomize=false&startupMaxReconnectAttempts=0&maxReconnectDelay=10000");
+                        + "?randomize=false&startupMaxReconnectAttempts=0&maxReconnectAttempts=0");
     }
 
     @Test
     void optionsTheUserGaveWinAndEachBrokersOwnOptionsStay() {
         assertThat(FailoverUrl.withDefaults(
-                "failover:(ssl://a:61617?socket.verifyHostName=false,tcp://b:61616)?maxReconnectDelay=500"))
+                "failover:(ssl://a:61617?socket.verifyHostName=false,tcp://b:61616)?maxReconnectAttempts=5"))
                 .isEqualTo("failover:(ssl://a:61617?socket.verifyHostName=false,tcp://b:61616)"
-                        + "?maxReconnectDelay=500&startupMaxReconnectAttempts=0");
+                        + "?maxReconnectAttempts=5&startupMaxReconnectAttempts=0");
     }
 
     @Test
     void theFormWithoutParenthesesIsUnderstoodToo() {
         assertThat(FailoverUrl.withDefaults("FAILOVER:tcp://a:61616,tcp://b:61616"))
-                .isEqualTo("failover:(tcp://a:61616,tcp://b:61616)?startupMaxReconnectAttempts=0&maxReconnectDelay=10000");
+                .isEqualTo("failover:(tcp://a:61616,tcp://b:61616)?startupMaxReconnectAttempts=0&maxReconnectAttempts=0");
     }
 
     @Test
