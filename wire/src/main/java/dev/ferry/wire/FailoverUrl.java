@@ -3,6 +3,7 @@ package dev.ferry.wire;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.activemq.util.URISupport;
@@ -30,9 +31,10 @@ import org.apache.activemq.util.URISupport.CompositeData;
 public final class FailoverUrl {
 
     private static final String SCHEME = "failover";
-    private static final Map<String, String> DEFAULTS = Map.of(
-            "startupMaxReconnectAttempts", "0",
-            "maxReconnectAttempts", "0");
+    /** In a fixed order (Map.of's varies from run to run), so that the URL a log line shows does not. */
+    private static final List<Map.Entry<String, String>> DEFAULTS = List.of(
+            Map.entry("startupMaxReconnectAttempts", "0"),
+            Map.entry("maxReconnectAttempts", "0"));
 
     private FailoverUrl() {
     }
@@ -55,7 +57,7 @@ public final class FailoverUrl {
         try {
             CompositeData composite = URISupport.parseComposite(new URI(url));
             Map<String, String> options = new LinkedHashMap<>(composite.getParameters());
-            DEFAULTS.forEach(options::putIfAbsent);
+            DEFAULTS.forEach(option -> options.putIfAbsent(option.getKey(), option.getValue()));
             StringBuilder rebuilt = new StringBuilder(SCHEME).append(":(");
             URI[] brokers = composite.getComponents();
             for (int i = 0; i < brokers.length; i++) {
