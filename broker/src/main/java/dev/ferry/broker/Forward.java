@@ -10,8 +10,8 @@ import java.util.Objects;
  *
  * @param to       the other broker: {@code tcp://}, {@code ssl://}, or {@code failover:(...)} for a
  *                 standby pair there
- * @param user     the user to log in as there (it needs the rights of the {@code producers} role),
- *                 or {@code null} when that broker lets anyone in
+ * @param user     the user the link logs in as, there and here (ActiveMQ's duplex bridge uses one
+ *                 login at both ends): an admin at both brokers; {@code null} for this broker's own user
  * @param password that user's password, or {@code null}
  * @param tls      the stores of an {@code ssl://} link, or {@code null} for the JVM's defaults
  */

@@ -16,6 +16,8 @@ import org.apache.activemq.command.ActiveMQTopic;
 import org.apache.activemq.network.DiscoveryNetworkConnector;
 import org.apache.activemq.network.NetworkConnector;
 import org.apache.activemq.util.URISupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Store-and-forward to brokers at other sites: one ActiveMQ network connector per {@link Forward}.
@@ -37,6 +39,8 @@ import org.apache.activemq.util.URISupport;
  * A mirror is consumed at one site; another mirror of the same stream may be consumed here.
  */
 final class Forwarding {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
 
     /** The connectors' names: {@code ferry-forward-1}, ... in the order the forwards were given. */
     static final String CONNECTOR_PREFIX = "ferry-forward-";
@@ -64,10 +68,12 @@ final class Forwarding {
         if (forwards.isEmpty()) {
             return;
         }
+        check(options);
         for (Forward forward : forwards) {
-            if (options.authenticated() && forward.user() == null && options.user() == null) {
-                throw new IllegalArgumentException("forwarding to " + forward + " needs a user (--forward-user): "
-                        + "the link logs in with it here and there");
+            boolean login = forward.user() != null || options.user() != null;
+            if (login && "tcp".equalsIgnoreCase(forward.to().getScheme())) {
+                LOG.warn("forwarding to {}: the link's login travels in clear over tcp://, and ActiveMQ hands it to"
+                        + " the other broker; use ssl:// between sites", forward);
             }
         }
         service.setNetworkConnectorStartAsync(true);
@@ -76,6 +82,30 @@ final class Forwarding {
                 service.addNetworkConnector(connector(forwards.get(i), i + 1, options));
             } catch (Exception e) {
                 throw new IOException("cannot forward to " + forwards.get(i) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Finds what would stop the forwards of {@code options} from being set up, without a broker: a
+     * standby checks this before it waits, rather than fail at the moment it should take over.
+     *
+     * @throws IllegalArgumentException when a forward has no user to log in with
+     * @throws IOException              when the TLS stores of a forward cannot be used
+     */
+    static void check(BrokerOptions options) throws IOException {
+        for (Forward forward : options.forwards()) {
+            if (options.authenticated() && forward.user() == null && options.user() == null) {
+                throw new IllegalArgumentException("forwarding to " + forward + " needs a user (--forward-user): "
+                        + "the link logs in with it here and there");
+            }
+            if (forward.tls() != null) {
+                try {
+                    forward.tls().sslContext();
+                } catch (GeneralSecurityException e) {
+                    throw new IOException("cannot forward to " + forward + ": its TLS stores cannot be used: "
+                            + e.getMessage(), e);
+                }
             }
         }
     }

@@ -48,6 +48,7 @@ public final class StandbyBroker implements AutoCloseable {
     public EmbeddedBroker start(Listener listener) throws IOException, InterruptedException {
         Path dataDir = options.dataDir().toAbsolutePath();
         Files.createDirectories(dataDir);
+        Forwarding.check(options); // Now, not when it takes over, hours later.
         long waitStarted = System.nanoTime();
         boolean[] waited = {false};
         DataDirectoryLock lock = DataDirectoryLock.await(dataDir, POLL, () -> {

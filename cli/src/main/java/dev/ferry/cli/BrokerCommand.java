@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
                         + "\"broker standing by\" once, and takes over when the active one stops or dies."},
         footerHeading = "%nExample:%n",
         footer = {"  ferry broker --listen tcp://0.0.0.0:61616 --data /var/lib/ferry",
-                "  ferry broker --broker-name site-a --broker-user ferry-admin --forward-to tcp://site-b:61616 \\",
-                "      --forward-user ferry-producer   # FERRY_BROKER_PASSWORD, FERRY_FORWARD_PASSWORD set"})
+                "  ferry broker --broker-name site-a --broker-user ferry-network --forward-to ssl://site-b:61617 \\",
+                "      --forward-trust-store site-b.p12   # FERRY_BROKER_PASSWORD set; site B admits ferry-network"})
 final class BrokerCommand implements Callable<Integer> {
 
     @Spec

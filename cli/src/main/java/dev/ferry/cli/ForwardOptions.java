@@ -27,7 +27,8 @@ final class ForwardOptions {
     List<String> to = new ArrayList<>();
 
     @Option(names = "--forward-user", paramLabel = "USER",
-            description = "Log in to the brokers forwarded to as USER (it needs the producers' rights there).")
+            description = "The link logs in as USER at both ends (default: --broker-user): an admin at the "
+                    + "broker forwarded to, admitted here as an admin too.")
     String user;
 
     @Option(names = "--forward-password", paramLabel = "PASSWORD",

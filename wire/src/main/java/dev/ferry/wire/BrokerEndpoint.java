@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.apache.activemq.ActiveMQConnection;
@@ -33,6 +35,9 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
     public static final String DEFAULT_URL = "tcp://localhost:61616";
 
     private static final Logger log = LoggerFactory.getLogger(BrokerEndpoint.class);
+
+    /** The broker that last answered each failover URL in this process: see sayWhichAnswered. */
+    private static final Map<String, String> LAST_ANSWERED = new ConcurrentHashMap<>();
 
     /**
      * How often to ask when the broker hangs up before answering the login. A broker that refuses a
@@ -86,6 +91,21 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
     }
 
     /**
+     * Which broker of a failover URL answered: at INFO when it is another than the one that answered
+     * this URL before in this process (after a takeover, the one that took over), else at DEBUG,
+     * since metrics and heartbeats connect every few seconds.
+     */
+    private void sayWhichAnswered(Connection connection, String clientPurpose) throws JMSException {
+        String answered = answeredBy(connection, url);
+        String before = LAST_ANSWERED.put(url, answered);
+        if (answered.equals(before)) {
+            log.debug("connected to {} (broker {}) for {}", answered, brokerName(connection), clientPurpose);
+        } else {
+            log.info("connected to {} (broker {}) for {}", answered, brokerName(connection), clientPurpose);
+        }
+    }
+
+    /**
      * The address {@code connection} is connected to: for a {@code failover:} URL, the one of its
      * brokers that answered; otherwise {@code url} itself.
      */
@@ -129,9 +149,7 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
             connection.start();
             connection.removeTransportListener(heard); // Only the set-up needs it.
             if (FailoverUrl.isFailover(url)) {
-                // Which broker of the pair answered: after a takeover, the one that took over.
-                log.info("connected to {} (broker {}) for {}", answeredBy(connection, url), brokerName(connection),
-                        clientPurpose);
+                sayWhichAnswered(connection, clientPurpose);
             }
             return connection;
         } catch (JMSException | RuntimeException e) {

@@ -15,6 +15,7 @@ import org.apache.activemq.util.URISupport.CompositeData;
  * behaves like one broker does everywhere else in Ferry.
  *
  * <ul>
+ *   <li>{@code randomize=false}: the brokers are tried in the order given (ActiveMQ shuffles them).</li>
  *   <li>{@code startupMaxReconnectAttempts=0}: a connection tries each broker once and fails when
  *       none answers (ActiveMQ's default tries for ever), so "no broker at start: exit 1" holds for a
  *       pair too.</li>
@@ -33,6 +34,7 @@ public final class FailoverUrl {
     private static final String SCHEME = "failover";
     /** In a fixed order (Map.of's varies from run to run), so that the URL a log line shows does not. */
     private static final List<Map.Entry<String, String>> DEFAULTS = List.of(
+            Map.entry("randomize", "false"),
             Map.entry("startupMaxReconnectAttempts", "0"),
             Map.entry("maxReconnectAttempts", "0"));
 

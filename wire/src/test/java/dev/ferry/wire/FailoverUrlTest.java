@@ -19,13 +19,14 @@ class FailoverUrlTest {
         assertThat(FailoverUrl.withDefaults(
                 "failover:(ssl://a:61617?socket.verifyHostName=false,tcp://b:61616)?maxReconnectAttempts=5"))
                 .isEqualTo("failover:(ssl://a:61617?socket.verifyHostName=false,tcp://b:61616)"
-                        + "?maxReconnectAttempts=5&startupMaxReconnectAttempts=0");
+                        + "?maxReconnectAttempts=5&randomize=false&startupMaxReconnectAttempts=0");
     }
 
     @Test
     void theFormWithoutParenthesesIsUnderstoodToo() {
         assertThat(FailoverUrl.withDefaults("FAILOVER:tcp://a:61616,tcp://b:61616"))
-                .isEqualTo("failover:(tcp://a:61616,tcp://b:61616)?startupMaxReconnectAttempts=0&maxReconnectAttempts=0");
+                .isEqualTo("failover:(tcp://a:61616,tcp://b:61616)"
+                        + "?randomize=false&startupMaxReconnectAttempts=0&maxReconnectAttempts=0");
     }
 
     @Test
