@@ -2,7 +2,6 @@ package dev.ferry.broker;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,10 +66,9 @@ final class ForwardWatch implements AutoCloseable {
     private void look() {
         for (Link link : links) {
             try {
-                Collection<NetworkBridge> bridges = link.connector.activeBridges();
-                boolean up = !bridges.isEmpty();
+                String remote = connectedBroker(link.connector);
+                boolean up = remote != null;
                 if (up && !link.up) {
-                    String remote = bridges.iterator().next().getRemoteBrokerName();
                     if (link.everUp) {
                         LOG.info("forwarding to {}: link back after {} s (broker {})", link.to,
                                 (System.nanoTime() - link.downSince) / 1_000_000_000, remote);
@@ -91,7 +89,24 @@ final class ForwardWatch implements AutoCloseable {
 
     /** Whether every link is up now: for tests and status. */
     boolean allUp() {
-        return links.stream().allMatch(link -> !link.connector.activeBridges().isEmpty());
+        return links.stream().allMatch(link -> connectedBroker(link.connector) != null);
+    }
+
+    /**
+     * The name of the broker {@code connector} has a link to; null while it has none. A bridge is
+     * among the connector's active ones from the moment its connection is made, before the other
+     * broker answered: a link that reaches a port whose far end is down (a tunnel, a relay, a port
+     * forward) has one for a moment at each attempt, which is no link back. Only a bridge that got
+     * the other broker's own introduction, its name, is a link.
+     */
+    private static String connectedBroker(NetworkConnector connector) {
+        for (NetworkBridge bridge : connector.activeBridges()) {
+            String name = bridge.getRemoteBrokerName();
+            if (name != null) {
+                return name;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -15,10 +15,12 @@ import jakarta.jms.TextMessage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -33,7 +35,8 @@ import org.w3c.dom.NodeList;
  * them up: a mirror consumed at B gets every message published at A exactly once and in order,
  * also what was published while B was down; a mirror consumed at A stays at A; the topic itself
  * is never bridged (B would copy the messages into its mirror queues a second time); the link logs
- * in at both ends as the forward user, which A admits besides its own user.
+ * in at both ends as the forward user, which A admits besides its own user; a link is up only
+ * once the other broker answered, not while a connection to its port is merely open.
  */
 @Timeout(90)
 class ForwardingBrokerTest {
@@ -94,6 +97,40 @@ class ForwardingBrokerTest {
             }
             try (Reader offsite = new Reader(adminAtB, OFFSITE)) {
                 assertThat(offsite.next(500)).as("a second copy at B of what the topic got at A").isNull();
+            }
+        }
+    }
+
+    @Test
+    void aLinkToAPortThatAcceptsButWhereNoBrokerAnswersIsNotUp() throws Exception {
+        // A port forward or relay whose far end is down: connections are taken, nothing answers.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> taken = new CopyOnWriteArrayList<>();
+            Thread accepting = new Thread(() -> {
+                try {
+                    while (true) {
+                        taken.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // The test is over.
+                }
+            });
+            accepting.setDaemon(true);
+            accepting.start();
+            BrokerOptions optionsA = BrokerOptions.defaults(siteA).withListen(URI.create("tcp://127.0.0.1:0"))
+                    .withBrokerName("site-a").withForwards(List.of(new Forward(
+                            URI.create("tcp://127.0.0.1:" + silent.getLocalPort()), null, null, null)));
+            try (EmbeddedBroker a = EmbeddedBroker.start(optionsA)) {
+                await("an attempt to link", () -> !taken.isEmpty());
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                while (System.nanoTime() < until) {
+                    assertThat(a.forwardingLinksUp()).as("a link nobody answered").isFalse();
+                    Thread.sleep(10);
+                }
+            } finally {
+                for (Socket socket : taken) {
+                    socket.close();
+                }
             }
         }
     }
