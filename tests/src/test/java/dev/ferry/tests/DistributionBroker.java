@@ -33,6 +33,9 @@ import java.util.stream.Stream;
 final class DistributionBroker {
 
     static final Duration START = Duration.ofSeconds(90);
+    private static final String STARTED = "Apache ActiveMQ \\S+ \\(ferry, .*\\) started";
+    /** What ActiveMQ says once when it finds the store locked and waits for the lock: a standby. */
+    static final String STANDING_BY = "is locked by another server\\. This broker is now in slave mode";
 
     /** The users broker-config/activemq.xml knows, with the passwords this broker gets from its environment. */
     static final String PRODUCER = "ferry-producer";
@@ -47,7 +50,9 @@ final class DistributionBroker {
     private static final String HEAP = "512m";
     private static final Duration POLL = Duration.ofMillis(100);
 
+    private final String name;
     private final Path home;
+    private final Path instance;
     private final Path conf;
     private final Path data;
     private final Path tmp;
@@ -56,10 +61,12 @@ final class DistributionBroker {
     private int starts;
     private FerryProcess process;
 
-    private DistributionBroker(Path home, Path instance, Path workspace, int port) {
+    private DistributionBroker(String name, Path home, Path instance, Path data, Path workspace, int port) {
+        this.name = name;
         this.home = home;
+        this.instance = instance;
         this.conf = instance.resolve("conf");
-        this.data = instance.resolve("data");
+        this.data = data;
         this.tmp = instance.resolve("tmp");
         this.workspace = workspace;
         this.port = port;
@@ -70,33 +77,66 @@ final class DistributionBroker {
      * Ferry's activemq.xml, an empty data directory and a free port. Nothing runs yet.
      */
     static DistributionBroker in(Path workspace) {
-        Path home = distributionHome();
         Path instance = workspace.resolve("activemq");
-        DistributionBroker broker = new DistributionBroker(home, instance, workspace, FreePorts.next());
+        return new DistributionBroker("activemq", distributionHome(), instance, instance.resolve("data"), workspace,
+                FreePorts.next()).prepared();
+    }
+
+    /**
+     * A second instance on this one's data directory, with a conf directory, temporary directory and
+     * port of its own: the two make a standby pair on one machine (the README's shared-store set-up,
+     * with the same directory standing in for a shared file system). Nothing runs yet.
+     */
+    DistributionBroker standby() {
+        return new DistributionBroker(name + "-standby", home, instance.resolveSibling(instance.getFileName()
+                + "-standby"), data, workspace, FreePorts.next()).prepared();
+    }
+
+    private DistributionBroker prepared() {
         try {
-            copyDirectory(home.resolve("conf"), broker.conf);
-            Files.copy(ferryConfiguration(), broker.conf.resolve("activemq.xml"), StandardCopyOption.REPLACE_EXISTING);
-            Files.createDirectories(broker.data);
-            Files.createDirectories(broker.tmp);
+            copyDirectory(home.resolve("conf"), conf);
+            Files.copy(ferryConfiguration(), conf.resolve("activemq.xml"), StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(data);
+            Files.createDirectories(tmp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare an ActiveMQ instance in " + instance, e);
         }
-        return broker;
+        return this;
     }
 
     /** Starts the broker and returns once it says it started and its port takes connections. */
     FerryProcess start() {
+        FerryProcess started = launch();
+        started.waitForOutput(STARTED, START);
+        awaitPortOpen(started);
+        return started;
+    }
+
+    /**
+     * Starts the broker while another holds the data directory: returns once it says it waits for
+     * the store's lock, as a standby, without a port.
+     */
+    FerryProcess startStandingBy() {
+        FerryProcess started = launch();
+        started.waitForOutput(STANDING_BY, START);
+        return started;
+    }
+
+    /** Waits until a broker started standing by has taken over: it says it started and takes connections. */
+    void awaitTakeover() {
+        process.waitForOutput(STARTED, START);
+        awaitPortOpen(process);
+    }
+
+    private FerryProcess launch() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(process + " is still running; kill it first");
         }
-        FerryProcess started = FerryProcess.startProgram("activemq-" + (++starts), command(),
+        process = FerryProcess.startProgram(name + "-" + (++starts), command(),
                 Map.of("FERRY_PRODUCER_PASSWORD", PRODUCER_PASSWORD, "FERRY_CONSUMER_PASSWORD", CONSUMER_PASSWORD,
                         "FERRY_OFFSITE_PASSWORD", OFFSITE_PASSWORD),
                 workspace, workspace.resolve("logs"));
-        started.waitForOutput("Apache ActiveMQ \\S+ \\(ferry, .*\\) started", START);
-        awaitPortOpen(started);
-        process = started;
-        return started;
+        return process;
     }
 
     /** Kills the broker at once (SIGKILL), as a crash or a power cut would. */
