@@ -96,6 +96,11 @@ final class Reconciler {
                 index.rename(from, path);
                 if (seen.isDirectory()) {
                     next.add(Scope.tree(path)); // What was deleted inside it is only found by comparing again.
+                    // What stands at the old path now (a directory made again there, a file moved
+                    // back into it) was compared, if at all, with the entries the rename just took
+                    // away from the index: compare it again, or it is never published (seen in
+                    // GitCheckoutChurnTest, a file missing from the mirror after a checkout).
+                    next.add(Scope.tree(from));
                 }
             } else if (known != null && !known.isInDoubt() && known.type() != seen.type()) {
                 // A path in doubt is simply published again: the consumer replaces whatever stands

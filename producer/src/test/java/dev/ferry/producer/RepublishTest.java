@@ -90,6 +90,16 @@ class RepublishTest {
     }
 
     @Test
+    void aFileMovedBackIntoANewDirectoryWhereARenamedOneWasArrivesThere() throws Exception {
+        tree.move("photos", "albums");
+        tree.mkdirs("photos/2024");
+        tree.move("albums/2024/x.jpg", "photos/2024/x.jpg"); // Unchanged where the index had it.
+
+        assertThat(publishAgain()).contains("rename photos -> albums", "rename albums/2024/x.jpg -> photos/2024/x.jpg");
+        assertThat(publishAgain()).isEmpty();
+    }
+
+    @Test
     void aFileMovedOverAnotherIsARenameOntoIt() throws Exception {
         tree.move("a.txt", "b.txt");
 
