@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -22,7 +24,9 @@ import java.util.stream.Stream;
  * the way an operator runs it: a conf directory of the distribution's files with ours in place of
  * {@code activemq.xml}, and the OpenWire port given as {@code ferry.openwire.port}.
  *
- * <p>Each test gets its own conf copy, data directory and free port in its workspace. {@link #start}
+ * <p>Each test gets its own conf copy, data directory and free port in its workspace; another file of
+ * {@code broker-config/} may stand in for {@code activemq.xml}, with system properties for its
+ * placeholders (as an operator gives them in {@code ACTIVEMQ_OPTS}). {@link #start}
  * after {@link #kill} brings the broker back on the same port with the same data, where the
  * producer and consumer that used it look for it.
  *
@@ -33,7 +37,8 @@ import java.util.stream.Stream;
 final class DistributionBroker {
 
     static final Duration START = Duration.ofSeconds(90);
-    private static final String STARTED = "Apache ActiveMQ \\S+ \\(ferry, .*\\) started";
+    /** What ActiveMQ says once the broker named {@code %s} started. */
+    private static final String STARTED = "Apache ActiveMQ \\S+ \\(%s, .*\\) started";
     /** What ActiveMQ says once when it finds the store locked and waits for the lock: a standby. */
     static final String STANDING_BY = "is locked by another server\\. This broker is now in slave mode";
 
@@ -51,6 +56,8 @@ final class DistributionBroker {
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final String name;
+    private final String configuration;
+    private final Map<String, String> properties;
     private final Path home;
     private final Path instance;
     private final Path conf;
@@ -61,8 +68,11 @@ final class DistributionBroker {
     private int starts;
     private FerryProcess process;
 
-    private DistributionBroker(String name, Path home, Path instance, Path data, Path workspace, int port) {
+    private DistributionBroker(String name, String configuration, Map<String, String> properties, Path home,
+                               Path instance, Path data, Path workspace, int port) {
         this.name = name;
+        this.configuration = configuration;
+        this.properties = new TreeMap<>(properties);
         this.home = home;
         this.instance = instance;
         this.conf = instance.resolve("conf");
@@ -77,9 +87,18 @@ final class DistributionBroker {
      * Ferry's activemq.xml, an empty data directory and a free port. Nothing runs yet.
      */
     static DistributionBroker in(Path workspace) {
+        return in(workspace, "activemq.xml", Map.of());
+    }
+
+    /**
+     * The same with {@code configuration}, a file of {@code broker-config/}, as its activemq.xml, and
+     * {@code properties} given to the broker as system properties: {@code ferry.forward.uri} say, or
+     * {@code ferry.broker.name}. Nothing runs yet.
+     */
+    static DistributionBroker in(Path workspace, String configuration, Map<String, String> properties) {
         Path instance = workspace.resolve("activemq");
-        return new DistributionBroker("activemq", distributionHome(), instance, instance.resolve("data"), workspace,
-                FreePorts.next()).prepared();
+        return new DistributionBroker("activemq", configuration, properties, distributionHome(), instance,
+                instance.resolve("data"), workspace, FreePorts.next()).prepared();
     }
 
     /**
@@ -88,14 +107,16 @@ final class DistributionBroker {
      * with the same directory standing in for a shared file system). Nothing runs yet.
      */
     DistributionBroker standby() {
-        return new DistributionBroker(name + "-standby", home, instance.resolveSibling(instance.getFileName()
-                + "-standby"), data, workspace, FreePorts.next()).prepared();
+        return new DistributionBroker(name + "-standby", configuration, properties, home,
+                instance.resolveSibling(instance.getFileName() + "-standby"), data, workspace, FreePorts.next())
+                .prepared();
     }
 
     private DistributionBroker prepared() {
         try {
             copyDirectory(home.resolve("conf"), conf);
-            Files.copy(ferryConfiguration(), conf.resolve("activemq.xml"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(ferryConfiguration(configuration), conf.resolve("activemq.xml"),
+                    StandardCopyOption.REPLACE_EXISTING);
             Files.createDirectories(data);
             Files.createDirectories(tmp);
         } catch (IOException e) {
@@ -107,7 +128,7 @@ final class DistributionBroker {
     /** Starts the broker and returns once it says it started and its port takes connections. */
     FerryProcess start() {
         FerryProcess started = launch();
-        started.waitForOutput(STARTED, START);
+        started.waitForOutput(started(), START);
         awaitPortOpen(started);
         return started;
     }
@@ -124,7 +145,7 @@ final class DistributionBroker {
 
     /** Waits until a broker started standing by has taken over: it says it started and takes connections. */
     void awaitTakeover() {
-        process.waitForOutput(STARTED, START);
+        process.waitForOutput(started(), START);
         awaitPortOpen(process);
     }
 
@@ -150,6 +171,11 @@ final class DistributionBroker {
 
     String url() {
         return "tcp://127.0.0.1:" + port;
+    }
+
+    /** The line of a started broker: the configuration names it ferry unless ferry.broker.name says otherwise. */
+    private String started() {
+        return STARTED.formatted(Pattern.quote(properties.getOrDefault("ferry.broker.name", "ferry")));
     }
 
     /** What {@code bin/activemq console} runs on Java 9 and later (bin/activemq, invokeJar). */
@@ -179,8 +205,10 @@ final class DistributionBroker {
                 "-Dferry.openwire.port=" + port,
                 // The ferry processes of the harness connect without a user name (it clears their
                 // FERRY_* environment); the users' rights are checked by DistributionBrokerTest.
-                "-Dferry.allow.anonymous=true",
-                "-jar", home.resolve("bin/activemq.jar").toString(),
+                "-Dferry.allow.anonymous=true"));
+        // After the defaults above, so that the last -D of a name, the test's, wins.
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", home.resolve("bin/activemq.jar").toString(),
                 "start", "xbean:file:" + conf.resolve("activemq.xml")));
         return command;
     }
@@ -212,9 +240,9 @@ final class DistributionBroker {
         return home;
     }
 
-    private static Path ferryConfiguration() {
+    private static Path ferryConfiguration(String file) {
         Path config = Path.of(System.getProperty("ferry.broker.config", "../broker-config"))
-                .resolve("activemq.xml").toAbsolutePath().normalize();
+                .resolve(file).toAbsolutePath().normalize();
         if (!Files.isRegularFile(config)) {
             fail("Ferry's broker configuration is missing at %s (system property ferry.broker.config)", config);
         }

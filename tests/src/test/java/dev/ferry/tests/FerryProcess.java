@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -276,8 +277,12 @@ final class FerryProcess implements AutoCloseable {
 
     /** The lines of the log (stderr, where a ferry command logs) that match {@code regex}. */
     List<String> logLinesMatching(String regex) {
-        Pattern pattern = Pattern.compile(regex);
-        return stderr().lines().filter(line -> pattern.matcher(line).find()).toList();
+        return linesMatching(stderr(), regex);
+    }
+
+    /** The lines of stdout that match {@code regex}: where a program such as the ActiveMQ distribution logs. */
+    List<String> outputLinesMatching(String regex) {
+        return linesMatching(stdout(), regex);
     }
 
     /**
@@ -285,10 +290,19 @@ final class FerryProcess implements AutoCloseable {
      * they do not come in time or the process ends first.
      */
     void waitForLog(String regex, int count, Duration timeout) {
+        waitForLines(this::logLinesMatching, regex, count, timeout);
+    }
+
+    /** {@link #waitForLog} for stdout, where a program such as the ActiveMQ distribution logs. */
+    void waitForOutput(String regex, int count, Duration timeout) {
+        waitForLines(this::outputLinesMatching, regex, count, timeout);
+    }
+
+    private void waitForLines(Function<String, List<String>> matching, String regex, int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             boolean exitedBefore = !process.isAlive();
-            int seen = logLinesMatching(regex).size();
+            int seen = matching.apply(regex).size();
             if (seen >= count) {
                 return;
             }
@@ -302,6 +316,11 @@ final class FerryProcess implements AutoCloseable {
             }
             pause();
         }
+    }
+
+    private static List<String> linesMatching(String text, String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        return text.lines().filter(line -> pattern.matcher(line).find()).toList();
     }
 
     @Override

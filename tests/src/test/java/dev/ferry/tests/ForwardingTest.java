@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +34,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * offsite's late-join repair at its first start, and a {@code --repair --drain} after the link
  * returned, are asked at site-b and answered by the producer at site-a.
  *
+ * <p>The same story runs with site-a the standalone ActiveMQ distribution, configured by {@code
+ * broker-config/activemq-forward.xml} alone (issue 17: the distribution for one broker of the pair),
+ * over 500 changes and without the second repair, for CI's time.
+ *
  * <p>The changes come from a seed, printed first: {@code -Dferry.forwarding.seed=N} replays them.
  */
 @Timeout(value = 3, unit = MINUTES)
@@ -39,7 +45,12 @@ class ForwardingTest {
 
     private static final String USER = "ferry-network";
     private static final String PASSWORD = "between-the-sites";
+    /** The user activemq-forward.xml's link logs in as at both ends, so site-b's broker admits it. */
+    private static final String ADMIN = "ferry-admin";
+    private static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
     private static final int CHANGES = 1000;
+    /** Fewer with the distribution, to keep within CI's time: its story is the same. */
+    private static final int CHANGES_WITH_THE_DISTRIBUTION = 500;
     /** Changes made between two pauses, so the producer publishes intermediate states, not only the last. */
     private static final int CHANGES_PER_BURST = 50;
     private static final Duration PAUSE = Duration.ofMillis(100);
@@ -54,6 +65,12 @@ class ForwardingTest {
     private static final Pattern MIRROR_LINE =
             Pattern.compile("(?m)^mirror (\\S+): (\\d+) waiting, .*, (\\d+) dead-lettered ");
     private static final String REPAIR_ANSWERED = "repair \\S+ of mirror 'offsite': %s events applied";
+    /** What the ActiveMQ distribution says (on stdout) each time its link is up: site-b named itself. */
+    private static final String DISTRIBUTION_LINK_UP =
+            "Network connection between \\S+ and \\S+ \\(site-b\\) has been established";
+    /** What it says when it found the link cut. */
+    private static final String DISTRIBUTION_LINK_DOWN = "Network connection between \\S+ and \\S+ shutdown due to a "
+            + "(remote|local) error";
 
     @RegisterExtension
     final FerryHarness ferry = new FerryHarness();
@@ -61,10 +78,12 @@ class ForwardingTest {
     private Path source;
     private Path office;
     private Path offsite;
+    /** Who logs in at site-b, and who the test logs in as to look at either site. */
+    private String user = USER;
+    private String password = PASSWORD;
     private FlakyRelay link;
-    private String siteAUrl;
     private String siteBUrl;
-    private FerryProcess siteA;
+    private SiteA siteA;
     private FerryProcess producer;
     private FerryProcess atOffice;
     private FerryProcess away;
@@ -73,24 +92,21 @@ class ForwardingTest {
     @Test
     void aMirrorAtTheOtherSiteGetsWhatWasPublishedWhileTheLinkWasCutOnceItReturnsAndTheLocalMirrorNeverWaits()
             throws Exception {
-        long seed = Long.getLong("ferry.forwarding.seed", new SecureRandom().nextLong());
-        System.out.println("ForwardingTest: seed " + seed + " (replay with -Dferry.forwarding.seed=" + seed + ")");
+        long seed = seed();
         boolean rsyncJudges = Rsync.judges(ferry.workspace(), "ForwardingTest");
-        source = TestTrees.mixed(ferry.directory("source"));
-        TestTrees.manySmallFiles(source.resolve("many/a"), 120);
-        TestTrees.manySmallFiles(source.resolve("many/b"), 120);
-        office = ferry.directory("mirror-default");
-        offsite = ferry.directory("mirror-offsite");
+        aSourceOfAFewHundredFilesAndTwoEmptyMirrors();
         int portB = FreePorts.next();
         try (FlakyRelay relay = FlakyRelay.start(portB)) {
             link = relay;
-            twoSitesLinkedAndBothMirrorsExactAfterTheInitialSync(portB);
+            FerryProcess siteB = siteB(portB);
+            int portA = FreePorts.next();
+            FerryProcess broker = broker("site-a", portA, "--forward-to", link.url());
+            siteB.waitForOutput("broker listening on", FerryHarness.BROKER_START);
+            broker.waitForOutput("broker listening on", FerryHarness.BROKER_START);
+            siteA = SiteA.ferryBroker(broker, "tcp://127.0.0.1:" + portA, link);
+            bothMirrorsExactAfterTheInitialSync(siteB, login(), login());
 
-            long cut = System.nanoTime();
-            long waited = theSourceChangesWhileTheLinkIsCut(seed);
-            System.out.printf("ForwardingTest: the link cut for %d s, %d messages for mirror offsite waited at "
-                    + "site-a%n", Duration.ofNanos(System.nanoTime() - cut).toSeconds(), waited);
-
+            theSourceChangesWhileTheLinkIsCut(seed, CHANGES);
             theLinkReturnsAndTheBacklogFlows();
             assertExact(rsyncJudges, office);
             assertExact(rsyncJudges, offsite);
@@ -99,21 +115,67 @@ class ForwardingTest {
         }
     }
 
-    private void twoSitesLinkedAndBothMirrorsExactAfterTheInitialSync(int portB) {
-        siteBUrl = "tcp://127.0.0.1:" + portB;
-        FerryProcess siteB = broker("site-b", portB);
-        int portA = FreePorts.next();
-        siteAUrl = "tcp://127.0.0.1:" + portA;
-        siteA = broker("site-a", portA, "--forward-to", link.url());
-        siteB.waitForOutput("broker listening on", FerryHarness.BROKER_START);
-        siteA.waitForOutput("broker listening on", FerryHarness.BROKER_START);
-        ferry.useBroker(siteA, siteAUrl);
-        siteA.waitForLog(linkLine(": connected to broker site-b"), 1, LINK_BACK);
+    /**
+     * The same with site-a the ActiveMQ distribution, configured by broker-config/activemq-forward.xml
+     * alone: its link logs in as ferry-admin at both ends (the admin of site-b's ferry broker here),
+     * and at site-a the producer and mirror default's consumer log in as the configuration's users
+     * of their roles, with only their rights. ActiveMQ's own log lines tell the link's state.
+     */
+    @Test
+    void theSameWithTheActiveMQDistributionAtSiteAConfiguredByActivemqForwardXml() throws Exception {
+        long seed = seed();
+        boolean rsyncJudges = Rsync.judges(ferry.workspace(), "ForwardingTest");
+        aSourceOfAFewHundredFilesAndTwoEmptyMirrors();
+        user = ADMIN;
+        password = ADMIN_PASSWORD;
+        int portB = FreePorts.next();
+        try (FlakyRelay relay = FlakyRelay.start(portB)) {
+            link = relay;
+            FerryProcess siteB = siteB(portB);
+            // Every client logs in at site-a too: no anonymous admin.
+            DistributionBroker activemq = DistributionBroker.in(ferry.workspace(), "activemq-forward.xml",
+                    Map.of("ferry.forward.uri", link.url(), "ferry.broker.name", "site-a",
+                            "ferry.admin.password", ADMIN_PASSWORD, "ferry.allow.anonymous", "false"));
+            siteB.waitForOutput("broker listening on", FerryHarness.BROKER_START);
+            siteA = SiteA.distribution(activemq.start(), activemq.url());
+            bothMirrorsExactAfterTheInitialSync(siteB,
+                    as(DistributionBroker.PRODUCER, DistributionBroker.PRODUCER_PASSWORD),
+                    as(DistributionBroker.CONSUMER, DistributionBroker.CONSUMER_PASSWORD));
 
-        producer = ferry.producer(source, login("--mirror", "default", "--mirror", "offsite"));
-        atOffice = ferry.consumer(office, login());
+            theSourceChangesWhileTheLinkIsCut(seed, CHANGES_WITH_THE_DISTRIBUTION);
+            theLinkReturnsAndTheBacklogFlows();
+            assertExact(rsyncJudges, office);
+            assertExact(rsyncJudges, offsite);
+            assertNothingLostTwiceOrDeadLettered();
+        }
+    }
+
+    private static long seed() {
+        long seed = Long.getLong("ferry.forwarding.seed", new SecureRandom().nextLong());
+        System.out.println("ForwardingTest: seed " + seed + " (replay with -Dferry.forwarding.seed=" + seed + ")");
+        return seed;
+    }
+
+    private void aSourceOfAFewHundredFilesAndTwoEmptyMirrors() {
+        source = TestTrees.mixed(ferry.directory("source"));
+        TestTrees.manySmallFiles(source.resolve("many/a"), 120);
+        TestTrees.manySmallFiles(source.resolve("many/b"), 120);
+        office = ferry.directory("mirror-default");
+        offsite = ferry.directory("mirror-offsite");
+    }
+
+    /**
+     * Once site-a's link is up: the producer at site-a with {@code producerLogin}, mirror default's
+     * consumer there with {@code officeLogin}, mirror offsite's at site-b; both mirrors exact.
+     */
+    private void bothMirrorsExactAfterTheInitialSync(FerryProcess siteB, String[] producerLogin, String[] officeLogin) {
+        ferry.useBroker(siteA.process(), siteA.url());
+        siteA.awaitLinkLine(siteA.linkUp(), 1, LINK_BACK);
+
+        producer = ferry.producer(source, with(producerLogin, "--mirror", "default", "--mirror", "offsite"));
+        atOffice = ferry.consumer(office, officeLogin);
         away = offsiteConsumer();
-        running = new FerryProcess[] {siteA, siteB, producer, atOffice, away};
+        running = new FerryProcess[] {siteA.process(), siteB, producer, atOffice, away};
         Convergence.await(source, office, SYNC, running);
         Convergence.await(source, offsite, SYNC, running);
         // Its first start asked for a late join at site-b; the producer at site-a answered.
@@ -121,14 +183,17 @@ class ForwardingTest {
     }
 
     /**
-     * Cuts the link, changes the source {@link #CHANGES} times, and checks that site-a went on
-     * without site-b. The messages that waited at site-a for mirror offsite.
+     * Cuts the link, changes the source {@code count} times, and checks that site-a went on
+     * without site-b: mirror default kept up, and mirror offsite's messages waited at site-a.
      */
-    private long theSourceChangesWhileTheLinkIsCut(long seed) throws Exception {
+    private void theSourceChangesWhileTheLinkIsCut(long seed, int count) throws Exception {
+        long cut = System.nanoTime();
+        int upBefore = siteA.linkLines(siteA.linkBack()).size();
+        int downBefore = siteA.linkLines(siteA.linkDown()).size();
         link.breakDown();
-        siteA.waitForLog(linkLine(": link down; mirrors' messages wait here until it returns"), 1, LINK_NOTICED);
+        siteA.awaitLinkLine(siteA.linkDown(), downBefore + 1, LINK_NOTICED);
         RandomChanges changes = new RandomChanges(source, seed);
-        for (int i = 1; i <= CHANGES; i++) {
+        for (int i = 1; i <= count; i++) {
             changes.next();
             if (i % CHANGES_PER_BURST == 0) {
                 LockSupport.parkNanos(PAUSE.toNanos());
@@ -138,18 +203,20 @@ class ForwardingTest {
 
         Convergence.await(source, office, SYNC, running);
         long waiting;
-        try (QueueClient atSiteA = QueueClient.connect(siteAUrl, USER, PASSWORD)) {
+        try (QueueClient atSiteA = QueueClient.connect(siteA.url(), user, password)) {
             waiting = atSiteA.statistics(OFFSITE_QUEUE, SETTLED).size();
         }
         assertThat(waiting).as("mirror offsite's messages waiting at site-a while the link is cut").isPositive();
-        assertThat(siteA.logLinesMatching(linkLine(": link back"))).as("%s", siteA.logTail()).isEmpty();
-        return waiting;
+        assertThat(siteA.linkLines(siteA.linkBack())).as("%s", siteA.process().logTail()).hasSize(upBefore);
+        System.out.printf("ForwardingTest: the link cut for %d s, %d messages for mirror offsite waited at site-a%n",
+                Duration.ofNanos(System.nanoTime() - cut).toSeconds(), waiting);
     }
 
     private void theLinkReturnsAndTheBacklogFlows() {
+        int upBefore = siteA.linkLines(siteA.linkBack()).size();
         link.heal();
         long healed = System.nanoTime();
-        siteA.waitForLog(linkLine(": link back after \\d+ s \\(broker site-b\\)"), 1, LINK_BACK);
+        siteA.awaitLinkLine(siteA.linkBack(), upBefore + 1, LINK_BACK);
         long back = System.nanoTime();
         Convergence.await(source, offsite, SYNC, running);
         System.out.printf("ForwardingTest: the link back %.1f s after it was healed, the backlog applied at site-b "
@@ -173,11 +240,11 @@ class ForwardingTest {
         assertThat(away.logLinesMatching(FerryLog.MISSED_MESSAGES)).as("holes in mirror offsite's stream").isEmpty();
         // Were the change topic bridged, site-b would copy what it got into its queue of mirror
         // default too (whose consumer is at site-a), where it would wait for good.
-        assertNoMirrorWaitsAndNothingDeadLettered(siteAUrl, "default", "offsite");
+        assertNoMirrorWaitsAndNothingDeadLettered(siteA.url(), "default", "offsite");
         assertNoMirrorWaitsAndNothingDeadLettered(siteBUrl, "offsite");
         // The link was cut while nothing was on its way, so no message may come twice, or be missing.
-        try (QueueClient atSiteA = QueueClient.connect(siteAUrl, USER, PASSWORD);
-             QueueClient atSiteB = QueueClient.connect(siteBUrl, USER, PASSWORD)) {
+        try (QueueClient atSiteA = QueueClient.connect(siteA.url(), user, password);
+             QueueClient atSiteB = QueueClient.connect(siteBUrl, user, password)) {
             assertThat(atSiteB.enqueued(OFFSITE_QUEUE)).as("messages mirror offsite's queue received at site-b, "
                     + "against site-a's").isEqualTo(atSiteA.enqueued(OFFSITE_QUEUE));
         }
@@ -224,7 +291,13 @@ class ForwardingTest {
         }
     }
 
-    /** {@code ferry broker} named {@code name} on {@code port}, with data of its own, admitting only the test's user. */
+    /** Site-b: a {@code ferry broker} on {@code port}. */
+    private FerryProcess siteB(int port) {
+        siteBUrl = "tcp://127.0.0.1:" + port;
+        return broker("site-b", port);
+    }
+
+    /** {@code ferry broker} named {@code name} on {@code port}, with data of its own, admitting only {@link #user}. */
     private FerryProcess broker(String name, int port, String... more) {
         List<String> args = new ArrayList<>(List.of("broker", "--broker-name", name,
                 "--data", ferry.workspace().resolve(name + "-data").toString(), "--listen", "tcp://127.0.0.1:" + port));
@@ -240,15 +313,54 @@ class ForwardingTest {
         return ferry.start(login(args.toArray(String[]::new)));
     }
 
-    /** A line site-a logs about its link to site-b: {@code what} after "forwarding to URI", as a regular expression. */
-    private String linkLine(String what) {
-        return "forwarding to " + Pattern.quote(link.url()) + what;
+    /** {@code options}, logging in as {@link #user}: every process of both sites but the distribution's clients. */
+    private String[] login(String... options) {
+        return with(as(user, password), options);
     }
 
-    /** {@code options}, logging in as the test's user, as every process of both sites does. */
-    private static String[] login(String... options) {
+    private static String[] as(String user, String password) {
+        return new String[] {"--broker-user", user, "--broker-password", password};
+    }
+
+    private static String[] with(String[] login, String... options) {
         List<String> args = new ArrayList<>(Arrays.asList(options));
-        args.addAll(List.of("--broker-user", USER, "--broker-password", PASSWORD));
+        args.addAll(Arrays.asList(login));
         return args.toArray(String[]::new);
+    }
+
+    /**
+     * Site-a's broker, and what it logs about its link to site-b, as regular expressions: when it
+     * is first up, when it found it cut, and when it is back.
+     *
+     * @param stdout whether it logs on stdout (the ActiveMQ distribution) rather than stderr (a ferry command)
+     */
+    private record SiteA(FerryProcess process, String url, boolean stdout, String linkUp, String linkDown,
+                         String linkBack) {
+
+        /** A {@code ferry broker} forwarding through {@code link}, in its own words. */
+        static SiteA ferryBroker(FerryProcess process, String url, FlakyRelay link) {
+            String forwarding = "forwarding to " + Pattern.quote(link.url());
+            return new SiteA(process, url, false, forwarding + ": connected to broker site-b",
+                    forwarding + ": link down; mirrors' messages wait here until it returns",
+                    forwarding + ": link back after \\d+ s \\(broker site-b\\)");
+        }
+
+        /** The ActiveMQ distribution, in ActiveMQ's words, which are the same when the link is up and back. */
+        static SiteA distribution(FerryProcess process, String url) {
+            return new SiteA(process, url, true, DISTRIBUTION_LINK_UP, DISTRIBUTION_LINK_DOWN, DISTRIBUTION_LINK_UP);
+        }
+
+        List<String> linkLines(String regex) {
+            return stdout ? process.outputLinesMatching(regex) : process.logLinesMatching(regex);
+        }
+
+        /** Waits until at least {@code count} lines match {@code regex}. */
+        void awaitLinkLine(String regex, int count, Duration timeout) {
+            if (stdout) {
+                process.waitForOutput(regex, count, timeout);
+            } else {
+                process.waitForLog(regex, count, timeout);
+            }
+        }
     }
 }

@@ -16,6 +16,8 @@ final class Rsync {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** rsync's line for the root directory when only its modification time differs. */
     private static final String ROOT_TIME_ONLY = ".d..t...... ./";
+    /** How rsync's line for a symlink starts when only the link's own modification time differs. */
+    private static final String SYMLINK_TIME_ONLY = ".L..t...... ";
 
     private Rsync() {
     }
@@ -49,12 +51,15 @@ final class Rsync {
      * What {@code rsync -ainc --dry-run --delete} would do to make the mirror the source, one line
      * each, but for the modification time of the root itself: Ferry replicates what is in the root,
      * and the root of a mirror is where the consumer keeps {@code .ferry}, so its time is the
-     * consumer's (as {@code ferry verify} and TreeSnapshot, which leave the root out, agree).
+     * consumer's (as {@code ferry verify} and TreeSnapshot, which leave the root out, agree). Nor
+     * the modification time of a symlink itself, which Ferry does not replicate (README, "Checking
+     * a mirror"): its target still counts.
      */
     static List<String> itemizedChanges(Path workDir, Path source, Path destination) {
         // Excluded on both sides: the consumer's bookkeeping in DST is neither compared nor deleted.
         String itemized = Command.run(workDir, TIMEOUT, "rsync", "-ainc", "--dry-run", "--delete",
                 "--exclude=/" + TreeSnapshot.RESERVED, source + "/", destination + "/").orFail().out();
-        return itemized.lines().filter(line -> !line.equals(ROOT_TIME_ONLY)).toList();
+        return itemized.lines().filter(line -> !line.equals(ROOT_TIME_ONLY) && !line.startsWith(SYMLINK_TIME_ONLY))
+                .toList();
     }
 }
