@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.BrokerUnreachableException;
 import jakarta.jms.JMSSecurityException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +19,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,18 +32,22 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The repository's docker-compose.yml, brought up the way the README says, with its second mirror
- * (profile offsite): broker, consumers and producer replicate a directory of this machine into
- * both mirrors, and the broker lets no one in without a password. The one override, written by the
+ * (profile offsite) and a standby broker (profile standby, clients on the pair's failover URL):
+ * broker, consumers and producer replicate a directory of this machine into both mirrors, the
+ * broker lets no one in without a password, and when it is killed its standby takes over. The one override, written by the
  * test, puts the mirrors and the producer's state in the test's workspace and runs every side as the
  * test's user, so the test can read (and delete) what they write.
  */
 @ExtendWith(RequiresDocker.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // The standby's test kills the broker the others use.
 @Timeout(value = 3, unit = MINUTES)
 class ComposeDeploymentTest {
 
     private static final Duration INITIAL_SYNC = Duration.ofSeconds(90);
     private static final Duration ONE_CHANGE = Duration.ofSeconds(60);
+    /** The standby's lock poll (1 s) and recovery, and the clients' reconnect backoff (up to 10 s). */
+    private static final Duration TAKEOVER = Duration.ofSeconds(90);
 
     @RegisterExtension
     final FailureWatch failures = new FailureWatch();
@@ -49,6 +57,7 @@ class ComposeDeploymentTest {
     private Path mirror;
     private Path offsite;
     private int brokerPort;
+    private int standbyPort;
     private ComposeStack stack;
 
     @BeforeAll
@@ -62,6 +71,7 @@ class ComposeDeploymentTest {
         mirror = TestTrees.directory(workspace.resolve("mirror"));
         offsite = TestTrees.directory(workspace.resolve("mirror-offsite"));
         brokerPort = FreePorts.next();
+        standbyPort = FreePorts.next();
         try {
             stack = ComposeStack.up(
                     List.of(DockerImages.composeFile().toFile(), override().toFile()),
@@ -70,7 +80,10 @@ class ComposeDeploymentTest {
                             "FERRY_CONSUMER_PASSWORD", UUID.randomUUID().toString(),
                             "FERRY_OFFSITE_PASSWORD", UUID.randomUUID().toString(),
                             "FERRY_MIRRORS", "default,offsite",
-                            "COMPOSE_PROFILES", "offsite",
+                            "COMPOSE_PROFILES", "offsite,standby",
+                            "FERRY_COMPOSE_BROKER_URL",
+                            "failover:(tcp://broker:61616,tcp://broker-standby:61616)?randomize=false",
+                            "FERRY_STANDBY_PORT", Integer.toString(standbyPort),
                             "FERRY_BROKER_PORT", Integer.toString(brokerPort),
                             "FERRY_JAVA_OPTS", "-Xmx256m"));
         } catch (AssertionError e) {
@@ -95,6 +108,7 @@ class ComposeDeploymentTest {
     }
 
     @Test
+    @Order(1)
     void theStackMirrorsASourceTreeAndTheChangesToItIntoBothMirrors() throws IOException {
         awaitMirror(INITIAL_SYNC);
 
@@ -105,6 +119,7 @@ class ComposeDeploymentTest {
     }
 
     @Test
+    @Order(2)
     void theBrokerRefusesAnonymousConnections() {
         BrokerEndpoint anonymous = new BrokerEndpoint("tcp://127.0.0.1:" + brokerPort, null, null);
         Throwable refusal = catchThrowable(() -> anonymous.connect("anonymous-probe", 1).close());
@@ -113,6 +128,31 @@ class ComposeDeploymentTest {
                     + "broker-config/activemq.xml must require authentication");
         }
         assertThat(refusal).as("how the broker refused an anonymous connection").isInstanceOf(JMSSecurityException.class);
+    }
+
+    /**
+     * Profile standby: broker-standby waits on the same data volume; killed, broker is taken over
+     * and producer and consumers, on the pair's failover URL, follow. Last: it leaves broker dead.
+     */
+    @Test
+    @Order(3)
+    void whenTheBrokerIsKilledItsStandbyTakesOverAndBothMirrorsFollow() throws IOException {
+        awaitMirror(INITIAL_SYNC);
+        assertThat(anonymousLogin(standbyPort)).as("what broker-standby answers before the kill (nothing)")
+                .isInstanceOf(BrokerUnreachableException.class);
+
+        stack.kill("broker");
+        writeText(source.resolve("new/written after the broker died.txt"), text("taken over", 2000));
+        Files.delete(source.resolve("renamed.txt")); // renamed so by the first test
+        awaitMirror(TAKEOVER);
+        assertThat(anonymousLogin(standbyPort)).as("what broker-standby answers once it took over")
+                .isInstanceOf(JMSSecurityException.class);
+    }
+
+    /** What an attempt to log in without a user name to the broker at {@code port} of this machine throws. */
+    private static Throwable anonymousLogin(int port) {
+        BrokerEndpoint anonymous = new BrokerEndpoint("tcp://127.0.0.1:" + port, null, null);
+        return catchThrowable(() -> anonymous.connect("anonymous-probe", 1).close());
     }
 
     /** Waits for both mirrors to equal the source, failing with what the services said. */

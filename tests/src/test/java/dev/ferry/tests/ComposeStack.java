@@ -90,6 +90,18 @@ final class ComposeStack implements AutoCloseable {
         return logs.length() == 0 ? "(" + tool + " started no containers)\n" : logs.toString();
     }
 
+    /** Kills (SIGKILL) the container of {@code service}, as a crash of its host would end it. */
+    void kill(String service) {
+        DockerClient docker = DockerClientFactory.instance().client();
+        docker.killContainerCmd(container(docker, service).getId()).exec();
+    }
+
+    private Container container(DockerClient docker, String service) {
+        return containers(docker).stream()
+                .filter(candidate -> service.equals(candidate.getLabels().get(SERVICE_LABEL)))
+                .findFirst().orElseThrow(() -> new AssertionError("no container of service " + service + "\n" + logs()));
+    }
+
     @Override
     public void close() {
         compose.stop();
