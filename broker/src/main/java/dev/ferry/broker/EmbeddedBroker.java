@@ -268,10 +268,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             // The one user of `ferry up` and `ferry broker` is both sides and may see everything.
             users.add(new AuthenticationUser(options.user(), options.password(), USER_GROUP));
         }
-        for (BrokerUser user : options.users()) {
-            users.add(new AuthenticationUser(user.name(), user.password(), user.groups()));
-        }
-        for (BrokerUser user : Forwarding.forwardUsers(options)) {
+        List<BrokerUser> others = new ArrayList<>(options.users());
+        others.addAll(Forwarding.forwardUsers(options)); // The links' users log in here too.
+        for (BrokerUser user : others) {
             users.add(new AuthenticationUser(user.name(), user.password(), user.groups()));
         }
         return users;

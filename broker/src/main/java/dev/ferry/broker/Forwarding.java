@@ -15,7 +15,6 @@ import org.apache.activemq.command.ActiveMQQueue;
 import org.apache.activemq.command.ActiveMQTopic;
 import org.apache.activemq.network.DiscoveryNetworkConnector;
 import org.apache.activemq.network.NetworkConnector;
-import org.apache.activemq.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,15 +164,7 @@ final class Forwarding {
      * order and gives the reconnecting back to the connector.
      */
     static URI discoveryUri(URI to) throws URISyntaxException {
-        URI[] brokers = FailoverUrl.isFailover(to.toString()) ? URISupport.parseComposite(to).getComponents()
-                : new URI[] {to};
-        if (brokers.length == 1) {
-            return new URI("static:(" + brokers[0] + ")?" + RECONNECT);
-        }
-        StringBuilder pair = new StringBuilder("masterslave:(");
-        for (int i = 0; i < brokers.length; i++) {
-            pair.append(i == 0 ? "" : ",").append(brokers[i]);
-        }
-        return new URI(pair.append(")?").append(RECONNECT).toString());
+        URI[] brokers = FailoverUrl.brokersOf(to);
+        return new URI(FailoverUrl.listing(brokers.length == 1 ? "static" : "masterslave", brokers) + "?" + RECONNECT);
     }
 }

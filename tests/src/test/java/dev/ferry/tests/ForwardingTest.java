@@ -193,12 +193,7 @@ class ForwardingTest {
         link.breakDown();
         siteA.awaitLinkLine(siteA.linkDown(), downBefore + 1, LINK_NOTICED);
         RandomChanges changes = new RandomChanges(source, seed);
-        for (int i = 1; i <= count; i++) {
-            changes.next();
-            if (i % CHANGES_PER_BURST == 0) {
-                LockSupport.parkNanos(PAUSE.toNanos());
-            }
-        }
+        changes.inBursts(count, CHANGES_PER_BURST, PAUSE);
         System.out.println("ForwardingTest made " + changes.made());
 
         Convergence.await(source, office, SYNC, running);

@@ -8,11 +8,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -65,6 +67,19 @@ final class RandomChanges {
             make(kind, files, directories);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot " + kind + " in " + root, e);
+        }
+    }
+
+    /**
+     * Makes {@code count} random changes, pausing {@code pause} after every {@code perBurst} of them,
+     * as people and programs change a tree: a backlog of bursts, not one change per poll.
+     */
+    void inBursts(int count, int perBurst, Duration pause) {
+        for (int i = 1; i <= count; i++) {
+            next();
+            if (i % perBurst == 0) {
+                LockSupport.parkNanos(pause.toNanos());
+            }
         }
     }
 

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,12 +60,7 @@ final class TwoMirrors {
 
         away.kill();
         RandomChanges changes = new RandomChanges(source, seed);
-        for (int i = 1; i <= CHANGES; i++) {
-            changes.next();
-            if (i % CHANGES_PER_BURST == 0) {
-                LockSupport.parkNanos(PAUSE.toNanos());
-            }
-        }
+        changes.inBursts(CHANGES, CHANGES_PER_BURST, PAUSE);
         System.out.println("TwoMirrors made " + changes.made());
         Convergence.await(source, office, CONVERGENCE, broker, producer, atOffice);
         long waiting = offsiteWaiting(ferry);

@@ -47,6 +47,24 @@ public final class FailoverUrl {
     }
 
     /**
+     * The brokers {@code url} names: those of a {@code failover:} URL, in order, else {@code url} alone.
+     *
+     * @throws URISyntaxException when a failover URL cannot be parsed
+     */
+    public static URI[] brokersOf(URI url) throws URISyntaxException {
+        return isFailover(url.toString()) ? URISupport.parseComposite(url).getComponents() : new URI[] {url};
+    }
+
+    /** {@code scheme:(a,b,...)}: a composite URL of {@code brokers}, without options. */
+    public static String listing(String scheme, URI[] brokers) {
+        StringBuilder listed = new StringBuilder(scheme).append(":(");
+        for (int i = 0; i < brokers.length; i++) {
+            listed.append(i == 0 ? "" : ",").append(brokers[i]);
+        }
+        return listed.append(')').toString();
+    }
+
+    /**
      * {@code url} with Ferry's defaults for the options its user did not give, when it is a
      * {@code failover:} URL; otherwise {@code url} itself.
      *
@@ -60,12 +78,7 @@ public final class FailoverUrl {
             CompositeData composite = URISupport.parseComposite(new URI(url));
             Map<String, String> options = new LinkedHashMap<>(composite.getParameters());
             DEFAULTS.forEach(option -> options.putIfAbsent(option.getKey(), option.getValue()));
-            StringBuilder rebuilt = new StringBuilder(SCHEME).append(":(");
-            URI[] brokers = composite.getComponents();
-            for (int i = 0; i < brokers.length; i++) {
-                rebuilt.append(i == 0 ? "" : ",").append(brokers[i]);
-            }
-            return rebuilt.append(")?").append(URISupport.createQueryString(options)).toString();
+            return listing(SCHEME, composite.getComponents()) + "?" + URISupport.createQueryString(options);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a valid failover URL: " + url + " (" + e.getReason() + ")", e);
         }
