@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.ferry.wire.WireFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,8 @@ class StandbyTakeoverTest {
                 consumer);
         long staged = Staging.parts(mirror).values().stream().mapToLong(Long::longValue).max().orElse(0);
         int appliedBefore = appliedPaths().size();
-        FailedOver failedOver = FailedOver.countedNow(BrokerPair.url(brokers.standbyPort()), producer, consumer);
+        String standbyUrl = BrokerPair.url(brokers.standbyPort());
+        FailedOver failedOver = FailedOver.countedNow(standbyUrl, producer, consumer);
 
         brokers.killActive();
         Duration takeover = brokers.awaitTakeover();
@@ -108,6 +110,11 @@ class StandbyTakeoverTest {
         failedOver.awaitOnceMoreEach();
         assertExactAndNothingLost("the kill in the initial sync");
         assertTookOverHavingStoodByOnce(brokers.active());
+        FerryProcess status = ferry.start("status", "--broker", ferry.brokerUrl());
+        status.waitForSuccess(FerryHarness.STATUS_TIMEOUT);
+        assertThat(status.stdout().lines().findFirst()).as("ferry status on the pair's failover URL").hasValue(
+                "queue " + WireFormat.DEFAULT_QUEUE + " on " + ferry.brokerUrl() + ", answered by " + standbyUrl
+                        + " (broker ferry)");
         consumer.waitForLog(REPAIRED, 1, QUICK); // The late join's repair, which a new mirror asks for.
         List<String> repairs = consumer.logLinesMatching(REPAIRED);
         assertThat(repairs).as("the late join's repairs").hasSize(1);
