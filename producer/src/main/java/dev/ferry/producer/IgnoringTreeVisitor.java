@@ -5,6 +5,8 @@ import io.methvin.watcher.visitor.FileTreeVisitor;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -12,7 +14,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 /**
  * How the watcher finds the directories to watch, at start and whenever one is created: like the
  * library's own walk, but it does not descend into an ignored directory, so a tree that ignores
- * {@code node_modules/} spends no watches on it.
+ * {@code node_modules/} spends no watches on it. A directory that vanishes while the walk registers
+ * it is skipped; any other failure to register (the watch limit) ends the walk and reaches the
+ * watcher's listener.
  */
 final class IgnoringTreeVisitor implements FileTreeVisitor {
 
@@ -32,7 +36,14 @@ final class IgnoringTreeVisitor implements FileTreeVisitor {
                 if (isIgnored(dir, true, dir.equals(start))) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
-                onDirectory.call(dir);
+                try {
+                    onDirectory.call(dir);
+                } catch (NoSuchFileException | NotDirectoryException gone) {
+                    // Renamed or deleted since it was listed. Thrown on, it would end the whole walk
+                    // and leave every directory after it unwatched, for good (a ForwardingTest run
+                    // lost a subtree this way). Where it went, its own create event registers it.
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
                 return FileVisitResult.CONTINUE;
             }
 

@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +108,47 @@ class WatchTest {
         awaitChange("put albums/c.jpg");
 
         assertThat(sink.committedChanges()).doesNotContain("put albums/a.jpg", "delete photos");
+    }
+
+    /**
+     * A directory moved in is registered by a walk of its subtree; when the writer renames some of
+     * its subdirectories while that walk runs, every other subdirectory must still be watched.
+     * Before IgnoringTreeVisitor skipped a vanished directory, the walk ended there, and files
+     * written later into the subdirectories after it were never published.
+     */
+    @Test
+    void subdirectoriesRenamedWhileANewTreeIsRegisteredLeaveTheRestWatched() throws Exception {
+        int stable = 200;
+        int churning = 10;
+        for (int round = 0; round < 3; round++) {
+            String top = "r" + round;
+            Path outside = Files.createDirectories(temp.resolve("outside/" + top));
+            for (int i = 0; i < stable; i++) {
+                Files.writeString(Files.createDirectories(outside.resolve("s" + i)).resolve("first.txt"), "first");
+            }
+            for (int i = 0; i < churning; i++) {
+                Files.createDirectories(outside.resolve("c" + i));
+            }
+            Path moved = Files.move(outside, tree.path(top));
+            // Flips the names of a few subdirectories back and forth for as long as the walk may take.
+            long until = System.nanoTime() + Duration.ofMillis(400).toNanos();
+            while (System.nanoTime() < until) {
+                for (int i = 0; i < churning; i++) {
+                    Files.move(moved.resolve("c" + i), moved.resolve("x" + i));
+                    Files.move(moved.resolve("x" + i), moved.resolve("c" + i));
+                }
+            }
+            awaitChanges(stable, i -> "put " + top + "/s" + i + "/first.txt");
+            for (int i = 0; i < stable; i++) {
+                tree.write(top + "/s" + i + "/later.txt", "written once the watch is in place");
+            }
+            awaitChanges(stable, i -> "put " + top + "/s" + i + "/later.txt");
+        }
+    }
+
+    private void awaitChanges(int count, IntFunction<String> change) {
+        List<String> expected = IntStream.range(0, count).mapToObj(change).toList();
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(sink.committedChanges()).containsAll(expected));
     }
 
     private void awaitChange(String change) {
