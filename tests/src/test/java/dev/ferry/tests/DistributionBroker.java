@@ -39,6 +39,8 @@ final class DistributionBroker {
     static final Duration START = Duration.ofSeconds(90);
     /** What ActiveMQ says once the broker named {@code %s} started. */
     private static final String STARTED = "Apache ActiveMQ \\S+ \\(%s, .*\\) started";
+    /** The same, whatever the broker's name. */
+    static final String STARTED_ANY = STARTED.formatted(".*");
     /** What ActiveMQ says once when it finds the store locked and waits for the lock: a standby. */
     static final String STANDING_BY = "is locked by another server\\. This broker is now in slave mode";
 
@@ -171,6 +173,15 @@ final class DistributionBroker {
 
     String url() {
         return "tcp://127.0.0.1:" + port;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** The data directory, which {@link #standby()} shares. */
+    Path data() {
+        return data;
     }
 
     /** The line of a started broker: the configuration names it ferry unless ferry.broker.name says otherwise. */

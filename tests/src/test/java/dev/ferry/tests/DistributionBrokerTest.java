@@ -185,36 +185,6 @@ class DistributionBrokerTest {
         assertThat(ferry.messagesDeadLettered()).isZero();
     }
 
-    /**
-     * Issue 17 with the distribution: a second broker on the same data directory waits as a standby
-     * (broker-config's shared-file-locker), and takes over when the active one is killed with
-     * changes in flight; producer and consumer on the pair's failover URL follow, and nothing is lost.
-     */
-    @Test
-    void aStandbyOnTheSameDataTakesOverWhenTheActiveIsKilledWithChangesInFlight() {
-        DistributionBroker standby = activemq.standby();
-        FerryProcess standingBy = standby.startStandingBy();
-        String pair = "failover:(" + activemq.url() + "," + standby.url() + ")?randomize=false";
-        ferry.useBroker(activemq.process(), pair);
-        TestTrees.mixed(source);
-        FerryProcess producer = ferry.producer(source);
-        FerryProcess consumer = ferry.consumer(destination);
-        Convergence.await(source, destination, INITIAL_SYNC, activemq.process(), standingBy, consumer, producer);
-
-        TestTrees.writeRandom(source.resolve("in flight.bin"), 5L * 1024 * 1024, 11);
-        TestTrees.manySmallFiles(source.resolve("in flight"), 50);
-        activemq.kill();
-        standby.awaitTakeover();
-        ferry.useBroker(standingBy, pair);
-        writeText(source.resolve("after the takeover.txt"), "written once the standby had taken over\n");
-        deleteTree(source.resolve("docs"));
-
-        Convergence.await(source, destination, CATCH_UP, standingBy, consumer, producer);
-        assertThat(ferry.messagesDeadLettered()).isZero();
-        assertThat(standingBy.stdout().lines().filter(line -> line.matches(".*" + DistributionBroker.STANDING_BY + ".*")))
-                .as("what the standby said while it waited").hasSize(1);
-    }
-
     @Test
     void twoMirrorsEachWithItsOwnUserOneOfThemDownWhileTheSourceChanges500TimesAreBothExactAfterwards() {
         // Under the configuration's authorization: the producer's user may not read the mirrors' queues,

@@ -171,7 +171,17 @@ final class FerryHarness implements BeforeEachCallback, AfterEachCallback, Befor
         if (broker != null) {
             throw new IllegalStateException("the test's broker " + broker + " runs already");
         }
-        BrokerPair pair = BrokerPair.start(this, workspace.resolve("broker-data"));
+        BrokerPair pair = BrokerPair.ofFerryBrokers(this, workspace.resolve("broker-data"));
+        useBroker(pair.active(), pair.failoverUrl());
+        return pair;
+    }
+
+    /** The same with two instances of the ActiveMQ distribution, configured by broker-config/activemq.xml. */
+    BrokerPair distributionStandbyPair() {
+        if (broker != null) {
+            throw new IllegalStateException("the test's broker " + broker + " runs already");
+        }
+        BrokerPair pair = BrokerPair.ofDistribution(this);
         useBroker(pair.active(), pair.failoverUrl());
         return pair;
     }
