@@ -58,7 +58,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     private static final long STORE_LIMIT = 8L << 30;
     private static final long TEMP_LIMIT = 2L << 30;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration LOCK_KEEP_ALIVE = Duration.ofSeconds(5);
+    /**
+     * How often an active broker checks that it still holds its store's lock, and so how long a
+     * standby that took the lock waits before it writes ({@link StandbyBroker}); broker-config's
+     * lockKeepAlivePeriod is the same, and the distribution waits it likewise.
+     */
+    static final Duration LOCK_KEEP_ALIVE = Duration.ofSeconds(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
@@ -191,7 +196,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         locker.setFailIfLocked(true);
         kahaDb.setLocker(locker);
         // On a shared file system, a broker whose lock was taken from it (an NFS lease expired
-        // while its host was cut off) stops within 5 s rather than writing beside the new active one.
+        // while its host was cut off) stops within 2 s rather than writing beside the new active one.
         kahaDb.setLockKeepAlivePeriod(LOCK_KEEP_ALIVE.toMillis());
         return kahaDb;
     }
