@@ -77,6 +77,12 @@ final class ProducerCommand implements Callable<Integer> {
                     + "also ends at 8 MiB of file bodies. Fewer means more commits, each of them an fsync on the broker.")
     int batchEvents = ProducerSettings.DEFAULT_BATCH_MESSAGES;
 
+    @Option(names = "--rescan-interval", paramLabel = "DURATION", converter = PositiveDuration.class,
+            description = "How often a directory the watcher cannot watch (the inotify watch limit reached, "
+                    + "permission denied) is compared with what was published, with everything below it "
+                    + "(default: 60s). The producer says once which limit to raise; `ferry status` counts them.")
+    Duration rescanInterval = ProducerSettings.DEFAULT_RESCAN_INTERVAL;
+
     @Mixin
     IgnoreOptions ignore;
 
@@ -98,6 +104,7 @@ final class ProducerCommand implements Callable<Integer> {
             watching.watchQueue(endpoint, queue);
             ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, queue).withMirrors(mirrors)
                     .withBatchMessages(positive(batchEvents)).withIgnore(ignore.settings())
+                    .withRescanInterval(rescanInterval)
                     .withObserver(watching.producer(tally));
             if (once) {
                 try (Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));

@@ -15,34 +15,43 @@ import java.nio.file.attribute.BasicFileAttributes;
  * How the watcher finds the directories to watch, at start and whenever one is created: like the
  * library's own walk, but it does not descend into an ignored directory, so a tree that ignores
  * {@code node_modules/} spends no watches on it. A directory that vanishes while the walk registers
- * it is skipped; any other failure to register (the watch limit) ends the walk and reaches the
- * watcher's listener.
+ * it is skipped; one that cannot be watched (the watch limit, permission denied) is recorded in
+ * {@link UnwatchedDirectories}, to be rescanned, and the walk goes on.
  */
 final class IgnoringTreeVisitor implements FileTreeVisitor {
 
     private final SourceTree tree;
     private final SourceIgnores ignores;
+    private final UnwatchedDirectories unwatched;
 
-    IgnoringTreeVisitor(SourceTree tree, SourceIgnores ignores) {
+    IgnoringTreeVisitor(SourceTree tree, SourceIgnores ignores, UnwatchedDirectories unwatched) {
         this.tree = tree;
         this.ignores = ignores;
+        this.unwatched = unwatched;
     }
 
     @Override
     public void recursiveVisitFiles(Path start, Callback onDirectory, Callback onFile) throws IOException {
+        long[] done = {0, 0}; // directories called back, directories whose callback failed
         Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
                 if (isIgnored(dir, true, dir.equals(start))) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 try {
                     onDirectory.call(dir);
+                    done[0]++;
                 } catch (NoSuchFileException | NotDirectoryException gone) {
                     // Renamed or deleted since it was listed. Thrown on, it would end the whole walk
                     // and leave every directory after it unwatched, for good (a ForwardingTest run
                     // lost a subtree this way). Where it went, its own create event registers it.
                     return FileVisitResult.SKIP_SUBTREE;
+                } catch (IOException cannotWatch) {
+                    // The watch limit reached, or permission denied: it is rescanned instead, and the
+                    // walk goes on below it too, so that every directory left unwatched is counted.
+                    unwatched.record(dir, cannotWatch);
+                    done[1]++;
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -60,6 +69,9 @@ final class IgnoringTreeVisitor implements FileTreeVisitor {
                 return FileVisitResult.CONTINUE; // Gone or unreadable: the comparison will tell.
             }
         });
+        if (done[1] > 0) {
+            unwatched.walked(done[0]);
+        }
     }
 
     /** Within a walk the directories above are known not to be ignored; where a walk starts they are not. */

@@ -32,12 +32,19 @@ import java.util.Objects;
  * @param batchBytes    how many body bytes one broker transaction holds, roughly, at most
  * @param ignore        which paths of the source are neither published nor deleted
  * @param observer      who is told what the producer does (metrics, heartbeats, progress)
+ * @param rescanInterval how often a directory the watcher cannot watch (the inotify watch limit
+ *                      reached, permission denied) is compared with what was published, with its subtree
  */
 public record ProducerSettings(Path source, Path stateDir, String queue, List<String> mirrors, Duration quietPeriod,
                                int chunkBytes, int batchMessages, long batchBytes, IgnoreSettings ignore,
-                               ProducerObserver observer) {
+                               ProducerObserver observer, Duration rescanInterval) {
 
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMillis(50);
+    /**
+     * A directory that cannot be watched costs a comparison of its subtree each time: once a minute
+     * is Syncthing's choice for folders it cannot watch either, and well below the hour of its full rescans.
+     */
+    public static final Duration DEFAULT_RESCAN_INTERVAL = Duration.ofSeconds(60);
     /**
      * A message costs the producer, the broker and the consumer some work whatever it carries, and
      * the broker's store copies each body several times: measured on bench scenario 3's transfer
@@ -64,6 +71,10 @@ public record ProducerSettings(Path source, Path stateDir, String queue, List<St
         Objects.requireNonNull(quietPeriod, "quiet period");
         Objects.requireNonNull(ignore, "ignore settings");
         Objects.requireNonNull(observer, "observer");
+        Objects.requireNonNull(rescanInterval, "rescan interval");
+        if (rescanInterval.isNegative() || rescanInterval.isZero()) {
+            throw new IllegalArgumentException("rescan interval is not positive: " + rescanInterval);
+        }
         if (!Files.isDirectory(source)) {
             throw new IllegalArgumentException("source " + source + " is not an existing directory");
         }
@@ -102,25 +113,25 @@ public record ProducerSettings(Path source, Path stateDir, String queue, List<St
     public ProducerSettings(Path source, Path stateDir, String queue, Duration quietPeriod,
                             int chunkBytes, int batchMessages, long batchBytes) {
         this(source, stateDir, queue, List.of(WireFormat.DEFAULT_MIRROR), quietPeriod, chunkBytes, batchMessages,
-                batchBytes, IgnoreSettings.DEFAULTS, ProducerObserver.NONE);
+                batchBytes, IgnoreSettings.DEFAULTS, ProducerObserver.NONE, DEFAULT_RESCAN_INTERVAL);
     }
 
     /** The same settings keeping the queues of {@code names} (see {@link #mirrors()}). */
     public ProducerSettings withMirrors(List<String> names) {
         return new ProducerSettings(source, stateDir, queue, names, quietPeriod, chunkBytes, batchMessages, batchBytes,
-                ignore, observer);
+                ignore, observer, rescanInterval);
     }
 
     /** The same settings with transactions of at most {@code events} events. */
     public ProducerSettings withBatchMessages(int events) {
         return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, events, batchBytes,
-                ignore, observer);
+                ignore, observer, rescanInterval);
     }
 
     /** The same settings, observed by {@code observer}. */
     public ProducerSettings withObserver(ProducerObserver observer) {
         return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, batchMessages, batchBytes,
-                ignore, observer);
+                ignore, observer, rescanInterval);
     }
 
     /**
@@ -132,10 +143,16 @@ public record ProducerSettings(Path source, Path stateDir, String queue, List<St
                 DEFAULT_BATCH_MESSAGES, DEFAULT_BATCH_BYTES);
     }
 
+    /** These settings, comparing directories the watcher cannot watch every {@code interval}. */
+    public ProducerSettings withRescanInterval(Duration interval) {
+        return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, batchMessages, batchBytes,
+                ignore, observer, interval);
+    }
+
     /** These settings with other ignore rules. */
     public ProducerSettings withIgnore(IgnoreSettings rules) {
         return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, batchMessages, batchBytes,
-                rules, observer);
+                rules, observer, rescanInterval);
     }
 
     private static Path realPath(Path path) {

@@ -1,13 +1,15 @@
 package dev.ferry.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.ignore.IgnoreSettings;
+import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Given the walk that registers a new directory's subtree with the watcher, when a directory goes
- * away between being listed and being registered (renamed or deleted by the writer meanwhile),
- * then the walk goes on with the rest: one vanished directory must not leave its siblings unwatched.
+ * away between being listed and being registered (renamed or deleted by the writer meanwhile), or
+ * cannot be watched (the watch limit reached), then the walk goes on with the rest: one directory
+ * must not leave its siblings unwatched; one that cannot be watched is rescanned instead.
  */
 class IgnoringTreeVisitorTest {
 
@@ -47,17 +50,35 @@ class IgnoringTreeVisitorTest {
     }
 
     @Test
-    void anyOtherFailureToRegisterStillEndsTheWalk() {
+    void aDirectoryThatCannotBeWatchedIsRecordedAndTheWalkGoesOnBelowItAndBeyond() throws IOException {
         SourceFixture tree = new SourceFixture(temp);
-        tree.write("top/a/file.txt", "a");
-        // The watch limit reached, for one: the producer must hear of it, not walk on blind.
-        assertThatThrownBy(() -> visitor(tree).recursiveVisitFiles(tree.path("top"), dir -> {
-            throw new IOException("User limit of inotify watches reached");
-        }, file -> { })).hasMessageContaining("inotify watches");
+        for (String name : List.of("a", "b", "c")) {
+            tree.write("top/" + name + "/deeper/file.txt", name);
+        }
+        Path top = tree.path("top");
+        List<Path> registered = new ArrayList<>();
+        UnwatchedDirectories unwatched = new UnwatchedDirectories(tree.source, Duration.ofSeconds(1));
+
+        new IgnoringTreeVisitor(new SourceTree(tree.source), SourceIgnores.load(tree.source, IgnoreSettings.DEFAULTS),
+                unwatched).recursiveVisitFiles(top, dir -> {
+                    if (dir.getFileName().toString().equals("b")) {
+                        throw new IOException("User limit of inotify watches reached"); // the JDK's words for ENOSPC
+                    }
+                    registered.add(dir);
+                }, file -> { });
+
+        assertThat(registered).containsExactlyInAnyOrder(top, top.resolve("a"), top.resolve("a/deeper"),
+                top.resolve("b/deeper"), top.resolve("c"), top.resolve("c/deeper"));
+        assertThat(unwatched.count()).isEqualTo(1);
+        assertThat(unwatched.dueAt(Instant.now().plusSeconds(2), new SourceTree(tree.source)))
+                .as("what the first rescan compares").isEmpty(); // the first look sets when it is due
+        assertThat(unwatched.dueAt(Instant.now().plusSeconds(4), new SourceTree(tree.source)))
+                .containsExactly(Scope.tree(RelPath.of("top/b")));
     }
 
     private static IgnoringTreeVisitor visitor(SourceFixture tree) throws IOException {
         return new IgnoringTreeVisitor(new SourceTree(tree.source),
-                SourceIgnores.load(tree.source, IgnoreSettings.DEFAULTS));
+                SourceIgnores.load(tree.source, IgnoreSettings.DEFAULTS),
+                new UnwatchedDirectories(tree.source, Duration.ofSeconds(1)));
     }
 }

@@ -225,9 +225,18 @@ final class FerryHarness implements BeforeEachCallback, AfterEachCallback, Befor
     }
 
     FerryProcess startWithHeap(String maxHeap, String... args) {
+        return startUnder(List.of(), maxHeap, args);
+    }
+
+    /** {@code ferry <args>} with the default heap, run by {@code prefix}: see {@link FerryProcess#startUnder}. */
+    FerryProcess startUnder(List<String> prefix, String... args) {
+        return startUnder(prefix, FerryProcess.DEFAULT_HEAP, args);
+    }
+
+    private FerryProcess startUnder(List<String> prefix, String maxHeap, String... args) {
         String command = args.length == 0 ? "" : args[0].replaceAll("[^A-Za-z0-9]", "");
         String name = (command.isEmpty() ? "ferry" : command) + "-" + (++launched);
-        return FerryProcess.start(name, jar, maxHeap, List.of(args), workspace, workspace.resolve("logs"));
+        return FerryProcess.startUnder(prefix, name, jar, maxHeap, List.of(args), workspace, workspace.resolve("logs"));
     }
 
     /**

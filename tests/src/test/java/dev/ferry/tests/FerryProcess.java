@@ -60,7 +60,18 @@ final class FerryProcess implements AutoCloseable {
      * {@code logDir/<name>.out} and {@code .err}.
      */
     static FerryProcess start(String name, Path jar, String maxHeap, List<String> args, Path workDir, Path logDir) {
-        List<String> command = new ArrayList<>(List.of(
+        return startUnder(List.of(), name, jar, maxHeap, args, workDir, logDir);
+    }
+
+    /**
+     * The same, run by {@code prefix} (a program that ends by executing the rest of its command line
+     * in its own process, as {@code unshare} does without {@code --fork}, so that the PID held is still
+     * the JVM's).
+     */
+    static FerryProcess startUnder(List<String> prefix, String name, Path jar, String maxHeap, List<String> args,
+                                   Path workDir, Path logDir) {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap,
                 // An out-of-memory error should end the process visibly, not leave it limping on.
