@@ -50,7 +50,8 @@ class StatusProbeTest {
 
     @Test
     void statusShowsEachMirrorsWaitingMessagesTheirAgeAndTheLatestBeatOfEachProcess() throws Exception {
-        broker = EmbeddedBroker.start(BrokerOptions.defaults(data).withListen(URI.create("tcp://127.0.0.1:0")));
+        broker = EmbeddedBroker.start(BrokerOptions.defaults(data).withListen(URI.create("tcp://127.0.0.1:0"))
+                .withBrokerName("nas"));
         BrokerEndpoint endpoint = new BrokerEndpoint(broker.connectUrl(), null, null);
         Instant beforeSending = Instant.now();
         send(endpoint, DEFAULT_QUEUE, 3);
@@ -93,6 +94,9 @@ class StatusProbeTest {
             assertThat(consumerBeat.last().path()).isEqualTo("a/b.txt");
             assertThat(consumerBeat.last().toLastEvent().behind()).isEqualTo(Duration.ofMillis(300));
             assertThat(consumerBeat.counters().files()).isEqualTo(1);
+            assertThat(report.processes()).extracting(Heartbeat::broker).as("the broker each was published to")
+                    .containsOnly("nas");
+            assertThat(report.brokerName()).isEqualTo("nas");
             assertThat(beatOf(report, Heartbeat.PRODUCER).id()).isEqualTo("laptop:99");
             assertThat(MirrorDrops.of(report.processes(), "offsite")).as("what a consumer of offsite learns")
                     .containsExactly(new MirrorState.Drop("laptop:99", Instant.ofEpochMilli(1_740_830_405_000L),
