@@ -32,8 +32,13 @@ import org.slf4j.LoggerFactory;
  *       subscription, so what is published while the link is down would be lost, and the other
  *       broker would copy what it gets into its own mirror queues a second time (ActiveMQ's
  *       "bridge consumer queues or virtual topics, not both").</li>
- *   <li>Control queues and status topics, both ways (the connector is duplex): a mirror there asks
- *       the producer here for a repair, and `ferry status` sees heartbeats from the other side.</li>
+ *   <li>Control queues, both ways (the connector is duplex): a mirror there asks the producer here
+ *       for a repair.</li>
+ *   <li>Status topics, both ways and always, not on demand: every heartbeat crosses while the link
+ *       is up, and each broker keeps the latest for `ferry status`. Crossing only while someone
+ *       subscribed at the other end, a consumer's beats would reach this broker only while a
+ *       `ferry status` ran here, and once the link is down nobody here could tell that a mirror's
+ *       waiting messages wait for the link (its consumer's beats name its broker).</li>
  * </ul>
  * A mirror is consumed at one site; another mirror of the same stream may be consumed here.
  */
@@ -149,7 +154,8 @@ final class Forwarding {
         }
         connector.setDynamicallyIncludedDestinations(List.<ActiveMQDestination>of(
                 new ActiveMQQueue(WireFormat.mirrorQueuesOf(">")),
-                new ActiveMQQueue(WireFormat.controlQueueOf(">")),
+                new ActiveMQQueue(WireFormat.controlQueueOf(">"))));
+        connector.setStaticallyIncludedDestinations(List.<ActiveMQDestination>of(
                 new ActiveMQTopic(WireFormat.statusTopicOf(">"))));
         connector.setExcludedDestinations(List.<ActiveMQDestination>of(
                 new ActiveMQTopic(WireFormat.changeTopicOf(">"))));

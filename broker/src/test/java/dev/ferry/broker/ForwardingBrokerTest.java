@@ -170,8 +170,9 @@ class ForwardingBrokerTest {
         assertThat(connector.getAttribute("uri")).as("the reconnection options")
                 .isEqualTo("static:(${ferry.forward.uri})" + embedded.substring(embedded.indexOf('?')));
         assertThat(destinations(connector, "dynamicallyIncludedDestinations")).containsExactly(
-                "queue " + WireFormat.mirrorQueuesOf(">"), "queue " + WireFormat.controlQueueOf(">"),
-                "topic " + WireFormat.statusTopicOf(">"));
+                "queue " + WireFormat.mirrorQueuesOf(">"), "queue " + WireFormat.controlQueueOf(">"));
+        assertThat(destinations(connector, "staticallyIncludedDestinations"))
+                .containsExactly("topic " + WireFormat.statusTopicOf(">"));
         assertThat(destinations(connector, "excludedDestinations"))
                 .containsExactly("topic " + WireFormat.changeTopicOf(">"));
     }

@@ -20,10 +20,20 @@ final class StatusJson {
 
     record Report(String broker, String takenAt, String stream, Queue queue, Queue deadLetterQueue,
                   List<Mirror> mirrors, Queue legacyQueue, Queue legacyDeadLetterQueue, List<Process> processes,
-                  String processesUnknownBecause, String answeredBy, String brokerName) {
+                  String processesUnknownBecause, String answeredBy, String brokerName, List<String> linksUp,
+                  String linksUnknownBecause) {
     }
 
-    record Mirror(String name, Queue queue, Queue deadLetterQueue) {
+    /** {@code consumedAt} and {@code forwarding} for a mirror consumed at another broker, else {@code null}. */
+    record Mirror(String name, Queue queue, Queue deadLetterQueue, String consumedAt, Forwarding forwarding) {
+    }
+
+    /** What waits here to be forwarded to broker {@code to}; {@code linkUp} {@code null} when not known. */
+    record Forwarding(String to, long waiting, Boolean linkUp) {
+        static Forwarding of(StatusReport.Forwarding forwarding) {
+            return forwarding == null ? null
+                    : new Forwarding(forwarding.to(), forwarding.waiting(), forwarding.linkUp());
+        }
     }
 
     record Queue(String name, long waiting, long consumers, String oldestSent, Double oldestAgeSeconds,
@@ -33,7 +43,8 @@ final class StatusJson {
     record Process(String role, String id, String mirror, String directory, String state, String lastSeen,
                    double lastSeenSecondsAgo,
                    Change last, Double lagSeconds, Long events, Long files, Long bytes, Long wireBytes,
-                   Long deadLettered, Long namesNotMirrored, Map<String, Dropped> mirrorsNeedingRepair) {
+                   Long deadLettered, Long namesNotMirrored, Map<String, Dropped> mirrorsNeedingRepair,
+                   String broker) {
     }
 
     /** A mirror a producer dropped, which needs a repair. */
@@ -61,10 +72,11 @@ final class StatusJson {
         Report json = new Report(report.broker(), now.toString(), report.stream(), queue(main.queue(), now),
                 queue(main.deadLetters(), now),
                 report.mirrors().stream().map(m -> new Mirror(m.name(), queue(m.queue(), now),
-                        queue(m.deadLetters(), now))).toList(),
+                        queue(m.deadLetters(), now), m.consumedAt(), Forwarding.of(m.forwarding()))).toList(),
                 queue(report.legacy().queue(), now), queue(report.legacy().deadLetters(), now),
                 report.processes() == null ? null : report.processes().stream().map(b -> process(b, now)).toList(),
-                report.processesUnknownBecause(), report.answeredBy(), report.brokerName());
+                report.processesUnknownBecause(), report.answeredBy(), report.brokerName(), report.linksUp(),
+                report.linksUnknownBecause());
         return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json);
     }
 
@@ -86,7 +98,7 @@ final class StatusJson {
                 counters == null ? null : counters.bytes(), counters == null ? null : counters.wireBytes(),
                 counters == null || !consumer ? null : counters.deadLettered(),
                 counters == null || consumer ? null : counters.namesNotMirrored(),
-                Dropped.of(beat.mirrorsNeedingRepair()));
+                Dropped.of(beat.mirrorsNeedingRepair()), beat.broker());
     }
 
     private static Change change(LastEvent event) {

@@ -13,9 +13,10 @@ import java.time.Instant;
 
 /**
  * {@code ferry status} for people: mirror default's queue and dead-letter queue in the lines of
- * before mirrors, a line per mirror, the queue of before mirrors while it holds anything, then a
- * line per producer and consumer ("consumer nas:1234 of mirror default (/mnt/mirror): last seen
- * 2.0 s ago, applied a/b.txt 0.3 s behind, lag 0.0 s; ...").
+ * before mirrors, a line per mirror (a mirror consumed at another broker says what waits here to
+ * be forwarded there), the queue of before mirrors while it holds anything, then a line per
+ * producer and consumer ("consumer nas:1234 of mirror default (/mnt/mirror): last seen 2.0 s ago,
+ * applied a/b.txt 0.3 s behind, lag 0.0 s; ...").
  */
 final class StatusText {
 
@@ -46,7 +47,8 @@ final class StatusText {
         out.println("dead-letter consumers attached: " + dead.consumers());
         out.println("oldest dead-lettered: " + oldest(dead, now));
         for (StatusReport.Mirror mirror : report.mirrors()) {
-            out.println("mirror " + mirror.name() + ": " + counts(mirror, now) + " (queue " + mirror.queue().name() + ")");
+            out.println("mirror " + mirror.name() + ": " + counts(mirror, now) + " (queue " + mirror.queue().name() + ")"
+                    + forwarding(mirror.forwarding(), report));
         }
         StatusReport.Mirror legacy = report.legacy();
         if (legacy.queue().waiting() > 0 || legacy.deadLetters().waiting() > 0) {
@@ -59,7 +61,7 @@ final class StatusText {
             out.println("producers and consumers: none has reported on " + WireFormat.statusTopicOf(report.stream()));
         } else {
             for (Heartbeat beat : report.processes()) {
-                out.println(line(beat, now));
+                out.println(line(beat, report));
             }
         }
     }
@@ -71,6 +73,20 @@ final class StatusText {
                 : queue.oldest() == null ? "-" : Ages.of(Duration.between(queue.oldest(), now)) + " old";
         return queue.waiting() + " waiting, " + queue.consumers() + (queue.consumers() == 1 ? " consumer" : " consumers")
                 + ", oldest " + oldest + ", " + mirror.deadLetters().waiting() + " dead-lettered";
+    }
+
+    /**
+     * For a mirror consumed at another broker: "; consumed at broker site-b: 472 waiting to be
+     * forwarded, link down"; nothing for one consumed here.
+     */
+    private static String forwarding(StatusReport.Forwarding forwarding, StatusReport report) {
+        if (forwarding == null) {
+            return "";
+        }
+        String link = forwarding.linkUp() == null ? "link unknown (" + report.linksUnknownBecause() + ")"
+                : forwarding.linkUp() ? "link up" : "link down";
+        return "; consumed at broker " + forwarding.to() + ": " + forwarding.waiting() + " waiting to be forwarded, "
+                + link;
     }
 
     private static String oldest(StatusReport.Destination destination, Instant now) {
@@ -85,9 +101,14 @@ final class StatusText {
 
     /**
      * "consumer nas:1234 of mirror default (/mnt/mirror): last seen 2.0 s ago, applied a/b.txt 0.3 s behind,
-     * lag 0.0 s; 12 events ...".
+     * lag 0.0 s; 12 events ..."; a process whose beat came from another broker than the one that
+     * answered (over a forwarding link) says which: "consumer away:7 of mirror offsite (/mnt/offsite)
+     * at broker site-b: ...".
      */
-    static String line(Heartbeat beat, Instant now) {
+    static String line(Heartbeat beat, StatusReport report) {
+        Instant now = report.takenAt();
+        boolean elsewhere = beat.broker() != null && report.brokerName() != null
+                && !beat.broker().equals(report.brokerName());
         StringBuilder line = new StringBuilder(beat.role()).append(' ').append(beat.id());
         if (beat.mirror() != null) {
             line.append(" of mirror ").append(beat.mirror());
@@ -95,7 +116,11 @@ final class StatusText {
         if (beat.directory() != null) {
             line.append(" (").append(beat.directory()).append(')');
         }
-        line.append(": ").append(seen(beat, now));
+        if (elsewhere) {
+            line.append(" at broker ").append(beat.broker());
+        }
+        boolean cutOff = elsewhere && report.linksUp() != null && !report.linksUp().contains(beat.broker());
+        line.append(": ").append(seen(beat, cutOff, now));
         if (beat.last() != null) {
             LastEvent last = beat.last().toLastEvent();
             boolean consumer = Heartbeat.CONSUMER.equals(beat.role());
@@ -136,13 +161,19 @@ final class StatusText {
                 + ByteSize.format(dropped.backlogBytes()) + " past " + ByteSize.format(dropped.limitBytes()) + ")";
     }
 
-    private static String seen(Heartbeat beat, Instant now) {
+    /** @param cutOff whether its beats came over a link that is down now, which explains a silence */
+    private static String seen(Heartbeat beat, boolean cutOff, Instant now) {
         Duration since = Duration.between(beat.sent(), now);
         if (Heartbeat.STOPPED.equals(beat.state())) {
             return "stopped " + Ages.of(since) + " ago";
         }
         String seen = "last seen " + Ages.of(since) + " ago";
-        return since.compareTo(SILENT) > 0 ? seen + " (silent since: gone without stopping?)" : seen;
+        if (since.compareTo(SILENT) <= 0) {
+            return seen;
+        }
+        // Its beats cannot come while the link is down: that says nothing of the process itself.
+        return seen + (cutOff ? " (silent since: no link up to broker " + beat.broker() + ")"
+                : " (silent since: gone without stopping?)");
     }
 
     private static String describe(LastEvent event) {

@@ -141,6 +141,86 @@ class StatusTextTest {
         assertThat(json.at("/processes/0/mirrorsNeedingRepair").isNull()).isTrue();
     }
 
+    @Test
+    void aMirrorConsumedAtAnotherSiteSaysWhatWaitsHereToBeForwardedAndWhetherTheLinkIsUp() throws Exception {
+        StatusReport.Mirror office = mirror("default",
+                new StatusReport.Destination(DEFAULT_QUEUE, 0, 1, null, null), 0);
+        StatusReport.Mirror offsite = mirror("offsite",
+                new StatusReport.Destination(OFFSITE_QUEUE, 472, 0, NOW.minusMillis(4200), null), 0);
+        Heartbeat away = new Heartbeat(1, Heartbeat.CONSUMER, "away:7", "ferry.changes", "offsite", "/mnt/offsite",
+                Heartbeat.RUNNING, NOW_MS - 60_000, NOW_MS - 30_000, null, 0L, new Heartbeat.Counters(5, 5, 10, 0))
+                .withBroker("site-b");
+        Heartbeat here = new Heartbeat(1, Heartbeat.CONSUMER, "nas:1234", "ferry.changes", "default", "/mnt/mirror",
+                Heartbeat.RUNNING, NOW_MS - 60_000, NOW_MS - 2000, null, 0L, new Heartbeat.Counters(5, 5, 10, 0))
+                .withBroker("site-a");
+
+        StatusReport linkDown = atSiteA(List.of(office,
+                offsite.withForwarding(new StatusReport.Forwarding("site-b", 472, false))), List.of(here, away),
+                List.of(), null);
+
+        assertThat(text(linkDown)).contains(
+                "mirror default: 0 waiting, 1 consumer, oldest -, 0 dead-lettered (queue " + DEFAULT_QUEUE + ")",
+                "mirror offsite: 472 waiting, 0 consumers, oldest 4.2 s old, 0 dead-lettered (queue " + OFFSITE_QUEUE
+                        + "); consumed at broker site-b: 472 waiting to be forwarded, link down",
+                "consumer nas:1234 of mirror default (/mnt/mirror): last seen 2.0 s ago, lag 0.0 s; 5 events, 5 files, "
+                        + "10 bytes, 0 dead-lettered",
+                "consumer away:7 of mirror offsite (/mnt/offsite) at broker site-b: last seen 30 s ago "
+                        + "(silent since: no link up to broker site-b), lag 0.0 s; 5 events, 5 files, 10 bytes, "
+                        + "0 dead-lettered");
+        StatusReport linkUp = atSiteA(List.of(office,
+                offsite.withForwarding(new StatusReport.Forwarding("site-b", 0, true))), List.of(here, away),
+                List.of("site-b"), null);
+        assertThat(text(linkUp)).contains("); consumed at broker site-b: 0 waiting to be forwarded, link up",
+                "consumer away:7 of mirror offsite (/mnt/offsite) at broker site-b: last seen 30 s ago "
+                        + "(silent since: gone without stopping?)");
+        String refused = "user ferry-consumer may not read topic ActiveMQ.Advisory.NetworkBridge";
+        StatusReport linkUnknown = atSiteA(List.of(office,
+                offsite.withForwarding(new StatusReport.Forwarding("site-b", 472, null))), List.of(here, away),
+                null, refused);
+        assertThat(text(linkUnknown)).contains("); consumed at broker site-b: 472 waiting to be forwarded, "
+                + "link unknown (" + refused + ")");
+
+        JsonNode json = JsonMapper.builder().build().readTree(StatusJson.of(linkDown));
+        assertThat(json.at("/mirrors/1/consumedAt").asText()).isEqualTo("site-b");
+        assertThat(json.at("/mirrors/1/forwarding/to").asText()).isEqualTo("site-b");
+        assertThat(json.at("/mirrors/1/forwarding/waiting").asLong()).isEqualTo(472);
+        assertThat(json.at("/mirrors/1/forwarding/linkUp").isBoolean()).isTrue();
+        assertThat(json.at("/mirrors/1/forwarding/linkUp").asBoolean()).isFalse();
+        assertThat(json.at("/mirrors/0/consumedAt").isNull()).as("consumed here").isTrue();
+        assertThat(json.at("/mirrors/0/forwarding").isNull()).isTrue();
+        assertThat(json.at("/linksUp").isArray()).isTrue();
+        assertThat(json.at("/linksUp").size()).isZero();
+        assertThat(json.at("/linksUnknownBecause").isNull()).isTrue();
+        assertThat(json.at("/processes/1/broker").asText()).isEqualTo("site-b");
+        JsonNode unknown = JsonMapper.builder().build().readTree(StatusJson.of(linkUnknown));
+        assertThat(unknown.at("/linksUp").isNull()).isTrue();
+        assertThat(unknown.at("/linksUnknownBecause").asText()).isEqualTo(refused);
+        assertThat(unknown.at("/mirrors/1/forwarding/linkUp").isNull()).isTrue();
+        assertThat(JsonMapper.builder().build().readTree(StatusJson.of(linkUp)).at("/linksUp/0").asText())
+                .isEqualTo("site-b");
+    }
+
+    @Test
+    void aBrokerThatForwardsNothingPrintsNothingOfForwarding() throws Exception {
+        assertThat(text(report)).doesNotContain("consumed at", "forwarded", " at broker", "link");
+        JsonNode json = JsonMapper.builder().build().readTree(StatusJson.of(report));
+        assertThat(json.at("/mirrors/1/forwarding").isNull()).isTrue();
+        assertThat(json.at("/processes/0/broker").isNull()).as("an older consumer's beat").isTrue();
+    }
+
+    /** A report of broker site-a, on tcp://site-a:61616. */
+    private StatusReport atSiteA(List<StatusReport.Mirror> mirrors, List<Heartbeat> processes, List<String> linksUp,
+                                 String linksUnknownBecause) {
+        return new StatusReport("tcp://site-a:61616", "ferry.changes", mirrors, report.legacy(), processes, null, NOW,
+                "tcp://site-a:61616", "site-a", linksUp, linksUnknownBecause);
+    }
+
+    private static String text(StatusReport report) {
+        StringWriter text = new StringWriter();
+        StatusText.print(report, new PrintWriter(text));
+        return text.toString();
+    }
+
     private static StatusReport.Mirror mirror(String name, StatusReport.Destination queue, long deadLettered) {
         return new StatusReport.Mirror(name, queue,
                 new StatusReport.Destination("DLQ." + queue.name(), deadLettered, 0, null, null));

@@ -29,12 +29,17 @@ import java.util.TreeMap;
  * @param mirrorsNeedingRepair the mirrors a producer dropped (their backlog passed the limit while
  *                  nobody consumed them) whose repair it has not answered yet, by name; {@code null}
  *                  when there are none, for a consumer, and from a producer older than this field
+ * @param broker    the name of the broker the beat was published to, as that broker gave it to the
+ *                  sender's connection; {@code null} when it did not say, and from a process older
+ *                  than this field. A beat that crossed a forwarding link to another site names the
+ *                  broker of the site it came from: {@code ferry status} tells by it where a
+ *                  mirror is consumed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Heartbeat(int version, String role, String id, String queue, String mirror, String directory, String state,
                         long startedAt, long sentAt, Change last, Long lagMillis, Counters counters,
-                        Map<String, Dropped> mirrorsNeedingRepair) {
+                        Map<String, Dropped> mirrorsNeedingRepair, String broker) {
 
     public static final int VERSION = 1;
     public static final String PRODUCER = "producer";
@@ -47,10 +52,24 @@ public record Heartbeat(int version, String role, String id, String queue, Strin
                 : Collections.unmodifiableSortedMap(new TreeMap<>(mirrorsNeedingRepair));
     }
 
-    /** A beat that announces no dropped mirror. */
+    /** A beat that does not say which broker it was published to; the sender adds that ({@link #withBroker}). */
+    public Heartbeat(int version, String role, String id, String queue, String mirror, String directory, String state,
+                     long startedAt, long sentAt, Change last, Long lagMillis, Counters counters,
+                     Map<String, Dropped> mirrorsNeedingRepair) {
+        this(version, role, id, queue, mirror, directory, state, startedAt, sentAt, last, lagMillis, counters,
+                mirrorsNeedingRepair, null);
+    }
+
+    /** A beat that announces no dropped mirror and names no broker. */
     public Heartbeat(int version, String role, String id, String queue, String mirror, String directory, String state,
                      long startedAt, long sentAt, Change last, Long lagMillis, Counters counters) {
         this(version, role, id, queue, mirror, directory, state, startedAt, sentAt, last, lagMillis, counters, null);
+    }
+
+    /** The same beat, published to the broker named {@code name} ({@code null}: not known). */
+    public Heartbeat withBroker(String name) {
+        return new Heartbeat(version, role, id, queue, mirror, directory, state, startedAt, sentAt, last, lagMillis,
+                counters, mirrorsNeedingRepair, name);
     }
 
     /**

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * They travel on a connection of their own, on a thread of their own, so a broker that is slow or
  * gone never holds up replication; beats that cannot be sent are dropped, and the connection is
  * made again for the next one.
+ *
+ * <p>Each beat names the broker it is published to ({@link Heartbeat#broker}), as the connection
+ * learnt it from the broker, so a beat that crossed a link to another site says where it came from.
  */
 public final class HeartbeatSender implements AutoCloseable {
 
@@ -82,7 +85,10 @@ public final class HeartbeatSender implements AutoCloseable {
             if (producer == null) {
                 connect();
             }
-            TextMessage message = session.createTextMessage(HeartbeatCodec.toJson(beat));
+            // Asked at each beat, not once: a failover: connection that moved to the other broker of
+            // a pair hears that broker's name, and the beat must name the broker it reaches.
+            TextMessage message = session.createTextMessage(
+                    HeartbeatCodec.toJson(beat.withBroker(BrokerEndpoint.brokerName(connection))));
             producer.send(message);
             sentVersion = version;
             if (warned) {

@@ -19,9 +19,11 @@ import java.util.List;
 /**
  * Makes a {@link StatusReport}: the broker's statistics of every mirror's queue and dead-letter
  * queue and of the queues of before mirrors (one round of wildcard queries), the age of the oldest
- * message on each (a browse of its head) and the producers' and consumers' latest heartbeats. A
- * user whose role may not browse a queue or read the status topic still gets the rest, with the
- * reason in place of what was refused.
+ * message on each (a browse of its head), the producers' and consumers' latest heartbeats, and the
+ * broker's network links up ({@link NetworkLinks}), by which it tells which mirrors wait here to be
+ * forwarded to another site ({@link MirrorForwarding}). A user whose role may not browse a queue or
+ * read the status topic or the links' advisory still gets the rest, with the reason in place of
+ * what was refused.
  */
 public final class StatusProbe {
 
@@ -47,6 +49,7 @@ public final class StatusProbe {
                 }
             }
             StatusReport.Mirror legacy = mirror(connection, null, stream.legacy(), endpoint);
+            NetworkLinks links = NetworkLinks.listen(connection, endpoint); // Replayed while the beats are read.
             List<Heartbeat> processes = null;
             String unknown = null;
             try {
@@ -54,8 +57,12 @@ public final class StatusProbe {
             } catch (JMSSecurityException e) {
                 unknown = who(endpoint) + " may not read topic " + WireFormat.statusTopicOf(queue);
             }
-            return new StatusReport(endpoint.url(), queue, mirrors, legacy, processes, unknown, clock.instant(),
-                    BrokerEndpoint.answeredBy(connection, endpoint.url()), BrokerEndpoint.brokerName(connection));
+            NetworkLinks.Up up = links.up();
+            String brokerName = BrokerEndpoint.brokerName(connection);
+            return new StatusReport(endpoint.url(), queue,
+                    MirrorForwarding.placed(mirrors, processes, brokerName, up.brokers()), legacy, processes, unknown,
+                    clock.instant(), BrokerEndpoint.answeredBy(connection, endpoint.url()), brokerName, up.brokers(),
+                    up.unknownBecause());
         } finally {
             connection.close();
         }

@@ -42,6 +42,23 @@ class HeartbeatCodecTest {
     }
 
     @Test
+    void aBeatNamesTheBrokerItWasPublishedToAndABeatFromAnOlderSenderNamesNone() throws IOException {
+        Heartbeat beat = new Heartbeat(1, Heartbeat.CONSUMER, "nas:1234", "ferry.changes", "offsite", "/mnt/mirror",
+                Heartbeat.RUNNING, 1000, 2000, null, 0L, new Heartbeat.Counters(3, 2, 100, 1)).withBroker("site-b");
+
+        String json = HeartbeatCodec.toJson(beat);
+
+        assertThat(json).contains("\"broker\":\"site-b\"");
+        assertThat(HeartbeatCodec.fromJson(json)).isEqualTo(beat);
+        assertThat(HeartbeatCodec.fromJson(json).broker()).isEqualTo("site-b");
+        Heartbeat unnamed = beat.withBroker(null);
+        assertThat(HeartbeatCodec.toJson(unnamed)).as("not known: the field is left out").doesNotContain("broker");
+        assertThat(HeartbeatCodec.fromJson(HeartbeatCodec.toJson(unnamed))).isEqualTo(unnamed);
+        assertThat(HeartbeatCodec.fromJson("{\"version\":1,\"role\":\"consumer\",\"id\":\"h:1\","
+                + "\"mirror\":\"offsite\",\"sentAt\":7}").broker()).as("a sender older than the field").isNull();
+    }
+
+    @Test
     void fieldsOfALaterVersionAreIgnoredAndABeatWithoutRoleIsRefused() throws IOException {
         Heartbeat later = HeartbeatCodec.fromJson("{\"version\":2,\"role\":\"producer\",\"id\":\"h:1\","
                 + "\"sentAt\":7,\"mood\":\"cheerful\"}");

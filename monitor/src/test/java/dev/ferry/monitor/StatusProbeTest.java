@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.broker.BrokerOptions;
 import dev.ferry.broker.BrokerUser;
 import dev.ferry.broker.EmbeddedBroker;
+import dev.ferry.broker.Forward;
 import dev.ferry.consumer.CommittedBatch;
 import dev.ferry.consumer.MirrorState;
 import dev.ferry.producer.JmsChangeSink;
@@ -17,6 +18,8 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +53,8 @@ class StatusProbeTest {
 
     @Test
     void statusShowsEachMirrorsWaitingMessagesTheirAgeAndTheLatestBeatOfEachProcess() throws Exception {
-        broker = EmbeddedBroker.start(BrokerOptions.defaults(data).withListen(URI.create("tcp://127.0.0.1:0")));
+        broker = EmbeddedBroker.start(BrokerOptions.defaults(data).withListen(URI.create("tcp://127.0.0.1:0"))
+                .withBrokerName("nas"));
         BrokerEndpoint endpoint = new BrokerEndpoint(broker.connectUrl(), null, null);
         Instant beforeSending = Instant.now();
         send(endpoint, DEFAULT_QUEUE, 3);
@@ -93,6 +97,9 @@ class StatusProbeTest {
             assertThat(consumerBeat.last().path()).isEqualTo("a/b.txt");
             assertThat(consumerBeat.last().toLastEvent().behind()).isEqualTo(Duration.ofMillis(300));
             assertThat(consumerBeat.counters().files()).isEqualTo(1);
+            assertThat(report.processes()).extracting(Heartbeat::broker).as("the broker each was published to")
+                    .containsOnly("nas");
+            assertThat(report.brokerName()).isEqualTo("nas");
             assertThat(beatOf(report, Heartbeat.PRODUCER).id()).isEqualTo("laptop:99");
             assertThat(MirrorDrops.of(report.processes(), "offsite")).as("what a consumer of offsite learns")
                     .containsExactly(new MirrorState.Drop("laptop:99", Instant.ofEpochMilli(1_740_830_405_000L),
@@ -121,6 +128,51 @@ class StatusProbeTest {
         assertThat(report.processes()).isEmpty();
         BrokerEndpoint consumer = new BrokerEndpoint(broker.connectUrl(), CONSUMER.name(), CONSUMER.password());
         assertThat(StatusProbe.probe(consumer, QUEUE, Clock.systemUTC()).defaultMirror().queue().oldest()).isNotNull();
+    }
+
+    @Test
+    void aMirrorConsumedAtTheOtherSiteWaitsHereToBeForwardedThereOverTheLinkUpAndThenDown() throws Exception {
+        URI addressB = URI.create("tcp://127.0.0.1:" + freePort());
+        EmbeddedBroker siteB = EmbeddedBroker.start(BrokerOptions.defaults(data.resolve("b")).withListen(addressB)
+                .withBrokerName("site-b"));
+        try {
+            broker = EmbeddedBroker.start(BrokerOptions.defaults(data.resolve("a"))
+                    .withListen(URI.create("tcp://127.0.0.1:0")).withBrokerName("site-a")
+                    .withForwards(List.of(new Forward(addressB, null, null, null))));
+            BrokerEndpoint atA = new BrokerEndpoint(broker.connectUrl(), null, null);
+            BrokerEndpoint atB = new BrokerEndpoint(addressB.toString(), null, null);
+            send(atA, OFFSITE_QUEUE, 4); // Nobody consumes them at site-b: they stay here.
+            await().atMost(Duration.ofSeconds(30)).until(() -> StatusProbe.probe(atA, QUEUE, Clock.systemUTC())
+                    .linksUp(), links -> links.equals(List.of("site-b")));
+            try (HeartbeatSender offsite = HeartbeatSender.start(atB, QUEUE, Heartbeats.consumer(
+                    new ConsumerTally(Clock.systemUTC()), new ProcessIdentity("away", 7), QUEUE, "offsite",
+                    Path.of("/mnt/offsite"), Clock.systemUTC()), Clock.systemUTC())) {
+                // Only site-b is asked while the link is up: what site-a learns, it learns unasked.
+                await().atMost(Duration.ofSeconds(20)).until(() -> StatusProbe.probe(atB, QUEUE, Clock.systemUTC())
+                        .processes(), beats -> !beats.isEmpty());
+                Thread.sleep(1000); // The link forwards the beat within milliseconds.
+                siteB.close();
+            }
+
+            StatusReport report = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> StatusProbe.probe(atA, QUEUE, Clock.systemUTC()), r -> r.linksUp().isEmpty());
+
+            StatusReport.Mirror mirror = report.mirrors().get(1);
+            assertThat(mirror.name()).isEqualTo("offsite");
+            assertThat(mirror.forwarding()).isEqualTo(new StatusReport.Forwarding("site-b", 4, false));
+            assertThat(mirror.consumedAt()).isEqualTo("site-b");
+            assertThat(report.defaultMirror().forwarding()).as("nobody said where mirror default is").isNull();
+            assertThat(report.brokerName()).isEqualTo("site-a");
+            assertThat(report.processes()).extracting(Heartbeat::broker).containsExactly("site-b");
+        } finally {
+            siteB.close();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /** The marks of a producer that dropped mirror offsite, as its state directory keeps them. */

@@ -32,7 +32,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * TreeSnapshot} and rsync judge them), site-b received each of them once, nothing is
  * dead-lettered, and no mirror's queue at either site holds anything. Repairs cross too: mirror
  * offsite's late-join repair at its first start, and a {@code --repair --drain} after the link
- * returned, are asked at site-b and answered by the producer at site-a.
+ * returned, are asked at site-b and answered by the producer at site-a. {@code ferry status} at
+ * site-a says, while the link is cut, that mirror offsite is consumed at site-b and its messages
+ * there wait to be forwarded over a link down, and once the link is back and the backlog applied,
+ * that none waits, over a link up: from the heartbeats that crossed before the cut, and ActiveMQ's
+ * advisory of network bridges.
  *
  * <p>The same story runs with site-a the standalone ActiveMQ distribution, configured by {@code
  * broker-config/activemq-forward.xml} alone (issue 17: the distribution for one broker of the pair),
@@ -64,6 +68,9 @@ class ForwardingTest {
     /** A mirror's line in {@code ferry status}: its name, what waits for it, what it dead-lettered. */
     private static final Pattern MIRROR_LINE =
             Pattern.compile("(?m)^mirror (\\S+): (\\d+) waiting, .*, (\\d+) dead-lettered ");
+    /** Mirror offsite's line at site-a: what waits there to be forwarded to site-b, and over which link. */
+    private static final Pattern OFFSITE_FORWARDED = Pattern.compile("(?m)^mirror offsite: (\\d+) waiting, .*"
+            + "; consumed at broker site-b: (\\d+) waiting to be forwarded, link (up|down)$");
     private static final String REPAIR_ANSWERED = "repair \\S+ of mirror 'offsite': %s events applied";
     /** What the ActiveMQ distribution says (on stdout) each time its link is up: site-b named itself. */
     private static final String DISTRIBUTION_LINK_UP =
@@ -203,6 +210,10 @@ class ForwardingTest {
         }
         assertThat(waiting).as("mirror offsite's messages waiting at site-a while the link is cut").isPositive();
         assertThat(siteA.linkLines(siteA.linkBack())).as("%s", siteA.process().logTail()).hasSize(upBefore);
+        // Site-a knows from the heartbeats that crossed before the cut where mirror offsite is consumed.
+        Matcher offsiteLine = offsiteForwardedAtSiteA(false, "the link cut");
+        assertThat(Long.parseLong(offsiteLine.group(2))).as("%s", offsiteLine.group())
+                .isPositive().isEqualTo(Long.parseLong(offsiteLine.group(1)));
         System.out.printf("ForwardingTest: the link cut for %d s, %d messages for mirror offsite waited at site-a%n",
                 Duration.ofNanos(System.nanoTime() - cut).toSeconds(), waiting);
     }
@@ -216,6 +227,36 @@ class ForwardingTest {
         Convergence.await(source, offsite, SYNC, running);
         System.out.printf("ForwardingTest: the link back %.1f s after it was healed, the backlog applied at site-b "
                 + "%.1f s later%n", (back - healed) / 1e9, (System.nanoTime() - back) / 1e9);
+        offsiteForwardedAtSiteA(true, "the link back");
+    }
+
+    /**
+     * Waits, bounded, until {@code ferry status} at site-a says that mirror offsite is consumed at
+     * site-b, over a link up or down as {@code linkUp} says, and, with the link up, that nothing
+     * waits to be forwarded (site-a's acknowledgements of what site-b stored may still be on their
+     * way); prints what it said.
+     *
+     * @return the match of mirror offsite's line: what waits, and what waits to be forwarded
+     */
+    private Matcher offsiteForwardedAtSiteA(boolean linkUp, String when) {
+        long deadline = System.nanoTime() + SETTLED.toNanos();
+        while (true) {
+            FerryProcess status = ferry.start(login("status", "--broker", siteA.url()));
+            status.waitForSuccess(FerryHarness.STATUS_TIMEOUT);
+            Matcher line = OFFSITE_FORWARDED.matcher(status.stdout());
+            if (line.find() && line.group(3).equals(linkUp ? "up" : "down")
+                    && (!linkUp || line.group(2).equals("0"))) {
+                System.out.println("ForwardingTest: ferry status at site-a, " + when + ":");
+                System.out.print(status.stdout());
+                return line;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("ferry status at site-a, %s, does not say that mirror offsite is consumed at site-b with the link "
+                        + "%s%s:%n%s", when, linkUp ? "up" : "down", linkUp ? " and nothing waiting" : "",
+                        status.stdout());
+            }
+            LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+        }
     }
 
     private void assertExact(boolean rsyncJudges, Path mirror) {
