@@ -110,7 +110,8 @@ final class ProducerCommand implements Callable<Integer> {
                 try (Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));
                      MirrorWatch mirrorWatch = watchMirrors(endpoint, queue, producer, clock);
                      HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.producer(tally,
-                             ProcessIdentity.current(), queue, sourceDir, producer.mirrorMarks(), clock));
+                             ProcessIdentity.current(), queue, sourceDir, producer.mirrorMarks(),
+                             producer::unwatchedDirectories, clock));
                      ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "sync", true,
                              new SyncProgress(tally, false), clock, last -> { })) {
                     PublishSummary summary = producer.publishOnce();
@@ -125,7 +126,8 @@ final class ProducerCommand implements Callable<Integer> {
                 Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));
                 supervisor.closeOnStop("mirror watch", watchMirrors(endpoint, queue, producer, clock));
                 HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.producer(tally,
-                        ProcessIdentity.current(), queue, sourceDir, producer.mirrorMarks(), clock));
+                        ProcessIdentity.current(), queue, sourceDir, producer.mirrorMarks(),
+                             producer::unwatchedDirectories, clock));
                 ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "initial sync", true,
                         new SyncProgress(tally, true), clock, last -> Summaries.print(out, "initial sync: "
                                 + Summaries.of(tally.snapshot(), last.elapsed())));

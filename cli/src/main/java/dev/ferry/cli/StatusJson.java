@@ -44,7 +44,7 @@ final class StatusJson {
                    double lastSeenSecondsAgo,
                    Change last, Double lagSeconds, Long events, Long files, Long bytes, Long wireBytes,
                    Long deadLettered, Long namesNotMirrored, Map<String, Dropped> mirrorsNeedingRepair,
-                   String broker) {
+                   String broker, Integer unwatchedDirectories) {
     }
 
     /** A mirror a producer dropped, which needs a repair. */
@@ -98,7 +98,7 @@ final class StatusJson {
                 counters == null ? null : counters.bytes(), counters == null ? null : counters.wireBytes(),
                 counters == null || !consumer ? null : counters.deadLettered(),
                 counters == null || consumer ? null : counters.namesNotMirrored(),
-                Dropped.of(beat.mirrorsNeedingRepair()), beat.broker());
+                Dropped.of(beat.mirrorsNeedingRepair()), beat.broker(), beat.unwatchedDirectories());
     }
 
     private static Change change(LastEvent event) {

@@ -152,6 +152,11 @@ final class StatusText {
             line.append("; dropped, needing a repair: ").append(String.join(", ", beat.mirrorsNeedingRepair().entrySet()
                     .stream().map(mirror -> dropped(mirror.getKey(), mirror.getValue(), now)).toList()));
         }
+        if (beat.unwatchedDirectories() != null) {
+            int unwatched = beat.unwatchedDirectories();
+            line.append("; ").append(unwatched).append(unwatched == 1 ? " directory" : " directories")
+                    .append(" not watched (rescanned instead: see its log for the limit to raise)");
+        }
         return line.toString();
     }
 

@@ -109,7 +109,8 @@ final class UpCommand implements Callable<Integer> {
             supervisor.closeOnStop("producer summary", () -> Summaries.print(out,
                     Summaries.of(published.snapshot(), Duration.between(started, clock.instant()))));
             supervisor.closeOnStop("producer heartbeat", watching.heartbeat(inProcess, queue,
-                    Heartbeats.producer(published, identity, queue, sourceDir, producer.mirrorMarks(), clock)));
+                    Heartbeats.producer(published, identity, queue, sourceDir, producer.mirrorMarks(),
+                            producer::unwatchedDirectories, clock)));
             supervisor.closeOnStop("progress", ProgressReporter.start(monitoring.progress(), "initial sync", true,
                     new SyncProgress(published, true), clock, last -> Summaries.print(out, "initial sync: "
                             + Summaries.of(published.snapshot(), last.elapsed()))));

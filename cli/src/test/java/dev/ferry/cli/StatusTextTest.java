@@ -39,6 +39,20 @@ class StatusTextTest {
             null, NOW);
 
     @Test
+    void aProducerThatCannotWatchSomeDirectoriesSaysHowMany() throws Exception {
+        Heartbeat beat = new Heartbeat(1, Heartbeat.PRODUCER, "laptop:99", "ferry.changes", null, "/home/me/src",
+                Heartbeat.RUNNING, NOW_MS - 60_000, NOW_MS - 1000, null, null, new Heartbeat.Counters(0, 0, 0, 0, null, 0L))
+                .withUnwatchedDirectories(51);
+
+        assertThat(StatusText.line(beat, report)).isEqualTo("producer laptop:99 (/home/me/src): last seen 1.0 s ago; "
+                + "0 events, 0 files, 0 bytes of files, 0 bytes sent; 51 directories not watched (rescanned instead: "
+                + "see its log for the limit to raise)");
+        assertThat(StatusText.line(beat.withUnwatchedDirectories(0), report)).doesNotContain("watched");
+        assertThat(StatusJson.of(new StatusReport("tcp://nas:61616", "ferry.changes", report.mirrors(), report.legacy(),
+                List.of(beat), null, NOW))).contains("\"unwatchedDirectories\" : 51");
+    }
+
+    @Test
     void peopleReadMirrorDefaultAsBeforeThenEachMirrorThenALinePerProcess() {
         StringWriter text = new StringWriter();
 

@@ -34,12 +34,15 @@ import java.util.TreeMap;
  *                  than this field. A beat that crossed a forwarding link to another site names the
  *                  broker of the site it came from: {@code ferry status} tells by it where a
  *                  mirror is consumed.
+ * @param unwatchedDirectories how many directories of a producer's source its watcher cannot watch
+ *                  (the inotify watch limit reached, say), which it rescans instead; {@code null}
+ *                  when there are none, for a consumer, and from a producer older than this field
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Heartbeat(int version, String role, String id, String queue, String mirror, String directory, String state,
                         long startedAt, long sentAt, Change last, Long lagMillis, Counters counters,
-                        Map<String, Dropped> mirrorsNeedingRepair, String broker) {
+                        Map<String, Dropped> mirrorsNeedingRepair, String broker, Integer unwatchedDirectories) {
 
     public static final int VERSION = 1;
     public static final String PRODUCER = "producer";
@@ -48,6 +51,7 @@ public record Heartbeat(int version, String role, String id, String queue, Strin
     public static final String STOPPED = "stopped";
 
     public Heartbeat {
+        unwatchedDirectories = unwatchedDirectories == null || unwatchedDirectories == 0 ? null : unwatchedDirectories;
         mirrorsNeedingRepair = mirrorsNeedingRepair == null || mirrorsNeedingRepair.isEmpty() ? null
                 : Collections.unmodifiableSortedMap(new TreeMap<>(mirrorsNeedingRepair));
     }
@@ -57,7 +61,7 @@ public record Heartbeat(int version, String role, String id, String queue, Strin
                      long startedAt, long sentAt, Change last, Long lagMillis, Counters counters,
                      Map<String, Dropped> mirrorsNeedingRepair) {
         this(version, role, id, queue, mirror, directory, state, startedAt, sentAt, last, lagMillis, counters,
-                mirrorsNeedingRepair, null);
+                mirrorsNeedingRepair, null, null);
     }
 
     /** A beat that announces no dropped mirror and names no broker. */
@@ -69,7 +73,13 @@ public record Heartbeat(int version, String role, String id, String queue, Strin
     /** The same beat, published to the broker named {@code name} ({@code null}: not known). */
     public Heartbeat withBroker(String name) {
         return new Heartbeat(version, role, id, queue, mirror, directory, state, startedAt, sentAt, last, lagMillis,
-                counters, mirrorsNeedingRepair, name);
+                counters, mirrorsNeedingRepair, name, unwatchedDirectories);
+    }
+
+    /** The same beat, from a producer that cannot watch {@code count} directories of its source. */
+    public Heartbeat withUnwatchedDirectories(int count) {
+        return new Heartbeat(version, role, id, queue, mirror, directory, state, startedAt, sentAt, last, lagMillis,
+                counters, mirrorsNeedingRepair, broker, count);
     }
 
     /**

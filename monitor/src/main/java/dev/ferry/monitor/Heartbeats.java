@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntSupplier;
 
 /** The heartbeats of a producer and of a consumer, made from their tallies. */
 public final class Heartbeats {
@@ -20,6 +21,12 @@ public final class Heartbeats {
      */
     public static HeartbeatSource producer(ProducerTally tally, ProcessIdentity identity, String queue, Path source,
                                            MirrorMarks marks, Clock clock) {
+        return producer(tally, identity, queue, source, marks, () -> 0, clock);
+    }
+
+    /** The same, saying how many directories of the source its watcher cannot watch ({@code unwatched}). */
+    public static HeartbeatSource producer(ProducerTally tally, ProcessIdentity identity, String queue, Path source,
+                                           MirrorMarks marks, IntSupplier unwatched, Clock clock) {
         Instant started = clock.instant();
         return new HeartbeatSource() {
             @Override
@@ -29,7 +36,7 @@ public final class Heartbeats {
                         state, started.toEpochMilli(), clock.millis(), Heartbeat.Change.of(now.last()), null,
                         new Heartbeat.Counters(now.events(), now.files(), now.bytes(), 0, now.unnameable(),
                                 now.wireBytes()),
-                        dropped(marks.all()));
+                        dropped(marks.all())).withUnwatchedDirectories(unwatched.getAsInt());
             }
 
             @Override

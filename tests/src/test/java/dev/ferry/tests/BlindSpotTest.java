@@ -68,6 +68,10 @@ class BlindSpotTest {
                 .contains("sudo sysctl user.max_inotify_watches=")
                 .contains("every 2 s");
         System.out.println("BlindSpotTest: " + said.get(0));
+        String status = ferry.awaitStatus("the directories not watched", out -> out.lines().anyMatch(line ->
+                line.startsWith("producer ") && line.matches(".*; \\d+ directories not watched .*")), SYNC);
+        System.out.println("BlindSpotTest: ferry status said " + status.lines()
+                .filter(line -> line.startsWith("producer ")).findFirst().orElseThrow());
 
         // Raised as the producer advised: it watches them all from its next look on.
         UserNamespace.setInotifyWatches(producer.pid(), 10 * WATCH_LIMIT);
@@ -75,6 +79,8 @@ class BlindSpotTest {
                 + "watched$", 1, SYNC);
         TestTrees.writeText(source.resolve("d" + (TOP_DIRECTORIES - 1) + "/deeper/new/watched now.txt"), "watched\n");
         Convergence.await(source, mirror, SYNC, ferry.broker(), producer, consumer);
+        ferry.awaitStatus("no directory left unwatched", out -> out.lines().anyMatch(line ->
+                line.startsWith("producer ") && !line.contains("not watched")), SYNC);
     }
 
     @Test

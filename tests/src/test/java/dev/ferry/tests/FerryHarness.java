@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -266,6 +267,30 @@ final class FerryHarness implements BeforeEachCallback, AfterEachCallback, Befor
             fail("ferry status printed no 'messages waiting: N' line%n%s", status.logTail());
         }
         return Long.parseLong(waiting.group(1));
+    }
+
+    /**
+     * Runs {@code ferry status} until its output satisfies {@code condition} (heartbeats come every
+     * few seconds), bounded by {@code timeout}; returns that output.
+     */
+    String awaitStatus(String what, Predicate<String> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            FerryProcess status = start("status", "--broker", brokerUrl());
+            status.waitForSuccess(STATUS_TIMEOUT);
+            if (condition.test(status.stdout())) {
+                return status.stdout();
+            }
+            if (System.nanoTime() > deadline) {
+                fail("ferry status never showed %s within %s; last:%n%s", what, timeout, status.stdout());
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted while waiting for ferry status to show %s", what);
+            }
+        }
     }
 
     /** The messages on the default queue's dead-letter queue, as {@code ferry status} reports them. */
