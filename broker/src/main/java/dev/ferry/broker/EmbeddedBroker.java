@@ -60,7 +60,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     /**
      * How often an active broker checks that it still holds its store's lock, and so how long a
-     * standby that took the lock waits before it writes ({@link StandbyBroker}); broker-config's
+     * standby that took the lock waits before it writes ({@link FencingLocker}); broker-config's
      * lockKeepAlivePeriod is the same, and the distribution waits it likewise.
      */
     static final Duration LOCK_KEEP_ALIVE = Duration.ofSeconds(2);
@@ -88,26 +88,27 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(BrokerOptions options) throws IOException {
         Path dataDir = options.dataDir().toAbsolutePath();
         Files.createDirectories(dataDir);
-        return startHolding(options, dataDir, DataDirectoryLock.acquire(dataDir));
+        return startHolding(options, dataDir, DataDirectoryLock.acquire(dataDir), false);
     }
 
     /**
      * Starts a broker in {@code dataDir}, whose {@code lock} the caller took and this broker then
-     * owns: released when it stops, or here when it fails to start.
+     * owns: released when it stops, or here when it fails to start. {@code takingOver}: another
+     * broker held the directory until now, and may not know yet that it lost it ({@link FencingLocker}).
      */
-    static EmbeddedBroker startHolding(BrokerOptions options, Path dataDir, DataDirectoryLock lock)
+    static EmbeddedBroker startHolding(BrokerOptions options, Path dataDir, DataDirectoryLock lock, boolean takingOver)
             throws IOException {
         try {
-            return start(options, dataDir, lock);
+            return start(options, dataDir, lock, takingOver);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
         }
     }
 
-    private static EmbeddedBroker start(BrokerOptions options, Path dataDir, DataDirectoryLock lock)
-            throws IOException {
-        BrokerService service = configure(options, dataDir);
+    private static EmbeddedBroker start(BrokerOptions options, Path dataDir, DataDirectoryLock lock,
+                                        boolean takingOver) throws IOException {
+        BrokerService service = configure(options, dataDir, takingOver);
         TransportConnector connector = options.listen() == null ? null : bind(service, options.listen());
         try {
             service.start();
@@ -171,7 +172,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    private static BrokerService configure(BrokerOptions options, Path dataDir) throws IOException {
+    private static BrokerService configure(BrokerOptions options, Path dataDir, boolean takingOver)
+            throws IOException {
         BrokerService service = new BrokerService();
         service.setBrokerName(options.brokerName());
         service.setPersistent(true);
@@ -180,7 +182,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         service.setSchedulerSupport(false);
         service.setDataDirectoryFile(dataDir.toFile());
         service.setTmpDataDirectory(dataDir.resolve("tmp").toFile());
-        service.setPersistenceAdapter(kahaDb(dataDir.resolve("kahadb")));
+        service.setPersistenceAdapter(kahaDb(dataDir.resolve("kahadb"), takingOver));
         service.setDestinationPolicy(queuePolicy());
         service.setPlugins(plugins(options));
         limitUsage(service.getSystemUsage(), dataDir);
@@ -188,10 +190,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         return service;
     }
 
-    private static KahaDBPersistenceAdapter kahaDb(Path directory) throws IOException {
+    private static KahaDBPersistenceAdapter kahaDb(Path directory, boolean takingOver) throws IOException {
         KahaDBPersistenceAdapter kahaDb = new KahaDBPersistenceAdapter();
         kahaDb.setDirectory(directory.toFile());
-        SharedFileLocker locker = new SharedFileLocker();
+        SharedFileLocker locker = takingOver ? new FencingLocker(LOCK_KEEP_ALIVE) : new SharedFileLocker();
         // A second broker on the same data must fail at once; the default waits for the lock forever.
         locker.setFailIfLocked(true);
         kahaDb.setLocker(locker);

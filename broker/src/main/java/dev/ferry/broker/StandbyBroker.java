@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +59,8 @@ public final class StandbyBroker implements AutoCloseable {
         if (waited[0]) {
             LOG.info("took over broker data directory {} after {} s on standby", dataDir,
                     String.format("%.1f", (System.nanoTime() - waitStarted) / 1e9));
-            fence(lock, dataDir);
         }
-        EmbeddedBroker broker = EmbeddedBroker.startHolding(options, dataDir, lock);
+        EmbeddedBroker broker = EmbeddedBroker.startHolding(options, dataDir, lock, waited[0]);
         synchronized (this) {
             if (closing.getCount() > 0) {
                 started = broker;
@@ -71,22 +69,6 @@ public final class StandbyBroker implements AutoCloseable {
         }
         broker.close(); // close() ran while it started.
         throw new InterruptedException("the broker was stopped while it started");
-    }
-
-    /**
-     * Holds the lock just taken, writing nothing, for as long as the broker it replaces may take to
-     * notice that it lost it: on a shared file system a host cut off from the server long enough for
-     * its lease to expire loses its lock without knowing, and finds out at its next check (every
-     * {@link EmbeddedBroker#LOCK_KEEP_ALIVE}), when it stops. After a crash, the common case, this is
-     * time lost; the ActiveMQ distribution's shared-file-locker waits the same.
-     */
-    private void fence(DataDirectoryLock lock, Path dataDir) throws IOException, InterruptedException {
-        LOG.info("waiting {} s before writing to {}, the time the broker it replaces takes to notice it lost the "
-                + "lock", EmbeddedBroker.LOCK_KEEP_ALIVE.toSeconds(), dataDir);
-        if (closing.await(EmbeddedBroker.LOCK_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS)) {
-            lock.close();
-            throw new InterruptedException("closed while taking over " + dataDir);
-        }
     }
 
     /** Stops waiting, or stops the broker once started. */

@@ -17,7 +17,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,14 +67,16 @@ class StandbyBrokerTest {
             assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), standbyPort).close())
                     .as("the standby's port while it waits").isInstanceOf(ConnectException.class);
 
+            Path storeLock = data.resolve("kahadb/lock");
+            FileTime lockedByTheActive = Files.getLastModifiedTime(storeLock);
             active.close();
-            long released = System.nanoTime();
+            // The broker it replaces finds out that it lost the store (an NFS lease that expired
+            // while its host was cut off) when it sees the lock file rewritten, at its next check:
+            // from that rewrite on, the standby holds the lock that long before it writes anything.
+            long rewritten = awaitRewrite(storeLock, lockedByTheActive);
             EmbeddedBroker tookOver = takingOver.get(20, TimeUnit.SECONDS);
-            // On a shared file system the broker it replaces may not yet know it lost the lock (an
-            // NFS lease that expired while its host was cut off): it finds out at its next check of
-            // the lock, so the standby holds the lock that long before it writes anything.
-            assertThat(Duration.ofNanos(System.nanoTime() - released)).as("from the release of the lock to the "
-                    + "standby's start").isGreaterThanOrEqualTo(EmbeddedBroker.LOCK_KEEP_ALIVE);
+            assertThat(Duration.ofNanos(System.nanoTime() - rewritten)).as("from the rewrite of the store's lock to "
+                    + "the standby's start").isGreaterThanOrEqualTo(EmbeddedBroker.LOCK_KEEP_ALIVE);
             assertThat(URI.create(tookOver.connectUrl()).getPort()).isEqualTo(standbyPort);
             assertThat(receive(EmbeddedBrokerTest.endpoint(tookOver), "ferry.test"))
                     .isEqualTo("committed before the takeover");
@@ -124,6 +128,18 @@ class StandbyBrokerTest {
             active.close();
             standby.close();
         }
+    }
+
+    /** Polls until {@code file}'s modification time is no longer {@code before}; returns when (nanoTime). */
+    private static long awaitRewrite(Path file, FileTime before) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file) && !Files.getLastModifiedTime(file).equals(before)) {
+                return System.nanoTime();
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError(file + " was not rewritten within 20 s");
     }
 
     @Test
