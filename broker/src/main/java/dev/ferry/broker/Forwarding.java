@@ -137,6 +137,10 @@ final class Forwarding {
         DiscoveryNetworkConnector connector = new DiscoveryNetworkConnector(discoveryUri(forward.to()));
         connector.setName(CONNECTOR_PREFIX + number);
         connector.setDuplex(true);
+        // ActiveMQ's default, said here because the status topics are bridged statically: a status
+        // reader at the other end joins the link's one subscription instead of adding a second, which
+        // would bring every heartbeat twice.
+        connector.setConduitSubscriptions(true);
         // One login for both ends: ActiveMQ's duplex bridge logs in to the other broker's own
         // broker, for the way back, with the user it logs in here with (sent to it for that), so
         // the user must be valid at both ends; with it the link reads every mirror queue here and

@@ -127,7 +127,7 @@ final class ProducerCommand implements Callable<Integer> {
                 supervisor.closeOnStop("mirror watch", watchMirrors(endpoint, queue, producer, clock));
                 HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.producer(tally,
                         ProcessIdentity.current(), queue, sourceDir, producer.mirrorMarks(),
-                             producer::unwatchedDirectories, clock));
+                        producer::unwatchedDirectories, clock));
                 ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "initial sync", true,
                         new SyncProgress(tally, true), clock, last -> Summaries.print(out, "initial sync: "
                                 + Summaries.of(tally.snapshot(), last.elapsed())));

@@ -90,10 +90,9 @@ public final class NetworkLinks {
             Message advisory = receive(remaining(FIRST));
             while (advisory != null) {
                 take(advisory, brokers);
-                if (remaining(AT_MOST) <= 0) {
-                    break;
-                }
-                advisory = receive(QUIET.toMillis());
+                // Past AT_MOST only what is already here is read: every link's replay came at once,
+                // and a reader that stopped at one of them would call the others down.
+                advisory = remaining(AT_MOST) <= 0 ? reader.receiveNoWait() : receive(QUIET.toMillis());
             }
             return new Up(new ArrayList<>(brokers), null);
         } finally {

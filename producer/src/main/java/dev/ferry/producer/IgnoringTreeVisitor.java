@@ -3,6 +3,7 @@ package dev.ferry.producer;
 import dev.ferry.wire.RelPath;
 import io.methvin.watcher.visitor.FileTreeVisitor;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,9 +23,9 @@ final class IgnoringTreeVisitor implements FileTreeVisitor {
 
     private final SourceTree tree;
     private final SourceIgnores ignores;
-    private final UnwatchedDirectories unwatched;
+    private final UnwatchedDirectories.Generation unwatched;
 
-    IgnoringTreeVisitor(SourceTree tree, SourceIgnores ignores, UnwatchedDirectories unwatched) {
+    IgnoringTreeVisitor(SourceTree tree, SourceIgnores ignores, UnwatchedDirectories.Generation unwatched) {
         this.tree = tree;
         this.ignores = ignores;
         this.unwatched = unwatched;
@@ -66,12 +67,16 @@ final class IgnoringTreeVisitor implements FileTreeVisitor {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
-                return FileVisitResult.CONTINUE; // Gone or unreadable: the comparison will tell.
+                if (e instanceof AccessDeniedException) {
+                    // A directory that cannot be read cannot be watched either: rescanned, it is
+                    // published once it can be read.
+                    unwatched.record(file, e);
+                    done[1]++;
+                }
+                return FileVisitResult.CONTINUE; // Gone: the comparison will tell.
             }
         });
-        if (done[1] > 0) {
-            unwatched.walked(done[0]);
-        }
+        unwatched.walked(done[0] + done[1], done[1] > 0);
     }
 
     /** Within a walk the directories above are known not to be ignored; where a walk starts they are not. */

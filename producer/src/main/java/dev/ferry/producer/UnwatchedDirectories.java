@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,78 +24,53 @@ import org.slf4j.LoggerFactory;
  * {@code rescanInterval} instead, so that a change in one of them reaches the mirrors late, never
  * not at all.
  *
- * <p>Filled by the watcher's walks ({@link IgnoringTreeVisitor}), on the watcher's thread or the
- * producer's, read by the producer's: it is thread-safe. A rescan compares each unwatched
- * directory with its subtree, once for nested ones. The first walk that leaves
- * directories unwatched says so once, with the limit to raise and by how much; the count is in the
- * producer's heartbeat after that.
+ * <p>Each start of the watcher begins a {@link Generation}, which its walks fill (on the watcher's
+ * thread, or the producer's at start): a walk of a watcher already stopped writes to its own
+ * generation and cannot leave a stale entry in the current one. Everything else runs on the
+ * producer's thread. The first time directories cannot be watched, the producer says so once, with
+ * the limit to raise and by how much; the count is in its heartbeat after that.
  */
 final class UnwatchedDirectories {
 
     /** Where Linux keeps the limit of inotify watches per user; the user namespace's limit applies too. */
     static final Path SYSTEM_LIMIT = Path.of("/proc/sys/fs/inotify/max_user_watches");
     static final Path NAMESPACE_LIMIT = Path.of("/proc/sys/user/max_inotify_watches");
-    /** What sysctl advice commonly gives (Syncthing's, VS Code's): enough for a few million directories' worth of users. */
+    /** What sysctl advice commonly gives (Syncthing's, VS Code's). */
     private static final long SUGGESTED_LIMIT = 524_288;
 
     private static final Logger log = LoggerFactory.getLogger(UnwatchedDirectories.class);
 
     private final Path root;
     private final Duration rescanInterval;
-    private final Set<Path> directories = ConcurrentHashMap.newKeySet();
-    private volatile String reason;
-    private volatile Limit limitAtFailure;
-    private boolean said; // Guarded by this.
-    private Instant nextRescan;
+    private final AtomicBoolean said = new AtomicBoolean();
+    private volatile Generation current;
+    private Instant nextRescan; // Producer thread only.
 
     UnwatchedDirectories(Path root, Duration rescanInterval) {
         this.root = root;
         this.rescanInterval = rescanInterval;
+        this.current = new Generation();
     }
 
-    /** The watcher could not watch {@code directory}; it and its subtree are rescanned instead. */
-    void record(Path directory, IOException failure) {
-        if (directories.add(directory)) {
-            if (reason == null) {
-                reason = describe(failure);
-                limitAtFailure = Limit.current();
-            }
-            log.debug("not watching {}: {}", directory, failure.toString());
-        }
-    }
-
-    /**
-     * A walk that registered {@code watched} directories and failed to register some is over: says
-     * so, once in the producer's life (the count is in its heartbeat after that).
-     */
-    void walked(long watched) {
-        int unwatched = directories.size();
-        if (unwatched == 0) {
-            return;
-        }
-        synchronized (this) {
-            if (said) {
-                return;
-            }
-            said = true;
-        }
-        log.warn("cannot watch {} of the {} directories of {} ({}){}; each is compared with what was published every "
-                        + "{} s instead (--rescan-interval), so changes in them reach the mirrors that much later",
-                unwatched, watched + unwatched, root, reason, advice(watched + unwatched),
-                rescanInterval.toSeconds());
+    /** The watcher starts (again): what its walks cannot watch goes to the generation returned. */
+    Generation begin() {
+        current = new Generation();
+        nextRescan = null;
+        return current;
     }
 
     /** How many directories are not watched now. */
     int count() {
-        return directories.size();
+        return current.directories.size();
     }
 
     /**
-     * The directories to compare now, each with its subtree, if a rescan is due at {@code now}
-     * (the first one {@code rescanInterval} after they were found); else none. A directory gone
-     * since is forgotten: its deletion is published by the comparison of its parent.
+     * The directories to compare now, each with its subtree (once for nested ones), if a rescan is
+     * due at {@code now} (the first one {@code rescanInterval} after they were found); else none. A
+     * directory gone since is compared as an entry, which publishes its deletion, and forgotten.
      */
     List<Scope> dueAt(Instant now, SourceTree tree) {
+        Set<Path> directories = current.directories;
         if (directories.isEmpty()) {
             nextRescan = null;
             return List.of();
@@ -104,28 +82,25 @@ final class UnwatchedDirectories {
             return List.of();
         }
         nextRescan = now.plus(rescanInterval);
+        if (directories.contains(root)) {
+            return List.of(Scope.WHOLE_TREE);
+        }
         List<Scope> scopes = new ArrayList<>();
         for (Path directory : directories) {
             RelPath relative = tree.relativize(directory);
-            if (directory.equals(root)) {
-                return List.of(Scope.WHOLE_TREE);
-            }
-            if (hasUnwatchedAncestor(directory)) {
-                continue; // Compared with the subtree of that ancestor.
-            }
-            if (relative == null || !Files.isDirectory(directory)) {
+            if (relative == null) {
                 directories.remove(directory);
-                if (relative != null && relative.parent() != null) {
-                    scopes.add(Scope.entry(relative.parent()));
-                }
-                continue;
+            } else if (!Files.isDirectory(directory)) {
+                directories.remove(directory);
+                scopes.add(Scope.entry(relative));
+            } else if (!hasUnwatchedAncestor(directories, directory)) {
+                scopes.add(Scope.tree(relative));
             }
-            scopes.add(Scope.tree(relative));
         }
         return scopes;
     }
 
-    private boolean hasUnwatchedAncestor(Path directory) {
+    private boolean hasUnwatchedAncestor(Set<Path> directories, Path directory) {
         for (Path above = directory.getParent(); above != null && above.startsWith(root); above = above.getParent()) {
             if (directories.contains(above)) {
                 return true;
@@ -134,51 +109,79 @@ final class UnwatchedDirectories {
         return false;
     }
 
-    /** How long the producer may wait before the next rescan is due, or {@code null} when none is pending. */
-    Instant nextRescan() {
-        return directories.isEmpty() ? null : nextRescan;
-    }
-
     /** Whether the watch limit was raised since a directory could not be watched for it: watching again may work. */
     boolean limitRaised() {
-        Limit then = limitAtFailure;
-        return then != null && !directories.isEmpty() && Limit.current().value() > then.value();
+        Failure failure = current.failure.get();
+        return failure != null && failure.limit() != null && !current.directories.isEmpty()
+                && Limit.current().value() > failure.limit().value();
     }
 
-    /** The watcher starts over and will walk the whole tree again. */
-    void clear() {
-        directories.clear();
-        reason = null;
-        limitAtFailure = null;
-        nextRescan = null;
-        synchronized (this) {
-            said = false;
+    /** What one start of the watcher could not watch. */
+    final class Generation {
+
+        private final Set<Path> directories = ConcurrentHashMap.newKeySet();
+        private final AtomicReference<Failure> failure = new AtomicReference<>();
+        /** The most directories one walk of this watcher came across: the whole tree's, at its start. */
+        private final AtomicLong treeSize = new AtomicLong();
+
+        private Generation() {
+        }
+
+        /** The watcher could not watch {@code directory}; it is rescanned instead. */
+        void record(Path directory, IOException cause) {
+            if (directories.add(directory)) {
+                failure.compareAndSet(null, Failure.of(cause));
+                log.debug("not watching {}: {}", directory, cause.toString());
+            }
+        }
+
+        /**
+         * A walk that came across {@code visited} directories is over; if it could not watch some
+         * ({@code failed}), and for the first time in the producer's life, it says so.
+         */
+        void walked(long visited, boolean failed) {
+            long tree = treeSize.accumulateAndGet(visited, Math::max);
+            Failure first = failure.get();
+            if (!failed || first == null || current != this || !said.compareAndSet(false, true)) {
+                return;
+            }
+            int unwatched = directories.size();
+            long all = Math.max(tree, unwatched);
+            log.warn("cannot watch {} of the {} directories of {} ({}){}; each is compared with what was published "
+                            + "every {} instead (--rescan-interval), so changes in them reach the mirrors that much "
+                            + "later", unwatched, all, root, first.reason(), first.advice(all), describe(rescanInterval));
         }
     }
 
-    private String advice(long directoriesInTree) {
-        if (reason == null || !reason.contains("inotify watches")) {
-            return reason != null && reason.contains("inotify instances")
-                    ? "; raise fs.inotify.max_user_instances (sudo sysctl fs.inotify.max_user_instances=1024, and in "
-                            + "a file of /etc/sysctl.d/ to keep it)" : "";
+    /** Why directories could not be watched, and the watch limit then (when that was the reason). */
+    record Failure(String reason, Limit limit) {
+
+        static Failure of(IOException cause) {
+            String reason = cause instanceof AccessDeniedException ? "permission denied"
+                    : cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            return new Failure(reason, reason.contains("inotify watches") ? Limit.current() : null);
         }
-        Limit limit = limitAtFailure;
-        if (limit.value() == Long.MAX_VALUE) {
-            return "";
+
+        String advice(long directoriesInTree) {
+            if (reason.contains("inotify instances")) {
+                return "; raise fs.inotify.max_user_instances (sudo sysctl fs.inotify.max_user_instances=1024, and "
+                        + "in a file of /etc/sysctl.d/ to keep it), or the limit of open files if that is what ran out";
+            }
+            if (limit == null || limit.value() == Long.MAX_VALUE) {
+                return "";
+            }
+            // Room for the tree on top of what other programs of the user hold already: 2 to 4 times that.
+            long suggested = Math.max(SUGGESTED_LIMIT, Long.highestOneBit(limit.value() + directoriesInTree) << 2);
+            return "; this tree needs one watch per directory, " + directoriesInTree + ", and " + limit.name()
+                    + " allows " + limit.value() + " for all programs of this user: raise it (sudo sysctl "
+                    + limit.name() + "=" + suggested + ", and in a file of /etc/sysctl.d/ to keep it); the producer "
+                    + "watches them once it is raised";
         }
-        // Room for the tree on top of what other programs of the user already hold, doubled.
-        long suggested = Math.max(SUGGESTED_LIMIT, Long.highestOneBit(limit.value() + directoriesInTree) << 2);
-        return "; this tree needs one watch per directory, " + directoriesInTree + ", and " + limit.name() + " allows "
-                + limit.value() + " for all programs of this user: raise it (sudo sysctl " + limit.name() + "="
-                + suggested + ", and in a file of /etc/sysctl.d/ to keep it); the producer watches them once it is "
-                + "raised";
     }
 
-    private static String describe(IOException failure) {
-        if (failure instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        return failure.getMessage() == null ? failure.toString() : failure.getMessage();
+    /** "60 s", "500 ms". */
+    private static String describe(Duration interval) {
+        return interval.toMillis() % 1000 == 0 ? interval.toSeconds() + " s" : interval.toMillis() + " ms";
     }
 
     /** The binding limit of inotify watches: the system's, or the user namespace's if lower. */

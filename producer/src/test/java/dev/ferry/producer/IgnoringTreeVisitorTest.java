@@ -60,7 +60,7 @@ class IgnoringTreeVisitorTest {
         UnwatchedDirectories unwatched = new UnwatchedDirectories(tree.source, Duration.ofSeconds(1));
 
         new IgnoringTreeVisitor(new SourceTree(tree.source), SourceIgnores.load(tree.source, IgnoreSettings.DEFAULTS),
-                unwatched).recursiveVisitFiles(top, dir -> {
+                unwatched.begin()).recursiveVisitFiles(top, dir -> {
                     if (dir.getFileName().toString().equals("b")) {
                         throw new IOException("User limit of inotify watches reached"); // the JDK's words for ENOSPC
                     }
@@ -79,6 +79,6 @@ class IgnoringTreeVisitorTest {
     private static IgnoringTreeVisitor visitor(SourceFixture tree) throws IOException {
         return new IgnoringTreeVisitor(new SourceTree(tree.source),
                 SourceIgnores.load(tree.source, IgnoreSettings.DEFAULTS),
-                new UnwatchedDirectories(tree.source, Duration.ofSeconds(1)));
+                new UnwatchedDirectories(tree.source, Duration.ofSeconds(1)).begin());
     }
 }

@@ -21,7 +21,11 @@ final class UserNamespace {
             Process probe = new ProcessBuilder("unshare", "--user", "--map-root-user", "sh", "-c",
                     "test -w /proc/sys/user/max_inotify_watches").redirectErrorStream(true).start();
             probe.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-            return probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0;
+            if (!probe.waitFor(10, TimeUnit.SECONDS)) {
+                probe.destroyForcibly();
+                return false;
+            }
+            return probe.exitValue() == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -34,8 +38,13 @@ final class UserNamespace {
     static void setInotifyWatches(long pid, int watches) throws IOException, InterruptedException {
         Process set = new ProcessBuilder("nsenter", "--target", Long.toString(pid), "--user", "sh", "-c",
                 "echo " + watches + " > /proc/sys/user/max_inotify_watches").inheritIO().start();
-        if (!set.waitFor(10, TimeUnit.SECONDS) || set.exitValue() != 0) {
-            throw new IOException("cannot set the inotify watch limit of the user namespace of process " + pid);
+        if (!set.waitFor(10, TimeUnit.SECONDS)) {
+            set.destroyForcibly();
+            throw new IOException("nsenter did not set the inotify watch limit of process " + pid + " within 10 s");
+        }
+        if (set.exitValue() != 0) {
+            throw new IOException("nsenter could not set the inotify watch limit of the user namespace of process "
+                    + pid + ": exit " + set.exitValue());
         }
     }
 
