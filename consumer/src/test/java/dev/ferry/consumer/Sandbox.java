@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A destination inside a fresh temporary directory, with bait next to it, to check that nothing
@@ -24,6 +25,9 @@ import java.util.TreeMap;
  * makes (and removes) its own sandbox.
  */
 final class Sandbox implements AutoCloseable {
+
+    /** Linux's limit of a path given to a system call: deeper, a link's target cannot be resolved by its absolute path. */
+    private static final int PATH_MAX = 4096;
 
     private final Path parent;
     private final Path destination;
@@ -105,23 +109,35 @@ final class Sandbox implements AutoCloseable {
         return entries;
     }
 
-    /** Links in the destination whose target, read from where the link is, lies outside the destination. */
+    /**
+     * Links in the destination whose target, read from where the link is, lies outside the
+     * destination. Listed by {@code find}, not by a Java walk: the consumer makes its changes through
+     * directory handles, so a tree deeper than PATH_MAX (4,096 bytes) can be applied, and a walk by
+     * absolute paths fails on it with "File name too long" (a jqwik try did so).
+     */
     private List<String> escapingLinks() throws IOException {
-        List<String> escaping = new ArrayList<>();
-        Files.walkFileTree(destination, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isSymbolicLink()) {
-                    Path target = Files.readSymbolicLink(file);
-                    boolean inside = file.getParent().resolve(target).normalize().startsWith(destination)
-                            && (!Files.exists(file) || file.toRealPath().startsWith(destination));
-                    if (!inside) {
-                        escaping.add(destination.relativize(file) + " -> " + target);
-                    }
-                }
-                return FileVisitResult.CONTINUE;
+        Process find = new ProcessBuilder("find", destination.toString(), "-type", "l", "-printf", "%P\\0%l\\0")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String[] fields = new String(find.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\0");
+        try {
+            if (!find.waitFor(30, TimeUnit.SECONDS) || find.exitValue() != 0) {
+                throw new IOException("find in " + destination + " failed");
             }
-        });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while listing the links in " + destination, e);
+        }
+        List<String> escaping = new ArrayList<>();
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            Path link = destination.resolve(fields[i]);
+            String target = fields[i + 1];
+            boolean inside = link.getParent().resolve(target).normalize().startsWith(destination)
+                    && (link.toString().length() >= PATH_MAX || !Files.exists(link)
+                    || link.toRealPath().startsWith(destination));
+            if (!inside) {
+                escaping.add(fields[i] + " -> " + target);
+            }
+        }
         return escaping;
     }
 
