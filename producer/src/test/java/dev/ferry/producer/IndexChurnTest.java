@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IndexChurnTest {
 
     private static final int FILES = 400;
-    /** 40,000 puts: almost four times the 10,802 records (twice the live entries plus 10,000) that compact the journal. */
+    /** 40,000 puts: almost four times the 10,802 records (twice the live entries plus 10,000) that compact it. */
     private static final int ROUNDS = 100;
 
     @TempDir
