@@ -32,6 +32,9 @@ final class ScaleSize {
     static final String PRODUCER_PEAK_NOOP = "peak RSS: producer, no-op restart";
     static final String PRODUCER_PEAK_CHANGED = "peak RSS: producer, 1% changed";
     static final String CONSUMER_PEAK_SYNC = "peak RSS: consumer, first start to the end of the initial sync";
+    static final String PRODUCER_PEAK_WATCHING = "peak RSS: producer watching, answering the repair (setup)";
+    static final String CONSUMER_PEAK_LEDGER = "peak RSS: consumer, restarted, once it has read its ledger";
+    static final String CONSUMER_PEAK_REPAIR = "peak RSS: consumer, restarted, to the end of the repair (setup)";
     static final String CONSUMER_PEAK_RESTARTED = "peak RSS: consumer, restarted, to the end of the 1% changes";
     static final String BROKER_PEAK = "peak RSS: broker, to the end of the initial sync (for context)";
     static final String PRODUCER_START_EMPTY = "start-up: producer, empty state (initial sync)";
@@ -46,11 +49,13 @@ final class ScaleSize {
 
     /** What the side-by-side table of the scenario shows, in this order. */
     static final List<String> SIDE_BY_SIDE = List.of(INITIAL, INITIAL_PER_FILE, INITIAL_RATE, RSYNC_FIRST,
-            SYNC_CPU + "producer CPU", SYNC_CPU + "consumer CPU", SYNC_CPU + "broker CPU", NOOP,
-            NOOP_RSYNC, NOOP_PER_FILE, NOOP_RSYNC_PER_FILE, CHANGED, CHANGED_RSYNC, CHANGED_RSYNC_FSYNC,
-            CHANGED_PER_FILE, PRODUCER_PEAK_SYNC, PRODUCER_PEAK_NOOP, PRODUCER_PEAK_CHANGED, CONSUMER_PEAK_SYNC,
-            CONSUMER_PEAK_RESTARTED, BROKER_PEAK, PRODUCER_START_EMPTY, PRODUCER_START_FULL, CONSUMER_START_EMPTY,
-            CONSUMER_START_FULL, STATE_SIZE, STATE_PER_FILE, LEDGER_SIZE, LEDGER_PER_FILE);
+            SYNC_CPU + "producer CPU", SYNC_CPU + "consumer CPU", SYNC_CPU + "broker CPU",
+            NOOP, NOOP_RSYNC, NOOP_PER_FILE, NOOP_RSYNC_PER_FILE,
+            CHANGED, CHANGED_RSYNC, CHANGED_RSYNC_FSYNC, CHANGED_PER_FILE,
+            PRODUCER_PEAK_SYNC, PRODUCER_PEAK_WATCHING, PRODUCER_PEAK_NOOP, PRODUCER_PEAK_CHANGED,
+            CONSUMER_PEAK_SYNC, CONSUMER_PEAK_LEDGER, CONSUMER_PEAK_REPAIR, CONSUMER_PEAK_RESTARTED, BROKER_PEAK,
+            PRODUCER_START_EMPTY, PRODUCER_START_FULL, CONSUMER_START_EMPTY, CONSUMER_START_FULL,
+            STATE_SIZE, STATE_PER_FILE, LEDGER_SIZE, LEDGER_PER_FILE);
 
     /** What the producer logs once it has read its state and is connected: it publishes from then on. */
     static final String PRODUCER_READY = "Producer - publishing ";
@@ -118,6 +123,7 @@ final class ScaleSize {
                 + " directories (up to " + tree.depth() + " deep)");
         long bytes = tree.generate();
         say(Unit.number(bytes / MIB) + " MiB of files generated");
+        String loadBefore = Machine.loadAverage();
         try (FerryRig rig = new FerryRig(context.launcher, context.ferry, run.resolve("broker"))) {
             Launched broker = rig.startBroker();
             Launched consumer = initialSync(rig, broker, perFile);
@@ -138,6 +144,9 @@ final class ScaleSize {
             noteTrouble(consumer, "its restart to the end");
             noteTrouble(broker, "the whole size");
         }
+        // What else the machine ran weighs on a size's numbers, the initial sync's above all (it does not alternate).
+        result.method.add("Load average (1/5/15 min) at " + label + ": " + loadBefore + " before the initial sync, "
+                + Machine.loadAverage() + " after the 1% changes.");
         say("removing the trees");
         context.remove(source);
         context.remove(run);
@@ -220,6 +229,7 @@ final class ScaleSize {
         Launched consumer = rig.startConsumer(mirror, List.of(), timeout);
         consumer.awaitOutput(CONSUMER_READY, timeout);
         part.detailSeries(CONSUMER_START_FULL, Unit.SECONDS).add(FerryLog.secondsUntil(consumer, CONSUMER_READY));
+        part.detailSeries(CONSUMER_PEAK_LEDGER, Unit.MEBIBYTES).add(consumer.peakRssKib() / 1024.0);
         return consumer;
     }
 
@@ -239,9 +249,12 @@ final class ScaleSize {
         say("a watching producer answers the consumer's repair (setup)");
         long start = System.nanoTime();
         Launched watcher = rig.startProducer(source, state, false, List.of());
+        UsageSampler watcherUsage = UsageSampler.start(watcher);
         consumer.awaitOutput(REPAIR_APPLIED, timeout);
         part.detailSeries("setup: the consumer's repair answered by a watching producer (for context)",
                 Unit.SECONDS).add(BenchContext.secondsSince(start));
+        part.detailSeries(CONSUMER_PEAK_REPAIR, Unit.MEBIBYTES).add(consumer.peakRssKib() / 1024.0);
+        part.detailSeries(PRODUCER_PEAK_WATCHING, Unit.MEBIBYTES).add(watcherUsage.peakMib());
         watcher.stop();
         noteTrouble(watcher, "the repair it answered");
     }
