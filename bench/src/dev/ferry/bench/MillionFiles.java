@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * against rsync bringing its copy up to date; then the cost per file compared size by size.
  *
  * <p>Full mode runs it only when {@code --scenarios} names it: the million files take about
- * half an hour, which {@code bench/run --full} should not grow by. Quick mode runs it with the others,
+ * 30 to 40 minutes, which {@code bench/run --full} should not grow by. Quick mode runs it with the others,
  * so CI keeps it working.
  */
 final class MillionFiles implements Scenario {
@@ -33,7 +33,7 @@ final class MillionFiles implements Scenario {
     @Override
     public String skipUnlessNamed(Mode mode) {
         return mode == Mode.FULL ? "full mode runs it only when named (`bench/run --full --scenarios 10`): its "
-                + "million files take about half an hour" : null;
+                + "million files take 30-40 min" : null;
     }
 
     @Override
