@@ -21,11 +21,17 @@ final class Alternation {
     }
 
     static void run(ScenarioResult result, int repetitions, List<Contender> contenders) throws Exception {
+        run(result, "", repetitions, contenders);
+    }
+
+    /** {@link #run(ScenarioResult, int, List)}, each line of the run order beginning with {@code label} (a size, say). */
+    static void run(ScenarioResult result, String label, int repetitions, List<Contender> contenders)
+            throws Exception {
         for (int repetition = 1; repetition <= repetitions; repetition++) {
             for (Contender contender : contenders) {
                 double value = contender.run().measure(repetition);
                 contender.series().add(value);
-                String line = "rep " + repetition + ": " + contender.series().tool() + " "
+                String line = label + "rep " + repetition + ": " + contender.series().tool() + " "
                         + contender.series().unit().format(value) + " (load average after it: "
                         + Machine.loadAverage() + ")";
                 result.runOrder.add(line);

@@ -62,6 +62,9 @@ public final class Bench {
         for (int id : options.scenarios()) {
             Scenario scenario = SCENARIOS.get(id);
             String skip = scenario.skipReason(options.mode());
+            if (skip == null && !options.named()) {
+                skip = scenario.skipUnlessNamed(options.mode());
+            }
             if (skip != null) {
                 skipped.put(id, skip);
                 Progress.say("scenario " + id + " skipped: " + skip);
@@ -95,7 +98,8 @@ public final class Bench {
     private static Map<Integer, Scenario> scenarios() {
         Map<Integer, Scenario> all = new TreeMap<>();
         for (Scenario scenario : List.of(new InitialSync(1), new InitialSync(2), new LargeFile(), new ChangeLatency(),
-                new NoopRestart(), new Replay(), new RepairUntouched(), new LargeFileDelta(), new TextCompression())) {
+                new NoopRestart(), new Replay(), new RepairUntouched(), new LargeFileDelta(), new TextCompression(),
+                new MillionFiles())) {
             all.put(scenario.id(), scenario);
         }
         return all;
@@ -109,13 +113,13 @@ public final class Bench {
         }
     }
 
-    /** The command line. */
-    record Options(Mode mode, int runs, SortedSet<Integer> scenarios, Path jar, Path work, Path out, Path repository,
-                   String command) {
+    /** The command line; {@code named} when {@code --scenarios} chose the scenarios, rather than the default of all. */
+    record Options(Mode mode, int runs, SortedSet<Integer> scenarios, boolean named, Path jar, Path work, Path out,
+                   Path repository, String command) {
 
         static Options parse(String[] args) throws IOException {
             Mode mode = Mode.QUICK;
-            SortedSet<Integer> scenarios = new TreeSet<>(SCENARIOS.keySet());
+            SortedSet<Integer> scenarios = null;
             Integer runs = null;
             Path jar = null;
             Path work = null;
@@ -138,6 +142,11 @@ public final class Bench {
                             + "--repo DIR");
                 }
             }
+            boolean named = scenarios != null;
+            if (!named) {
+                // All of them: those that run only when named are skipped with their reason (see Bench.run).
+                scenarios = new TreeSet<>(SCENARIOS.keySet());
+            }
             if (jar == null || !Files.isRegularFile(jar)) {
                 throw new IllegalArgumentException("--jar must name Ferry's jar (cli/target/ferry.jar); got " + jar);
             }
@@ -148,7 +157,7 @@ public final class Bench {
                 throw new IllegalArgumentException("scenario " + TextCompression.ID + " needs --repo DIR, Ferry's "
                         + "repository, whose sources it copies; got " + repository);
             }
-            return new Options(mode, runs == null ? mode.repetitions : runs, scenarios, jar.toAbsolutePath(),
+            return new Options(mode, runs == null ? mode.repetitions : runs, scenarios, named, jar.toAbsolutePath(),
                     Files.createDirectories(work).toRealPath(), out.toAbsolutePath(),
                     repository == null ? null : repository.toRealPath(), command);
         }

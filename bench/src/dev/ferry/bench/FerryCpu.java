@@ -50,13 +50,18 @@ final class FerryCpu {
     private final Series producer;
     private final Series statisticsQueries;
 
-    FerryCpu(ScenarioResult details) {
-        this.broker = details.detailSeries("Ferry: broker CPU", Unit.SECONDS);
-        this.brokerPerGib = details.detailSeries(BROKER_PER_GIB, Unit.SECONDS_PER_GIB);
-        this.consumer = details.detailSeries("Ferry: consumer CPU", Unit.SECONDS);
-        this.producer = details.detailSeries("Ferry: producer CPU", Unit.SECONDS);
-        this.statisticsQueries = details.detailSeries("Ferry: queue-statistics queries on the clock (in the broker's "
-                + "CPU)", Unit.QUERIES);
+    FerryCpu(Details details) {
+        this(details, "Ferry: ");
+    }
+
+    /** @param prefix what each series' name begins with ("Ferry: " unless a scenario measures several phases) */
+    FerryCpu(Details details, String prefix) {
+        this.broker = details.detailSeries(prefix + "broker CPU", Unit.SECONDS);
+        this.brokerPerGib = details.detailSeries(prefix + "broker CPU per GiB", Unit.SECONDS_PER_GIB);
+        this.consumer = details.detailSeries(prefix + "consumer CPU", Unit.SECONDS);
+        this.producer = details.detailSeries(prefix + "producer CPU", Unit.SECONDS);
+        this.statisticsQueries = details.detailSeries(prefix + "queue-statistics queries on the clock (in the "
+                + "broker's CPU)", Unit.QUERIES);
     }
 
     /** Records one run; {@code queueBytes} is what the broker took onto the mirror's queue during it. */

@@ -32,6 +32,7 @@ final class FerryRig implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration SAY_WAITING = Duration.ofMinutes(1);
     private static final int PORT_ATTEMPTS = 3;
 
     private final Launcher launcher;
@@ -39,6 +40,7 @@ final class FerryRig implements AutoCloseable {
     private final Path dataDir;
     private final List<Launched> processes = new ArrayList<>();
     private BrokerEndpoint endpoint;
+    private Launched broker;
     private Launched consumer;
 
     FerryRig(Launcher launcher, FerryCommand ferry, Path dataDir) {
@@ -57,6 +59,7 @@ final class FerryRig implements AutoCloseable {
                 broker.awaitOutput("broker listening on ", START_TIMEOUT);
                 processes.add(broker);
                 endpoint = BrokerEndpoint.fromEnvironment(url);
+                this.broker = broker;
                 return broker;
             } catch (BenchException e) {
                 // Another process may take a port between our probe and the broker's bind: try another.
@@ -70,18 +73,43 @@ final class FerryRig implements AutoCloseable {
 
     /** Starts a consumer that runs until stopped, and waits until the broker sees it attached. */
     Launched startConsumer(Path destination, List<String> jvmOptions) throws InterruptedException {
+        return startConsumer(destination, jvmOptions, START_TIMEOUT);
+    }
+
+    /**
+     * {@link #startConsumer(Path, List)}, waiting up to {@code timeout} for it to attach: a consumer
+     * restarted on a large mirror reads its ledger first.
+     */
+    Launched startConsumer(Path destination, List<String> jvmOptions, Duration timeout) throws InterruptedException {
         consumer = launcher.start("consumer", ferry.command(Role.CONSUMER, jvmOptions,
                 "consumer", "--dest", destination.toString(), "--broker", url()));
         processes.add(consumer);
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (status().consumers() < 1) {
             if (!consumer.isAlive() || System.nanoTime() > deadline) {
                 throw new BenchException("the consumer did not attach to the queue within "
-                        + Launched.seconds(START_TIMEOUT) + consumer.tail());
+                        + Launched.seconds(timeout) + consumer.tail());
             }
             Launched.pause(POLL);
         }
         return consumer;
+    }
+
+    /**
+     * Stops the consumer ({@link Launched#stop()}) and waits until the broker no longer counts it on
+     * the queue, so that a consumer started next is not taken for attached before it is.
+     */
+    void stopConsumer() throws InterruptedException {
+        consumer.stop();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (status().consumers() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new BenchException("the broker " + url() + " still counted a consumer on the queue "
+                        + Launched.seconds(START_TIMEOUT) + " after " + consumer + " had exited");
+            }
+            Launched.pause(POLL);
+        }
+        consumer = null;
     }
 
     /** Starts {@code consumer --drain}, which applies what is waiting and exits. */
@@ -142,7 +170,19 @@ final class FerryRig implements AutoCloseable {
      * times it asked the broker: each query is a connection of its own, which costs the broker CPU.
      */
     int awaitDrained(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        return awaitDrained(timeout, POLL);
+    }
+
+    /**
+     * {@link #awaitDrained(Duration)}, asking every 20 ms at first and then less often, every 1% of
+     * the time waited so far but never more than {@code slowestPoll} apart: a consumer minutes behind
+     * is not slowed by the broker answering fifty queries a second (each about 10 ms of its CPU), and
+     * the end is still known to within 1%.
+     */
+    int awaitDrained(Duration timeout, Duration slowestPoll) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long nextSay = start + SAY_WAITING.toNanos();
         for (int queries = 1; ; queries++) {
             QueueStatus status = status();
             if (status.deadLettered() > 0) {
@@ -160,7 +200,13 @@ final class FerryRig implements AutoCloseable {
                 throw new BenchException(status.waiting() + " message(s) still waiting on " + url() + " after "
                         + Launched.seconds(timeout) + (consumer == null ? "" : consumer.tail()));
             }
-            Launched.pause(POLL);
+            if (System.nanoTime() - nextSay > 0) {
+                // A long wait (a million files) says it is moving, or that it is not.
+                Progress.say(status.waiting() + " message(s) waiting on the queue");
+                nextSay += SAY_WAITING.toNanos();
+            }
+            long onePercent = (System.nanoTime() - start) / 100;
+            Launched.pause(Duration.ofNanos(Math.max(POLL.toNanos(), Math.min(slowestPoll.toNanos(), onePercent))));
         }
     }
 
@@ -168,7 +214,8 @@ final class FerryRig implements AutoCloseable {
         try {
             return QueueStatistics.query(endpoint, QUEUE, QUERY_TIMEOUT);
         } catch (IOException | jakarta.jms.JMSException e) {
-            throw new BenchException("cannot ask the broker " + url() + " about " + QUEUE + ": " + e.getMessage(), e);
+            throw new BenchException("cannot ask the broker " + url() + " about " + QUEUE + ": " + e.getMessage()
+                    + (broker.isAlive() ? "" : "; the broker has exited" + broker.tail()), e);
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -21,12 +22,15 @@ final class Launched {
     private final List<String> command;
     private final Process process;
     private final Path log;
+    private final Instant startedAt;
 
-    Launched(String name, List<String> command, Process process, Path log) {
+    /** @param startedAt the wall-clock time just before the process was started */
+    Launched(String name, List<String> command, Process process, Path log, Instant startedAt) {
         this.name = name;
         this.command = List.copyOf(command);
         this.process = process;
         this.log = log;
+        this.startedAt = startedAt;
     }
 
     String name() {
@@ -35,6 +39,16 @@ final class Launched {
 
     long pid() {
         return process.pid();
+    }
+
+    /** The wall-clock time just before the process was started: what its own log's times compare with. */
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    /** The file its output goes to, to read line by line when it is too long to read whole. */
+    Path log() {
+        return log;
     }
 
     boolean isAlive() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,7 +33,8 @@ final class Launcher implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         try {
-            Launched launched = new Launched(name, command, builder.start(), log);
+            Instant startedAt = Instant.now();
+            Launched launched = new Launched(name, command, builder.start(), log, startedAt);
             running.removeIf(process -> !process.isAlive());
             running.add(launched);
             return launched;

@@ -5,9 +5,9 @@ package dev.ferry.bench;
  * versions once, so CI proves in about a minute that every scenario still works.
  */
 enum Mode {
-    QUICK(1, 200, 10, 0, 0, 32L << 20, 30, 300, 10, 200, 10, 300, 10, 32L << 20, 1_000, 10),
+    QUICK(1, 200, 10, 0, 0, 32L << 20, 30, 300, 10, 200, 10, 300, 10, 32L << 20, 1_000, 10, new int[] {1_000, 10_000}),
     FULL(5, 10_000, 100, 100_000, 1_000, 1L << 30, 500, 100_000, 1_000, 10_000, 100, 100_000, 1_000, 1L << 30, 10_000,
-            100);
+            100, new int[] {10_000, 100_000, 1_000_000});
 
     final int repetitions;
     final int initialFiles;
@@ -28,10 +28,12 @@ enum Mode {
     /** Scenario 9: the text files and their directories. */
     final int textFiles;
     final int textDirs;
+    /** Scenario 10: the files of each tree, smallest first (a directory per 100). */
+    private final int[] scaleFiles;
 
     Mode(int repetitions, int initialFiles, int initialDirs, int largeTreeFiles, int largeTreeDirs, long bigFileBytes,
          int latencyFiles, int noopFiles, int noopDirs, int replayFiles, int replayDirs, int repairFiles,
-         int repairDirs, long deltaFileBytes, int textFiles, int textDirs) {
+         int repairDirs, long deltaFileBytes, int textFiles, int textDirs, int[] scaleFiles) {
         this.repetitions = repetitions;
         this.initialFiles = initialFiles;
         this.initialDirs = initialDirs;
@@ -48,6 +50,12 @@ enum Mode {
         this.deltaFileBytes = deltaFileBytes;
         this.textFiles = textFiles;
         this.textDirs = textDirs;
+        this.scaleFiles = scaleFiles.clone();
+    }
+
+    /** Scenario 10: the files of each tree, smallest first. */
+    int[] scaleFiles() {
+        return scaleFiles.clone();
     }
 
     String flag() {

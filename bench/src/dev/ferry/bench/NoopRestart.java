@@ -74,7 +74,7 @@ final class NoopRestart implements Scenario {
     }
 
     /** The time the producer reports for itself; fails unless it published nothing. */
-    private static double noopSeconds(Launched producer) {
+    static double noopSeconds(Launched producer) {
         Matcher summary = SUMMARY.matcher(producer.output());
         if (!summary.find()) {
             throw new BenchException("producer --once printed no summary" + producer.tail());

@@ -128,20 +128,13 @@ final class Report {
             line("```");
             line();
         }
-        line("| measured | runs | median | min | max |");
-        line("|---|---|---|---|---|");
-        for (List<Series> group : List.of(result.main, result.details)) {
-            for (Series series : group) {
-                line("| " + series.tool() + " | " + series.values().size() + " | "
-                        + series.unit().format(series.median()) + " | " + series.unit().format(series.min()) + " | "
-                        + series.unit().format(series.max()) + " |");
-            }
-        }
+        seriesTable(result.main, result.details);
         for (ScenarioResult.Reference reference : result.references) {
             line("| " + reference.label() + " (for context, not measured) | | "
                     + referenceUnit(result).format(reference.value()) + " | | |");
         }
         line();
+        sideBySide(result);
         if (!result.targets.isEmpty()) {
             line("Targets:");
             line();
@@ -156,6 +149,12 @@ final class Report {
             line("- " + step);
         }
         line();
+        for (ScenarioResult.Part part : result.parts) {
+            line("### " + part.title);
+            line();
+            seriesTable(part.series);
+            line();
+        }
         if (!result.runOrder.isEmpty()) {
             line("<details><summary>Runs in the order they ran</summary>");
             line();
@@ -168,6 +167,46 @@ final class Report {
         }
     }
 
+    /** A table of series with their runs, median, min and max, group after group. */
+    @SafeVarargs
+    private void seriesTable(List<Series>... groups) {
+        line("| measured | runs | median | min | max |");
+        line("|---|---|---|---|---|");
+        for (List<Series> group : groups) {
+            for (Series series : group) {
+                line("| " + escape(series.tool()) + " | " + series.values().size() + " | "
+                        + series.unit().format(series.median()) + " | " + series.unit().format(series.min()) + " | "
+                        + series.unit().format(series.max()) + " |");
+            }
+        }
+    }
+
+    /** The series the scenario named, a column per part (its median there), when it has parts. */
+    private void sideBySide(ScenarioResult result) {
+        if (result.sideBySide.isEmpty() || result.parts.isEmpty()) {
+            return;
+        }
+        line("Side by side (medians; \"n/a\" where it was not measured):");
+        line();
+        StringBuilder header = new StringBuilder("| measured |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (ScenarioResult.Part part : result.parts) {
+            header.append(' ').append(escape(part.title)).append(" |");
+            rule.append("---|");
+        }
+        line(header.toString());
+        line(rule.toString());
+        for (String name : result.sideBySide) {
+            StringBuilder row = new StringBuilder("| ").append(escape(name)).append(" |");
+            for (ScenarioResult.Part part : result.parts) {
+                Series series = part.series(name);
+                row.append(' ').append(series == null ? "n/a" : series.unit().format(series.median())).append(" |");
+            }
+            line(row.toString());
+        }
+        line();
+    }
+
     /** The unit of a scenario's references: that of its headline quantity (milliseconds when it has none). */
     private static Unit referenceUnit(ScenarioResult result) {
         return result.main.isEmpty() ? Unit.MILLISECONDS : result.main.get(0).unit();
@@ -178,16 +217,25 @@ final class Report {
         for (ScenarioResult result : results) {
             for (List<Series> group : List.of(result.main, result.details)) {
                 for (Series series : group) {
-                    List<Double> values = series.values();
-                    for (int i = 0; i < values.size(); i++) {
-                        csv.append(result.id).append(",\"").append(series.tool().replace("\"", "'")).append("\",")
-                                .append(series.unit().symbol()).append(',').append(i + 1).append(',')
-                                .append(String.format(Locale.ROOT, "%.6f", values.get(i))).append('\n');
-                    }
+                    csvRows(csv, result.id, "", series);
+                }
+            }
+            for (ScenarioResult.Part part : result.parts) {
+                for (Series series : part.series) {
+                    csvRows(csv, result.id, part.title + ": ", series);
                 }
             }
         }
         return csv.toString();
+    }
+
+    private static void csvRows(StringBuilder csv, int id, String prefix, Series series) {
+        List<Double> values = series.values();
+        for (int i = 0; i < values.size(); i++) {
+            csv.append(id).append(",\"").append((prefix + series.tool()).replace("\"", "'")).append("\",")
+                    .append(series.unit().symbol()).append(',').append(i + 1).append(',')
+                    .append(String.format(Locale.ROOT, "%.6f", values.get(i))).append('\n');
+        }
     }
 
     /** How many times the baseline's value Ferry's is (for rates: how many times the baseline's rate). */

@@ -1,12 +1,20 @@
 package dev.ferry.bench;
 
-/** One of the scenarios of issue 5. */
+/** One of the scenarios of the benchmark (issue 5, and the issues after it). */
 interface Scenario {
 
     int id();
 
     /** Why {@code mode} does not run this scenario, or null when it does. */
     default String skipReason(Mode mode) {
+        return null;
+    }
+
+    /**
+     * Why {@code mode} runs this scenario only when {@code --scenarios} names it (it takes too long
+     * to come with every run of the mode), or null when it runs with the others.
+     */
+    default String skipUnlessNamed(Mode mode) {
         return null;
     }
 

@@ -6,12 +6,37 @@ import java.util.List;
 /**
  * What one scenario measured. {@code main} holds the headline quantity, Ferry first, then each
  * baseline in the same unit; {@code details} holds further quantities (peak memory, percentiles,
- * Ferry's own summary times). {@code references} are fixed numbers drawn for context only.
+ * Ferry's own summary times). {@code references} are fixed numbers drawn for context only. A
+ * scenario that measures the same things at several sizes puts each size's in a {@link Part}, and
+ * names in {@code sideBySide} the series of its parts the report compares part by part.
  */
-final class ScenarioResult {
+final class ScenarioResult implements Details {
 
     /** A number drawn in the chart for context that no run measured (say, another tool's default delay). */
     record Reference(String label, double value) {
+    }
+
+    /** A titled group of further quantities, reported as a table of its own (scenario 10: one per size). */
+    static final class Part implements Details {
+
+        final String title;
+        final List<Series> series = new ArrayList<>();
+
+        Part(String title) {
+            this.title = title;
+        }
+
+        @Override
+        public Series detailSeries(String tool, Unit unit) {
+            Series made = new Series(tool, unit);
+            series.add(made);
+            return made;
+        }
+
+        /** The series of {@code tool}, or null when this part has none (its size failed before it, say). */
+        Series series(String tool) {
+            return series.stream().filter(one -> one.tool().equals(tool)).findFirst().orElse(null);
+        }
     }
 
     final int id;
@@ -23,6 +48,9 @@ final class ScenarioResult {
     final List<TargetCheck> targets = new ArrayList<>();
     final List<String> method = new ArrayList<>();
     final List<String> runOrder = new ArrayList<>();
+    final List<Part> parts = new ArrayList<>();
+    /** Names of series of the parts that the report shows side by side, a column per part, a row per name. */
+    final List<String> sideBySide = new ArrayList<>();
     String failure;
 
     ScenarioResult(int id, String title, String setup) {
@@ -37,10 +65,18 @@ final class ScenarioResult {
         return series;
     }
 
-    Series detailSeries(String tool, Unit unit) {
+    @Override
+    public Series detailSeries(String tool, Unit unit) {
         Series series = new Series(tool, unit);
         details.add(series);
         return series;
+    }
+
+    /** A new part, reported after the ones made before it. */
+    Part part(String title) {
+        Part part = new Part(title);
+        parts.add(part);
+        return part;
     }
 
     Series ferry() {

@@ -5,6 +5,8 @@ import java.util.Locale;
 /** What a measured number means, and how the report writes it. */
 enum Unit {
     SECONDS("s"), MILLISECONDS("ms"), MEBIBYTES("MiB"), FILES_PER_SECOND("files/s"), BYTES_PER_FILE("bytes/file"),
+    /** A run's time divided by the files of the tree it ran on: its cost per file, as sizes compare. */
+    MICROSECONDS_PER_FILE("µs/file"),
     /** Bytes through the broker divided by the bytes of the files they carried. */
     RATIO_TO_RAW("× raw size"),
     /** CPU seconds per GiB of bytes through the broker. */
