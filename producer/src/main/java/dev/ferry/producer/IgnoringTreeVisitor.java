@@ -66,6 +66,17 @@ final class IgnoringTreeVisitor implements FileTreeVisitor {
             }
 
             @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    // Its listing broke off (not because it was deleted, which its parent's events tell):
+                    // what was not listed is not watched, so the whole of it is rescanned.
+                    unwatched.record(dir, e);
+                    done[1]++;
+                }
+                return FileVisitResult.CONTINUE; // The default throws, which would end the whole walk.
+            }
+
+            @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
                 if (e instanceof AccessDeniedException) {
                     // A directory that cannot be read cannot be watched either: rescanned, it is

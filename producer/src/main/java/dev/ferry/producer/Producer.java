@@ -11,6 +11,7 @@ import io.methvin.watcher.DirectoryWatcher;
 import jakarta.jms.JMSException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -596,6 +597,11 @@ public final class Producer implements AutoCloseable {
         public void onException(Exception e) {
             if (e instanceof NoSuchFileException) {
                 log.debug("watching {}: {}", settings.source(), e.toString()); // Created and removed at once.
+                return;
+            }
+            if (e instanceof ClosedWatchServiceException) {
+                // A walk of a watcher stopped meanwhile (a restart): the watcher that replaced it walks anew.
+                log.debug("watching {}: {}", settings.source(), e.toString());
                 return;
             }
             if (isOverflow(e)) {

@@ -42,7 +42,9 @@ final class UnwatchedDirectories {
 
     private final Path root;
     private final Duration rescanInterval;
-    private final AtomicBoolean said = new AtomicBoolean();
+    /** What was said already, once per producer: the watch limit, and anything else. */
+    private final AtomicBoolean saidLimit = new AtomicBoolean();
+    private final AtomicBoolean saidOther = new AtomicBoolean();
     private volatile Generation current;
     private Instant nextRescan; // Producer thread only.
 
@@ -111,16 +113,17 @@ final class UnwatchedDirectories {
 
     /** Whether the watch limit was raised since a directory could not be watched for it: watching again may work. */
     boolean limitRaised() {
-        Failure failure = current.failure.get();
-        return failure != null && failure.limit() != null && !current.directories.isEmpty()
-                && Limit.current().value() > failure.limit().value();
+        Failure failure = current.limitFailure.get();
+        return failure != null && !current.directories.isEmpty() && Limit.current().value() > failure.limit().value();
     }
 
     /** What one start of the watcher could not watch. */
     final class Generation {
 
         private final Set<Path> directories = ConcurrentHashMap.newKeySet();
-        private final AtomicReference<Failure> failure = new AtomicReference<>();
+        /** The first failure for the watch limit, and the first for anything else (permission denied, say). */
+        private final AtomicReference<Failure> limitFailure = new AtomicReference<>();
+        private final AtomicReference<Failure> otherFailure = new AtomicReference<>();
         /** The most directories one walk of this watcher came across: the whole tree's, at its start. */
         private final AtomicLong treeSize = new AtomicLong();
 
@@ -130,7 +133,8 @@ final class UnwatchedDirectories {
         /** The watcher could not watch {@code directory}; it is rescanned instead. */
         void record(Path directory, IOException cause) {
             if (directories.add(directory)) {
-                failure.compareAndSet(null, Failure.of(cause));
+                Failure failure = Failure.of(cause);
+                (failure.limit() != null ? limitFailure : otherFailure).compareAndSet(null, failure);
                 log.debug("not watching {}: {}", directory, cause.toString());
             }
         }
@@ -141,15 +145,24 @@ final class UnwatchedDirectories {
          */
         void walked(long visited, boolean failed) {
             long tree = treeSize.accumulateAndGet(visited, Math::max);
-            Failure first = failure.get();
-            if (!failed || first == null || current != this || !said.compareAndSet(false, true)) {
+            if (!failed || current != this) {
+                return;
+            }
+            // Each kind once: an unreadable directory met first must not hide the watch limit's advice.
+            say(limitFailure.get(), saidLimit, tree);
+            say(otherFailure.get(), saidOther, tree);
+        }
+
+        private void say(Failure failure, AtomicBoolean said, long tree) {
+            if (failure == null || !said.compareAndSet(false, true)) {
                 return;
             }
             int unwatched = directories.size();
             long all = Math.max(tree, unwatched);
             log.warn("cannot watch {} of the {} directories of {} ({}){}; each is compared with what was published "
                             + "every {} instead (--rescan-interval), so changes in them reach the mirrors that much "
-                            + "later", unwatched, all, root, first.reason(), first.advice(all), describe(rescanInterval));
+                            + "later", unwatched, all, root, failure.reason(), failure.advice(all),
+                    describe(rescanInterval));
         }
     }
 
