@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IndexChurnTest {
 
-    private static final int FILES = 400;
-    /** 40,000 puts: almost four times the 10,802 records (twice the live entries plus 10,000) that compact it. */
-    private static final int ROUNDS = 100;
+    private static final int FILES = 200;
+    /** 22,000 puts: more than twice the 10,402 records (twice the live entries plus 10,000) that compact it. */
+    private static final int ROUNDS = 110;
 
     @TempDir
     Path temp;

@@ -21,4 +21,10 @@ class DistributionStandbyTakeoverTest extends StandbyTakeoverScenarios {
     BrokerPair startPair(FerryHarness harness) {
         return harness.distributionStandbyPair();
     }
+
+    /** The commit in doubt is the client's story, the same against either broker: CI's 25 minutes are tight. */
+    @Override
+    boolean runsTheCommitInDoubt() {
+        return false;
+    }
 }

@@ -3,6 +3,7 @@ package dev.ferry.tests;
 import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.wire.WireFormat;
 import java.io.IOException;
@@ -86,6 +87,11 @@ abstract class StandbyTakeoverScenarios {
     /** Starts the pair as the harness's broker. */
     abstract BrokerPair startPair(FerryHarness ferry);
 
+    /** Whether the third kill, with a commit in doubt, runs too: the issue asks for the first two of each pair. */
+    boolean runsTheCommitInDoubt() {
+        return true;
+    }
+
     @BeforeAll
     void aStandbyPairAndASourceOfTwoThousandSmallFilesAndA200MiBFile() {
         ferry = harness();
@@ -168,6 +174,7 @@ abstract class StandbyTakeoverScenarios {
     @Order(3)
     void aFileCommittedInDoubtWhenTheActiveBrokerDiesAndDeletedBeforeTheTakeoverIsDeletedInTheMirror()
             throws IOException {
+        assumeTrue(runsTheCommitInDoubt(), "the commit in doubt runs against the ferry pair only (CI time)");
         long started = System.nanoTime();
         FerryProcess restarted = brokers.startStandby();
         String restartedUrl = BrokerPair.url(brokers.standbyPort());
