@@ -28,6 +28,8 @@ final class FencingLocker extends SharedFileLocker {
         super.doStart();
         LOG.info("took the store's lock in {}; waiting {} ms before writing, the time the broker it replaces takes "
                 + "to notice", getDirectory(), fence.toMillis());
+        // A timed wait on purpose: the event it stands for (the other broker noticed and stopped)
+        // happens on another host and sends nothing, so only its bound, the check period, can be waited.
         Thread.sleep(fence.toMillis());
     }
 }
