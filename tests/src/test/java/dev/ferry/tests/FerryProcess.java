@@ -56,7 +56,7 @@ final class FerryProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -Xmx<maxHeap> -jar <jar> <args>} in {@code workDir}, logging to
+     * Starts {@code java <the launcher's options> -Xmx<maxHeap> -jar <jar> <args>} in {@code workDir}, logging to
      * {@code logDir/<name>.out} and {@code .err}.
      */
     static FerryProcess start(String name, Path jar, String maxHeap, List<String> args, Path workDir, Path logDir) {
@@ -71,8 +71,9 @@ final class FerryProcess implements AutoCloseable {
     static FerryProcess startUnder(List<String> prefix, String name, Path jar, String maxHeap, List<String> args,
                                    Path workDir, Path logDir) {
         List<String> command = new ArrayList<>(prefix);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LauncherJvm.options(jar));
         command.addAll(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap,
                 // An out-of-memory error should end the process visibly, not leave it limping on.
                 "-XX:+ExitOnOutOfMemoryError",
