@@ -33,11 +33,7 @@ final class LauncherJvm {
     /** The options to put between {@code java} and {@code -jar jar}, the launcher's order. */
     static synchronized List<String> options(Path jar) {
         if (options == null) {
-            List<String> made = new ArrayList<>();
-            made.add("@" + DIR.resolve("jvm.options"));
-            if (System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")) {
-                made.add("@" + DIR.resolve("jvm-linux.options"));
-            }
+            List<String> made = new ArrayList<>(optionFiles());
             Path archive = Path.of(System.getProperty("ferry.class.archive", "target/ferry-tests.jsa"))
                     .toAbsolutePath();
             if (make(jar, archive)) {
@@ -47,6 +43,19 @@ final class LauncherJvm {
             options = List.copyOf(made);
         }
         return options;
+    }
+
+    /**
+     * The option files alone (the collector, the compiler's thresholds), for a JVM that runs
+     * something other than Ferry's jar.
+     */
+    static List<String> optionFiles() {
+        List<String> files = new ArrayList<>();
+        files.add("@" + DIR.resolve("jvm.options"));
+        if (System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")) {
+            files.add("@" + DIR.resolve("jvm-linux.options"));
+        }
+        return files;
     }
 
     private static boolean make(Path jar, Path archive) {
