@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param target  a symlink's target, else {@code null}
  * @param sha256  a file's content hash when known, else {@code null}
  */
-record Entry(Type type, long size, long mtimeNanos, int mode, String fileKey, String target, Sha256 sha256) {
+record Entry(Type type, long size, long mtimeNanos, int mode, FileKey fileKey, String target, Sha256 sha256) {
 
     enum Type { FILE, DIRECTORY, SYMLINK }
 
@@ -38,15 +38,15 @@ record Entry(Type type, long size, long mtimeNanos, int mode, String fileKey, St
         }
     }
 
-    static Entry file(long size, long mtimeNanos, int mode, String fileKey) {
+    static Entry file(long size, long mtimeNanos, int mode, FileKey fileKey) {
         return new Entry(Type.FILE, size, mtimeNanos, mode, fileKey, null, null);
     }
 
-    static Entry directory(long mtimeNanos, int mode, String fileKey) {
+    static Entry directory(long mtimeNanos, int mode, FileKey fileKey) {
         return new Entry(Type.DIRECTORY, 0, mtimeNanos, mode, fileKey, null, null);
     }
 
-    static Entry symlink(String target, String fileKey) {
+    static Entry symlink(String target, FileKey fileKey) {
         return new Entry(Type.SYMLINK, 0, 0, 0, fileKey, target, null);
     }
 
@@ -96,7 +96,7 @@ record Entry(Type type, long size, long mtimeNanos, int mode, String fileKey, St
     /** Seven fields separated by NUL: type, size, mtime, mode, file key, target, hash (the last three may be empty). */
     String encode() {
         return String.join(SEPARATOR, type.name(), Long.toString(size), Long.toString(mtimeNanos),
-                Integer.toString(mode), fileKey == null ? "" : fileKey, target == null ? "" : target,
+                Integer.toString(mode), fileKey == null ? "" : fileKey.toString(), target == null ? "" : target,
                 sha256 == null ? "" : sha256.hex());
     }
 
@@ -126,6 +126,6 @@ record Entry(Type type, long size, long mtimeNanos, int mode, String fileKey, St
         Type type = Type.valueOf(fields[0]);
         Sha256 hash = count == 7 && !fields[6].isEmpty() ? Sha256.of(fields[6]) : null;
         return new Entry(type, Long.parseLong(fields[1]), Long.parseLong(fields[2]), Integer.parseInt(fields[3]),
-                fields[4].isEmpty() ? null : fields[4], type == Type.SYMLINK ? fields[5] : null, hash);
+                fields[4].isEmpty() ? null : FileKey.of(fields[4]), type == Type.SYMLINK ? fields[5] : null, hash);
     }
 }

@@ -137,10 +137,18 @@ final class Reconciler {
         return there != null && seen.fileKey().equals(there.fileKey()) ? null : from;
     }
 
+    /**
+     * Publishes new and changed entries, letting go of each as it goes (taking it out of
+     * {@code changed}, which nothing reads after this): in an initial sync the survey holds an entry
+     * for every path of the tree, and the index a second one once it is published, which at a
+     * million files made the producer's peak some 150 MiB larger than the index alone.
+     */
     private void publishContent(Map<RelPath, Entry> changed) throws IOException, InterruptedException {
-        for (RelPath path : sorted(changed.keySet(), false)) {
+        List<RelPath> order = sorted(changed.keySet(), false);
+        for (int i = 0; i < order.size(); i++) {
             stop.check();
-            Entry seen = changed.get(path);
+            RelPath path = order.set(i, null);
+            Entry seen = changed.remove(path);
             Entry known = index.get(path);
             if (known != null && known.sameContent(seen)) {
                 if (!known.sameLook(seen)) {

@@ -64,7 +64,7 @@ final class SourceIndex implements AutoCloseable {
     private final Set<String> putSinceCommit = new LinkedHashSet<>();
     private Journal journal;
     private NavigableMap<String, Entry> entries;
-    private Map<String, String> pathByFileKey;
+    private Map<FileKey, String> pathByFileKey;
     private StreamSequence stream;
     /** Changes whenever an entry does, so that what is computed from the entries can be kept until then. */
     private long version;
@@ -199,7 +199,7 @@ final class SourceIndex implements AutoCloseable {
     }
 
     /** The entry published at another path with this file key, if any. */
-    RelPath pathWithFileKey(String fileKey) {
+    RelPath pathWithFileKey(FileKey fileKey) {
         String path = fileKey == null ? null : pathByFileKey.get(fileKey);
         return path == null ? null : RelPath.of(path);
     }

@@ -325,11 +325,11 @@ final class SourceTree {
                 : Entry.file(attributes.size(), mtimeNanos, mode, fileKey(attributes));
     }
 
-    private static String fileKey(PosixFileAttributes attributes) {
-        return attributes.fileKey() == null ? null : attributes.fileKey().toString();
+    private static FileKey fileKey(PosixFileAttributes attributes) {
+        return FileKey.of(attributes.fileKey());
     }
 
-    private Entry symlink(RelPath path, String target, String fileKey) {
+    private Entry symlink(RelPath path, String target, FileKey fileKey) {
         if (target.isEmpty() || !WireFormat.symlinkStaysInside(path, target)) {
             warnOnce(path.text(), "skipping symlink {} -> {}: its target is outside the tree", path, target);
             return null;

@@ -19,44 +19,44 @@ class SourceIndexTest {
     @Test
     void committedEntriesSurviveAReopenAndUncommittedOnesDoNot() throws Exception {
         try (SourceIndex index = SourceIndex.open(state)) {
-            index.put(path("a.txt"), Entry.file(3, 1_000, 0644, "(dev=1,ino=10)"));
-            index.put(path("l"), Entry.symlink("a.txt", "(dev=1,ino=11)"));
+            index.put(path("a.txt"), Entry.file(3, 1_000, 0644, FileKey.of("(dev=1,ino=10)")));
+            index.put(path("l"), Entry.symlink("a.txt", FileKey.of("(dev=1,ino=11)")));
             index.commit();
-            index.put(path("uncommitted.txt"), Entry.file(1, 2_000, 0600, "(dev=1,ino=12)"));
+            index.put(path("uncommitted.txt"), Entry.file(1, 2_000, 0600, FileKey.of("(dev=1,ino=12)")));
         }
 
         try (SourceIndex index = SourceIndex.open(state)) {
-            assertThat(index.get(path("a.txt"))).isEqualTo(Entry.file(3, 1_000, 0644, "(dev=1,ino=10)"));
-            assertThat(index.get(path("l"))).isEqualTo(Entry.symlink("a.txt", "(dev=1,ino=11)"));
+            assertThat(index.get(path("a.txt"))).isEqualTo(Entry.file(3, 1_000, 0644, FileKey.of("(dev=1,ino=10)")));
+            assertThat(index.get(path("l"))).isEqualTo(Entry.symlink("a.txt", FileKey.of("(dev=1,ino=11)")));
             assertThat(index.get(path("uncommitted.txt"))).isNull();
-            assertThat(index.pathWithFileKey("(dev=1,ino=10)")).isEqualTo(path("a.txt"));
+            assertThat(index.pathWithFileKey(FileKey.of("(dev=1,ino=10)"))).isEqualTo(path("a.txt"));
         }
     }
 
     @Test
     void aRollbackReturnsToTheLastCommit() throws Exception {
         try (SourceIndex index = SourceIndex.open(state)) {
-            index.put(path("a.txt"), Entry.file(3, 1_000, 0644, "k1"));
+            index.put(path("a.txt"), Entry.file(3, 1_000, 0644, FileKey.of("k1")));
             index.commit();
             index.removeTree(path("a.txt"));
-            index.put(path("b.txt"), Entry.file(3, 1_000, 0644, "k2"));
+            index.put(path("b.txt"), Entry.file(3, 1_000, 0644, FileKey.of("k2")));
 
             index.rollback();
 
             assertThat(index.get(path("a.txt"))).isNotNull();
             assertThat(index.get(path("b.txt"))).isNull();
-            assertThat(index.pathWithFileKey("k2")).isNull();
+            assertThat(index.pathWithFileKey(FileKey.of("k2"))).isNull();
         }
     }
 
     @Test
     void aRenameMovesTheWholeSubtreeAndReplacesTheTarget() throws Exception {
         try (SourceIndex index = SourceIndex.open(state)) {
-            index.put(path("d"), Entry.directory(1, 0755, "kd"));
-            index.put(path("d/x"), Entry.file(1, 1, 0644, "kx"));
-            index.put(path("d/sub/y"), Entry.file(1, 1, 0644, "ky"));
-            index.put(path("d-sibling"), Entry.file(1, 1, 0644, "ks"));
-            index.put(path("e/old"), Entry.file(1, 1, 0644, "ko"));
+            index.put(path("d"), Entry.directory(1, 0755, FileKey.of("kd")));
+            index.put(path("d/x"), Entry.file(1, 1, 0644, FileKey.of("kx")));
+            index.put(path("d/sub/y"), Entry.file(1, 1, 0644, FileKey.of("ky")));
+            index.put(path("d-sibling"), Entry.file(1, 1, 0644, FileKey.of("ks")));
+            index.put(path("e/old"), Entry.file(1, 1, 0644, FileKey.of("ko")));
 
             index.rename(path("d"), path("e"));
 
@@ -65,8 +65,8 @@ class SourceIndexTest {
             assertThat(index.get(path("e/old"))).isNull();
             assertThat(index.holdsTree(path("d"))).isFalse();
             assertThat(index.get(path("d-sibling"))).isNotNull();
-            assertThat(index.pathWithFileKey("ky")).isEqualTo(path("e/sub/y"));
-            assertThat(index.pathWithFileKey("ko")).isNull();
+            assertThat(index.pathWithFileKey(FileKey.of("ky"))).isEqualTo(path("e/sub/y"));
+            assertThat(index.pathWithFileKey(FileKey.of("ko"))).isNull();
         }
     }
 
@@ -99,8 +99,8 @@ class SourceIndexTest {
         Sha256 published = Sha256.of("ab".repeat(32));
         Sha256 learned = Sha256.of("cd".repeat(32));
         try (SourceIndex index = SourceIndex.open(state)) {
-            index.put(path("a.txt"), Entry.file(3, 1_000, 0644, "k1").withSha256(published));
-            index.put(path("b.txt"), Entry.file(4, 1_000, 0644, "k2"));
+            index.put(path("a.txt"), Entry.file(3, 1_000, 0644, FileKey.of("k1")).withSha256(published));
+            index.put(path("b.txt"), Entry.file(4, 1_000, 0644, FileKey.of("k2")));
             index.commit();
             index.learnHash(path("b.txt"), learned);
             index.commit();
@@ -122,7 +122,7 @@ class SourceIndexTest {
         }
 
         try (SourceIndex index = SourceIndex.open(state)) {
-            assertThat(index.get(path("a.txt"))).isEqualTo(Entry.file(3, 1_000, 0644, "(dev=1,ino=10)"));
+            assertThat(index.get(path("a.txt"))).isEqualTo(Entry.file(3, 1_000, 0644, FileKey.of("(dev=1,ino=10)")));
             assertThat(index.get(path("a.txt")).sha256()).isNull();
             assertThat(index.get(path("d"))).isEqualTo(Entry.directory(2_000, 0755, null));
             assertThat(index.stream().committed()).as("a new stream").isZero();
