@@ -11,7 +11,9 @@ import java.util.Objects;
  * <p>{@link #toString()} gives back exactly the text it was made from, which is what the index's
  * journal stores: an index written before this class reads the same.
  *
- * @param text the key's text when it is not of the Unix form, else {@code null}
+ * @param device the device number of a key of the Unix form, else 0
+ * @param inode  the inode number of a key of the Unix form, else 0
+ * @param text   the key's text when it is not of the Unix form, else {@code null}
  */
 record FileKey(long device, long inode, String text) {
 
@@ -52,16 +54,5 @@ record FileKey(long device, long inode, String text) {
     @Override
     public String toString() {
         return text != null ? text : DEVICE + Long.toHexString(device) + INODE + inode + ")";
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof FileKey key && device == key.device && inode == key.inode
-                && Objects.equals(text, key.text);
-    }
-
-    @Override
-    public int hashCode() {
-        return text != null ? text.hashCode() : Long.hashCode(device * 31 + inode);
     }
 }

@@ -26,6 +26,30 @@ class FileKeyTest {
     }
 
     @Test
+    void hardLinksHaveEqualKeysAndAnotherFileDoesNot() throws Exception {
+        Path file = Files.writeString(dir.resolve("f"), "x");
+        Path link = Files.createLink(dir.resolve("link"), file);
+        Path other = Files.writeString(dir.resolve("g"), "x");
+
+        assertThat(key(link)).isEqualTo(key(file)).hasSameHashCodeAs(key(file));
+        assertThat(key(other)).isNotEqualTo(key(file));
+    }
+
+    @Test
+    void numbersOfEveryRangeReadBackAsTheirText() {
+        for (String text : new String[] {"(dev=0,ino=0)", "(dev=fd01,ino=-5)", "(dev=ffffffffffffffff,ino=1)",
+                "(dev=1,ino=-9223372036854775808)"}) {
+            FileKey key = FileKey.of(text);
+            assertThat(key.text()).as(text).isNull();
+            assertThat(key.toString()).isEqualTo(text);
+        }
+    }
+
+    private static FileKey key(Path path) throws Exception {
+        return FileKey.of(Files.readAttributes(path, BasicFileAttributes.class).fileKey());
+    }
+
+    @Test
     void anyOtherTextIsKeptAsItIsEvenWhenItAlmostLooksUnix() {
         for (String text : new String[] {"k1", "(dev=01,ino=2)", "(dev=1,ino=+2)", "(dev=1,ino=2", "(dev=,ino=2)",
                 "(dev=zz,ino=2)", "(dev=fffffffffffffffff,ino=2)"}) {

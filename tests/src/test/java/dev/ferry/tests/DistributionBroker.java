@@ -194,9 +194,10 @@ final class DistributionBroker {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx" + HEAP));
-        // With the collector and compiler thresholds of Ferry's own processes: a start took 2.9 s of
-        // CPU instead of 4.3 (2.2 s instead of 2.9 to "started"), and neither changes what goes on
-        // the wire or into the store. The broker's start is what most of these tests wait for.
+        // With the JVM options of Ferry's own processes (the collector, heap sizing, compiler
+        // thresholds): a start took 2.9 s of CPU instead of 4.3 (2.2 s instead of 2.9 to "started",
+        // measured before the heap sizing joined them), and none changes what goes on the wire or
+        // into the store. The broker's start is what most of these tests wait for.
         command.addAll(LauncherJvm.optionFiles());
         command.addAll(List.of(
                 "-Djava.util.logging.config.file=logging.properties",

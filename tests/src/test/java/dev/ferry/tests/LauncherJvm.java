@@ -1,11 +1,12 @@
 package dev.ferry.tests;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -24,30 +25,35 @@ final class LauncherJvm {
 
     private static final Path DIR = Path.of(System.getProperty("ferry.jvm.dir", "../cli/src/main/jvm"))
             .toAbsolutePath().normalize();
-    private static final long MAKE_SECONDS = 180;
-    private static List<String> options;
+    /** Making one takes some 7 s; well under the shortest test's time limit, which the first start counts against. */
+    private static final long MAKE_SECONDS = 60;
+    private static final Map<Path, List<String>> OPTIONS = new HashMap<>();
 
     private LauncherJvm() {
     }
 
     /** The options to put between {@code java} and {@code -jar jar}, the launcher's order. */
     static synchronized List<String> options(Path jar) {
-        if (options == null) {
-            List<String> made = new ArrayList<>(optionFiles());
-            Path archive = Path.of(System.getProperty("ferry.class.archive", "target/ferry-tests.jsa"))
-                    .toAbsolutePath();
-            if (make(jar, archive)) {
-                made.add("-XX:SharedArchiveFile=" + archive);
-                made.add("-Xlog:cds=off");
-            }
-            options = List.copyOf(made);
+        List<String> known = OPTIONS.get(jar);
+        if (known != null) {
+            return known;
+        }
+        List<String> made = new ArrayList<>(optionFiles());
+        Path archive = Path.of(System.getProperty("ferry.class.archive", "target/ferry-tests.jsa")).toAbsolutePath();
+        if (OPTIONS.isEmpty() && make(jar, archive)) { // One archive, for the first jar (there is one).
+            made.add("-XX:SharedArchiveFile=" + archive);
+            made.add("-Xlog:cds=off");
+        }
+        List<String> options = List.copyOf(made);
+        if (!Thread.currentThread().isInterrupted()) { // Cut short: the next start tries again.
+            OPTIONS.put(jar, options);
         }
         return options;
     }
 
     /**
-     * The option files alone (the collector, the compiler's thresholds), for a JVM that runs
-     * something other than Ferry's jar.
+     * The option files alone (the collector, heap sizing, the compiler's thresholds, huge pages on
+     * Linux), for a JVM that runs something other than Ferry's jar.
      */
     static List<String> optionFiles() {
         List<String> files = new ArrayList<>();
@@ -60,6 +66,7 @@ final class LauncherJvm {
 
     private static boolean make(Path jar, Path archive) {
         Path log = archive.resolveSibling(archive.getFileName() + ".log");
+        Process process = null;
         try {
             Files.createDirectories(archive.getParent());
             Files.deleteIfExists(archive);
@@ -69,20 +76,24 @@ final class LauncherJvm {
             // The script runs `java` from PATH: the JVM of the tests must be the one the archive fits.
             builder.environment().put("PATH",
                     Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
-            Process process = builder.start();
-            if (!process.waitFor(MAKE_SECONDS, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            } else if (process.exitValue() == 0 && Files.isRegularFile(archive)) {
+            process = builder.start();
+            if (process.waitFor(MAKE_SECONDS, TimeUnit.SECONDS) && process.exitValue() == 0
+                    && Files.isRegularFile(archive)) {
                 return true;
             }
             System.err.println("LauncherJvm: no class-data archive (see " + log + "); processes start without one");
-            return false;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot make a class-data archive for " + jar, e);
+            System.err.println("LauncherJvm: cannot make a class-data archive for " + jar + " (" + e
+                    + "); processes start without one, as the launcher's do");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+        } finally {
+            if (process != null && process.isAlive()) {
+                // The script's training run is a whole `ferry up`, broker and all.
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
         }
+        return false;
     }
 }
