@@ -28,8 +28,9 @@ record FileKey(long device, long inode, String text) {
         int comma = text.indexOf(INODE);
         if (text.startsWith(DEVICE) && comma > DEVICE.length() && text.endsWith(")")) {
             try {
-                FileKey unix = new FileKey(Long.parseUnsignedLong(text.substring(DEVICE.length(), comma), 16),
-                        Long.parseLong(text.substring(comma + INODE.length(), text.length() - 1)), null);
+                // Read in place: the producer makes a key for every entry it looks at.
+                FileKey unix = new FileKey(Long.parseUnsignedLong(text, DEVICE.length(), comma, 16),
+                        Long.parseLong(text, comma + INODE.length(), text.length() - 1, 10), null);
                 if (unix.toString().equals(text)) { // Only what reads back the same, such as no leading zeros.
                     return unix;
                 }
