@@ -8,9 +8,7 @@ import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -38,7 +36,7 @@ final class Ledger implements AutoCloseable {
     private static final String REPAIR_ASKED_AT_KEY = "/repair-asked-at";
 
     private final Path file;
-    private final NavigableMap<String, Mark> marks = new TreeMap<>();
+    private final MarkTable marks = new MarkTable();
     /** What each key changed since the last commit held before (null: absent), to roll back in memory. */
     private final Map<String, Mark> undo = new HashMap<>();
     /** The ledger's own records by key, and as they were at the last commit. */
@@ -46,14 +44,35 @@ final class Ledger implements AutoCloseable {
     private final Map<String, String> committedNotes = new TreeMap<>();
     private Journal journal;
 
-    /** The last event applied at a path: its number, and whether it replaced the whole subtree. */
+    /**
+     * The last event applied at a path: its number (positive, as every event's), and whether it
+     * replaced the whole subtree.
+     */
     record Mark(long seq, boolean subtree) {
+        Mark {
+            if (seq <= 0) {
+                throw new IllegalArgumentException("a mark's number must be positive: " + seq);
+            }
+        }
+
         String encode() {
             return (subtree ? "T" : "N") + seq;
         }
 
+        /** The mark a journal's text records, or null for one that makes no event stale (a number under 1). */
         static Mark decode(String text) {
-            return new Mark(Long.parseLong(text.substring(1)), text.charAt(0) == 'T');
+            long seq = Long.parseLong(text.substring(1));
+            return seq > 0 ? new Mark(seq, text.charAt(0) == 'T') : null;
+        }
+
+        /** The mark as the {@link MarkTable} holds it: the number, negated for a subtree. */
+        long packed() {
+            return subtree ? -seq : seq;
+        }
+
+        /** The mark {@link #packed()} made, or null for {@link MarkTable#ABSENT}. */
+        static Mark unpacked(long packed) {
+            return packed == MarkTable.ABSENT ? null : new Mark(Math.abs(packed), packed < 0);
         }
     }
 
@@ -72,10 +91,13 @@ final class Ledger implements AutoCloseable {
         journal = Journal.open(file, (key, value) -> {
             if (key.startsWith("/")) {
                 note(key, value);
-            } else if (value == null) {
-                marks.remove(key);
             } else {
-                marks.put(key, Mark.decode(value));
+                Mark mark = value == null ? null : Mark.decode(value);
+                if (mark == null) {
+                    marks.remove(key);
+                } else {
+                    marks.put(key, mark.packed());
+                }
             }
         });
         committedNotes.putAll(notes);
@@ -150,12 +172,12 @@ final class Ledger implements AutoCloseable {
 
     /** Whether an event numbered {@code seq} for {@code path} was applied already or has been overtaken. */
     boolean isStale(RelPath path, long seq) {
-        Mark own = marks.get(path.text());
+        Mark own = Mark.unpacked(marks.get(path.text()));
         if (own != null && own.seq() >= seq) {
             return true;
         }
         for (RelPath ancestor = path.parent(); ancestor != null; ancestor = ancestor.parent()) {
-            Mark mark = marks.get(ancestor.text());
+            Mark mark = Mark.unpacked(marks.get(ancestor.text()));
             if (mark != null && mark.subtree() && mark.seq() >= seq) {
                 return true;
             }
@@ -173,24 +195,17 @@ final class Ledger implements AutoCloseable {
      * marks below it are dropped, since the subtree mark now decides for them.
      */
     void recordSubtree(RelPath path, long seq) {
-        String prefix = path.text() + "/";
-        Iterator<String> below = marks.subMap(prefix, true, path.text() + "0", false).keySet().iterator();
-        while (below.hasNext()) {
-            String key = below.next();
-            Mark mark = marks.get(key);
-            if (mark.seq() <= seq) {
-                if (!undo.containsKey(key)) {
-                    undo.put(key, mark);
-                }
-                below.remove();
-                journal.remove(key);
+        marks.removeBelow(path.text(), packed -> Mark.unpacked(packed).seq() <= seq, (key, packed) -> {
+            if (!undo.containsKey(key)) {
+                undo.put(key, Mark.unpacked(packed));
             }
-        }
+            journal.remove(key);
+        });
         put(path.text(), new Mark(seq, true));
     }
 
     private void put(String key, Mark mark) {
-        Mark before = marks.put(key, mark);
+        Mark before = Mark.unpacked(marks.put(key, mark.packed()));
         if (!undo.containsKey(key)) {
             undo.put(key, before);
         }
@@ -212,7 +227,7 @@ final class Ledger implements AutoCloseable {
         committedNotes.clear();
         committedNotes.putAll(notes);
         journal.commitAndCompact(marks.size() + notes.size(), () -> Stream.concat(
-                marks.entrySet().stream().map(entry -> entry(entry.getKey(), entry.getValue().encode())),
+                marks.entries().map(entry -> entry(entry.getKey(), Mark.unpacked(entry.getValue()).encode())),
                 notes.entrySet().stream().map(entry -> entry(entry.getKey(), entry.getValue()))).iterator());
     }
 
@@ -241,7 +256,7 @@ final class Ledger implements AutoCloseable {
             if (before == null) {
                 marks.remove(key);
             } else {
-                marks.put(key, before);
+                marks.put(key, before.packed());
             }
         });
         undo.clear();
@@ -255,7 +270,7 @@ final class Ledger implements AutoCloseable {
 
     /** Whether the ledger has recorded nothing at all: no mark, no place in a stream, no repair. */
     boolean isBlank() {
-        return marks.isEmpty() && notes.isEmpty();
+        return marks.size() == 0 && notes.isEmpty();
     }
 
     @Override

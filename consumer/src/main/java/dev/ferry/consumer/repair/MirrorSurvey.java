@@ -36,7 +36,7 @@ public final class MirrorSurvey implements AutoCloseable {
 
     private final Path root;
     private final Path hashJournal;
-    private HashCache hashes; // Opened at the first survey: most runs of a consumer never make one.
+    private HashCache hashes; // Opened by a survey, let go once its repair is answered: most runs make none.
 
     /** A survey of the tree at {@code root} whose hashes are kept in {@code hashJournal}. */
     public MirrorSurvey(Path root, Path hashJournal) {
@@ -136,6 +136,19 @@ public final class MirrorSurvey implements AutoCloseable {
         hashes.forgetUnused(); // Every file was asked for: what was not is gone.
         hashes.commit();
         return tree;
+    }
+
+    /**
+     * Lets go of the hashes until the next survey, which reads them back from their journal: a
+     * consumer that runs on for days after a repair need not hold a hash for every file of the
+     * mirror (some 200 bytes each) in the meantime.
+     */
+    public void release() throws IOException {
+        HashCache held = hashes;
+        hashes = null;
+        if (held != null) {
+            held.close();
+        }
     }
 
     private static long depth(String path) {

@@ -236,6 +236,12 @@ public final class RepairRequester implements AutoCloseable {
                     askedAt == null ? "" : ", " + DurationText.format(Duration.between(askedAt, clock.instant()))
                             + " after it was asked for");
             askedAt = null;
+            try {
+                survey.release();
+            } catch (IOException e) {
+                log.warn("repair {} of mirror '{}': cannot keep the hashes it learned ({}); the next repair reads "
+                        + "those files again", done.id(), mirror, e.getMessage());
+            }
         } else {
             log.warn("dropped a {} of repair {} on the queue of mirror '{}': a question for the producer, "
                     + "not an answer", kind, answer.id(), mirror);
