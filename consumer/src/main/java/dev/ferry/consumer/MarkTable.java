@@ -17,7 +17,10 @@ import java.util.stream.Stream;
  * A non-zero long for each path, held compactly: the {@link Ledger}'s marks, one per path the
  * mirror ever held. A {@code TreeMap} of path strings to records took 143 bytes a path (a class
  * histogram of a consumer at a million files: entry, string, its bytes and the record); this takes
- * about 55, so that a consumer at a million files stays well inside its memory.
+ * about 67, so that a consumer at a million files stays well inside its memory.
+ *
+ * <p>Paths are {@code RelPath} texts: well-formed (no lone surrogate, which UTF-8 cannot carry and
+ * would make two paths one), relative, never empty.
  *
  * <p>Paths are grouped by their parent directory. A directory holds its entries' names as UTF-8
  * bytes (no string around them) in an open-addressing table beside their values; directories are
@@ -67,21 +70,30 @@ final class MarkTable {
     }
 
     /**
-     * Removes every value strictly below {@code directory} that {@code which} selects, and tells
-     * {@code removed} of each (its path and what it was).
+     * Removes every value strictly below {@code directory} (not the root) that {@code which}
+     * selects, and tells {@code removed} of each (its path and what it was).
      */
     void removeBelow(String directory, LongPredicate which, ObjLongConsumer<String> removed) {
-        List<Map.Entry<String, Long>> doomed = new ArrayList<>();
-        Stream.concat(Stream.ofNullable(directories.get(directory)).map(names -> Map.entry(directory, names)),
-                        directories.subMap(directory + "/", true, directory + "0", false).entrySet().stream())
-                .forEach(held -> held.getValue().forEach(held.getKey(), (path, value) -> {
-                    if (which.test(value)) {
-                        doomed.add(new AbstractMap.SimpleImmutableEntry<>(path, value));
-                    }
-                }));
-        for (Map.Entry<String, Long> entry : doomed) {
-            remove(entry.getKey());
-            removed.accept(entry.getKey(), entry.getValue());
+        if (directory.isEmpty()) {
+            throw new IllegalArgumentException("the root has no path of its own to mark");
+        }
+        List<String> held = new ArrayList<>();
+        if (directories.containsKey(directory)) {
+            held.add(directory);
+        }
+        held.addAll(directories.subMap(directory + "/", true, directory + "0", false).keySet());
+        // A directory at a time: removing a large subtree holds no list of all it held.
+        for (String each : held) {
+            List<Map.Entry<String, Long>> doomed = new ArrayList<>();
+            directories.get(each).forEach(each, (path, value) -> {
+                if (which.test(value)) {
+                    doomed.add(new AbstractMap.SimpleImmutableEntry<>(path, value));
+                }
+            });
+            for (Map.Entry<String, Long> entry : doomed) {
+                remove(entry.getKey());
+                removed.accept(entry.getKey(), entry.getValue());
+            }
         }
     }
 
@@ -213,9 +225,9 @@ final class MarkTable {
             }
         }
 
+        /** Fibonacci hashing: the top bits of the product, which every bit of the name's hash moves. */
         private static int home(byte[] name, int mask) {
-            int hash = Arrays.hashCode(name);
-            return (hash ^ (hash >>> 16)) * 0x9E3779B1 >>> 7 & mask;
+            return Arrays.hashCode(name) * 0x9E3779B9 >>> Integer.numberOfLeadingZeros(mask);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.ferry.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.journal.Journal;
 import dev.ferry.wire.RelPath;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,61 @@ class LedgerTest {
 
             assertThat(ledger.isStale(RelPath.of("kept"), 8)).isFalse();
             assertThat(ledger.isStale(RelPath.of("kept"), 7)).isTrue();
+        }
+    }
+
+    @Test
+    void rollbackBringsBackTheMarksASubtreeMarkRemovedBelowIt() throws Exception {
+        try (Ledger ledger = Ledger.open(dir.resolve("ledger"))) {
+            ledger.recordNode(RelPath.of("d/e/deep"), 5);
+            ledger.recordNode(RelPath.of("d/near"), 6);
+            ledger.recordNode(RelPath.of("d/newer"), 40);
+            ledger.commit();
+            ledger.recordSubtree(RelPath.of("d"), 30);
+            assertThat(ledger.size()).as("d, and the newer mark below it").isEqualTo(2);
+
+            ledger.rollback();
+
+            assertThat(ledger.size()).isEqualTo(3);
+            assertThat(ledger.isStale(RelPath.of("d/e/deep"), 5)).isTrue();
+            assertThat(ledger.isStale(RelPath.of("d/e/deep"), 6)).isFalse();
+            assertThat(ledger.isStale(RelPath.of("d/near"), 7)).isFalse();
+            assertThat(ledger.isStale(RelPath.of("d/newer"), 40)).isTrue();
+        }
+    }
+
+    @Test
+    void subtreeMarksSurviveCompactionAndAReopen() throws Exception {
+        Path file = dir.resolve("ledger");
+        try (Ledger ledger = Ledger.open(file)) {
+            ledger.recordSubtree(RelPath.of("gone/été"), 50);
+            for (int seq = 51; seq <= 30_000; seq++) {
+                ledger.recordNode(RelPath.of("f" + (seq % 10)), seq);
+            }
+            ledger.commit();
+        }
+        assertThat(file.toFile().length()).as("compacted").isLessThan(100_000);
+        try (Ledger reopened = Ledger.open(file)) {
+            assertThat(reopened.isStale(RelPath.of("gone/été/x/y"), 49)).as("below a subtree mark").isTrue();
+            assertThat(reopened.isStale(RelPath.of("gone/été/x/y"), 51)).isFalse();
+            assertThat(reopened.isStale(RelPath.of("gone/other"), 1)).as("beside it").isFalse();
+        }
+    }
+
+    @Test
+    void aRecordedNumberUnderOneIsNoMark() throws Exception {
+        Path file = dir.resolve("ledger");
+        try (Journal journal = Journal.open(file, (key, value) -> { })) {
+            journal.put("zero", "N0");
+            journal.put("negative", "T-5");
+            journal.put("kept", "N3");
+            journal.commit();
+        }
+        try (Ledger ledger = Ledger.open(file)) {
+            assertThat(ledger.size()).isEqualTo(1);
+            assertThat(ledger.isStale(RelPath.of("zero"), 1)).isFalse();
+            assertThat(ledger.isStale(RelPath.of("negative/below"), 1)).isFalse();
+            assertThat(ledger.isStale(RelPath.of("kept"), 3)).isTrue();
         }
     }
 

@@ -51,13 +51,22 @@ class MarkTableTest {
         for (int i = 1; i <= 100_000; i++) {
             table.put("big/f" + i, i);
         }
-        for (int i = 1; i <= 100_000; i += 2) {
-            assertThat(table.remove("big/f" + i)).isEqualTo(i);
+        // Down to one in ten thousand, through every shrink of the table, in an order unlike the insertion's.
+        for (int i = 1; i <= 100_000; i++) {
+            int name = (int) ((i * 7919L) % 100_000) + 1;
+            if (name % 10_000 != 0) {
+                assertThat(table.remove("big/f" + name)).isEqualTo(name);
+            }
+            if (i % 5_000 == 0 || i > 99_990) {
+                for (int kept = 10_000; kept <= 100_000; kept += 10_000) {
+                    assertThat(table.get("big/f" + kept)).isEqualTo(kept);
+                }
+            }
         }
         for (int i = 1; i <= 100_000; i++) {
-            assertThat(table.get("big/f" + i)).isEqualTo(i % 2 == 0 ? i : MarkTable.ABSENT);
+            assertThat(table.get("big/f" + i)).isEqualTo(i % 10_000 == 0 ? i : MarkTable.ABSENT);
         }
-        assertThat(table.size()).isEqualTo(50_000);
+        assertThat(table.size()).isEqualTo(10);
     }
 
     @Test
@@ -74,6 +83,12 @@ class MarkTableTest {
 
         assertThat(told).containsOnlyKeys("d/x", "d/e/y");
         assertThat(table.entries().map(Map.Entry::getKey)).containsExactlyInAnyOrder("dx", "d-x/z", "d");
+    }
+
+    @Test
+    void theRootHasNoSubtreeToRemove() {
+        assertThatThrownBy(() -> new MarkTable().removeBelow("", value -> true, (path, value) -> { }))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

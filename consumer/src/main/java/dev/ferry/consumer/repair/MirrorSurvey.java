@@ -151,6 +151,11 @@ public final class MirrorSurvey implements AutoCloseable {
         }
     }
 
+    /** Whether the survey holds its hashes now (for tests: what {@link #release()} lets go). */
+    boolean holdsHashes() {
+        return hashes != null;
+    }
+
     private static long depth(String path) {
         return path.isEmpty() ? 0 : 1 + path.chars().filter(c -> c == '/').count();
     }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The consumer's side of a repair (see {@link RepairMessage} for the conversation): asks at an idle
  * moment, when a repair is due and none is in flight, with the digests of the destination; answers
  * a describe of its repair with the listings asked for, in the transaction that takes the describe;
- * and takes the done as the end of its repair. Answers of another repair are logged and dropped.
+ * and takes the done as the end of its repair, when the survey lets go of its hashes until the next
+ * one (they stay in their journal). Answers of another repair are logged and dropped.
  *
  * <p>It asks only once the consumer has caught up with its queue (at an idle moment, or after a
  * batch that found nothing more waiting), so that its digests show what the producer published
