@@ -6,6 +6,12 @@
 #   maven:3.9-eclipse-temurin-17   the local JDK and Maven on the same root file system
 #   apache/activemq-classic:5.18.3 the official distribution tarball, laid out like the official image
 #
+# and, for the Debian package's test (tests/: DebianPackageTest), one that stands in for no image
+# but is made the same way:
+#
+#   ferry-test/debian-java:bookworm Debian with its Java 17 runtime, adduser and systemd, from
+#                                   deb.debian.org: the clean system the package is installed into
+#
 # The root file system (ferry-standin/debian:bookworm) is made by mmdebstrap from deb.debian.org;
 # the ActiveMQ tarball comes from Maven Central through mvn. Nothing is pulled from a registry.
 # An image that already exists is left alone (a real one pulled on a normal machine included), so a
@@ -25,6 +31,7 @@ JRE_IMAGE=eclipse-temurin:17-jre
 MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
 ACTIVEMQ_IMAGE=apache/activemq-classic:5.18.3
 ACTIVEMQ_VERSION=5.18.3
+PACKAGE_TEST_IMAGE=ferry-test/debian-java:bookworm
 
 jdk="${FERRY_STANDIN_JDK:-/usr/lib/jvm/java-17-openjdk-amd64}"
 maven_home="${FERRY_STANDIN_MAVEN:-/usr/share/maven}"
@@ -88,13 +95,17 @@ copy_dereferenced() {
   tar -C "$from" --dereference --exclude-from="$work/dangling" -cf - . | tar -C "$to" -xf -
 }
 
-base_image() {
+need_mmdebstrap() {
   if ! command -v mmdebstrap >/dev/null 2>&1; then
     [ "$(id -u)" = 0 ] || fail "mmdebstrap is missing; install it (apt-get install mmdebstrap) or run as root"
     say "installing mmdebstrap"
     { apt-get update -q && apt-get install -y -q mmdebstrap; } >"$work/apt.log" 2>&1 \
       || { tail -n 20 "$work/apt.log" >&2; fail "cannot install mmdebstrap"; }
   fi
+}
+
+base_image() {
+  need_mmdebstrap
   # The essential packages (coreutils, bash, dash, grep, sed, tar, ...) and passwd for useradd,
   # libstdc++6 for the JVM, without apt: the images are filled by COPY, never by a package manager.
   if ! mmdebstrap --variant=essential --include=passwd,libstdc++6 --dpkgopt=force-unsafe-io \
@@ -143,6 +154,19 @@ activemq_image() {
   docker_build "$ACTIVEMQ_IMAGE" activemq-classic.Dockerfile "$context"
 }
 
+# A Debian root with what the package depends on (and systemd, to check its units), installed by
+# apt as a user's machine would have them.
+package_test_image() {
+  need_mmdebstrap
+  if ! mmdebstrap --variant=apt --include=default-jre-headless,adduser,systemd \
+      --dpkgopt=force-unsafe-io bookworm "$work/package-test.tar" "$mirror" >"$work/mmdebstrap.log" 2>&1; then
+    tail -n 20 "$work/mmdebstrap.log" >&2
+    fail "mmdebstrap could not make a Debian bookworm root with Java from $mirror"
+  fi
+  docker import --change 'CMD ["bash"]' "$work/package-test.tar" "$PACKAGE_TEST_IMAGE" >/dev/null
+  rm -f "$work/package-test.tar"
+}
+
 command -v docker >/dev/null 2>&1 || fail "docker is not installed"
 docker info >/dev/null 2>&1 || fail "no Docker engine answers (docker info fails)"
 [ -x "$jdk/bin/jlink" ] || fail "no JDK with jlink at $jdk (set FERRY_STANDIN_JDK)"
@@ -156,4 +180,5 @@ fi
 build "$JRE_IMAGE" jre_image
 build "$MAVEN_IMAGE" maven_image
 build "$ACTIVEMQ_IMAGE" activemq_image
-say "done in $((SECONDS - started)) s: $JRE_IMAGE, $MAVEN_IMAGE, $ACTIVEMQ_IMAGE"
+build "$PACKAGE_TEST_IMAGE" package_test_image
+say "done in $((SECONDS - started)) s: $JRE_IMAGE, $MAVEN_IMAGE, $ACTIVEMQ_IMAGE, $PACKAGE_TEST_IMAGE"

@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.broker.BrokerOptions;
 import dev.ferry.broker.EmbeddedBroker;
 import dev.ferry.broker.StandbyBroker;
+import dev.ferry.cli.systemd.ServiceNotifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -70,6 +71,7 @@ final class BrokerCommand implements Callable<Integer> {
                 EmbeddedBroker active = broker.start(held -> say(out, "broker standing by: " + held
                         + " is in use by another broker; taking over when it stops"));
                 say(out, "broker listening on " + active.connectUrl());
+                ServiceNotifier.ofThisProcess().ready("listening on " + active.connectUrl());
                 active.awaitStopped();
             });
             supervisor.runUntilStopped();

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.cli.systemd.ServiceNotifier;
 import dev.ferry.consumer.ApplySummary;
 import dev.ferry.consumer.Consumer;
 import dev.ferry.consumer.ConsumerSettings;
@@ -88,6 +89,8 @@ final class ConsumerCommand implements Callable<Integer> {
                         Summaries.of(tally.snapshot(), Duration.between(started, clock.instant()))));
                 supervisor.closeOnStop("heartbeat", beats);
                 supervisor.supervise("consumer", consumer, consumer::run);
+                ServiceNotifier.ofThisProcess().ready("applying mirror '" + settings.mirror() + "' of " + queue
+                        + " to " + destination);
                 supervisor.runUntilStopped();
             }
         }

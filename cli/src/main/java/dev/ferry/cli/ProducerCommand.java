@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.cli.systemd.ServiceNotifier;
 import dev.ferry.monitor.BrokerMirrorQueues;
 import dev.ferry.monitor.HeartbeatSender;
 import dev.ferry.monitor.Heartbeats;
@@ -136,6 +137,7 @@ final class ProducerCommand implements Callable<Integer> {
                 supervisor.closeOnStop("heartbeat", beats);
                 supervisor.closeOnStop("progress", progress);
                 supervisor.supervise("producer", producer, producer::watch);
+                ServiceNotifier.ofThisProcess().ready("publishing " + sourceDir + " on " + queue);
                 supervisor.runUntilStopped();
             }
         }

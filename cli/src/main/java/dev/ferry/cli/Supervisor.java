@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.cli.systemd.ServiceNotifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +81,7 @@ final class Supervisor implements AutoCloseable {
             return;
         }
         stopping = true;
+        ServiceNotifier.ofThisProcess().stopping(); // Under systemd: a stop of its own is not a crash.
         for (int i = parts.size() - 1; i >= 0; i--) {
             closeBounded(parts.get(i));
         }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,11 @@ record Command(List<String> command, int code, byte[] stdout, String stderr) {
      * @throws UncheckedIOException when the program cannot be started (not installed, say)
      */
     static Command run(Path directory, Duration timeout, String... command) {
+        return run(directory, timeout, Map.of(), command);
+    }
+
+    /** The same, with {@code environment} set over this JVM's. */
+    static Command run(Path directory, Duration timeout, Map<String, String> environment, String... command) {
         List<String> args = List.of(command);
         Path out = null;
         Path err = null;
@@ -41,6 +47,7 @@ record Command(List<String> command, int code, byte[] stdout, String stderr) {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().keySet().removeIf(key -> key.startsWith("GIT_"));
+            builder.environment().putAll(environment);
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
