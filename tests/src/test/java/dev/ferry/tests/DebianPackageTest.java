@@ -16,8 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The Debian package (dist/: target/ferry_VERSION_all.deb) installed with dpkg into a clean Debian
  * that has only what it depends on (docker/build-standin-images.sh makes that image from
  * deb.debian.org): its files, its user and directories, /usr/bin/ferry running for root and for
- * the ferry user, units systemd accepts; then an upgrade that keeps an edited configuration, a
- * removal that keeps the data, and a purge that does not.
+ * the ferry user, a configuration copied in that the ferry user reads, units systemd accepts
+ * without a word; then an upgrade to a newer version that keeps an edited configuration and the
+ * modes of a replaced one, a removal that keeps the data, and a purge that leaves nothing (not even
+ * what root's first run made).
  */
 @ExtendWith(RequiresDocker.class)
 @Timeout(value = 5, unit = MINUTES)
@@ -32,20 +34,29 @@ class DebianPackageTest {
             echo "version: $(ferry --version 2>/dev/null | head -n 1)"
             echo "link: $(readlink /usr/bin/ferry)"
             echo "user: $(getent passwd ferry | cut -d: -f1,6,7)"
-            echo "$(stat -c 'owner: %n %U:%G %a' /var/lib/ferry /var/cache/ferry /etc/ferry/ferry.yaml)"
+            echo "$(stat -c 'owner: %n %U:%G %a' /var/lib/ferry /var/cache/ferry /etc/ferry /etc/ferry/ferry.yaml)"
             echo "as ferry: $(runuser -u ferry -- ferry --version 2>/dev/null | head -n 1)"
+            cp /etc/ferry/example.yaml /etc/ferry/photos.yaml
+            echo "a copied config, as ferry: $(runuser -u ferry -- ferry --config /etc/ferry/photos.yaml \\
+              config consumer 2>&1 | grep -c -- '--dest .*/var/lib/ferry/mirror/example')"
             echo "completion: $(grep -c 'complete -F' /usr/share/bash-completion/completions/ferry)"
-            systemd-analyze verify --man=no /lib/systemd/system/ferry-broker.service \\
-              /lib/systemd/system/ferry-consumer@.service /lib/systemd/system/ferry-producer@.service
-            echo "units: verified"
+            verify=$(systemd-analyze verify --man=no /lib/systemd/system/ferry-broker.service \\
+              /lib/systemd/system/ferry-consumer@.service /lib/systemd/system/ferry-producer@.service 2>&1)
+            echo "units: ${verify:-verified}"
             echo "# kept" >> /etc/ferry/ferry.yaml
             install -d -o ferry -g ferry /var/lib/ferry/broker && touch /var/lib/ferry/broker/data
-            dpkg -i /deb/ferry.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }
-            echo "upgraded, config: $(tail -n 1 /etc/ferry/ferry.yaml)"
+            dpkg-deb -R /deb/ferry.deb /tmp/next
+            sed -i 's/^Version: .*/&.1/' /tmp/next/DEBIAN/control
+            echo "# newer" >> /tmp/next/etc/ferry/example.yaml
+            dpkg-deb --root-owner-group -b /tmp/next /tmp/next.deb >/dev/null
+            dpkg -i /tmp/next.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }
+            echo "upgraded: $(tail -n 1 /etc/ferry/ferry.yaml), $(tail -n 1 /etc/ferry/example.yaml)"
+            echo "$(stat -c 'owner: %n %U:%G %a' /etc/ferry/example.yaml)"
             dpkg -r ferry >/dev/null
             echo "removed: $(ls /var/lib/ferry/broker) $(test -e /usr/bin/ferry && echo ferry || echo no-ferry)"
+            rm /etc/ferry/photos.yaml
             dpkg -P ferry >/dev/null
-            echo "purged: $(ls -d /var/lib/ferry /etc/ferry 2>/dev/null | wc -l)"
+            echo "purged: $(ls -d /var/lib/ferry /var/cache/ferry /etc/ferry /usr/share/ferry 2>/dev/null | wc -l)"
             """;
 
     @TempDir
@@ -74,11 +85,14 @@ class DebianPackageTest {
                 "user: ferry:/var/lib/ferry:/usr/sbin/nologin",
                 "owner: /var/lib/ferry ferry:ferry 750",
                 "owner: /var/cache/ferry ferry:ferry 750",
+                "owner: /etc/ferry root:ferry 2750",
                 "owner: /etc/ferry/ferry.yaml root:ferry 640",
                 "as ferry: ferry " + version,
+                "a copied config, as ferry: 1",
                 "completion: 1",
                 "units: verified",
-                "upgraded, config: # kept",
+                "upgraded: # kept, # newer",
+                "owner: /etc/ferry/example.yaml root:ferry 640",
                 "removed: data no-ferry",
                 "purged: 0");
     }

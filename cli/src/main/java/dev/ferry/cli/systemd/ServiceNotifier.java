@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
 import com.sun.jna.Structure;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ public final class ServiceNotifier {
     private static final ServiceNotifier FROM_ENVIRONMENT = new ServiceNotifier(System.getenv("NOTIFY_SOCKET"));
 
     private final String socket;
+    /** Set by the first message that cannot be sent: the rest are not tried (nor logged) again. */
+    private volatile boolean failed;
 
     ServiceNotifier(String socket) {
         this.socket = socket == null || socket.isEmpty() ? null : socket;
@@ -46,21 +49,23 @@ public final class ServiceNotifier {
     }
 
     void send(String message) {
-        if (socket == null) {
+        if (socket == null || failed) {
             return;
         }
         try {
             Datagrams.send(socket, message.getBytes(StandardCharsets.UTF_8));
-        } catch (LastErrorException | UnsatisfiedLinkError | IllegalArgumentException e) {
-            log.warn("cannot tell systemd '{}' through {}: {}", message.replace('\n', ' '), socket, e.getMessage());
+        } catch (RuntimeException | LinkageError e) { // LinkageError: the C library or JNA could not be loaded.
+            failed = true;
+            log.warn("cannot tell systemd '{}' through {}, nor will try again: {}", message.replace('\n', ' '),
+                    socket, e.toString());
         }
     }
 
     /** One datagram to a Unix socket, through the C library. */
     static final class Datagrams {
         static final int AF_UNIX = 1;
-        static final int SOCK_DGRAM = 2;
-        static final int SOCK_CLOEXEC = 0x80000;
+        /** Linux numbers its socket types differently on MIPS, one of Debian's architectures. */
+        static final int SOCK_DGRAM = Platform.isMIPS() ? 1 : 2;
 
         private Datagrams() {
         }
@@ -71,7 +76,7 @@ public final class ServiceNotifier {
          */
         static void send(String address, byte[] message) {
             UnixAddress to = UnixAddress.of(address);
-            int fd = C.LIBRARY.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            int fd = C.LIBRARY.socket(AF_UNIX, SOCK_DGRAM, 0); // Closed at once: no need of SOCK_CLOEXEC.
             try {
                 C.LIBRARY.sendto(fd, message, new NativeLong(message.length), 0, to, to.length);
             } finally {
