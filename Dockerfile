@@ -25,6 +25,7 @@ COPY broker/pom.xml broker/
 COPY verify/pom.xml verify/
 COPY monitor/pom.xml monitor/
 COPY cli/pom.xml cli/
+COPY dist/pom.xml dist/
 COPY tests/pom.xml tests/
 RUN mvn -B -q -Dmaven.test.skip=true package -pl cli -am
 COPY wire/src wire/src
