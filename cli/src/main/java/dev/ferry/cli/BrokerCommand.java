@@ -5,6 +5,7 @@ import dev.ferry.broker.EmbeddedBroker;
 import dev.ferry.broker.StandbyBroker;
 import dev.ferry.cli.systemd.ServiceNotifier;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
                 "A second broker given the same --data (a shared file system) waits as a standby, says "
                         + "\"broker standing by\" once, and takes over when the active one stops or dies."},
         footerHeading = "%nExample:%n",
-        footer = {"  ferry broker --listen tcp://0.0.0.0:61616 --data /var/lib/ferry",
+        footer = {"  ferry broker --listen tcp://0.0.0.0:61616 --data /var/lib/ferry --broker-user ferry   "
+                + "# FERRY_BROKER_PASSWORD set",
                 "  ferry broker --broker-name site-a --broker-user ferry-network --forward-to ssl://site-b:61617 \\",
                 "      --forward-trust-store site-b.p12   # FERRY_BROKER_PASSWORD set; site B admits ferry-network"})
 final class BrokerCommand implements Callable<Integer> {
@@ -49,14 +51,19 @@ final class BrokerCommand implements Callable<Integer> {
     BrokerLogin login;
 
     @Mixin
+    OpenListen openListen;
+
+    @Mixin
     ForwardOptions forwarding;
 
     @Override
     public Integer call() throws Exception {
         Path dataDir = data != null ? data : DataDirectory.of(Ferry.of(spec).environment());
         BrokerOptions options = brokerOptions(DataDirectory.broker(dataDir), login);
-        if (listen != null) {
-            options = options.withListen(ListenAddress.parse(spec.commandLine(), listen));
+        URI address = listen == null ? null : ListenAddress.parse(spec.commandLine(), listen);
+        openListen.check(spec.commandLine(), address, login);
+        if (address != null) {
+            options = options.withListen(address);
         }
         try {
             options = options.withBrokerName(brokerName).withForwards(forwarding.forwards(spec.commandLine()));

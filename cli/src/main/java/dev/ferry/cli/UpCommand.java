@@ -68,12 +68,16 @@ final class UpCommand implements Callable<Integer> {
     BrokerLogin login;
 
     @Mixin
+    OpenListen openListen;
+
+    @Mixin
     MonitoringOptions monitoring;
 
     @Override
     public Integer call() throws Exception {
         URI address = listen == null || IN_PROCESS_ONLY.equals(listen) ? null
                 : ListenAddress.parse(spec.commandLine(), listen);
+        openListen.check(spec.commandLine(), address, login);
         Path sourceDir = Directories.source(source);
         Path destinationDir = Directories.destination(dest);
         Directories.requireApart(sourceDir, destinationDir);

@@ -69,6 +69,22 @@ class FerryCommandLineTest {
     }
 
     @Test
+    void aBrokerOpenToOtherMachinesWithoutALoginIsRefusedInOneLine() {
+        assertThat(ferry("broker", "--data", dir.toString(), "--listen", "tcp://0.0.0.0:61616")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ferry: refusing to listen on tcp://0.0.0.0:61616 without a login")
+                .contains("--broker-user", "FERRY_BROKER_PASSWORD", "--allow-anonymous").hasLineCount(1);
+        assertThat(dir.resolve("broker")).as("nothing started").doesNotExist();
+    }
+
+    @Test
+    void upOpenToOtherMachinesWithoutALoginIsRefusedToo() {
+        assertThat(ferry("up", "--source", dir.toString(), "--dest", dir.resolve("d").toString(), "--data",
+                dir.resolve("data").toString(), "--listen", "tcp://0.0.0.0:61616")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ferry: refusing to listen on tcp://0.0.0.0:61616 without a login");
+        assertThat(dir.resolve("d")).doesNotExist();
+    }
+
+    @Test
     void helpShowsTheCommandsAndAnExample() {
         assertThat(ferry("--help")).isZero();
         assertThat(out.toString()).contains("up", "broker", "consumer", "producer", "status", "verify", "Example:");
