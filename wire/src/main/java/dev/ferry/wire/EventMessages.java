@@ -6,7 +6,9 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JMS mapping of events: a {@link BytesMessage} whose properties hold the version and the
@@ -34,23 +36,20 @@ public final class EventMessages {
 
     /** A message for {@code event} carrying {@code body}, whose decoded length is the event's. */
     public static BytesMessage encode(Session session, ChangeEvent event, EncodedBody body) throws JMSException {
-        BytesMessage message = session.createBytesMessage();
-        message.setIntProperty(WireFormat.VERSION_PROPERTY, body.isEncoded()
-                ? Math.max(WireFormat.ENCODED_VERSION, versionOf(event)) : versionOf(event));
-        message.setStringProperty(WireFormat.EVENT_PROPERTY, EventCodec.toJson(event));
-        message.setStringProperty("JMSXGroupID", WireFormat.groupOf(event));
-        message.setJMSType(kindOf(event));
-        writeBody(message, body);
-        return message;
+        return compose(event, body).toMessage(session);
     }
 
-    private static void writeBody(BytesMessage message, EncodedBody body) throws JMSException {
+    /** The message for {@code event} carrying {@code body}, as composed, before it is sealed and sent. */
+    public static OutgoingMessage compose(ChangeEvent event, EncodedBody body) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(WireFormat.VERSION_PROPERTY, body.isEncoded()
+                ? Math.max(WireFormat.ENCODED_VERSION, versionOf(event)) : versionOf(event));
+        properties.put(WireFormat.EVENT_PROPERTY, EventCodec.toJson(event));
         if (body.isEncoded()) {
-            message.setStringProperty(WireFormat.ENCODING_PROPERTY, body.encoding());
+            properties.put(WireFormat.ENCODING_PROPERTY, body.encoding());
         }
-        if (body.length() > 0) {
-            message.writeBytes(body.bytes(), 0, body.length());
-        }
+        return new OutgoingMessage(properties, kindOf(event), null, event.groupPath().topLevel(), body.bytes(),
+                body.length());
     }
 
     /** A message for an event without a body. */
@@ -73,18 +72,24 @@ public final class EventMessages {
      */
     public static BytesMessage encodeBundle(Session session, List<PutFile> files, EncodedBody bodies)
             throws JMSException {
+        return composeBundle(files, bodies).toMessage(session);
+    }
+
+    /** The message of {@link #encodeBundle}, as composed, before it is sealed and sent. */
+    public static OutgoingMessage composeBundle(List<PutFile> files, EncodedBody bodies) {
         if (files.isEmpty() || files.size() > WireFormat.MAX_BUNDLE_FILES) {
             throw new IllegalArgumentException("a bundle holds 1 to " + WireFormat.MAX_BUNDLE_FILES
                     + " files, not " + files.size());
         }
-        BytesMessage message = session.createBytesMessage();
-        message.setIntProperty(WireFormat.VERSION_PROPERTY, bodies.isEncoded() ? WireFormat.ENCODED_VERSION
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(WireFormat.VERSION_PROPERTY, bodies.isEncoded() ? WireFormat.ENCODED_VERSION
                 : WireFormat.EVENT_VERSION);
-        message.setStringProperty(WireFormat.BUNDLE_PROPERTY, EventCodec.bundleToJson(files));
-        message.setStringProperty("JMSXGroupID", WireFormat.groupOf(files.get(0)));
-        message.setJMSType(BUNDLE_KIND);
-        writeBody(message, bodies);
-        return message;
+        properties.put(WireFormat.BUNDLE_PROPERTY, EventCodec.bundleToJson(files));
+        if (bodies.isEncoded()) {
+            properties.put(WireFormat.ENCODING_PROPERTY, bodies.encoding());
+        }
+        return new OutgoingMessage(properties, BUNDLE_KIND, null, files.get(0).groupPath().topLevel(),
+                bodies.bytes(), bodies.length());
     }
 
     /**
@@ -137,6 +142,7 @@ public final class EventMessages {
      * @throws WireFormatException when nothing of the message can be trusted (see {@link #decode})
      */
     public static Applicable decodeApplicable(Message message) throws WireFormatException, JMSException {
+        WireFormat.refuseSealed(message);
         int version = versionOf(message);
         if (message.propertyExists(WireFormat.CONTROL_PROPERTY)) {
             throw new WireFormatException("a repair message (" + WireText.escape(String.valueOf(

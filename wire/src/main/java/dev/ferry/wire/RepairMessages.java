@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -57,6 +59,15 @@ public final class RepairMessages {
      *                                  much to describe sends part of it (see {@link RepairMessage#MAX_ENTRIES})
      */
     public static BytesMessage encode(Session session, RepairMessage repair) throws JMSException {
+        return compose(repair).toMessage(session);
+    }
+
+    /**
+     * The message for {@code repair}, as composed, before it is sealed and sent.
+     *
+     * @throws IllegalArgumentException as {@link #encode} does
+     */
+    public static OutgoingMessage compose(RepairMessage repair) {
         String kind = kindOf(repair);
         byte[] json = RepairCodec.toJson(repair);
         if (json.length > MAX_JSON_BYTES) {
@@ -69,16 +80,13 @@ public final class RepairMessages {
             throw new IllegalArgumentException("a " + kind + " of " + body.length + " bytes compressed (at most "
                     + MAX_BODY_BYTES + ")");
         }
-        BytesMessage message = session.createBytesMessage();
-        message.setIntProperty(WireFormat.VERSION_PROPERTY, WireFormat.REPAIR_VERSION);
-        message.setStringProperty(WireFormat.CONTROL_PROPERTY, kind);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(WireFormat.VERSION_PROPERTY, WireFormat.REPAIR_VERSION);
+        properties.put(WireFormat.CONTROL_PROPERTY, kind);
         if (compressed) {
-            message.setStringProperty(WireFormat.ENCODING_PROPERTY, GZIP);
+            properties.put(WireFormat.ENCODING_PROPERTY, GZIP);
         }
-        message.setJMSType(kind);
-        message.setJMSCorrelationID(repair.id());
-        message.writeBytes(body);
-        return message;
+        return new OutgoingMessage(properties, kind, repair.id(), null, body, body.length);
     }
 
     /** Whether {@code message} is a repair message (of any version), and so no change event. */
@@ -93,6 +101,7 @@ public final class RepairMessages {
      *                             or is malformed, out of bounds or hostile; the reason says which
      */
     public static RepairMessage decode(Message message) throws WireFormatException, JMSException {
+        WireFormat.refuseSealed(message);
         Object version = message.getObjectProperty(WireFormat.VERSION_PROPERTY);
         Object kind = message.getObjectProperty(WireFormat.CONTROL_PROPERTY);
         if (!(kind instanceof String name)) {

@@ -1,5 +1,7 @@
 package dev.ferry.wire;
 
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +32,33 @@ public final class WireFormat {
      * is not keeps version 2 or 3, and repair messages keep version 3 ({@link #REPAIR_VERSION}).
      */
     public static final int VERSION = 4;
+
+    /**
+     * The version of an encrypted message ({@link #SEALED_PROPERTY}): what it carries, a message of
+     * its own version, is inside its body. A consumer older than encryption dead-letters it asking
+     * for an upgrade.
+     */
+    public static final int SEALED_VERSION = 5;
+
+    /**
+     * String property of an encrypted message: the id of the key it is encrypted with
+     * ({@link dev.ferry.wire.seal.EncryptionKey#id()}). Its body is the nonce and the ciphertext of
+     * the message as composed; only {@link #VERSION_PROPERTY}, {@link #STREAM_PROPERTY} and
+     * {@link #STREAM_SEQ_PROPERTY} stay outside.
+     */
+    public static final String SEALED_PROPERTY = "ferrySealed";
+
+    /**
+     * String property of a signed message: the id of the key that signed it
+     * ({@link dev.ferry.wire.seal.SigningKey#id()}), so that a consumer trusting several knows which.
+     */
+    public static final String SIGNER_PROPERTY = "ferrySigner";
+
+    /**
+     * String property of a signed message: the Ed25519 signature, in base64, over the stream's
+     * queue name, the properties a consumer acts on and the body ({@link dev.ferry.wire.seal.SignedContent}).
+     */
+    public static final String SIGNATURE_PROPERTY = "ferrySignature";
 
     /** The version of an event message whose body is compressed ({@link #ENCODING_PROPERTY}). */
     public static final int ENCODED_VERSION = 4;
@@ -241,8 +270,28 @@ public final class WireFormat {
 
     /** The {@code JMSXGroupID} of an event: every event under one top-level entry shares it. */
     public static String groupOf(ChangeEvent event) {
-        int bucket = Math.floorMod(event.groupPath().topLevel().hashCode(), GROUPS);
-        return "ferry-" + bucket;
+        return groupOfTopLevel(event.groupPath().topLevel());
+    }
+
+    /** The {@code JMSXGroupID} of the events under the top-level entry {@code topLevel}, in clear. */
+    public static String groupOfTopLevel(String topLevel) {
+        return "ferry-" + Math.floorMod(topLevel.hashCode(), GROUPS);
+    }
+
+    /**
+     * Refuses {@code message} if it is encrypted ({@link #SEALED_PROPERTY}): what reads it here
+     * needs it opened first, with the key, by {@link dev.ferry.wire.seal.Seal#open}.
+     */
+    public static void refuseSealed(Message message) throws WireFormatException, JMSException {
+        if (message.propertyExists(SEALED_PROPERTY)) {
+            throw new WireFormatException(sealedWithoutKey(message));
+        }
+    }
+
+    /** Why a side without an encryption key cannot read the encrypted {@code message}. */
+    public static String sealedWithoutKey(Message message) throws JMSException {
+        return "encrypted with key " + WireText.escape(String.valueOf(message.getObjectProperty(SEALED_PROPERTY)))
+                + ", and this side has no encryption key: give it the stream's key with --encrypt-key";
     }
 
     /**

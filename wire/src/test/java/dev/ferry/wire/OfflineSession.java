@@ -7,9 +7,9 @@ import java.lang.reflect.Proxy;
 import org.apache.activemq.command.ActiveMQBytesMessage;
 
 /** Makes messages as a real session would, without a broker, and hands them over as a receiver gets them. */
-final class OfflineSession {
+public final class OfflineSession {
 
-    static final Session SESSION = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(),
+    public static final Session SESSION = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(),
             new Class<?>[] {Session.class}, (proxy, method, args) -> {
                 if (method.getName().equals("createBytesMessage")) {
                     return new ActiveMQBytesMessage();
@@ -21,7 +21,7 @@ final class OfflineSession {
     }
 
     /** The message as a consumer receives it: read-only, positioned at the start of the body. */
-    static BytesMessage received(BytesMessage sent) throws JMSException {
+    public static BytesMessage received(BytesMessage sent) throws JMSException {
         ((ActiveMQBytesMessage) sent).reset();
         return sent;
     }
