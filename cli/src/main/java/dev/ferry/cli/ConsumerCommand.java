@@ -4,6 +4,9 @@ import dev.ferry.cli.systemd.ServiceNotifier;
 import dev.ferry.consumer.ApplySummary;
 import dev.ferry.consumer.Consumer;
 import dev.ferry.consumer.ConsumerSettings;
+import dev.ferry.wire.seal.KeyFileException;
+import dev.ferry.wire.seal.Seal;
+import dev.ferry.wire.seal.TrustedKeys;
 import dev.ferry.monitor.ConsumerTally;
 import dev.ferry.monitor.HeartbeatSender;
 import dev.ferry.monitor.Heartbeats;
@@ -12,6 +15,8 @@ import dev.ferry.wire.BrokerEndpoint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -19,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Applies change events from a mirror's queue to a destination directory. */
@@ -51,6 +57,15 @@ final class ConsumerCommand implements Callable<Integer> {
     @Mixin
     RepairOptions repair;
 
+    @Option(names = "--trust-producer", paramLabel = "KEYFILE", split = ",",
+            description = "Apply only messages signed by this producer key (its .pub from ferry keygen); repeat it, "
+                    + "or give a list, to trust several, as while a key is rotated. Others are dead-lettered with "
+                    + "the reason.")
+    List<Path> trustProducer = new ArrayList<>();
+
+    @Mixin
+    EncryptKeyOption encryptKey;
+
     @Mixin
     MonitoringOptions monitoring;
 
@@ -65,7 +80,8 @@ final class ConsumerCommand implements Callable<Integer> {
         try (Monitoring watching = Monitoring.start(monitoring.metricsPort(), clock)) {
             watching.watchQueue(endpoint, queue);
             ConsumerSettings settings = ConsumerSettings.defaults(destination, queue).withMirror(mirror.name())
-                    .withObserver(watching.consumer(tally)).withRepair(repair.policy());
+                    .withObserver(watching.consumer(tally)).withRepair(repair.policy())
+                    .withSeal(Seal.of(queue, null, trusted(), encryptKey.key(spec)));
             MirrorArrival arrival = new MirrorArrival(endpoint, settings);
             if (drain) {
                 try (Consumer consumer = open(settings, endpoint, arrival);
@@ -110,5 +126,13 @@ final class ConsumerCommand implements Callable<Integer> {
             throw e;
         }
         return consumer;
+    }
+
+    private TrustedKeys trusted() {
+        try {
+            return TrustedKeys.read(trustProducer);
+        } catch (KeyFileException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 }

@@ -33,7 +33,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Replicates a directory through a persistent ActiveMQ Classic queue.",
         subcommands = {UpCommand.class, BrokerCommand.class, ConsumerCommand.class, ProducerCommand.class,
                 StatusCommand.class, MirrorCommand.class, DlqCommand.class, VerifyCommand.class, ConfigCommand.class,
-                CompletionCommand.class},
+                KeygenCommand.class, CompletionCommand.class},
         footerHeading = "%nExample:%n",
         footer = {"  ferry up --source ~/photos --dest /mnt/backup/photos",
                 "",
@@ -114,7 +114,7 @@ public final class Ferry implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
                 "missing command: one of up, broker, consumer, producer, status, mirror, dlq, verify, config, "
-                        + "completion");
+                        + "keygen, completion");
     }
 
     private static int execute(ParseResult parseResult) {

@@ -10,6 +10,10 @@ import dev.ferry.producer.MirrorBudget;
 import dev.ferry.producer.MirrorWatch;
 import dev.ferry.producer.Producer;
 import dev.ferry.producer.ProducerSettings;
+import dev.ferry.wire.seal.KeyFileException;
+import dev.ferry.wire.seal.Seal;
+import dev.ferry.wire.seal.SigningKey;
+import dev.ferry.wire.seal.TrustedKeys;
 import dev.ferry.producer.PublishSummary;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.WireFormat;
@@ -70,6 +74,14 @@ final class ProducerCommand implements Callable<Integer> {
                     + "queue under $XDG_DATA_HOME/ferry/producer, else ~/.local/share/ferry/producer).")
     Path state;
 
+    @Option(names = "--signing-key", paramLabel = "KEYFILE",
+            description = "Sign every message with this key (ferry keygen), so that consumers that trust its public "
+                    + "key (--trust-producer) apply only what this producer sent.")
+    Path signingKey;
+
+    @Mixin
+    EncryptKeyOption encryptKey;
+
     @Option(names = "--once", fallbackValue = "true", description = "Publish the differences, print a summary and exit.")
     boolean once;
 
@@ -106,6 +118,7 @@ final class ProducerCommand implements Callable<Integer> {
             ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, queue).withMirrors(mirrors)
                     .withBatchMessages(positive(batchEvents)).withIgnore(ignore.settings())
                     .withRescanInterval(rescanInterval)
+                    .withSeal(Seal.of(queue, signer(), TrustedKeys.NONE, encryptKey.key(spec)))
                     .withObserver(watching.producer(tally));
             if (once) {
                 try (Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));
@@ -154,5 +167,16 @@ final class ProducerCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--batch-events must be at least 1, got " + events);
         }
         return events;
+    }
+
+    private SigningKey signer() {
+        if (signingKey == null) {
+            return null;
+        }
+        try {
+            return SigningKey.read(signingKey);
+        } catch (KeyFileException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 }

@@ -22,6 +22,7 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -296,13 +297,25 @@ public final class Consumer implements AutoCloseable {
      */
     private Batch collect() throws JMSException {
         Batch batch = new Batch();
-        Message message = link.receive(IDLE_POLL.toMillis());
-        while (message != null) {
-            batch.add(message, link.fromQueueOfBeforeMirrors(message));
+        Message received = link.receive(IDLE_POLL.toMillis());
+        while (received != null) {
+            Message message;
+            try {
+                message = settings.seal().open(received);
+                batch.add(message, received, link.fromQueueOfBeforeMirrors(received));
+            } catch (WireFormatException refused) {
+                // Unsigned, signed by a key not trusted, altered, or encrypted otherwise: not even its
+                // place in the stream is believed.
+                batch.refuse(received, refused.getMessage());
+                message = received;
+            } catch (RuntimeException e) {
+                batch.refuse(received, "cannot open the message: " + describe(e));
+                message = received;
+            }
             if (batch.isFull(settings) || RepairMessages.isRepairMessage(message)) {
                 return batch;
             }
-            message = link.receive(1);
+            received = link.receive(1);
         }
         batch.caughtUp = true; // Nothing more was waiting.
         return batch;
@@ -319,6 +332,11 @@ public final class Consumer implements AutoCloseable {
         List<Delivered> delivered = new ArrayList<>(batch.messages.size());
         Message repair = null;
         for (Message message : batch.messages) {
+            String refused = batch.refused.get(message);
+            if (refused != null) {
+                deadLetter(batch, message, null, refused);
+                continue;
+            }
             followStream(message);
             if (RepairMessages.isRepairMessage(message)) {
                 repair = message; // The last of its batch: handled once the events before it are applied.
@@ -518,7 +536,8 @@ public final class Consumer implements AutoCloseable {
      */
     private void deadLetter(Batch batch, Message message, ChangeEvent event, String reason) throws JMSException {
         if (batch.deadLettered.add(message)) {
-            link.deadLetters().send(message, reason);
+            // As it was received: an encrypted message stays encrypted on the dead-letter queue.
+            link.deadLetters().send(batch.received.getOrDefault(message, message), reason);
             deadLettered++;
             outcome.deadLettered(event, reason);
         }
@@ -599,6 +618,10 @@ public final class Consumer implements AutoCloseable {
     private static final class Batch {
         final List<Message> messages = new ArrayList<>();
         final Set<Message> deadLettered = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** The messages as received, of those that were opened into others ({@link dev.ferry.wire.seal.Seal#open}). */
+        final Map<Message, Message> received = new IdentityHashMap<>();
+        /** The messages whose seal does not hold, with why: dead-lettered, nothing of them applied. */
+        final Map<Message, String> refused = new IdentityHashMap<>();
         private long bytes;
         private boolean bodies;
         private long newestSeq;
@@ -606,9 +629,21 @@ public final class Consumer implements AutoCloseable {
         private int repairMessages;
         private boolean fromRepair;
 
-        /** Adds {@code message}; {@code ofBeforeMirrors}: it came from the queue of producers of before mirrors. */
-        void add(Message message, boolean ofBeforeMirrors) throws JMSException {
+        /** Adds a message whose seal does not hold, as received, with why. */
+        void refuse(Message message, String reason) {
             messages.add(message);
+            refused.put(message, reason);
+        }
+
+        /**
+         * Adds {@code message}, opened from {@code asReceived}; {@code ofBeforeMirrors}: it came from
+         * the queue of producers of before mirrors.
+         */
+        void add(Message message, Message asReceived, boolean ofBeforeMirrors) throws JMSException {
+            messages.add(message);
+            if (message != asReceived) {
+                received.put(message, asReceived);
+            }
             if (RepairMessages.isRepairMessage(message)) {
                 repairMessages++;
                 fromRepair = true;

@@ -2,6 +2,7 @@ package dev.ferry.consumer;
 
 import dev.ferry.consumer.repair.RepairPolicy;
 import dev.ferry.wire.WireFormat;
+import dev.ferry.wire.seal.Seal;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -16,15 +17,18 @@ import java.util.Objects;
  * @param batchBytes   at most about this many body bytes per transaction
  * @param observer     who is told what the consumer does (metrics, heartbeats, progress)
  * @param repair       when the consumer asks for a repair beyond the times it must, and how long it waits
+ * @param seal         which messages it applies ({@code --trust-producer}, {@code --encrypt-key}) and
+ *                     how its repair requests travel
  */
 public record ConsumerSettings(Path destination, String queue, String mirror, int batchMessages, long batchBytes,
-                               ConsumerObserver observer, RepairPolicy repair) {
+                               ConsumerObserver observer, RepairPolicy repair, Seal seal) {
 
     public ConsumerSettings {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(repair, "repair");
+        Objects.requireNonNull(seal, "seal");
         if (queue.isBlank()) {
             throw new IllegalArgumentException("queue name is empty");
         }
@@ -41,22 +45,27 @@ public record ConsumerSettings(Path destination, String queue, String mirror, in
     /** Settings of mirror {@link WireFormat#DEFAULT_MIRROR} that nobody observes. */
     public ConsumerSettings(Path destination, String queue, int batchMessages, long batchBytes) {
         this(destination, queue, WireFormat.DEFAULT_MIRROR, batchMessages, batchBytes, ConsumerObserver.NONE,
-                RepairPolicy.DEFAULT);
+                RepairPolicy.DEFAULT, Seal.none(queue));
     }
 
     /** The same settings, observed by {@code observer}. */
     public ConsumerSettings withObserver(ConsumerObserver observer) {
-        return new ConsumerSettings(destination, queue, mirror, batchMessages, batchBytes, observer, repair);
+        return new ConsumerSettings(destination, queue, mirror, batchMessages, batchBytes, observer, repair, seal);
     }
 
     /** The same settings for mirror {@code name}. */
     public ConsumerSettings withMirror(String name) {
-        return new ConsumerSettings(destination, queue, name, batchMessages, batchBytes, observer, repair);
+        return new ConsumerSettings(destination, queue, name, batchMessages, batchBytes, observer, repair, seal);
     }
 
     /** The same settings, asking for repairs as {@code policy} says. */
     public ConsumerSettings withRepair(RepairPolicy policy) {
-        return new ConsumerSettings(destination, queue, mirror, batchMessages, batchBytes, observer, policy);
+        return new ConsumerSettings(destination, queue, mirror, batchMessages, batchBytes, observer, policy, seal);
+    }
+
+    /** The same settings, taking and sending messages as {@code how} seals them. */
+    public ConsumerSettings withSeal(Seal how) {
+        return new ConsumerSettings(destination, queue, mirror, batchMessages, batchBytes, observer, repair, how);
     }
 
     /** The queue this consumer reads: its mirror's. */

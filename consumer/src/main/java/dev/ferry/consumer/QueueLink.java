@@ -5,6 +5,7 @@ import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.RepairMessage;
 import dev.ferry.wire.RepairMessages;
 import dev.ferry.wire.WireFormat;
+import dev.ferry.wire.seal.Seal;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -63,6 +64,8 @@ final class QueueLink implements ControlChannel, AutoCloseable {
     private MessageProducer control; // Made at the first repair message: a user who may not ask still applies.
     private volatile JMSException failure;
 
+    private final Seal seal; // How repair requests travel: encrypted when the stream is.
+
     private QueueLink(Connection connection, ConsumerSettings settings, Clock clock, FirstContact contact)
             throws JMSException {
         this.connection = connection;
@@ -78,6 +81,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
                 : null;
         this.deadLetters = new DeadLetterChannel(session, WireFormat.deadLetterQueueOf(mirrorQueue), clock);
         this.controlQueue = WireFormat.controlQueueOf(settings.queue());
+        this.seal = settings.seal();
         this.mirrorQueue = mirrorQueue;
         this.legacyQueue = settings.queue();
     }
@@ -91,6 +95,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
         this.controlQueue = null;
         this.mirrorQueue = null;
         this.legacyQueue = null;
+        this.seal = null;
         this.failure = failure;
     }
 
@@ -157,7 +162,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
     @Override
     public void send(RepairMessage message) throws JMSException {
         checkAlive();
-        BytesMessage encoded = RepairMessages.encode(session, message);
+        BytesMessage encoded = seal.write(session, RepairMessages.compose(message));
         Queue replyTo = session.createQueue(mirrorQueue);
         encoded.setJMSReplyTo(replyTo);
         if (control == null) {

@@ -8,9 +8,12 @@ import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.DestinationStatistics;
 import dev.ferry.wire.EncodedBody;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.OutgoingMessage;
 import dev.ferry.wire.RepairMessage;
 import dev.ferry.wire.RepairMessages;
 import dev.ferry.wire.WireFormat;
+import dev.ferry.wire.WireFormatException;
+import dev.ferry.wire.seal.Seal;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -65,10 +68,12 @@ public final class JmsChangeSink implements ChangeSink {
     private String bundleMirror;
     private StreamSequence stream;
     private final ControlQueueReader control;
+    private final Seal seal;
 
     private JmsChangeSink(BrokerEndpoint endpoint, String queue, List<String> mirrors, MirrorMarks marks,
-                          ControlQueueReader control, Link link) {
+                          ControlQueueReader control, Link link, Seal seal) {
         this.endpoint = endpoint;
+        this.seal = seal;
         this.queue = queue;
         this.mirrors = mirrors;
         this.marks = marks;
@@ -86,15 +91,16 @@ public final class JmsChangeSink implements ChangeSink {
      *                      mirror's queue
      */
     public static JmsChangeSink open(BrokerEndpoint endpoint, String queue, List<String> mirrors) throws JMSException {
-        return open(endpoint, queue, mirrors, MirrorMarks.inMemory());
+        return open(endpoint, queue, mirrors, MirrorMarks.inMemory(), Seal.none(queue));
     }
 
     /**
      * {@link #open(BrokerEndpoint, String, List)}, leaving out of {@code mirrors} those marked as
-     * needing a repair in {@code marks}, on this connection and every later one.
+     * needing a repair in {@code marks}, on this connection and every later one, and sealing every
+     * message with {@code seal} (signed, encrypted, or as it is).
      */
-    public static JmsChangeSink open(BrokerEndpoint endpoint, String queue, List<String> mirrors, MirrorMarks marks)
-            throws JMSException {
+    public static JmsChangeSink open(BrokerEndpoint endpoint, String queue, List<String> mirrors, MirrorMarks marks,
+                                     Seal seal) throws JMSException {
         List<String> kept = List.copyOf(mirrors);
         ControlQueueReader control = new ControlQueueReader();
         Link first;
@@ -106,7 +112,7 @@ public final class JmsChangeSink implements ChangeSink {
             }
             first = Link.lost(e);
         }
-        return new JmsChangeSink(endpoint, queue, kept, marks, control, first);
+        return new JmsChangeSink(endpoint, queue, kept, marks, control, first, seal);
     }
 
     @Override
@@ -135,7 +141,7 @@ public final class JmsChangeSink implements ChangeSink {
         Link current = link;
         try {
             current.checkAlive();
-            deliver(current, mirror, RepairMessages.encode(current.session, message), 0);
+            deliver(current, mirror, RepairMessages.compose(message));
         } catch (JMSException e) {
             throw failure("sending " + RepairMessages.kindOf(message) + " of repair " + message.id() + " to mirror "
                     + mirror, e);
@@ -158,7 +164,7 @@ public final class JmsChangeSink implements ChangeSink {
         try {
             current.checkAlive();
             EncodedBody encoded = compression.forEvent(event, body, length);
-            deliver(current, mirror, EventMessages.encode(current.session, event, encoded), encoded.length());
+            deliver(current, mirror, EventMessages.compose(event, encoded));
         } catch (JMSException e) {
             throw failure("sending " + event.getClass().getSimpleName() + " of " + event.path()
                     + (mirror == null ? "" : " to mirror " + mirror), e);
@@ -175,8 +181,8 @@ public final class JmsChangeSink implements ChangeSink {
             current.checkAlive();
             EncodedBody encoded = compression.forBundle(bundle.bodies(), bundle.length());
             deliver(current, bundleMirror, files.size() == 1
-                    ? EventMessages.encode(current.session, files.get(0), encoded)
-                    : EventMessages.encodeBundle(current.session, files, encoded), encoded.length());
+                    ? EventMessages.compose(files.get(0), encoded)
+                    : EventMessages.composeBundle(files, encoded));
         } catch (JMSException e) {
             throw failure("sending " + files.size() + " files (" + files.get(0).path() + ", ...)", e);
         } finally {
@@ -185,18 +191,18 @@ public final class JmsChangeSink implements ChangeSink {
     }
 
     /**
-     * Sends {@code message}, whose body is {@code bodyBytes} long, on the stream's topic, numbered,
-     * or ({@code mirror} not null) to that mirror's queue as it is.
+     * Sends {@code composed}, sealed ({@link Seal}), on the stream's topic, numbered, or
+     * ({@code mirror} not null) to that mirror's queue as it is.
      *
      * @throws RefusedAnswerException when the broker refuses the producer the mirror's queue
      */
-    private void deliver(Link current, String mirror, Message message, int bodyBytes)
-            throws JMSException, IOException {
+    private void deliver(Link current, String mirror, OutgoingMessage composed) throws JMSException, IOException {
         if (mirror == null) {
-            current.producer.send(numbered(message));
-            wireBytes += bodyBytes;
+            current.producer.send(seal.write(current.session, numbered(composed)));
+            wireBytes += composed.length();
             return;
         }
+        Message message = seal.write(current.session, composed);
         MessageProducer toMirror;
         try {
             toMirror = current.mirrorProducer(mirror, queue);
@@ -249,6 +255,11 @@ public final class JmsChangeSink implements ChangeSink {
     }
 
     @Override
+    public Message open(Message message) throws WireFormatException, JMSException {
+        return seal.open(message);
+    }
+
+    @Override
     public void acknowledgeControl(Message message) throws IOException {
         try {
             link.checkAlive();
@@ -264,13 +275,11 @@ public final class JmsChangeSink implements ChangeSink {
     }
 
     /** {@code message} with its place in the stream; taken only once it is about to be sent. */
-    private Message numbered(Message message) throws JMSException {
+    private OutgoingMessage numbered(OutgoingMessage message) {
         if (stream == null) {
             throw new IllegalStateException("the sink of topic " + WireFormat.changeTopicOf(queue) + " has no stream");
         }
-        message.setStringProperty(WireFormat.STREAM_PROPERTY, stream.id());
-        message.setLongProperty(WireFormat.STREAM_SEQ_PROPERTY, stream.next());
-        return message;
+        return message.with(WireFormat.STREAM_PROPERTY, stream.id()).with(WireFormat.STREAM_SEQ_PROPERTY, stream.next());
     }
 
     /**

@@ -223,7 +223,7 @@ public final class Producer implements AutoCloseable {
             Throwable failed = null;
             try {
                 // Bounded by the endpoint's own timeouts.
-                made = JmsChangeSink.open(endpoint, settings.queue(), settings.mirrors(), marks);
+                made = JmsChangeSink.open(endpoint, settings.queue(), settings.mirrors(), marks, settings.seal());
             } catch (Throwable e) {
                 failed = e;
             }

@@ -2,6 +2,7 @@ package dev.ferry.producer;
 
 import dev.ferry.ignore.IgnoreSettings;
 import dev.ferry.wire.WireFormat;
+import dev.ferry.wire.seal.Seal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,10 +35,12 @@ import java.util.Objects;
  * @param observer      who is told what the producer does (metrics, heartbeats, progress)
  * @param rescanInterval how often a directory the watcher cannot watch (the inotify watch limit
  *                      reached, permission denied) is compared with what was published, with its subtree
+ * @param seal          how messages are signed and encrypted ({@code --signing-key}, {@code --encrypt-key}),
+ *                      and which repair requests are taken
  */
 public record ProducerSettings(Path source, Path stateDir, String queue, List<String> mirrors, Duration quietPeriod,
                                int chunkBytes, int batchMessages, long batchBytes, IgnoreSettings ignore,
-                               ProducerObserver observer, Duration rescanInterval) {
+                               ProducerObserver observer, Duration rescanInterval, Seal seal) {
 
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMillis(50);
     /**
@@ -72,6 +75,7 @@ public record ProducerSettings(Path source, Path stateDir, String queue, List<St
         Objects.requireNonNull(ignore, "ignore settings");
         Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(rescanInterval, "rescan interval");
+        Objects.requireNonNull(seal, "seal");
         if (rescanInterval.isNegative() || rescanInterval.isZero()) {
             throw new IllegalArgumentException("rescan interval is not positive: " + rescanInterval);
         }
@@ -113,25 +117,25 @@ public record ProducerSettings(Path source, Path stateDir, String queue, List<St
     public ProducerSettings(Path source, Path stateDir, String queue, Duration quietPeriod,
                             int chunkBytes, int batchMessages, long batchBytes) {
         this(source, stateDir, queue, List.of(WireFormat.DEFAULT_MIRROR), quietPeriod, chunkBytes, batchMessages,
-                batchBytes, IgnoreSettings.DEFAULTS, ProducerObserver.NONE, DEFAULT_RESCAN_INTERVAL);
+                batchBytes, IgnoreSettings.DEFAULTS, ProducerObserver.NONE, DEFAULT_RESCAN_INTERVAL, Seal.none(queue));
     }
 
     /** The same settings keeping the queues of {@code names} (see {@link #mirrors()}). */
     public ProducerSettings withMirrors(List<String> names) {
         return new ProducerSettings(source, stateDir, queue, names, quietPeriod, chunkBytes, batchMessages, batchBytes,
-                ignore, observer, rescanInterval);
+                ignore, observer, rescanInterval, seal);
     }
 
     /** The same settings with transactions of at most {@code events} events. */
     public ProducerSettings withBatchMessages(int events) {
         return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, events, batchBytes,
-                ignore, observer, rescanInterval);
+                ignore, observer, rescanInterval, seal);
     }
 
     /** The same settings, observed by {@code observer}. */
     public ProducerSettings withObserver(ProducerObserver observer) {
         return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, batchMessages, batchBytes,
-                ignore, observer, rescanInterval);
+                ignore, observer, rescanInterval, seal);
     }
 
     /**
@@ -146,13 +150,19 @@ public record ProducerSettings(Path source, Path stateDir, String queue, List<St
     /** These settings, comparing directories the watcher cannot watch every {@code interval}. */
     public ProducerSettings withRescanInterval(Duration interval) {
         return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, batchMessages, batchBytes,
-                ignore, observer, interval);
+                ignore, observer, interval, seal);
+    }
+
+    /** These settings, sealing messages with {@code how} (which must be of this stream). */
+    public ProducerSettings withSeal(Seal how) {
+        return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, batchMessages, batchBytes,
+                ignore, observer, rescanInterval, how);
     }
 
     /** These settings with other ignore rules. */
     public ProducerSettings withIgnore(IgnoreSettings rules) {
         return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, batchMessages, batchBytes,
-                rules, observer, rescanInterval);
+                rules, observer, rescanInterval, seal);
     }
 
     private static Path realPath(Path path) {

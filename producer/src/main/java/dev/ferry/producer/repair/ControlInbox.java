@@ -1,5 +1,7 @@
 package dev.ferry.producer.repair;
 
+import dev.ferry.wire.WireFormatException;
+import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import java.io.IOException;
 
@@ -15,4 +17,14 @@ public interface ControlInbox {
 
     /** Takes {@code message} off the control queue: its answer is committed, or it deserves none. */
     void acknowledgeControl(Message message) throws IOException;
+
+    /**
+     * {@code message} as its consumer composed it: opened when the stream is encrypted
+     * ({@link dev.ferry.wire.seal.Seal#open}); as it is by default.
+     *
+     * @throws WireFormatException when it cannot be opened (in clear on an encrypted stream, say)
+     */
+    default Message open(Message message) throws WireFormatException, JMSException {
+        return message;
+    }
 }

@@ -143,8 +143,9 @@ public final class RepairResponder {
     /** The answer {@code message} deserves, or null (logged) when it deserves none. */
     private Answer accept(Message message) {
         try {
-            RepairMessage repair = RepairMessages.decode(message);
-            String replyTo = RepairMessages.replyQueue(message);
+            Message opened = inbox.open(message);
+            RepairMessage repair = RepairMessages.decode(opened);
+            String replyTo = RepairMessages.replyQueue(opened);
             String mirror = replyTo == null ? null : WireFormat.mirrorOf(replyTo, queue);
             if (mirror == null) {
                 throw new WireFormatException("its JMSReplyTo, " + (replyTo == null ? "missing"
