@@ -6,6 +6,7 @@ import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.WireFormatException;
 import dev.ferry.wire.WireText;
+import dev.ferry.wire.seal.Seal;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import java.time.Instant;
@@ -37,10 +38,21 @@ public record DeadLetter(String messageId, Instant deadLetteredAt, String path, 
 
     /** What {@code message} says about itself; reading it never fails on its content. */
     static DeadLetter of(Message message) throws JMSException {
-        List<ChangeEvent> named = eventsNamedBy(message);
+        return of(message, Seal.none(""));
+    }
+
+    /**
+     * What {@code message} says about itself, opened with {@code seal} when it is encrypted with its
+     * key (else its path and kind stay unknown, and its reason "(encrypted)"); reading it never
+     * fails on its content.
+     */
+    static DeadLetter of(Message message, Seal seal) throws JMSException {
+        Message shown = seal.peek(message);
+        List<ChangeEvent> named = eventsNamedBy(shown);
+        String reason = reasonOf(message, seal);
         return new DeadLetter(message.getJMSMessageID(), deadLetteredAt(message),
-                named.isEmpty() ? null : pathOf(named), kindOf(named, message),
-                reasonOf(message), whyUndecodable(message));
+                named.isEmpty() ? null : pathOf(named), kindOf(named, shown),
+                reason, whyUndecodable(shown));
     }
 
     /**
@@ -92,9 +104,10 @@ public record DeadLetter(String messageId, Instant deadLetteredAt, String path, 
                 : null;
     }
 
-    private static String reasonOf(Message message) throws JMSException {
+    private static String reasonOf(Message message, Seal seal) throws JMSException {
         String reason = blankToNull(stringProperty(message, WireFormat.DEAD_LETTER_REASON_PROPERTY));
-        return reason != null ? WireText.unescape(reason) : blankToNull(stringProperty(message, BROKER_REASON_PROPERTY));
+        return reason != null ? WireText.unescape(seal.reveal(reason))
+                : blankToNull(stringProperty(message, BROKER_REASON_PROPERTY));
     }
 
     private static String stringProperty(Message message, String name) throws JMSException {

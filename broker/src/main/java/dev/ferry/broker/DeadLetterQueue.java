@@ -6,6 +6,7 @@ import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.MessageCopies;
 import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.WireFormatException;
+import dev.ferry.wire.seal.Seal;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -50,16 +51,30 @@ public final class DeadLetterQueue {
     private final BrokerEndpoint endpoint;
     private final String queue;
     private final Duration receiveTimeout;
+    private final Seal seal;
 
     /** The dead-letter queue of {@code queue} on the broker at {@code endpoint}. */
     public DeadLetterQueue(BrokerEndpoint endpoint, String queue) {
-        this(endpoint, queue, RECEIVE_TIMEOUT);
+        this(endpoint, queue, RECEIVE_TIMEOUT, Seal.none(queue));
+    }
+
+    /**
+     * The same, showing what is encrypted with {@code seal}'s key (its stream's), and giving retried
+     * messages their keyed group back.
+     */
+    public DeadLetterQueue(BrokerEndpoint endpoint, String queue, Seal seal) {
+        this(endpoint, queue, RECEIVE_TIMEOUT, seal);
     }
 
     DeadLetterQueue(BrokerEndpoint endpoint, String queue, Duration receiveTimeout) {
+        this(endpoint, queue, receiveTimeout, Seal.none(queue));
+    }
+
+    private DeadLetterQueue(BrokerEndpoint endpoint, String queue, Duration receiveTimeout, Seal seal) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.receiveTimeout = receiveTimeout;
+        this.seal = Objects.requireNonNull(seal, "seal");
     }
 
     /** The queue whose dead letters it holds, where a retry moves them back. */
@@ -143,7 +158,7 @@ public final class DeadLetterQueue {
         try {
             List<DeadLetter> letters = new ArrayList<>();
             for (Enumeration<?> messages = browser.getEnumeration(); messages.hasMoreElements(); ) {
-                letters.add(DeadLetter.of((Message) messages.nextElement()));
+                letters.add(DeadLetter.of((Message) messages.nextElement(), seal));
             }
             return letters;
         } finally {
@@ -156,14 +171,16 @@ public final class DeadLetterQueue {
     }
 
     /** The message as it was before it was dead-lettered, or null when its body cannot be copied. */
-    private static Message retryCopyOf(Session session, Message original) throws JMSException {
+    private Message retryCopyOf(Session session, Message original) throws JMSException {
+        // As it was sent: an encrypted message goes back encrypted, with its signature.
         Message copy = MessageCopies.copy(session, original, key -> !DEAD_LETTER_PROPERTIES.contains(key));
         if (copy == null) {
             return null;
         }
-        ChangeEvent event = decodedOrNull(original);
+        ChangeEvent event = decodedOrNull(seal.peek(original));
         if (event != null) {
-            copy.setStringProperty("JMSXGroupID", WireFormat.groupOf(event)); // a bundle's files share it
+            // A bundle's files share it; keyed when the stream is encrypted.
+            copy.setStringProperty("JMSXGroupID", seal.groupOf(event.groupPath().topLevel()));
         }
         return copy;
     }

@@ -85,8 +85,9 @@ final class ConsumerCommand implements Callable<Integer> {
             MirrorArrival arrival = new MirrorArrival(endpoint, settings);
             if (drain) {
                 try (Consumer consumer = open(settings, endpoint, arrival);
-                     HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.consumer(tally,
-                             ProcessIdentity.current(), queue, settings.mirror(), destination, clock));
+                     HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.protecting(
+                             Heartbeats.consumer(tally, ProcessIdentity.current(), queue, settings.mirror(), destination,
+                                     clock), settings.seal()::protect));
                      ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "drain", false,
                              new DrainProgress(tally, arrival.waiting(settings.mirror())), clock, last -> { })) {
                     ApplySummary summary = consumer.drain();
@@ -99,8 +100,9 @@ final class ConsumerCommand implements Callable<Integer> {
             try (Supervisor supervisor = new Supervisor()) {
                 Instant started = clock.instant();
                 Consumer consumer = open(settings, endpoint, arrival);
-                HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.consumer(tally,
-                        ProcessIdentity.current(), queue, settings.mirror(), destination, clock));
+                HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.protecting(
+                        Heartbeats.consumer(tally, ProcessIdentity.current(), queue, settings.mirror(), destination,
+                                clock), settings.seal()::protect));
                 supervisor.closeOnStop("summary", () -> Summaries.print(out,
                         Summaries.of(tally.snapshot(), Duration.between(started, clock.instant()))));
                 supervisor.closeOnStop("heartbeat", beats);

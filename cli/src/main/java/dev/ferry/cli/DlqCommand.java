@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.broker.DeadLetterQueue;
+import dev.ferry.wire.seal.Seal;
 import dev.ferry.broker.QueueStatistics;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.WireFormat;
@@ -40,14 +41,16 @@ final class DlqCommand implements Callable<Integer> {
     /**
      * The dead-letter queues of {@code mirror} of the stream {@code queue}: its queue's, and for
      * mirror default, after it, the one of before mirrors, whose messages a retry moves back to the
-     * queue of before mirrors, which mirror default reads too.
+     * queue of before mirrors, which mirror default reads too. What is encrypted with {@code seal}'s
+     * key is shown, and retried, opened.
      */
-    static List<DeadLetterQueue> of(BrokerEndpoint endpoint, String queue, MirrorOption mirror) throws Exception {
-        DeadLetterQueue own = new DeadLetterQueue(endpoint, mirror.queueOf(queue));
+    static List<DeadLetterQueue> of(BrokerEndpoint endpoint, String queue, MirrorOption mirror, Seal seal)
+            throws Exception {
+        DeadLetterQueue own = new DeadLetterQueue(endpoint, mirror.queueOf(queue), seal);
         // Only when it holds messages: a browse would create it on every broker that never had it.
         boolean legacyHolds = WireFormat.DEFAULT_MIRROR.equals(mirror.name())
                 && countOnBroker(endpoint, queue).orElse(0) > 0;
-        return legacyHolds ? List.of(own, new DeadLetterQueue(endpoint, queue)) : List.of(own);
+        return legacyHolds ? List.of(own, new DeadLetterQueue(endpoint, queue, seal)) : List.of(own);
     }
 
     /** How many messages the broker counts on the dead-letter queue of {@code queue}, if it says. */

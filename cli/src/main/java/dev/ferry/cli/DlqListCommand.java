@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import dev.ferry.wire.seal.Seal;
+import dev.ferry.wire.seal.TrustedKeys;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,6 +29,9 @@ final class DlqListCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    EncryptKeyOption encryptKey;
 
     @Mixin
     ConnectionOptions connection;
@@ -50,7 +55,8 @@ final class DlqListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BrokerEndpoint endpoint = connection.endpoint();
         List<DeadLetterQueue> queues = BrokerContact.call(endpoint,
-                () -> DlqCommand.of(endpoint, connection.queue(), mirror));
+                () -> DlqCommand.of(endpoint, connection.queue(), mirror,
+                        Seal.of(connection.queue(), null, TrustedKeys.NONE, encryptKey.key(spec))));
         PrintWriter out = spec.commandLine().getOut();
         List<DeadLetter> all = new ArrayList<>();
         List<String> unseen = new ArrayList<>();

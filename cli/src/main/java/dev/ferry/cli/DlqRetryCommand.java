@@ -13,6 +13,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import dev.ferry.wire.seal.Seal;
+import dev.ferry.wire.seal.TrustedKeys;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,6 +35,9 @@ final class DlqRetryCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    EncryptKeyOption encryptKey;
 
     @Mixin
     ConnectionOptions connection;
@@ -56,7 +61,8 @@ final class DlqRetryCommand implements Callable<Integer> {
         DeadLetterQueue.Selection selection = selection();
         BrokerEndpoint endpoint = connection.endpoint();
         List<DeadLetterQueue> queues = BrokerContact.call(endpoint,
-                () -> DlqCommand.of(endpoint, connection.queue(), mirror));
+                () -> DlqCommand.of(endpoint, connection.queue(), mirror,
+                        Seal.of(connection.queue(), null, TrustedKeys.NONE, encryptKey.key(spec))));
         Map<DeadLetterQueue, DeadLetterQueue.Selection> chosen = BrokerContact.call(endpoint,
                 () -> split(selection, queues));
         PrintWriter out = spec.commandLine().getOut();

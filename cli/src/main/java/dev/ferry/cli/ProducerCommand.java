@@ -123,9 +123,10 @@ final class ProducerCommand implements Callable<Integer> {
             if (once) {
                 try (Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));
                      MirrorWatch mirrorWatch = watchMirrors(endpoint, queue, producer, clock);
-                     HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.producer(tally,
-                             ProcessIdentity.current(), queue, sourceDir, producer.mirrorMarks(),
-                             producer::unwatchedDirectories, clock));
+                     HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.protecting(
+                             Heartbeats.producer(tally, ProcessIdentity.current(), queue, sourceDir,
+                                     producer.mirrorMarks(), producer::unwatchedDirectories, clock),
+                             settings.seal()::protect));
                      ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "sync", true,
                              new SyncProgress(tally, false), clock, last -> { })) {
                     PublishSummary summary = producer.publishOnce();
@@ -139,9 +140,9 @@ final class ProducerCommand implements Callable<Integer> {
                 Instant started = clock.instant();
                 Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));
                 supervisor.closeOnStop("mirror watch", watchMirrors(endpoint, queue, producer, clock));
-                HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.producer(tally,
-                        ProcessIdentity.current(), queue, sourceDir, producer.mirrorMarks(),
-                        producer::unwatchedDirectories, clock));
+                HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.protecting(
+                        Heartbeats.producer(tally, ProcessIdentity.current(), queue, sourceDir, producer.mirrorMarks(),
+                                producer::unwatchedDirectories, clock), settings.seal()::protect));
                 ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "initial sync", true,
                         new SyncProgress(tally, true), clock, last -> Summaries.print(out, "initial sync: "
                                 + Summaries.of(tally.snapshot(), last.elapsed())));

@@ -1,6 +1,8 @@
 package dev.ferry.cli;
 
 import dev.ferry.monitor.StatusProbe;
+import dev.ferry.wire.seal.Seal;
+import dev.ferry.wire.seal.TrustedKeys;
 import dev.ferry.monitor.StatusReport;
 import dev.ferry.wire.BrokerEndpoint;
 import java.io.PrintWriter;
@@ -29,6 +31,9 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    EncryptKeyOption encryptKey;
+
     @Option(names = "--json", fallbackValue = "true", description = "Print the same as JSON, for scripts.")
     boolean json;
 
@@ -37,6 +42,12 @@ final class StatusCommand implements Callable<Integer> {
         BrokerEndpoint endpoint = connection.endpoint();
         StatusReport report = BrokerContact.call(endpoint,
                 () -> StatusProbe.probe(endpoint, connection.queue(), Clock.systemUTC()));
+        // On an encrypted stream the processes' last paths travel encrypted: shown with the key only.
+        Seal seal = Seal.of(connection.queue(), null, TrustedKeys.NONE, encryptKey.key(spec));
+        if (report.processes() != null) {
+            report = report.withProcesses(report.processes().stream().map(beat -> beat.withLastPath(seal::reveal))
+                    .toList());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(StatusJson.of(report));

@@ -3,6 +3,7 @@ package dev.ferry.consumer;
 import dev.ferry.wire.MessageCopies;
 import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.WireText;
+import dev.ferry.wire.seal.Seal;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
@@ -26,10 +27,15 @@ final class DeadLetterChannel {
     private final MessageProducer producer;
     private final String queueName;
     private final Clock clock;
+    private final Seal seal;
 
-    /** A channel to {@code deadLetterQueue}, in {@code session}'s transactions. */
-    DeadLetterChannel(Session session, String deadLetterQueue, Clock clock) throws JMSException {
+    /**
+     * A channel to {@code deadLetterQueue}, in {@code session}'s transactions; reasons, which name
+     * paths, are encrypted when {@code seal} encrypts.
+     */
+    DeadLetterChannel(Session session, String deadLetterQueue, Clock clock, Seal seal) throws JMSException {
         this.session = session;
+        this.seal = seal;
         this.queueName = deadLetterQueue;
         this.producer = session.createProducer(session.createQueue(queueName));
         this.clock = clock;
@@ -38,7 +44,7 @@ final class DeadLetterChannel {
     void send(Message original, String reason) throws JMSException {
         String shortReason = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
         Message copy = copyOf(original);
-        copy.setStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY, WireText.escape(shortReason));
+        copy.setStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY, seal.protect(WireText.escape(shortReason)));
         copy.setLongProperty(WireFormat.DEAD_LETTER_TIME_PROPERTY, clock.millis());
         copy.setStringProperty(WireFormat.ORIGINAL_MESSAGE_ID_PROPERTY, original.getJMSMessageID());
         producer.send(copy);

@@ -79,7 +79,8 @@ final class QueueLink implements ControlChannel, AutoCloseable {
                 ? session.createConsumer(session.createQueue(settings.queue() + "?" + EXCLUSIVE
                         + "&consumer.prefetchSize=" + LEGACY_PREFETCH))
                 : null;
-        this.deadLetters = new DeadLetterChannel(session, WireFormat.deadLetterQueueOf(mirrorQueue), clock);
+        this.deadLetters = new DeadLetterChannel(session, WireFormat.deadLetterQueueOf(mirrorQueue), clock,
+                settings.seal());
         this.controlQueue = WireFormat.controlQueueOf(settings.queue());
         this.seal = settings.seal();
         this.mirrorQueue = mirrorQueue;

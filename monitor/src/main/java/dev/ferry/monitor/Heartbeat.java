@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * What a producer or consumer says about itself every few seconds, and when something changed,
@@ -77,6 +78,17 @@ public record Heartbeat(int version, String role, String id, String queue, Strin
     }
 
     /** The same beat, from a producer that cannot watch {@code count} directories of its source. */
+    /**
+     * This beat with the path of its last change as {@code how} makes it: encrypted before it is sent
+     * on an encrypted stream, decrypted (or shown as encrypted) when read.
+     */
+    public Heartbeat withLastPath(UnaryOperator<String> how) {
+        Change changed = last == null ? null : new Change(last.kind(), how.apply(last.path()), last.seq(),
+                last.createdAt(), last.doneAt());
+        return new Heartbeat(version, role, id, queue, mirror, directory, state, startedAt, sentAt, changed, lagMillis,
+                counters, mirrorsNeedingRepair, broker, unwatchedDirectories);
+    }
+
     public Heartbeat withUnwatchedDirectories(int count) {
         return new Heartbeat(version, role, id, queue, mirror, directory, state, startedAt, sentAt, last, lagMillis,
                 counters, mirrorsNeedingRepair, broker, count);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntSupplier;
+import java.util.function.UnaryOperator;
 
 /** The heartbeats of a producer and of a consumer, made from their tallies. */
 public final class Heartbeats {
@@ -74,6 +75,24 @@ public final class Heartbeats {
             @Override
             public long version() {
                 return tally.version();
+            }
+        };
+    }
+
+    /**
+     * {@code source}, with the path of each beat's last change made by {@code protect} (encrypted, on
+     * an encrypted stream: the status topic passes through the broker too).
+     */
+    public static HeartbeatSource protecting(HeartbeatSource source, UnaryOperator<String> protect) {
+        return new HeartbeatSource() {
+            @Override
+            public Heartbeat beat(String state) {
+                return source.beat(state).withLastPath(protect);
+            }
+
+            @Override
+            public long version() {
+                return source.version();
             }
         };
     }

@@ -52,6 +52,12 @@ public record StatusReport(String broker, String stream, List<Mirror> mirrors, M
         }
     }
 
+    /** This report with {@code heartbeats} for its processes. */
+    public StatusReport withProcesses(List<Heartbeat> heartbeats) {
+        return new StatusReport(broker, stream, mirrors, legacy, heartbeats, processesUnknownBecause, takenAt,
+                answeredBy, brokerName, linksUp, linksUnknownBecause);
+    }
+
     /** Mirror {@link WireFormat#DEFAULT_MIRROR}, which the report's single-queue lines describe. */
     public Mirror defaultMirror() {
         return mirrors.get(0);

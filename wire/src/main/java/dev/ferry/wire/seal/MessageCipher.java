@@ -126,6 +126,46 @@ final class MessageCipher {
         return opened(plain, sealed);
     }
 
+    /** {@code text} encrypted, in base64: for what must travel beside a message, a dead-letter reason say. */
+    String sealText(String text) {
+        byte[] plain = text.getBytes(StandardCharsets.UTF_8);
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key.cipherKey(), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(textAssociated());
+            byte[] sealed = new byte[NONCE_BYTES + cipher.getOutputSize(plain.length)];
+            System.arraycopy(nonce, 0, sealed, 0, NONCE_BYTES);
+            cipher.doFinal(plain, 0, plain.length, sealed, NONCE_BYTES);
+            return java.util.Base64.getEncoder().encodeToString(sealed);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("encrypting with AES-256-GCM", e);
+        }
+    }
+
+    /** The text {@link #sealText} encrypted, or null when it is not that, or under another key. */
+    String openText(String base64) {
+        try {
+            byte[] sealed = java.util.Base64.getDecoder().decode(base64);
+            if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
+                return null;
+            }
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key.cipherKey(), new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+            cipher.updateAAD(textAssociated());
+            return new String(cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (AEADBadTagException | IllegalArgumentException e) {
+            return null;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("decrypting with AES-256-GCM", e);
+        }
+    }
+
+    private byte[] textAssociated() {
+        return ("ferry sealed text 1\0" + queue + "\0" + key.id()).getBytes(StandardCharsets.UTF_8);
+    }
+
     private byte[] associated(Object stream, Object seq) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -121,6 +121,38 @@ public final class Seal {
         return received;
     }
 
+    /** What encrypted text beside a message starts with: {@value}. */
+    public static final String SEALED_TEXT = "sealed:";
+
+    /**
+     * {@code text}, which may name paths, as it may travel beside a message (a dead-letter reason, a
+     * heartbeat's last path): encrypted when this side encrypts ({@value #SEALED_TEXT} and base64),
+     * else as it is.
+     */
+    public String protect(String text) {
+        return cipher == null || text == null ? text : SEALED_TEXT + cipher.sealText(text);
+    }
+
+    /**
+     * {@code text} as {@link #protect} had it: decrypted when this side has the key, else
+     * {@code "(encrypted)"}; text that was not encrypted, as it is.
+     */
+    public String reveal(String text) {
+        if (text == null || !text.startsWith(SEALED_TEXT)) {
+            return text;
+        }
+        String clear = cipher == null ? null : cipher.openText(text.substring(SEALED_TEXT.length()));
+        return clear == null ? "(encrypted)" : clear;
+    }
+
+    /**
+     * The {@code JMSXGroupID} of the events under {@code topLevel} as this side sends them: keyed when
+     * it encrypts, else in clear.
+     */
+    public String groupOf(String topLevel) {
+        return cipher == null ? WireFormat.groupOfTopLevel(topLevel) : encryption.groupOf(topLevel);
+    }
+
     private void checkSignature(Message received) throws SealException, JMSException {
         Object signerId = received.getObjectProperty(WireFormat.SIGNER_PROPERTY);
         Object signature = received.getObjectProperty(WireFormat.SIGNATURE_PROPERTY);
