@@ -42,11 +42,18 @@ final class FerryRig implements AutoCloseable {
     private BrokerEndpoint endpoint;
     private Launched broker;
     private Launched consumer;
+    private final Sealing sealing;
 
     FerryRig(Launcher launcher, FerryCommand ferry, Path dataDir) {
+        this(launcher, ferry, dataDir, Sealing.NONE);
+    }
+
+    /** A rig whose producers and consumers sign and encrypt as {@code sealing} says. */
+    FerryRig(Launcher launcher, FerryCommand ferry, Path dataDir, Sealing sealing) {
         this.launcher = launcher;
         this.ferry = ferry;
         this.dataDir = dataDir;
+        this.sealing = sealing;
     }
 
     /** Starts the broker and waits until it accepts connections. */
@@ -81,8 +88,9 @@ final class FerryRig implements AutoCloseable {
      * restarted on a large mirror reads its ledger first.
      */
     Launched startConsumer(Path destination, List<String> jvmOptions, Duration timeout) throws InterruptedException {
-        consumer = launcher.start("consumer", ferry.command(Role.CONSUMER, jvmOptions,
-                "consumer", "--dest", destination.toString(), "--broker", url()));
+        List<String> args = new ArrayList<>(List.of("consumer", "--dest", destination.toString(), "--broker", url()));
+        args.addAll(sealing.consumerArgs());
+        consumer = launcher.start("consumer", ferry.command(Role.CONSUMER, jvmOptions, args.toArray(String[]::new)));
         processes.add(consumer);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (status().consumers() < 1) {
@@ -159,6 +167,7 @@ final class FerryRig implements AutoCloseable {
         if (once) {
             args.add("--once");
         }
+        args.addAll(sealing.producerArgs());
         Launched producer = launcher.start(once ? "producer-once" : "producer",
                 ferry.command(Role.PRODUCER, jvmOptions, args.toArray(String[]::new)));
         processes.add(producer);

@@ -28,6 +28,7 @@ final class FerrySync implements Alternation.Run {
     private final Series consumerPeak;
     private final Series brokerPeak;
     private final FerryCpu cpu;
+    private final Sealing sealing;
     private Series brokerBytes;
     private Series brokerMessages;
 
@@ -38,16 +39,24 @@ final class FerrySync implements Alternation.Run {
      */
     FerrySync(BenchContext context, Path source, TreeSnapshot expected, List<String> jvmOptions, Duration timeout,
               ScenarioResult details, boolean measureMemory) {
+        this(context, source, expected, jvmOptions, timeout, details, measureMemory, Sealing.NONE);
+    }
+
+    /** The same, with messages signed and encrypted as {@code sealing} says; its details named after it. */
+    FerrySync(BenchContext context, Path source, TreeSnapshot expected, List<String> jvmOptions, Duration timeout,
+              ScenarioResult details, boolean measureMemory, Sealing sealing) {
+        this.sealing = sealing;
         this.context = context;
         this.source = source;
         this.expected = expected;
         this.jvmOptions = jvmOptions;
         this.timeout = timeout;
-        this.producerExit = details.detailSeries("Ferry: producer --once exited", Unit.SECONDS);
-        this.producerPeak = measureMemory ? details.detailSeries("Ferry: producer peak RSS", Unit.MEBIBYTES) : null;
-        this.consumerPeak = measureMemory ? details.detailSeries("Ferry: consumer peak RSS", Unit.MEBIBYTES) : null;
-        this.brokerPeak = measureMemory ? details.detailSeries("Ferry: broker peak RSS", Unit.MEBIBYTES) : null;
-        this.cpu = new FerryCpu(details);
+        String prefix = sealing.prefix();
+        this.producerExit = details.detailSeries(prefix + "producer --once exited", Unit.SECONDS);
+        this.producerPeak = measureMemory ? details.detailSeries(prefix + "producer peak RSS", Unit.MEBIBYTES) : null;
+        this.consumerPeak = measureMemory ? details.detailSeries(prefix + "consumer peak RSS", Unit.MEBIBYTES) : null;
+        this.brokerPeak = measureMemory ? details.detailSeries(prefix + "broker peak RSS", Unit.MEBIBYTES) : null;
+        this.cpu = new FerryCpu(details, prefix);
     }
 
     /**
@@ -65,7 +74,7 @@ final class FerrySync implements Alternation.Run {
         Path run = context.freshDir("ferry-run");
         Path destination = run.resolve("dst");
         Outcome outcome;
-        try (FerryRig rig = new FerryRig(context.launcher, context.ferry, run.resolve("broker"))) {
+        try (FerryRig rig = new FerryRig(context.launcher, context.ferry, run.resolve("broker"), sealing)) {
             Launched broker = rig.startBroker();
             Launched consumer = rig.startConsumer(destination, jvmOptions);
             context.settleDisk();

@@ -57,8 +57,11 @@ final class InitialSync implements Scenario {
         Duration timeout = context.timeoutForFiles(files);
 
         List<Alternation.Contender> contenders = new ArrayList<>();
-        contenders.add(new Alternation.Contender(result.mainSeries("Ferry", Unit.SECONDS),
-                new FerrySync(context, source, expected, List.of(), timeout, result, false)));
+        List<Sealing> ways = id == 1 ? Sealing.all(context.freshDir("s1-keys")) : List.of(Sealing.NONE);
+        for (Sealing way : ways) {
+            contenders.add(new Alternation.Contender(result.mainSeries(way.label(), Unit.SECONDS),
+                    new FerrySync(context, source, expected, List.of(), timeout, result, false, way)));
+        }
         contenders.add(copy(context, result, RSYNC, source, expected, CopyCommand.rsync(source, "-a"), timeout));
         if (context.tools.rsyncFsync()) {
             contenders.add(copy(context, result, RSYNC_FSYNC, source, expected,
@@ -70,6 +73,11 @@ final class InitialSync implements Scenario {
         method(result);
         Alternation.run(result, context.repetitions, contenders);
         targets(context, result, files);
+        String costs = Sealing.costs(result);
+        if (costs != null) {
+            result.method.add(costs);
+        }
+
         context.remove(source);
     }
 
@@ -81,6 +89,13 @@ final class InitialSync implements Scenario {
     }
 
     private static void method(ScenarioResult result) {
+        if (result.id == 1) {
+            result.method.add("Ferry runs three ways, alternated with the baselines: as it is; signed (`--signing-key` "
+                    + "on the producer, `--trust-producer` on the consumer: every message signed with Ed25519 and "
+                    + "checked before anything of it is applied); and signed + encrypted (both sides also given "
+                    + "`--encrypt-key`: every message encrypted whole with AES-256-GCM). Their ratios are what "
+                    + "signing and encryption cost (issue 20).");
+        }
         result.method.add("Ferry: a fresh broker and a consumer on an empty destination are running and attached "
                 + "before the clock starts. The clock runs from the start of `producer --once` (JVM start "
                 + "included) until the producer has exited and the broker reports no message waiting (a message "
@@ -102,6 +117,12 @@ final class InitialSync implements Scenario {
         if (result.id == 1) {
             result.targets.add(TargetCheck.atMost("Ferry no slower than `rsync -a --fsync`", ferry.median(),
                     durableMedian, Unit.SECONDS));
+            Series signed = result.baseline(Sealing.SIGNED);
+            if (signed != null && !signed.isEmpty()) {
+                // Issue 20: signing every message costs at most 10%, as measured in the same run.
+                result.targets.add(TargetCheck.atMost("Ferry, signed, at most 1.1× Ferry", signed.median(),
+                        1.1 * ferry.median(), Unit.SECONDS));
+            }
             return;
         }
         result.targets.add(TargetCheck.atMost("Ferry at most 0.7× `rsync -a --fsync`", ferry.median(),

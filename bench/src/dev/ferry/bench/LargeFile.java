@@ -38,13 +38,17 @@ final class LargeFile implements Scenario {
         TreeSnapshot expected = TreeSnapshot.of(source);
         Duration timeout = context.timeoutForBytes(bytes);
 
-        Alternation.Contender ferry = new Alternation.Contender(result.mainSeries("Ferry", Unit.SECONDS),
-                new FerrySync(context, source, expected, SMALL_HEAP, timeout, result, true));
+        List<Alternation.Contender> ferries = new java.util.ArrayList<>();
+        for (Sealing way : Sealing.all(context.freshDir("s3-keys"))) {
+            ferries.add(new Alternation.Contender(result.mainSeries(way.label(), Unit.SECONDS),
+                    new FerrySync(context, source, expected, SMALL_HEAP, timeout, result, true, way)));
+        }
         Alternation.Contender cpSync = new Alternation.Contender(result.mainSeries(CP_SYNC, Unit.SECONDS),
                 new CopyCommand(context, CP_SYNC, source, expected, destination -> List.of("sh", "-c",
                         "mkdir \"$1\" && cp -p \"$0/big.bin\" \"$1/big.bin\" && sync \"$1/big.bin\" \"$1\"",
                         source.toString(), destination.toString()), timeout));
-        List<Alternation.Contender> contenders = new java.util.ArrayList<>(List.of(ferry, cpSync));
+        List<Alternation.Contender> contenders = new java.util.ArrayList<>(ferries);
+        contenders.add(cpSync);
         if (context.tools.rsyncFsync()) {
             contenders.add(new Alternation.Contender(result.mainSeries(RSYNC, Unit.SECONDS),
                     new CopyCommand(context, RSYNC, source, expected,
@@ -57,12 +61,18 @@ final class LargeFile implements Scenario {
                 + "/proc/PID/status): the consumer's and broker's read when the queue is drained, the producer's "
                 + "sampled every 20 ms until it exits.");
         result.method.add(FerryCpu.METHOD);
+        result.method.add("Ferry runs three ways, alternated: as it is, signed, and signed + encrypted (as in "
+                + "scenario 1); the ratios of their medians are what signing and encryption cost.");
         result.method.add("`cp -p` (cp keeping mode and mtime, so the result can be checked like the others) then "
                 + "`sync FILE DIR`, which fsyncs the copy and its directory: the same durability Ferry gives, "
                 + "without flushing the rest of the machine's dirty pages.");
         result.method.add("The source file is in the page cache for every tool alike (it was just generated, and "
                 + "every run reads it).");
         Alternation.run(result, context.repetitions, contenders);
+        String costs = Sealing.costs(result);
+        if (costs != null) {
+            result.method.add(costs);
+        }
 
         result.targets.add(TargetCheck.atMost("Ferry within 4× of `cp` + `sync`", result.ferry().median(),
                 4 * result.baseline(CP_SYNC).median(), Unit.SECONDS));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.WireFormat;
+import dev.ferry.wire.seal.Seal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ class MirrorMarksTest {
             marks.mark("offsite", DROPPED);
             List<String> kept = List.of(WireFormat.DEFAULT_MIRROR, "offsite");
 
-            try (JmsChangeSink sink = JmsChangeSink.open(endpoint, "s", kept, marks)) {
+            try (JmsChangeSink sink = JmsChangeSink.open(endpoint, "s", kept, marks, Seal.none("s"))) {
                 assertThat(queues(broker)).containsExactly(WireFormat.mirrorQueueOf(WireFormat.DEFAULT_MIRROR, "s"));
                 marks.repaired("offsite");
                 sink.reconnect();
