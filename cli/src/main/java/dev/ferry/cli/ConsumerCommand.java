@@ -71,9 +71,10 @@ final class ConsumerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String queue = connection.queue();
+        Seal seal = Seal.of(queue, null, trusted(), encryptKey.key(spec)); // a bad key file changes nothing
         Path destination = Directories.destination(dest);
         BrokerEndpoint endpoint = connection.endpoint();
-        String queue = connection.queue();
         Clock clock = Clock.systemUTC();
         ConsumerTally tally = new ConsumerTally(clock);
         PrintWriter out = spec.commandLine().getOut();
@@ -81,7 +82,7 @@ final class ConsumerCommand implements Callable<Integer> {
             watching.watchQueue(endpoint, queue);
             ConsumerSettings settings = ConsumerSettings.defaults(destination, queue).withMirror(mirror.name())
                     .withObserver(watching.consumer(tally)).withRepair(repair.policy())
-                    .withSeal(Seal.of(queue, null, trusted(), encryptKey.key(spec)));
+                    .withSeal(seal);
             MirrorArrival arrival = new MirrorArrival(endpoint, settings);
             if (drain) {
                 try (Consumer consumer = open(settings, endpoint, arrival);

@@ -32,7 +32,7 @@ final class KeygenCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Where to write the secret key (and FILE.pub beside it).")
     Path file;
 
-    @Option(names = "--encrypt", description = "Make a stream's encryption key instead of a signing key pair.")
+    @Option(names = "--encrypt", fallbackValue = "true", description = "Make a stream's encryption key instead of a signing key pair.")
     boolean encrypt;
 
     @Override

@@ -104,9 +104,10 @@ final class ProducerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String queue = connection.queue();
+        Seal seal = Seal.of(queue, signer(), TrustedKeys.NONE, encryptKey.key(spec)); // a bad key file changes nothing
         Path sourceDir = Directories.source(source);
         BrokerEndpoint endpoint = connection.endpoint();
-        String queue = connection.queue();
         Path stateDir = state != null ? state
                 : DataDirectory.producerState(DataDirectory.of(Ferry.of(spec).environment()), sourceDir,
                         queue);
@@ -118,7 +119,7 @@ final class ProducerCommand implements Callable<Integer> {
             ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, queue).withMirrors(mirrors)
                     .withBatchMessages(positive(batchEvents)).withIgnore(ignore.settings())
                     .withRescanInterval(rescanInterval)
-                    .withSeal(Seal.of(queue, signer(), TrustedKeys.NONE, encryptKey.key(spec)))
+                    .withSeal(seal)
                     .withObserver(watching.producer(tally));
             if (once) {
                 try (Producer producer = BrokerContact.call(endpoint, () -> Producer.open(settings, endpoint));

@@ -233,4 +233,43 @@ class FerryCommandLineTest {
                 "producers and consumers: none has reported on ferry.status.ferry.test");
         assertThat(err.toString()).isEmpty();
     }
+
+    @Test
+    void keygenMakesOwnerOnlyKeysAndNeverOverwritesOne() throws IOException {
+        Path key = dir.resolve("producer.key");
+        assertThat(ferry("keygen", key.toString())).isEqualTo(0);
+        assertThat(out.toString()).startsWith("signing key ").contains(key + ".pub");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
+        assertThat(dir.resolve("producer.key.pub")).exists();
+        String written = Files.readString(key);
+
+        assertThat(ferry("keygen", key.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ferry: " + key + " exists: a key is never overwritten").hasLineCount(1);
+        assertThat(Files.readString(key)).isEqualTo(written);
+
+        assertThat(ferry("keygen", "--encrypt", dir.resolve("stream.key").toString())).isEqualTo(0);
+        assertThat(dir.resolve("stream.key.pub")).as("an encryption key has no public half").doesNotExist();
+    }
+
+    @Test
+    void aKeyFileOthersMayReadIsAUsageErrorAndNothingIsDone() throws IOException {
+        Path key = dir.resolve("stream.key");
+        assertThat(ferry("keygen", "--encrypt", key.toString())).isEqualTo(0);
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Path dst = dir.resolve("dst");
+
+        assertThat(ferry("consumer", "--dest", dst.toString(), "--encrypt-key", key.toString(), "--broker",
+                "tcp://127.0.0.1:1")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ferry: encryption key " + key + " may be read or changed by others")
+                .hasLineCount(1);
+        assertThat(dst).as("nothing is done").doesNotExist();
+
+        err.getBuffer().setLength(0);
+        assertThat(ferry("consumer", "--dest", dst.toString(), "--trust-producer", dir.resolve("none.pub").toString(),
+                "--broker", "tcp://127.0.0.1:1")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ferry: public key " + dir.resolve("none.pub") + " does not exist")
+                .hasLineCount(1);
+        assertThat(dst).doesNotExist();
+    }
 }
