@@ -1,9 +1,12 @@
 package dev.ferry.tests;
 
+import static org.assertj.core.api.Assertions.fail;
+
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.DestinationStatistics;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.MessageCopies;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The test's own view of the broker, beside Ferry's: it puts messages on a queue the way any
@@ -31,6 +35,7 @@ final class QueueClient implements AutoCloseable {
             WireFormat.DEFAULT_QUEUE);
 
     private static final long STATISTICS_TIMEOUT_MILLIS = 10_000;
+    private static final long BROWSE_POLL_MILLIS = 200;
 
     private final Connection connection;
     private final Session session;
@@ -110,6 +115,53 @@ final class QueueClient implements AutoCloseable {
             }
         }
         return messages;
+    }
+
+    /**
+     * What {@code queue} holds once it satisfies {@code condition}, browsed again and again, bounded
+     * by {@code timeout}; fails with the logs of the {@code running} processes if it never does, or
+     * at once if one of them exits.
+     */
+    List<Message> awaitBrowse(String queue, String what, Predicate<List<Message>> condition, Duration timeout,
+                              FerryProcess... running) throws JMSException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<Message> messages = browse(queue);
+            if (condition.test(messages)) {
+                return messages;
+            }
+            StringBuilder tails = new StringBuilder();
+            boolean exited = false;
+            for (FerryProcess process : running) {
+                tails.append(process.logTail());
+                exited |= !process.isAlive();
+            }
+            if (exited || System.nanoTime() > deadline) {
+                return fail("%s never held %s within %s (it holds %d messages)%s%n%s", queue, what, timeout,
+                        messages.size(), exited ? "; a process exited" : "", tails);
+            }
+            try {
+                Thread.sleep(BROWSE_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return fail("interrupted while waiting for %s to hold %s", queue, what);
+            }
+        }
+    }
+
+    /**
+     * A copy of {@code received}, a message some queue held, to send elsewhere as it is or spoiled
+     * first: its body, JMS type, correlation id, every property and its group ({@code JMSXGroupID}),
+     * which is all a replaying attacker has to keep.
+     */
+    BytesMessage copyOf(Message received) throws JMSException {
+        BytesMessage copy = (BytesMessage) MessageCopies.copy(session, received, property -> true);
+        copy.setJMSCorrelationID(received.getJMSCorrelationID());
+        String group = received.getStringProperty("JMSXGroupID");
+        if (group != null) {
+            copy.setStringProperty("JMSXGroupID", group);
+        }
+        return copy;
     }
 
     /**
