@@ -31,14 +31,19 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -298,6 +303,92 @@ class DistributionBrokerTest {
             producer.waitForLog("not answering repair r-ghost of mirror ghost: its queue "
                     + Pattern.quote(ghost) + " is not on the broker", 1, Duration.ofSeconds(5));
         }
+    }
+
+    @Test
+    void aSignedEncryptedStreamReachesTheMirrorWithItsKeyExactlyAndIsDeadLetteredWholeByTheMirrorWithout()
+            throws Exception {
+        // Given keys made as an operator makes them, and a tree of unusual names: a file of two chunks (the
+        // producer's are 512 KiB) and small files of one top-level directory, which travel in a bundle.
+        Path signingKey = ferry.workspace().resolve("producer.key");
+        Path streamKey = ferry.workspace().resolve("stream.key");
+        FerryProcess signing = ferry.start("keygen", signingKey.toString());
+        FerryProcess encryption = ferry.start("keygen", "--encrypt", streamKey.toString());
+        signing.waitForSuccess(PATIENCE);
+        encryption.waitForSuccess(PATIENCE);
+        String trusted = signingKey + ".pub";
+        writeText(source.resolve(TestTrees.ASTRAL_NAME), "grinning \uD83D\uDE00\n");
+        writeText(source.resolve("name with spaces.txt"), "spaces are fine\n");
+        writeText(source.resolve("nested dir/level two/deepest.md"), "# two levels down\n");
+        TestTrees.writeRandom(source.resolve("large file.bin"), 700 * 1024, 20);
+        TestTrees.manySmallFiles(source.resolve("many small"), 30);
+
+        // The stream is the default one, the only one broker-config's rules give the roles' users; each test of
+        // this class has a broker of its own. Offsite's consumer trusts the producer but lacks the stream's key.
+        Path offsite = ferry.directory("mirror-offsite");
+        FerryProcess producer = ferry.producer(source, "--broker-user", DistributionBroker.PRODUCER,
+                "--broker-password", DistributionBroker.PRODUCER_PASSWORD, "--mirror", "default,offsite",
+                "--signing-key", signingKey.toString(), "--encrypt-key", streamKey.toString());
+        FerryProcess consumer = ferry.consumer(destination, "--broker-user", DistributionBroker.CONSUMER,
+                "--broker-password", DistributionBroker.CONSUMER_PASSWORD,
+                "--trust-producer", trusted, "--encrypt-key", streamKey.toString());
+        FerryProcess keyless = ferry.consumer(offsite, "--broker-user", DistributionBroker.OFFSITE,
+                "--broker-password", DistributionBroker.OFFSITE_PASSWORD, "--mirror", "offsite",
+                "--trust-producer", trusted);
+        FerryProcess[] running = {activemq.process(), producer, consumer, keyless};
+        Convergence.await(source, destination, INITIAL_SYNC, running);
+
+        // Every kind of change, the large file's rewritten middle among them.
+        try (FileChannel large = FileChannel.open(source.resolve("large file.bin"), StandardOpenOption.WRITE)) {
+            large.write(ByteBuffer.wrap(text("rewritten", 64 * 1024).getBytes(UTF_8)), 300 * 1024);
+        }
+        writeText(source.resolve("many small/file-003.txt"), "modified\n");
+        writeText(source.resolve(TestTrees.ASTRAL_NAME), "still grinning \uD83D\uDE00\n");
+        Files.move(source.resolve("name with spaces.txt"), source.resolve("name with spaces, renamed ✓.txt"));
+        Files.move(source.resolve("nested dir/level two"), source.resolve("nested dir/level 2"));
+        Files.delete(source.resolve("many small/file-007.txt"));
+        Convergence.await(source, destination, ONE_CHANGE, running);
+        if (Rsync.judges(ferry.workspace(), "DistributionBrokerTest")) {
+            assertThat(Rsync.itemizedChanges(ferry.workspace(), source, destination))
+                    .as("what rsync would still do to the mirror with the key").isEmpty();
+        }
+
+        // Then offsite's queue is empty and every message it received is on its dead-letter queue as it came
+        // (encrypted whole and signed, no path outside) with the reason; its mirror is as empty as it began.
+        String offsiteQueue = WireFormat.mirrorQueueOf("offsite", QUEUE);
+        String offsiteDeadLetters = WireFormat.deadLetterQueueOf(offsiteQueue);
+        try (QueueClient mirror = QueueClient.connect(activemq.url(), DistributionBroker.OFFSITE,
+                DistributionBroker.OFFSITE_PASSWORD)) {
+            within(PATIENCE, keyless, () -> {
+                assertThat(mirror.statistics(offsiteQueue, PATIENCE).size()).as("waiting for offsite").isZero();
+                assertThat(mirror.browse(offsiteDeadLetters)).as("offsite's dead letters, one a message it received")
+                        .isNotEmpty().hasSize((int) mirror.enqueued(offsiteQueue));
+            });
+            for (Message deadLetter : mirror.browse(offsiteDeadLetters)) {
+                assertThat(deadLetter.getStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY))
+                        .contains("--encrypt-key");
+                assertEncryptedWhole(deadLetter);
+            }
+        }
+        assertThat(TreeSnapshot.of(offsite).paths()).as("what the mirror without the key applied").isEmpty();
+        assertThat(keyless.logLinesMatching(FerryLog.ANY_APPLIED)).isEmpty();
+    }
+
+    /**
+     * That {@code received} is an encrypted message as it travels: of the sealed version and type, signed, and
+     * with nothing else outside its encrypted body but what a dead-letter queue adds.
+     */
+    private static void assertEncryptedWhole(Message received) throws JMSException {
+        assertThat(received.getJMSType()).isEqualTo("Sealed");
+        assertThat(received.getIntProperty(WireFormat.VERSION_PROPERTY)).isEqualTo(WireFormat.SEALED_VERSION);
+        assertThat(received.getStringProperty(WireFormat.SIGNATURE_PROPERTY)).isNotBlank();
+        Enumeration<?> properties = received.getPropertyNames(); // JMS's is a raw Enumeration
+        assertThat(Collections.list(properties).stream().map(Object::toString).filter(name -> !name.startsWith("JMSX")))
+                .as("what travels outside the encrypted body").containsOnly(WireFormat.VERSION_PROPERTY,
+                        WireFormat.SEALED_PROPERTY, WireFormat.STREAM_PROPERTY, WireFormat.STREAM_SEQ_PROPERTY,
+                        WireFormat.SIGNER_PROPERTY, WireFormat.SIGNATURE_PROPERTY,
+                        WireFormat.DEAD_LETTER_REASON_PROPERTY, WireFormat.DEAD_LETTER_TIME_PROPERTY,
+                        WireFormat.ORIGINAL_MESSAGE_ID_PROPERTY);
     }
 
     /** {@code repair} as a mirror's consumer sends it to the control queue, with {@code replyTo} for the answers. */
