@@ -106,7 +106,8 @@ public record DeadLetter(String messageId, Instant deadLetteredAt, String path, 
 
     private static String reasonOf(Message message, Seal seal) throws JMSException {
         String reason = blankToNull(stringProperty(message, WireFormat.DEAD_LETTER_REASON_PROPERTY));
-        return reason != null ? WireText.unescape(seal.reveal(reason))
+        return reason != null ? WireText.unescape(seal.reveal(reason, WireFormat.deadLetterReasonPurpose(
+                stringProperty(message, WireFormat.ORIGINAL_MESSAGE_ID_PROPERTY))))
                 : blankToNull(stringProperty(message, BROKER_REASON_PROPERTY));
     }
 

@@ -43,7 +43,8 @@ public final class DeadLetterQueue {
 
     // What dead-lettering added; a retried message goes back without it.
     private static final Set<String> DEAD_LETTER_PROPERTIES = Set.of(WireFormat.DEAD_LETTER_REASON_PROPERTY,
-            WireFormat.DEAD_LETTER_TIME_PROPERTY, WireFormat.ORIGINAL_MESSAGE_ID_PROPERTY, DeadLetter.BROKER_REASON_PROPERTY);
+            WireFormat.DEAD_LETTER_TIME_PROPERTY, WireFormat.ORIGINAL_MESSAGE_ID_PROPERTY, DeadLetter.BROKER_REASON_PROPERTY,
+            WireFormat.DEAD_LETTER_GROUP_PROPERTY);
 
     // The browse has just seen the message, so it arrives at once unless someone else took it.
     private static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(5);
@@ -178,8 +179,11 @@ public final class DeadLetterQueue {
             return null;
         }
         ChangeEvent event = decodedOrNull(seal.peek(original));
-        if (event != null) {
-            // A bundle's files share it; keyed when the stream is encrypted.
+        Object kept = original.getObjectProperty(WireFormat.DEAD_LETTER_GROUP_PROPERTY);
+        if (kept instanceof String group) {
+            copy.setStringProperty("JMSXGroupID", group); // as the producer chose it, keyed or not
+        } else if (event != null) {
+            // Dead-lettered before the group was kept aside: worked out again (a bundle's files share it).
             copy.setStringProperty("JMSXGroupID", seal.groupOf(event.groupPath().topLevel()));
         }
         return copy;

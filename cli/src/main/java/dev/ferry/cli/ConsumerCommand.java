@@ -4,7 +4,6 @@ import dev.ferry.cli.systemd.ServiceNotifier;
 import dev.ferry.consumer.ApplySummary;
 import dev.ferry.consumer.Consumer;
 import dev.ferry.consumer.ConsumerSettings;
-import dev.ferry.wire.seal.KeyFileException;
 import dev.ferry.wire.seal.Seal;
 import dev.ferry.wire.seal.TrustedKeys;
 import dev.ferry.monitor.ConsumerTally;
@@ -24,7 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Applies change events from a mirror's queue to a destination directory. */
@@ -88,7 +86,7 @@ final class ConsumerCommand implements Callable<Integer> {
                 try (Consumer consumer = open(settings, endpoint, arrival);
                      HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.protecting(
                              Heartbeats.consumer(tally, ProcessIdentity.current(), queue, settings.mirror(), destination,
-                                     clock), settings.seal()::protect));
+                                     clock), path -> settings.seal().protect(path, Seal.HEARTBEAT_PATH)));
                      ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "drain", false,
                              new DrainProgress(tally, arrival.waiting(settings.mirror())), clock, last -> { })) {
                     ApplySummary summary = consumer.drain();
@@ -103,7 +101,7 @@ final class ConsumerCommand implements Callable<Integer> {
                 Consumer consumer = open(settings, endpoint, arrival);
                 HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.protecting(
                         Heartbeats.consumer(tally, ProcessIdentity.current(), queue, settings.mirror(), destination,
-                                clock), settings.seal()::protect));
+                                clock), path -> settings.seal().protect(path, Seal.HEARTBEAT_PATH)));
                 supervisor.closeOnStop("summary", () -> Summaries.print(out,
                         Summaries.of(tally.snapshot(), Duration.between(started, clock.instant()))));
                 supervisor.closeOnStop("heartbeat", beats);
@@ -132,10 +130,6 @@ final class ConsumerCommand implements Callable<Integer> {
     }
 
     private TrustedKeys trusted() {
-        try {
-            return TrustedKeys.read(trustProducer);
-        } catch (KeyFileException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        return KeyFileArguments.read(spec, () -> TrustedKeys.read(trustProducer));
     }
 }

@@ -12,7 +12,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import dev.ferry.wire.seal.Seal;
-import dev.ferry.wire.seal.TrustedKeys;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,10 +52,10 @@ final class DlqListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Seal seal = encryptKey.viewer(spec, connection.queue()); // read before anything is asked
         BrokerEndpoint endpoint = connection.endpoint();
         List<DeadLetterQueue> queues = BrokerContact.call(endpoint,
-                () -> DlqCommand.of(endpoint, connection.queue(), mirror,
-                        Seal.of(connection.queue(), null, TrustedKeys.NONE, encryptKey.key(spec))));
+                () -> DlqCommand.of(endpoint, connection.queue(), mirror, seal));
         PrintWriter out = spec.commandLine().getOut();
         List<DeadLetter> all = new ArrayList<>();
         List<String> unseen = new ArrayList<>();

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import dev.ferry.wire.seal.Seal;
-import dev.ferry.wire.seal.TrustedKeys;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,10 +58,10 @@ final class DlqRetryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DeadLetterQueue.Selection selection = selection();
+        Seal seal = encryptKey.viewer(spec, connection.queue()); // read before anything is asked
         BrokerEndpoint endpoint = connection.endpoint();
         List<DeadLetterQueue> queues = BrokerContact.call(endpoint,
-                () -> DlqCommand.of(endpoint, connection.queue(), mirror,
-                        Seal.of(connection.queue(), null, TrustedKeys.NONE, encryptKey.key(spec))));
+                () -> DlqCommand.of(endpoint, connection.queue(), mirror, seal));
         Map<DeadLetterQueue, DeadLetterQueue.Selection> chosen = BrokerContact.call(endpoint,
                 () -> split(selection, queues));
         PrintWriter out = spec.commandLine().getOut();

@@ -1,11 +1,11 @@
 package dev.ferry.cli;
 
 import dev.ferry.wire.seal.EncryptionKey;
-import dev.ferry.wire.seal.KeyFileException;
+import dev.ferry.wire.seal.Seal;
+import dev.ferry.wire.seal.TrustedKeys;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** The stream's encryption key, for every command that sends, applies or shows its messages. */
 final class EncryptKeyOption {
@@ -18,13 +18,14 @@ final class EncryptKeyOption {
 
     /** The key, or null when none is given. A key file that cannot be used is a usage error (exit 2). */
     EncryptionKey key(CommandSpec spec) {
-        if (file == null) {
-            return null;
-        }
-        try {
-            return EncryptionKey.read(file);
-        } catch (KeyFileException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        return file == null ? null : KeyFileArguments.read(spec, () -> EncryptionKey.read(file));
+    }
+
+    /**
+     * How a command that only looks at the stream {@code queue} (status, dead letters) opens what
+     * is encrypted: with the key when given, checking no signature.
+     */
+    Seal viewer(CommandSpec spec, String queue) {
+        return Seal.of(queue, null, TrustedKeys.NONE, key(spec));
     }
 }

@@ -10,7 +10,6 @@ import dev.ferry.producer.MirrorBudget;
 import dev.ferry.producer.MirrorWatch;
 import dev.ferry.producer.Producer;
 import dev.ferry.producer.ProducerSettings;
-import dev.ferry.wire.seal.KeyFileException;
 import dev.ferry.wire.seal.Seal;
 import dev.ferry.wire.seal.SigningKey;
 import dev.ferry.wire.seal.TrustedKeys;
@@ -127,7 +126,7 @@ final class ProducerCommand implements Callable<Integer> {
                      HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.protecting(
                              Heartbeats.producer(tally, ProcessIdentity.current(), queue, sourceDir,
                                      producer.mirrorMarks(), producer::unwatchedDirectories, clock),
-                             settings.seal()::protect));
+                             path -> settings.seal().protect(path, Seal.HEARTBEAT_PATH)));
                      ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "sync", true,
                              new SyncProgress(tally, false), clock, last -> { })) {
                     PublishSummary summary = producer.publishOnce();
@@ -143,7 +142,7 @@ final class ProducerCommand implements Callable<Integer> {
                 supervisor.closeOnStop("mirror watch", watchMirrors(endpoint, queue, producer, clock));
                 HeartbeatSender beats = watching.heartbeat(endpoint, queue, Heartbeats.protecting(
                         Heartbeats.producer(tally, ProcessIdentity.current(), queue, sourceDir, producer.mirrorMarks(),
-                                producer::unwatchedDirectories, clock), settings.seal()::protect));
+                                producer::unwatchedDirectories, clock), path -> settings.seal().protect(path, Seal.HEARTBEAT_PATH)));
                 ProgressReporter progress = ProgressReporter.start(monitoring.progress(), "initial sync", true,
                         new SyncProgress(tally, true), clock, last -> Summaries.print(out, "initial sync: "
                                 + Summaries.of(tally.snapshot(), last.elapsed())));
@@ -172,13 +171,6 @@ final class ProducerCommand implements Callable<Integer> {
     }
 
     private SigningKey signer() {
-        if (signingKey == null) {
-            return null;
-        }
-        try {
-            return SigningKey.read(signingKey);
-        } catch (KeyFileException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        return signingKey == null ? null : KeyFileArguments.read(spec, () -> SigningKey.read(signingKey));
     }
 }

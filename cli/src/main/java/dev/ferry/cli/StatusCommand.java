@@ -2,7 +2,6 @@ package dev.ferry.cli;
 
 import dev.ferry.monitor.StatusProbe;
 import dev.ferry.wire.seal.Seal;
-import dev.ferry.wire.seal.TrustedKeys;
 import dev.ferry.monitor.StatusReport;
 import dev.ferry.wire.BrokerEndpoint;
 import java.io.PrintWriter;
@@ -39,14 +38,14 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // On an encrypted stream the processes' last paths travel encrypted: shown with the key only.
+        Seal seal = encryptKey.viewer(spec, connection.queue()); // read before anything is asked
         BrokerEndpoint endpoint = connection.endpoint();
         StatusReport report = BrokerContact.call(endpoint,
                 () -> StatusProbe.probe(endpoint, connection.queue(), Clock.systemUTC()));
-        // On an encrypted stream the processes' last paths travel encrypted: shown with the key only.
-        Seal seal = Seal.of(connection.queue(), null, TrustedKeys.NONE, encryptKey.key(spec));
         if (report.processes() != null) {
-            report = report.withProcesses(report.processes().stream().map(beat -> beat.withLastPath(seal::reveal))
-                    .toList());
+            report = report.withProcesses(report.processes().stream()
+                    .map(beat -> beat.withLastPath(path -> seal.reveal(path, Seal.HEARTBEAT_PATH))).toList());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -261,7 +261,7 @@ class FerryCommandLineTest {
 
         assertThat(ferry("consumer", "--dest", dst.toString(), "--encrypt-key", key.toString(), "--broker",
                 "tcp://127.0.0.1:1")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("ferry: encryption key " + key + " may be read or changed by others")
+        assertThat(err.toString()).startsWith("ferry: encryption key " + key + " may be used by others")
                 .hasLineCount(1);
         assertThat(dst).as("nothing is done").doesNotExist();
 

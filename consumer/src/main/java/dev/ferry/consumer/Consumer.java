@@ -299,17 +299,19 @@ public final class Consumer implements AutoCloseable {
         Batch batch = new Batch();
         Message received = link.receive(IDLE_POLL.toMillis());
         while (received != null) {
-            Message message;
+            Message message = null;
             try {
                 message = settings.seal().open(received);
-                batch.add(message, received, link.fromQueueOfBeforeMirrors(received));
             } catch (WireFormatException refused) {
                 // Unsigned, signed by a key not trusted, altered, or encrypted otherwise: not even its
                 // place in the stream is believed.
                 batch.refuse(received, refused.getMessage());
-                message = received;
             } catch (RuntimeException e) {
                 batch.refuse(received, "cannot open the message: " + describe(e));
+            }
+            if (message != null) {
+                batch.add(message, received, link.fromQueueOfBeforeMirrors(received));
+            } else {
                 message = received;
             }
             if (batch.isFull(settings) || RepairMessages.isRepairMessage(message)) {

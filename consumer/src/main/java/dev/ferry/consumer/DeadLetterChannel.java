@@ -44,7 +44,13 @@ final class DeadLetterChannel {
     void send(Message original, String reason) throws JMSException {
         String shortReason = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
         Message copy = copyOf(original);
-        copy.setStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY, seal.protect(WireText.escape(shortReason)));
+        copy.setStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY, seal.protect(WireText.escape(shortReason),
+                WireFormat.deadLetterReasonPurpose(original.getJMSMessageID())));
+        if (original.propertyExists("JMSXGroupID")) {
+            // Kept aside (JMSX properties are the broker's and are not copied), so a retry restores it
+            // without the key that chose it.
+            copy.setStringProperty(WireFormat.DEAD_LETTER_GROUP_PROPERTY, original.getStringProperty("JMSXGroupID"));
+        }
         copy.setLongProperty(WireFormat.DEAD_LETTER_TIME_PROPERTY, clock.millis());
         copy.setStringProperty(WireFormat.ORIGINAL_MESSAGE_ID_PROPERTY, original.getJMSMessageID());
         producer.send(copy);

@@ -163,7 +163,8 @@ final class QueueLink implements ControlChannel, AutoCloseable {
     @Override
     public void send(RepairMessage message) throws JMSException {
         checkAlive();
-        BytesMessage encoded = seal.write(session, RepairMessages.compose(message));
+        BytesMessage encoded = seal.write(session, RepairMessages.compose(message)
+                .with(WireFormat.REPLY_TO_PROPERTY, mirrorQueue)); // inside, where the broker cannot change it
         Queue replyTo = session.createQueue(mirrorQueue);
         encoded.setJMSReplyTo(replyTo);
         if (control == null) {

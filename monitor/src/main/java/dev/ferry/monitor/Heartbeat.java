@@ -77,7 +77,6 @@ public record Heartbeat(int version, String role, String id, String queue, Strin
                 counters, mirrorsNeedingRepair, name, unwatchedDirectories);
     }
 
-    /** The same beat, from a producer that cannot watch {@code count} directories of its source. */
     /**
      * This beat with the path of its last change as {@code how} makes it: encrypted before it is sent
      * on an encrypted stream, decrypted (or shown as encrypted) when read.
@@ -89,6 +88,7 @@ public record Heartbeat(int version, String role, String id, String queue, Strin
                 counters, mirrorsNeedingRepair, broker, unwatchedDirectories);
     }
 
+    /** The same beat, from a producer that cannot watch {@code count} directories of its source. */
     public Heartbeat withUnwatchedDirectories(int count) {
         return new Heartbeat(version, role, id, queue, mirror, directory, state, startedAt, sentAt, last, lagMillis,
                 counters, mirrorsNeedingRepair, broker, count);

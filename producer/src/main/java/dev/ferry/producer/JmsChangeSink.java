@@ -256,7 +256,11 @@ public final class JmsChangeSink implements ChangeSink {
 
     @Override
     public Message open(Message message) throws WireFormatException, JMSException {
-        return seal.open(message);
+        Message opened = seal.open(message);
+        if (seal.encrypts()) {
+            RepairMessages.checkReplyQueue(opened); // the header outside is the broker's to change
+        }
+        return opened;
     }
 
     @Override

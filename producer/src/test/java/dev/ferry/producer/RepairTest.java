@@ -17,6 +17,9 @@ import dev.ferry.wire.RepairMessage.RepairDone;
 import dev.ferry.wire.RepairMessage.RepairRequest;
 import dev.ferry.wire.RepairMessages;
 import dev.ferry.wire.WireFormat;
+import dev.ferry.wire.seal.EncryptionKey;
+import dev.ferry.wire.seal.Seal;
+import dev.ferry.wire.seal.TrustedKeys;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
@@ -43,6 +46,7 @@ import java.util.stream.Collectors;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ActiveMQQueue;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -242,6 +246,41 @@ class RepairTest {
                 .anyMatch(line -> line.contains("is no mirror's queue of ferry.changes"))
                 .anyMatch(line -> line.contains("a RepairDone is an answer, not a question"))
                 .anyMatch(line -> line.contains("mirror office asks for answers on the queue of elsewhere"));
+    }
+
+    @Test
+    void onAnEncryptedStreamARequestInClearHostileInsideOrRedirectedCostsALogLineAndNothingMore() throws Exception {
+        writeTree();
+        mirror("office");
+        EncryptionKey key = EncryptionKey.generateInto(temp.resolve("stream.key"));
+        Seal seal = Seal.of("ferry.changes", null, TrustedKeys.NONE, key);
+        startWatching(Producer.open(tree.settings().withMirrors(List.of("office")).withSeal(seal), endpoint));
+        String office = WireFormat.mirrorQueueOf("office", "ferry.changes");
+        RepairRequest request = new RepairRequest("r-1", "office", Map.of("", new DirectoryDigest("00".repeat(32), 0)));
+        try (Connection connection = endpoint.connect(null, 10)) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer control = session.createProducer(session.createQueue(CONTROL));
+            BytesMessage clear = RepairMessages.encode(session, request);
+            clear.setJMSReplyTo(session.createQueue(office));
+            control.send(clear);
+            // A mirror holds the key, so it can put anything inside: a header's name must not pass.
+            BytesMessage hostile = seal.write(session, RepairMessages.compose(request)
+                    .with(WireFormat.REPLY_TO_PROPERTY, office).with("JMSPriority", "high"));
+            hostile.setJMSReplyTo(session.createQueue(office));
+            control.send(hostile);
+            BytesMessage redirected = seal.write(session, RepairMessages.compose(request)
+                    .with(WireFormat.REPLY_TO_PROPERTY, WireFormat.mirrorQueueOf("elsewhere", "ferry.changes")));
+            redirected.setJMSReplyTo(session.createQueue(office));
+            control.send(redirected);
+        }
+
+        Awaitility.await().atMost(WITHIN).until(() -> warnings().size() >= 3);
+        assertThat(warnings()).hasSize(3).allMatch(line -> line.startsWith(
+                        "ignoring a message on ferry.control.ferry.changes: "))
+                .anyMatch(line -> line.contains("not encrypted, and this side takes only messages encrypted"))
+                .anyMatch(line -> line.contains("not Ferry's: JMSPriority"))
+                .anyMatch(line -> line.contains("redirected on the way"));
+        assertThat(watching.isDone()).as("the producer watches on").isFalse();
     }
 
     @Test

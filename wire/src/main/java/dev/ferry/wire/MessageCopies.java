@@ -21,7 +21,7 @@ public final class MessageCopies {
     }
 
     /**
-     * A new message with the body, JMS type and the properties {@code keep} accepts (provider
+     * A new message with the body, JMS type, correlation id and the properties {@code keep} accepts (provider
      * properties, {@code JMSX...}, are never copied), or {@code null} when the body is of a kind
      * that cannot be copied without deserializing it (map, stream and object messages).
      */
@@ -32,6 +32,7 @@ public final class MessageCopies {
         }
         copyProperties(original, copy, keep);
         copy.setJMSType(original.getJMSType());
+        copy.setJMSCorrelationID(original.getJMSCorrelationID()); // a repair's id, which its signature covers
         return copy;
     }
 

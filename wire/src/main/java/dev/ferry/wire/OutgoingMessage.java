@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.activemq.command.ActiveMQBytesMessage;
+import org.apache.activemq.util.ByteSequence;
 
 /**
  * A message as its sender composed it, before it becomes a JMS message: its Ferry properties, its
@@ -22,9 +24,13 @@ import java.util.Objects;
  *                      derived from it), or null for a message of no group
  * @param body          the body bytes; only the first {@code length} count
  * @param length        how many bytes of {@code body} the message carries
+ * @param bodyOwned     whether {@code body} is this message's alone, made for it and never written
+ *                      again, so the JMS message may hold it as it is instead of a copy (a buffer the
+ *                      sender reuses must be copied: the in-JVM transport hands the message over
+ *                      without marshalling it)
  */
 public record OutgoingMessage(Map<String, Object> properties, String type, String correlationId, String groupName,
-                              byte[] body, int length) {
+                              byte[] body, int length, boolean bodyOwned) {
 
     public OutgoingMessage {
         properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
@@ -42,11 +48,17 @@ public record OutgoingMessage(Map<String, Object> properties, String type, Strin
         }
     }
 
+    /** A message whose body is a buffer its sender may write again (see {@link #bodyOwned}). */
+    public OutgoingMessage(Map<String, Object> properties, String type, String correlationId, String groupName,
+                           byte[] body, int length) {
+        this(properties, type, correlationId, groupName, body, length, false);
+    }
+
     /** This message with one more property, or another value for one it has. */
     public OutgoingMessage with(String name, Object value) {
         Map<String, Object> more = new LinkedHashMap<>(properties);
         more.put(name, value);
-        return new OutgoingMessage(more, type, correlationId, groupName, body, length);
+        return new OutgoingMessage(more, type, correlationId, groupName, body, length, bodyOwned);
     }
 
     /** The value of the property {@code name}, or null. */
@@ -72,7 +84,10 @@ public record OutgoingMessage(Map<String, Object> properties, String type, Strin
         if (correlationId != null) {
             message.setJMSCorrelationID(correlationId);
         }
-        if (length > 0) {
+        if (length > 0 && bodyOwned && message instanceof ActiveMQBytesMessage activemq) {
+            // Held as it is: a 4 MiB chunk is not copied again (and again, as a growing buffer doubles).
+            holdBody(activemq, new ByteSequence(body, 0, length));
+        } else if (length > 0) {
             message.writeBytes(body, 0, length);
         }
         return message;
@@ -81,5 +96,16 @@ public record OutgoingMessage(Map<String, Object> properties, String type, Strin
     /** The JMS message that carries this one as it is, in clear. */
     public BytesMessage toMessage(Session session) throws JMSException {
         return toMessage(session, clearGroup());
+    }
+
+    /**
+     * Makes {@code body} the body of {@code message} as it is. ActiveMQ starts a body buffer at the
+     * first property set, and would store that (empty) buffer over the body at the next reset or
+     * send; storing it first, then setting the body, leaves none. A property set afterwards copies
+     * the body into a new buffer, which is correct, only slower.
+     */
+    public static void holdBody(ActiveMQBytesMessage message, ByteSequence body) {
+        message.storeContent();
+        message.setContent(body);
     }
 }

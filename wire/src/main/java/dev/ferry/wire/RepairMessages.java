@@ -86,7 +86,7 @@ public final class RepairMessages {
         if (compressed) {
             properties.put(WireFormat.ENCODING_PROPERTY, GZIP);
         }
-        return new OutgoingMessage(properties, kind, repair.id(), null, body, body.length);
+        return new OutgoingMessage(properties, kind, repair.id(), null, body, body.length, true);
     }
 
     /** Whether {@code message} is a repair message (of any version), and so no change event. */
@@ -138,6 +138,23 @@ public final class RepairMessages {
     public static String replyQueue(Message message) throws JMSException {
         Destination replyTo = message.getJMSReplyTo();
         return replyTo instanceof Queue queue ? queue.getQueueName() : null;
+    }
+
+    /**
+     * Checks that the reply queue {@code message} names inside ({@link WireFormat#REPLY_TO_PROPERTY})
+     * is its {@code JMSReplyTo}: on an encrypted stream the header is the broker's to change, the
+     * property is not.
+     *
+     * @throws WireFormatException when they differ, or the property is missing
+     */
+    public static void checkReplyQueue(Message message) throws WireFormatException, JMSException {
+        Object named = message.getObjectProperty(WireFormat.REPLY_TO_PROPERTY);
+        String replyTo = replyQueue(message);
+        if (named == null || !named.equals(replyTo)) {
+            throw new WireFormatException("it asks inside for answers on " + (named == null ? "no queue"
+                    : WireText.escape(String.valueOf(named))) + ", but its JMSReplyTo is "
+                    + (replyTo == null ? "missing" : WireText.escape(replyTo)) + ": redirected on the way");
+        }
     }
 
     /**

@@ -116,6 +116,14 @@ public final class WireFormat {
      */
     public static final String ENCODING_PROPERTY = "ferryEncoding";
 
+    /**
+     * String property of a repair message a consumer sends: the queue it asks to be answered on, as
+     * its {@code JMSReplyTo} names it. The header travels outside an encrypted message; this copy
+     * travels inside, so a producer on an encrypted stream can tell a request whose answers the
+     * broker redirected ({@link RepairMessages#checkReplyQueue}).
+     */
+    public static final String REPLY_TO_PROPERTY = "ferryReplyTo";
+
     /** String property: the event as JSON in ASCII (see {@link EventCodec}). */
     public static final String EVENT_PROPERTY = "ferryEvent";
 
@@ -141,6 +149,20 @@ public final class WireFormat {
 
     /** String property set on dead-lettered messages: the JMSMessageID of the message that failed. */
     public static final String ORIGINAL_MESSAGE_ID_PROPERTY = "ferryOriginalMessageId";
+
+    /**
+     * String property set on dead-lettered messages: the {@code JMSXGroupID} the message had, which a
+     * retry gives it back (on an encrypted stream, only a side with the key could work it out again).
+     */
+    public static final String DEAD_LETTER_GROUP_PROPERTY = "ferryDeadLetterGroup";
+
+    /**
+     * What the encrypted reason of the dead-lettered message {@code originalMessageId} is sealed for
+     * ({@link dev.ferry.wire.seal.Seal#protect}): so it opens as that message's reason only.
+     */
+    public static String deadLetterReasonPurpose(String originalMessageId) {
+        return "dead-letter reason of " + originalMessageId;
+    }
 
     /** The queue both sides use unless told otherwise. */
     public static final String DEFAULT_QUEUE = "ferry.changes";

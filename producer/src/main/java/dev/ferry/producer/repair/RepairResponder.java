@@ -162,7 +162,8 @@ public final class RepairResponder {
                 return new ListingAnswer(message, entries, mirror);
             }
             throw new WireFormatException("a " + RepairMessages.kindOf(repair) + " is an answer, not a question");
-        } catch (WireFormatException | JMSException e) {
+        } catch (WireFormatException | JMSException | RuntimeException e) {
+            // Taken off the queue: a message no check foresaw must not stop the producer, nor come back to.
             log.warn("ignoring a message on {}: {}", WireFormat.controlQueueOf(queue), describe(message, e));
             return null;
         }

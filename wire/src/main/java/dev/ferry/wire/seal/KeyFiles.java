@@ -1,6 +1,8 @@
 package dev.ferry.wire.seal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -54,13 +56,22 @@ public final class KeyFiles {
     static void write(Path file, boolean secret, String... blocks) throws IOException {
         Set<PosixFilePermission> mode = secret ? OWNER_ONLY : PosixFilePermissions.fromString("rw-r--r--");
         boolean posix = Files.getFileAttributeView(file.toAbsolutePath().getParent(), PosixFileAttributeView.class) != null;
-        if (posix) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(mode));
-            Files.setPosixFilePermissions(file, mode); // past the umask, which createFile's mode is subject to
-        } else {
-            Files.createFile(file);
+        byte[] text = String.join("", blocks).getBytes(StandardCharsets.US_ASCII);
+        // One channel, made by this call (CREATE_NEW does not follow a link put in its place), written
+        // and forced: no moment when the name could lead elsewhere, and no empty key after a crash.
+        try (FileChannel channel = posix
+                ? FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(mode))
+                : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            if (posix) {
+                Files.setPosixFilePermissions(file, mode); // past the umask, which the mode at creation is subject to
+            }
+            ByteBuffer buffer = ByteBuffer.wrap(text);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
         }
-        Files.writeString(file, String.join("", blocks), StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     /**
@@ -86,13 +97,31 @@ public final class KeyFiles {
         int from = text.indexOf(begin);
         int to = text.indexOf(end, Math.max(from, 0));
         if (from < 0 || to < 0) {
-            throw new KeyFileException(file + " is not " + what + " (no '" + begin + "' block)");
+            throw new KeyFileException(file + " is not " + article(what) + " (no '" + begin + "' block" + hint(label) + ")");
         }
         try {
             return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to).trim());
         } catch (IllegalArgumentException e) {
-            throw new KeyFileException(file + " is not " + what + " (its base64 is broken: " + e.getMessage() + ")");
+            throw new KeyFileException(file + " is not " + article(what) + " (its base64 is broken: " + e.getMessage() + ")");
         }
+    }
+
+    /** Whether {@code file} holds a private key: a {@code .pub} was meant, and a mirror must not hold that. */
+    static boolean holdsPrivateKey(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII).contains("-----BEGIN " + PRIVATE_KEY + "-----");
+        } catch (IOException | RuntimeException e) {
+            return false; // reading it as a public key will say what is wrong
+        }
+    }
+
+    private static String article(String what) {
+        return (what.startsWith("encryption") ? "an " : "a ") + what;
+    }
+
+    private static String hint(String label) {
+        return label.equals(PUBLIC_KEY) ? "; a key made by openssl genpkey needs its public half appended: "
+                + "openssl pkey -in KEY -pubout >> KEY" : "";
     }
 
     /**
@@ -106,17 +135,19 @@ public final class KeyFiles {
             return;
         }
         Set<PosixFilePermission> mode = view.readAttributes().permissions();
-        Set<PosixFilePermission> allowed = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-        if (view.getOwner().getName().equals("root")) {
-            allowed.add(PosixFilePermission.GROUP_READ);
-        }
-        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
-        open.addAll(mode);
-        open.removeAll(allowed);
-        if (!open.isEmpty()) {
-            throw new KeyFileException(what + " " + file + " may be read or changed by others (mode "
+        if (!isPrivate(view.getOwner().getName(), mode)) {
+            throw new KeyFileException(what + " " + file + " may be used by others (mode "
                     + PosixFilePermissions.toString(mode) + "): a secret key must be owner-only (chmod 600), or 640 if "
                     + "root owns it; make a new key if others could have read this one");
         }
+    }
+
+    /** Whether a secret key owned by {@code owner} with {@code mode} is kept as it must be (see {@link #refuseOpen}). */
+    static boolean isPrivate(String owner, Set<PosixFilePermission> mode) {
+        Set<PosixFilePermission> allowed = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        if (owner.equals("root")) {
+            allowed.add(PosixFilePermission.GROUP_READ);
+        }
+        return allowed.containsAll(mode);
     }
 }

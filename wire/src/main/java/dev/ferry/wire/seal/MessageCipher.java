@@ -7,76 +7,60 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import org.apache.activemq.command.ActiveMQBytesMessage;
 import org.apache.activemq.command.ActiveMQMessage;
+import org.apache.activemq.util.ByteSequence;
 
 /**
- * Encrypts a composed message whole and opens it again. The encrypted message keeps outside only
- * what the broker and a mirror's loss detection need: the version ({@link WireFormat#SEALED_VERSION}),
- * the key's id, the stream and its number; its {@code JMSType} is {@value #TYPE} whatever it
- * carries, and its group is the keyed one ({@link EncryptionKey#groupOf}). Inside, encrypted and
- * authenticated, are every other property (the event or bundle JSON, with its paths), the correlation
- * id and the body.
+ * Encrypts a composed message whole ({@link Aead}, {@link InnerMessage}) and opens it again. The
+ * encrypted message keeps outside only what the broker and a mirror's loss detection need: the
+ * version ({@link WireFormat#SEALED_VERSION}), the key's id, the stream and its number; its
+ * {@code JMSType} is {@value #TYPE} whatever it carries, and its group is the keyed one
+ * ({@link EncryptionKey#groupOf}). Inside are every other property (the event or bundle JSON, with
+ * its paths), the correlation id and the body.
  *
- * <p>AES-256-GCM from the JDK, with a random 96-bit nonce per message: NIST's bound for random nonces
- * is 2^32 messages per key, some 136 years at 1,000 messages a second. The associated data is the
- * stream's queue name and what stays outside, so a message cannot be moved to another stream, or
- * renumbered in its own, without failing to open.
+ * <p>The associated data is the stream's queue name and what stays outside, so a message cannot be
+ * moved to another stream, or renumbered in its own, without failing to open.
  */
 final class MessageCipher {
 
     /** The {@code JMSType} of every encrypted message. */
     static final String TYPE = "Sealed";
 
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
-    private static final byte FORMAT = 1;
-    private static final byte[] DOMAIN = "ferry sealed message 1\0".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MESSAGE_DOMAIN = "ferry sealed message 1\0".getBytes(StandardCharsets.US_ASCII);
 
     private final EncryptionKey key;
     private final String queue;
-    private final SecureRandom random = new SecureRandom();
+    private final Aead aead;
 
     MessageCipher(EncryptionKey key, String queue) {
         this.key = key;
         this.queue = queue;
+        this.aead = new Aead(key.cipherKey());
     }
 
-    /** {@code inner}, encrypted: the message to send instead, whose group is already chosen. */
+    /** {@code inner}, encrypted: the message to send instead, whose group is {@link #groupOf}. */
     OutgoingMessage seal(OutgoingMessage inner) {
-        byte[] plain = plaintext(inner);
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
         Map<String, Object> outside = new LinkedHashMap<>();
         outside.put(WireFormat.VERSION_PROPERTY, WireFormat.SEALED_VERSION);
         outside.put(WireFormat.SEALED_PROPERTY, key.id());
-        copy(inner.properties()::get, outside, WireFormat.STREAM_PROPERTY);
-        copy(inner.properties()::get, outside, WireFormat.STREAM_SEQ_PROPERTY);
-        byte[] body;
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key.cipherKey(), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(associated(outside.get(WireFormat.STREAM_PROPERTY), outside.get(WireFormat.STREAM_SEQ_PROPERTY)));
-            body = new byte[NONCE_BYTES + cipher.getOutputSize(plain.length)];
-            System.arraycopy(nonce, 0, body, 0, NONCE_BYTES);
-            cipher.doFinal(plain, 0, plain.length, body, NONCE_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("encrypting with AES-256-GCM", e);
+        Object stream = inner.property(WireFormat.STREAM_PROPERTY);
+        Object seq = inner.property(WireFormat.STREAM_SEQ_PROPERTY);
+        if (stream != null) {
+            outside.put(WireFormat.STREAM_PROPERTY, stream);
         }
-        return new OutgoingMessage(outside, TYPE, null, null, body, body.length);
+        if (seq != null) {
+            outside.put(WireFormat.STREAM_SEQ_PROPERTY, seq);
+        }
+        byte[] body = aead.seal(InnerMessage.header(inner), inner.body(), 0, inner.length(), associated(stream, seq));
+        return new OutgoingMessage(outside, TYPE, null, null, body, body.length, true);
     }
 
     /** The keyed group of {@code inner}, or null when it has none. */
@@ -85,7 +69,7 @@ final class MessageCipher {
     }
 
     /**
-     * The message {@code sealed} carries, as its producer composed it, with the JMS headers of
+     * The message {@code sealed} carries, as its sender composed it, with the JMS headers of
      * {@code sealed} (id, destination, reply-to, redelivery).
      *
      * @throws SealException when it is encrypted with another key, or does not decrypt (altered,
@@ -102,153 +86,15 @@ final class MessageCipher {
             throw new SealException("encrypted with key " + WireText.escape(String.valueOf(id))
                     + ", and this side's --encrypt-key is key " + key.id());
         }
-        if (!(sealed instanceof BytesMessage bytes) || bytes.getBodyLength() < NONCE_BYTES + TAG_BITS / 8
-                || bytes.getBodyLength() > Integer.MAX_VALUE - 64) {
-            throw new SealException("an encrypted message too short to hold a nonce and a tag");
-        }
-        byte[] body = new byte[(int) bytes.getBodyLength()];
-        bytes.reset();
-        bytes.readBytes(body);
-        bytes.reset();
-        byte[] plain;
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key.cipherKey(), new GCMParameterSpec(TAG_BITS, body, 0, NONCE_BYTES));
-            cipher.updateAAD(associated(sealed.getObjectProperty(WireFormat.STREAM_PROPERTY),
-                    sealed.getObjectProperty(WireFormat.STREAM_SEQ_PROPERTY)));
-            plain = cipher.doFinal(body, NONCE_BYTES, body.length - NONCE_BYTES);
-        } catch (AEADBadTagException e) {
+        ByteSequence body = ciphertextOf(sealed);
+        byte[] plain = aead.open(body.getData(), body.getOffset(), body.getLength(), associated(
+                sealed.getObjectProperty(WireFormat.STREAM_PROPERTY), sealed.getObjectProperty(WireFormat.STREAM_SEQ_PROPERTY)));
+        if (plain == null) {
             throw new SealException("encrypted with key " + key.id() + ", but it does not decrypt: altered on the way, "
                     + "moved from another stream, or renumbered");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("decrypting with AES-256-GCM", e);
         }
-        return opened(plain, sealed);
-    }
-
-    /** {@code text} encrypted, in base64: for what must travel beside a message, a dead-letter reason say. */
-    String sealText(String text) {
-        byte[] plain = text.getBytes(StandardCharsets.UTF_8);
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key.cipherKey(), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(textAssociated());
-            byte[] sealed = new byte[NONCE_BYTES + cipher.getOutputSize(plain.length)];
-            System.arraycopy(nonce, 0, sealed, 0, NONCE_BYTES);
-            cipher.doFinal(plain, 0, plain.length, sealed, NONCE_BYTES);
-            return java.util.Base64.getEncoder().encodeToString(sealed);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("encrypting with AES-256-GCM", e);
-        }
-    }
-
-    /** The text {@link #sealText} encrypted, or null when it is not that, or under another key. */
-    String openText(String base64) {
-        try {
-            byte[] sealed = java.util.Base64.getDecoder().decode(base64);
-            if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
-                return null;
-            }
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key.cipherKey(), new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
-            cipher.updateAAD(textAssociated());
-            return new String(cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES), StandardCharsets.UTF_8);
-        } catch (AEADBadTagException | IllegalArgumentException e) {
-            return null;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("decrypting with AES-256-GCM", e);
-        }
-    }
-
-    private byte[] textAssociated() {
-        return ("ferry sealed text 1\0" + queue + "\0" + key.id()).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private byte[] associated(Object stream, Object seq) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(DOMAIN);
-            longText(out, queue);
-            longText(out, key.id());
-            longText(out, stream instanceof String s ? s : null);
-            out.writeLong(seq instanceof Long l ? l : -1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // memory
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void copy(java.util.function.Function<String, Object> from, Map<String, Object> to, String name) {
-        Object value = from.apply(name);
-        if (value != null) {
-            to.put(name, value);
-        }
-    }
-
-    /** The plaintext: format, type, correlation id, properties, body. */
-    private static byte[] plaintext(OutgoingMessage inner) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(inner.length() + 1024);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            longText(out, inner.type());
-            longText(out, inner.correlationId());
-            out.writeInt(inner.properties().size());
-            for (Map.Entry<String, Object> property : inner.properties().entrySet()) {
-                longText(out, property.getKey());
-                Object value = property.getValue();
-                if (value instanceof Integer i) {
-                    out.writeByte('I');
-                    out.writeInt(i);
-                } else if (value instanceof Long l) {
-                    out.writeByte('J');
-                    out.writeLong(l);
-                } else {
-                    out.writeByte('S');
-                    longText(out, (String) value);
-                }
-            }
-            out.writeInt(inner.length());
-            out.write(inner.body() == null ? new byte[0] : inner.body(), 0, inner.length());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // memory
-        }
-        return bytes.toByteArray();
-    }
-
-    private static Message opened(byte[] plain, Message sealed) throws SealException, JMSException {
-        ActiveMQBytesMessage message = new ActiveMQBytesMessage();
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(plain))) {
-            if (in.readByte() != FORMAT) {
-                throw new SealException("an encrypted message in a format this side does not read; upgrade it");
-            }
-            message.setJMSType(readLongText(in));
-            message.setJMSCorrelationID(readLongText(in));
-            int count = in.readInt();
-            for (int i = 0; i < count; i++) {
-                String name = readLongText(in);
-                int tag = in.readByte();
-                Object value = switch (tag) {
-                    case 'I' -> in.readInt();
-                    case 'J' -> in.readLong();
-                    case 'S' -> readLongText(in);
-                    default -> throw new SealException("an encrypted message with a property of unknown type " + tag);
-                };
-                if (!isOutside(name)) {
-                    message.setObjectProperty(name, value);
-                }
-            }
-            int length = in.readInt();
-            if (length < 0 || length != in.available()) {
-                throw new SealException("an encrypted message whose body is not as long as it says");
-            }
-            message.writeBytes(plain, plain.length - length, length);
-        } catch (EOFException e) {
-            throw new SealException("an encrypted message cut short inside");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // memory
-        }
+        InnerMessage.Decoded inside = InnerMessage.decode(plain);
+        ActiveMQBytesMessage message = inside.message();
         // What stays outside is authenticated as the associated data: the outside copy is the one to trust.
         for (String name : new String[]{WireFormat.STREAM_PROPERTY, WireFormat.STREAM_SEQ_PROPERTY}) {
             if (sealed.propertyExists(name)) {
@@ -262,34 +108,66 @@ final class MessageCipher {
         if (sealed instanceof ActiveMQMessage received) {
             message.setRedeliveryCounter(received.getRedeliveryCounter()); // JMSXDeliveryCount, which retries count by
         }
+        OutgoingMessage.holdBody(message, inside.body()); // after the last property
         message.reset(); // read-only, read from its start, as a received message is
         return message;
     }
 
-    private static boolean isOutside(String name) {
-        return name.equals(WireFormat.STREAM_PROPERTY) || name.equals(WireFormat.STREAM_SEQ_PROPERTY);
+    /**
+     * {@code text} encrypted, in base64, for what travels beside a message; {@code purpose} (what it
+     * is, and of which message) is its associated data, so it cannot be moved to another place.
+     */
+    String sealText(String text, String purpose) {
+        byte[] plain = text.getBytes(StandardCharsets.UTF_8);
+        return Base64.getEncoder().encodeToString(aead.seal(plain, null, 0, 0, textAssociated(purpose)));
     }
 
-    private static void longText(DataOutputStream out, String value) throws IOException {
-        if (value == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
-    }
-
-    private static String readLongText(DataInputStream in) throws IOException, SealException {
-        int length = in.readInt();
-        if (length == -1) {
+    /** The text {@link #sealText} encrypted for {@code purpose}, or null when it does not open so. */
+    String openText(String base64, String purpose) {
+        byte[] sealed;
+        try {
+            sealed = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
             return null;
         }
-        if (length < 0 || length > in.available()) {
-            throw new SealException("an encrypted message cut short inside");
+        byte[] plain = aead.open(sealed, 0, sealed.length, textAssociated(purpose));
+        return plain == null ? null : new String(plain, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The body of {@code sealed} where the received message holds it, without a copy; read out only
+     * when the provider compressed it or is not ActiveMQ.
+     */
+    private static ByteSequence ciphertextOf(Message sealed) throws SealException, JMSException {
+        if (sealed instanceof ActiveMQBytesMessage received && !received.isCompressed() && received.getContent() != null) {
+            return received.getContent();
         }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        if (!(sealed instanceof BytesMessage bytes) || bytes.getBodyLength() > Integer.MAX_VALUE - 64) {
+            throw new SealException("an encrypted message whose body is not bytes of a sane length");
+        }
+        byte[] body = new byte[(int) bytes.getBodyLength()];
+        bytes.reset();
+        bytes.readBytes(body);
+        bytes.reset();
+        return new ByteSequence(body);
+    }
+
+    private byte[] textAssociated(String purpose) {
+        return ("ferry sealed text 1\0" + queue + "\0" + key.id() + "\0" + purpose).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] associated(Object stream, Object seq) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(MESSAGE_DOMAIN);
+            out.writeUTF(queue);
+            out.writeUTF(key.id());
+            out.writeBoolean(stream instanceof String);
+            out.writeUTF(stream instanceof String s ? s : "");
+            out.writeLong(seq instanceof Long l ? l : -1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // memory
+        }
+        return bytes.toByteArray();
     }
 }

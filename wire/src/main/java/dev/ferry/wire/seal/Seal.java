@@ -8,6 +8,8 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
 import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a side's messages travel, and what it accepts: the one place both sides seal what they send
@@ -25,11 +27,14 @@ import java.util.Base64;
  */
 public final class Seal {
 
+    private static final Logger log = LoggerFactory.getLogger(Seal.class);
+
     private final String queue;
     private final SigningKey signer;
     private final TrustedKeys trusted;
     private final MessageCipher cipher;
     private final EncryptionKey encryption;
+    private volatile boolean warnedUnchecked;
 
     private Seal(String queue, SigningKey signer, TrustedKeys trusted, EncryptionKey encryption) {
         this.queue = queue;
@@ -91,6 +96,11 @@ public final class Seal {
     public Message open(Message received) throws SealException, JMSException {
         if (!trusted.isEmpty()) {
             checkSignature(received);
+        } else if (!warnedUnchecked && received.propertyExists(WireFormat.SIGNER_PROPERTY)) {
+            warnedUnchecked = true; // once: every message of such a stream would say it again
+            log.warn("messages of {} are signed (key {}), but this side checks no signature: give it the producer's "
+                    + "public key with --trust-producer, or anyone who may send to its queue can change the mirror",
+                    queue, WireText.escape(String.valueOf(received.getObjectProperty(WireFormat.SIGNER_PROPERTY))));
         }
         boolean sealed = received.propertyExists(WireFormat.SEALED_PROPERTY);
         if (cipher == null) {
@@ -121,27 +131,34 @@ public final class Seal {
         return received;
     }
 
-    /** What encrypted text beside a message starts with: {@value}. */
-    public static final String SEALED_TEXT = "sealed:";
+    /**
+     * What encrypted text beside a message starts with: {@value}. A relative path never starts
+     * with '/', nor does a reason Ferry writes, so no clear text is taken for encrypted.
+     */
+    public static final String SEALED_TEXT = "/sealed:";
+
+    /** What the last path in a process's heartbeat is sealed for ({@link #protect}). */
+    public static final String HEARTBEAT_PATH = "heartbeat path";
 
     /**
      * {@code text}, which may name paths, as it may travel beside a message (a dead-letter reason, a
      * heartbeat's last path): encrypted when this side encrypts ({@value #SEALED_TEXT} and base64),
+     * for {@code purpose} (what it is, and of which message, which {@link #reveal} must name alike),
      * else as it is.
      */
-    public String protect(String text) {
-        return cipher == null || text == null ? text : SEALED_TEXT + cipher.sealText(text);
+    public String protect(String text, String purpose) {
+        return cipher == null || text == null ? text : SEALED_TEXT + cipher.sealText(text, purpose);
     }
 
     /**
-     * {@code text} as {@link #protect} had it: decrypted when this side has the key, else
-     * {@code "(encrypted)"}; text that was not encrypted, as it is.
+     * {@code text} as {@link #protect} had it for {@code purpose}: decrypted when this side has the
+     * key, else {@code "(encrypted)"}; text that was not encrypted, as it is.
      */
-    public String reveal(String text) {
+    public String reveal(String text, String purpose) {
         if (text == null || !text.startsWith(SEALED_TEXT)) {
             return text;
         }
-        String clear = cipher == null ? null : cipher.openText(text.substring(SEALED_TEXT.length()));
+        String clear = cipher == null ? null : cipher.openText(text.substring(SEALED_TEXT.length()), purpose);
         return clear == null ? "(encrypted)" : clear;
     }
 

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import org.apache.activemq.command.ActiveMQBytesMessage;
+import org.apache.activemq.util.ByteSequence;
 
 /**
  * What a signature covers: a SHA-256 digest of the stream's queue name, every property a consumer
@@ -58,7 +60,12 @@ final class SignedContent {
         SignedContent content = new SignedContent(queue);
         content.properties(name -> message.propertyExists(name) ? message.getObjectProperty(name) : null);
         content.text(message.getJMSCorrelationID());
-        if (message instanceof BytesMessage bytes) {
+        if (message instanceof ActiveMQBytesMessage received && !received.isCompressed()
+                && received.getContent() != null) {
+            ByteSequence body = received.getContent(); // where the message holds it: no copy
+            content.number(body.getLength());
+            content.digest.update(body.getData(), body.getOffset(), body.getLength());
+        } else if (message instanceof BytesMessage bytes) {
             bytes.reset();
             content.number(bytes.getBodyLength());
             byte[] buffer = new byte[(int) Math.min(1 << 16, Math.max(1, bytes.getBodyLength()))];

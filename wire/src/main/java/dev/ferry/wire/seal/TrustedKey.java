@@ -23,12 +23,16 @@ public record TrustedKey(String id, PublicKey key) {
     }
 
     /**
-     * The public key in {@code file} (a {@code .pub} that {@code ferry keygen} wrote, or the private
-     * key file, whose public half it reads).
+     * The public key in {@code file}, a {@code .pub} that {@code ferry keygen} wrote. A private key
+     * file is refused: whoever holds it can sign, so it stays with the producer.
      *
      * @throws KeyFileException naming the file and what is wrong
      */
     public static TrustedKey read(Path file) throws KeyFileException {
+        if (KeyFiles.holdsPrivateKey(file)) {
+            throw new KeyFileException(file + " holds a producer's private key: give the consumer the public key "
+                    + "beside it (" + file.getFileName() + ".pub), and keep the private one on the producer's machine");
+        }
         byte[] der = KeyFiles.read(file, KeyFiles.PUBLIC_KEY, false, "public key");
         try {
             return decode(der);

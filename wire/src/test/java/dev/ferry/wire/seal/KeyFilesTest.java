@@ -39,7 +39,9 @@ class KeyFilesTest {
         SigningKey read = SigningKey.read(secret);
         assertThat(read.id()).isEqualTo(key.id());
         assertThat(TrustedKey.read(pub).id()).isEqualTo(key.id());
-        assertThat(TrustedKey.read(secret).id()).as("the public half of the key file").isEqualTo(key.id());
+        assertThatThrownBy(() -> TrustedKey.read(secret)).as("a mirror is given the .pub, never the private key")
+                .isInstanceOf(KeyFileException.class).hasMessageContaining("holds a producer's private key")
+                .hasMessageContaining("producer.key.pub");
         byte[] content = "content".getBytes(StandardCharsets.US_ASCII);
         assertThat(TrustedKey.read(pub).verifies(content, read.sign(content))).isTrue();
     }
@@ -61,7 +63,7 @@ class KeyFilesTest {
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
 
         assertThatThrownBy(() -> EncryptionKey.read(secret)).isInstanceOf(KeyFileException.class)
-                .hasMessageContaining("may be read or changed by others (mode rw-r--r--)")
+                .hasMessageContaining("may be used by others (mode rw-r--r--)")
                 .hasMessageContaining("chmod 600");
 
         // Readable by its group: allowed only when root owns the file (the service's group reads it).
@@ -85,11 +87,11 @@ class KeyFilesTest {
         EncryptionKey.generateInto(stream);
 
         assertThatThrownBy(() -> SigningKey.read(missing)).hasMessage("signing key " + missing + " does not exist");
-        assertThatThrownBy(() -> SigningKey.read(text)).hasMessageContaining(text + " is not signing key");
+        assertThatThrownBy(() -> SigningKey.read(text)).hasMessageContaining(text + " is not a signing key");
         assertThatThrownBy(() -> SigningKey.read(stream)).as("an encryption key is no signing key")
                 .isInstanceOf(KeyFileException.class);
         assertThatThrownBy(() -> TrustedKeys.read(List.of(stream))).isInstanceOf(KeyFileException.class);
-        assertThatThrownBy(() -> EncryptionKey.read(text)).hasMessageContaining("is not encryption key");
+        assertThatThrownBy(() -> EncryptionKey.read(text)).hasMessageContaining("is not an encryption key");
     }
 
     @Test
@@ -106,5 +108,28 @@ class KeyFilesTest {
         Files.setPosixFilePermissions(mixed, PosixFilePermissions.fromString("rw-------"));
 
         assertThatThrownBy(() -> SigningKey.read(mixed)).hasMessageContaining("do not belong together");
+    }
+
+    @Test
+    void aSecretKeyIsOwnerOnlyOrReadableByItsGroupWhenRootOwnsIt() {
+        assertThat(KeyFiles.isPrivate("ferry", PosixFilePermissions.fromString("rw-------"))).isTrue();
+        assertThat(KeyFiles.isPrivate("ferry", PosixFilePermissions.fromString("r--------"))).isTrue();
+        assertThat(KeyFiles.isPrivate("ferry", PosixFilePermissions.fromString("rw-r-----"))).isFalse();
+        assertThat(KeyFiles.isPrivate("root", PosixFilePermissions.fromString("rw-r-----"))).isTrue();
+        assertThat(KeyFiles.isPrivate("root", PosixFilePermissions.fromString("rw-rw----"))).isFalse();
+        assertThat(KeyFiles.isPrivate("root", PosixFilePermissions.fromString("rw----r--"))).isFalse();
+        assertThat(KeyFiles.isPrivate("ferry", PosixFilePermissions.fromString("rwx------"))).isFalse();
+    }
+
+    @Test
+    void aKeyOpensslMadeWithoutItsPublicHalfSaysHowToAppendIt() throws Exception {
+        SigningKey key = SigningKey.generate();
+        key.write(dir.resolve("k"), dir.resolve("k.pub"));
+        String both = Files.readString(dir.resolve("k"));
+        Path onlyPrivate = dir.resolve("openssl.key");
+        Files.writeString(onlyPrivate, both.substring(0, both.indexOf("-----BEGIN PUBLIC KEY-----")));
+        Files.setPosixFilePermissions(onlyPrivate, PosixFilePermissions.fromString("rw-------"));
+
+        assertThatThrownBy(() -> SigningKey.read(onlyPrivate)).hasMessageContaining("openssl pkey -in KEY -pubout >> KEY");
     }
 }

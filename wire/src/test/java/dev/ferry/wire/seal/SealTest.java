@@ -247,6 +247,77 @@ class SealTest {
         assertThat(RepairMessages.decode(opened)).isEqualTo(done);
     }
 
+    @Test
+    void insideAnEncryptedMessageOnlyFerrysPropertiesAreTaken() throws Exception {
+        // A side holding the stream's key (any mirror) could put anything inside: a header's name
+        // must not pass for the header, nor a value the broker's setter chokes on stop the reader.
+        Seal seal = Seal.of(QUEUE, null, TrustedKeys.NONE, STREAM_KEY);
+        for (String name : List.of("JMSPriority", "JMSXGroupID", "", "JMSCorrelationID")) {
+            Message received = send(seal, composed().with(name, "high"));
+            assertThatThrownBy(() -> seal.open(received)).as(name).isInstanceOf(SealException.class)
+                    .hasMessageContaining("not Ferry's");
+        }
+    }
+
+    @Test
+    void aSignatureCoversALargeBodyTheCorrelationIdAndTheRepairKind() throws Exception {
+        Seal producer = Seal.of(QUEUE, PRODUCER, TrustedKeys.NONE, null);
+        Seal consumer = Seal.of(QUEUE, null, TrustedKeys.of(List.of(PRODUCER.publicKey())), null);
+        byte[] large = new byte[300_000]; // more than one of the digest's 64 KiB reads
+        new Random(7).nextBytes(large);
+        PutFile file = new PutFile(RelPath.of("large.bin"), 3, 0, large.length, large.length, "00".repeat(32), 0644, 0);
+        BytesMessage flippedLate = producer.write(OfflineSession.SESSION,
+                EventMessages.compose(file, EncodedBody.raw(large, large.length)));
+        byte[] body = bodyBytes(flippedLate);
+        body[250_000] ^= 1;
+        RepairMessage done = new RepairMessage.RepairDone("repair-1", 3);
+        List<BytesMessage> tampered = List.of(withBody(flippedLate, body),
+                withCorrelation(producer.write(OfflineSession.SESSION, RepairMessages.compose(done)), "repair-2"),
+                withProperty(producer.write(OfflineSession.SESSION, RepairMessages.compose(done)),
+                        WireFormat.CONTROL_PROPERTY, "RepairRequest"));
+        for (BytesMessage message : tampered) {
+            Message received = overTheWire(message);
+            assertThatThrownBy(() -> consumer.open(received)).isInstanceOf(SealException.class)
+                    .hasMessageContaining("does not match");
+        }
+        Message intact = overTheWire(producer.write(OfflineSession.SESSION,
+                EventMessages.compose(file, EncodedBody.raw(large, large.length))));
+        assertThat(bodyOf(consumer.open(intact))).isEqualTo(large);
+    }
+
+    @Test
+    void aRepairRequestWhoseAnswersWereRedirectedOnTheWayIsRefused() throws Exception {
+        Seal consumer = Seal.of(QUEUE, null, TrustedKeys.NONE, STREAM_KEY);
+        String mine = WireFormat.mirrorQueueOf("a", QUEUE);
+        RepairMessage done = new RepairMessage.RepairDone("repair-1", 3);
+        BytesMessage request = consumer.write(OfflineSession.SESSION, RepairMessages.compose(done)
+                .with(WireFormat.REPLY_TO_PROPERTY, mine));
+        request.setJMSReplyTo(new ActiveMQQueue(mine));
+        Message honest = overTheWire(request);
+        RepairMessages.checkReplyQueue(consumer.open(honest));
+
+        BytesMessage redirected = consumer.write(OfflineSession.SESSION, RepairMessages.compose(done)
+                .with(WireFormat.REPLY_TO_PROPERTY, mine));
+        redirected.setJMSReplyTo(new ActiveMQQueue(WireFormat.mirrorQueueOf("b", QUEUE)));
+        Message opened = consumer.open(overTheWire(redirected));
+        assertThatThrownBy(() -> RepairMessages.checkReplyQueue(opened)).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("redirected on the way");
+    }
+
+    @Test
+    void encryptedTextOpensOnlyForWhatItWasSealedFor() {
+        Seal seal = Seal.of(QUEUE, null, TrustedKeys.NONE, STREAM_KEY);
+        String sealed = seal.protect("failed 3 times applying secret plans/moon base.txt", "reason of ID:1");
+
+        assertThat(sealed).startsWith(Seal.SEALED_TEXT).doesNotContain("moon");
+        assertThat(seal.reveal(sealed, "reason of ID:1")).isEqualTo("failed 3 times applying secret plans/moon base.txt");
+        assertThat(seal.reveal(sealed, "reason of ID:2")).as("moved to another message").isEqualTo("(encrypted)");
+        assertThat(Seal.none(QUEUE).reveal(sealed, "reason of ID:1")).isEqualTo("(encrypted)");
+        assertThat(Seal.none(QUEUE).protect("sealed:notes.txt", "x")).isEqualTo("sealed:notes.txt");
+        assertThat(Seal.none(QUEUE).reveal("sealed:notes.txt", "x")).as("a name that looks like the marker")
+                .isEqualTo("sealed:notes.txt");
+    }
+
     private static byte[] bodyBytes(BytesMessage message) throws JMSException {
         ActiveMQBytesMessage copy = (ActiveMQBytesMessage) ((ActiveMQBytesMessage) message).copy();
         copy.reset();
@@ -258,6 +329,11 @@ class SealTest {
     private static BytesMessage withBody(BytesMessage message, byte[] body) throws JMSException {
         message.clearBody();
         message.writeBytes(body);
+        return message;
+    }
+
+    private static BytesMessage withCorrelation(BytesMessage message, String id) throws JMSException {
+        message.setJMSCorrelationID(id);
         return message;
     }
 
