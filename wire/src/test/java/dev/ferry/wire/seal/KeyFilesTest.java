@@ -132,4 +132,27 @@ class KeyFilesTest {
 
         assertThatThrownBy(() -> SigningKey.read(onlyPrivate)).hasMessageContaining("openssl pkey -in KEY -pubout >> KEY");
     }
+
+    @Test
+    void signaturesAreRfc8032Ed25519AsTheJdkMakesAndChecksThem() throws Exception {
+        // Signing is Bouncy Castle's; the JDK's own Ed25519, which Ferry did not write either, judges it.
+        SigningKey key = SigningKey.generate();
+        key.write(dir.resolve("k"), dir.resolve("k.pub"));
+        byte[] content = "what a producer signs".getBytes(StandardCharsets.US_ASCII);
+
+        java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+        jdk.initVerify(TrustedKey.read(dir.resolve("k.pub")).key());
+        jdk.update(content);
+        assertThat(jdk.verify(key.sign(content))).as("the JDK checks Ferry's signature").isTrue();
+
+        java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        java.security.Signature signer = java.security.Signature.getInstance("Ed25519");
+        signer.initSign(pair.getPrivate());
+        signer.update(content);
+        byte[] made = signer.sign();
+        assertThat(TrustedKey.of(pair.getPublic()).verifies(content, made)).as("Ferry checks the JDK's").isTrue();
+        made[10] ^= 1;
+        assertThat(TrustedKey.of(pair.getPublic()).verifies(content, made)).isFalse();
+        assertThat(TrustedKey.of(pair.getPublic()).verifies(content, new byte[12])).as("a short signature").isFalse();
+    }
 }
