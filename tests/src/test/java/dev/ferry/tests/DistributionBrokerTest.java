@@ -376,7 +376,8 @@ class DistributionBrokerTest {
 
     /**
      * That {@code received} is an encrypted message as it travels: of the sealed version and type, signed, and
-     * with nothing else outside its encrypted body but what a dead-letter queue adds.
+     * with nothing else outside its encrypted body but what a dead-letter queue adds (a consumer without the key
+     * cannot encrypt its reason, which names no path).
      */
     private static void assertEncryptedWhole(Message received) throws JMSException {
         assertThat(received.getJMSType()).isEqualTo("Sealed");
@@ -388,7 +389,11 @@ class DistributionBrokerTest {
                         WireFormat.SEALED_PROPERTY, WireFormat.STREAM_PROPERTY, WireFormat.STREAM_SEQ_PROPERTY,
                         WireFormat.SIGNER_PROPERTY, WireFormat.SIGNATURE_PROPERTY,
                         WireFormat.DEAD_LETTER_REASON_PROPERTY, WireFormat.DEAD_LETTER_TIME_PROPERTY,
-                        WireFormat.ORIGINAL_MESSAGE_ID_PROPERTY);
+                        WireFormat.ORIGINAL_MESSAGE_ID_PROPERTY, WireFormat.DEAD_LETTER_GROUP_PROPERTY);
+        // The group kept for a retry is the keyed one, one of 64: it names nothing.
+        assertThat(received.getStringProperty(WireFormat.DEAD_LETTER_GROUP_PROPERTY)).matches("ferry-[0-9]{1,2}");
+        assertThat(received.getStringProperty(WireFormat.DEAD_LETTER_REASON_PROPERTY))
+                .as("a reason without a path needs no encryption; it names the key").contains("--encrypt-key");
     }
 
     /** {@code repair} as a mirror's consumer sends it to the control queue, with {@code replyTo} for the answers. */
