@@ -3,6 +3,8 @@ package dev.ferry.tests;
 import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ferry.wire.WireFormat;
 import dev.ferry.wire.seal.EncryptionKey;
 import jakarta.jms.BytesMessage;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,6 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ({@code --encrypt-key}) replicate a tree exactly, while the broker's store, where every message
  * of the stream passed, holds no name of the tree and no run of 16 bytes of any file; a mirror
  * without the key applies nothing and dead-letters every message, saying which option it lacks.
+ * {@code ferry dlq list} and {@code ferry status} show no path without the key and real ones with it,
+ * and once given the key that mirror takes its dead letters back ({@code ferry dlq retry}) and
+ * applies them all.
  *
  * <p>A broker of its own, so its store holds this stream only. Broker, producer and consumers are
  * processes of their own over TCP.
@@ -78,6 +84,30 @@ class EncryptedStreamTest {
                 assertThat(TreeSnapshot.of(keyless).paths()).as("what the mirror without the key applied").isEmpty();
                 assertThat(withoutKey.logLinesMatching(FerryLog.ANY_APPLIED)).isEmpty();
                 ciphertext = largestBody(dead);
+            }
+
+            // The tools show what they can without the key, and the rest with it.
+            String[] ofC = {"--broker", ferry.brokerUrl(), "--queue", QUEUE, "--mirror", "c"};
+            String[] key = {"--encrypt-key", streamKey.toString()};
+            assertThat(json(concat(new String[]{"dlq", "list", "--json"}, ofC))).hasSize((int) sent)
+                    .allSatisfy(letter -> {
+                        assertThat(letter.at("/path").isNull() || letter.at("/path").isMissingNode())
+                                .as("a path without the key").isTrue();
+                        assertThat(letter.at("/kind").asText()).isEqualTo("Sealed");
+                    });
+            assertThat(json(concat(new String[]{"dlq", "list", "--json"}, concat(ofC, key)))).hasSize((int) sent)
+                    .extracting(letter -> letter.at("/path").asText()).contains("zebra-secret-name.txt");
+            assertThat(lastPathOfProducer(new String[0])).isEqualTo("(encrypted)");
+            assertThat(lastPathOfProducer(key)).isNotEqualTo("(encrypted)").satisfies(path ->
+                    assertThat(source.resolve(path)).as("a path of the tree").exists());
+
+            // Given the key, the mirror takes back what it dead-lettered and applies it all.
+            ferry.start(concat(new String[]{"dlq", "retry", "--all"}, concat(ofC, key)))
+                    .waitForSuccess(FerryHarness.STATUS_TIMEOUT);
+            try (FerryProcess withKey = ferry.consumer(keyless, "--queue", QUEUE, "--mirror", "c",
+                    "--trust-producer", Keygen.publicOf(signing).toString(), "--encrypt-key", streamKey.toString())) {
+                Convergence.await(source, keyless, SYNC, ferry.broker(), producer, withKey);
+                assertExact(source, keyless);
             }
         }
         // Stopped, the broker leaves its store whole on disk: the index written, nothing in memory only.
@@ -135,6 +165,31 @@ class EncryptedStreamTest {
             }
         }
         return contents;
+    }
+
+    /** What {@code ferry ARGS} prints as JSON, once it exited 0. */
+    private static JsonNode json(String... args) throws IOException {
+        FerryProcess command = ferry.start(args);
+        command.waitForSuccess(FerryHarness.STATUS_TIMEOUT);
+        return JsonMapper.builder().build().readTree(command.stdout());
+    }
+
+    /** The last path the producer's heartbeat tells of, as {@code ferry status --json OPTIONS} shows it. */
+    private static String lastPathOfProducer(String[] options) {
+        return Awaitility.await().atMost(SYNC).until(() -> {
+            JsonNode status = json(concat(new String[]{"status", "--json", "--broker", ferry.brokerUrl(), "--queue",
+                    QUEUE}, options));
+            for (JsonNode process : status.at("/processes")) {
+                if (process.at("/role").asText().equals("producer") && !process.at("/last/path").isMissingNode()) {
+                    return process.at("/last/path").asText();
+                }
+            }
+            return null;
+        }, path -> path != null);
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        return Stream.concat(Arrays.stream(first), Arrays.stream(second)).toArray(String[]::new);
     }
 
     private static byte[] largestBody(List<Message> messages) throws Exception {
