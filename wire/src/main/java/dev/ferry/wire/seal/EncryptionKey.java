@@ -37,9 +37,7 @@ public final class EncryptionKey {
 
     /** A new key from the JDK's strong random source. */
     public static EncryptionKey generate() {
-        byte[] material = new byte[BYTES];
-        new SecureRandom().nextBytes(material);
-        return new EncryptionKey(material);
+        return new EncryptionKey(randomMaterial());
     }
 
     /**
@@ -57,8 +55,7 @@ public final class EncryptionKey {
 
     /** Writes a new key to the new file {@code file}, owner-only. */
     public static EncryptionKey generateInto(Path file) throws IOException {
-        byte[] material = new byte[BYTES];
-        new SecureRandom().nextBytes(material);
+        byte[] material = randomMaterial();
         KeyFiles.write(file, true, KeyFiles.block(KeyFiles.ENCRYPTION_KEY, material));
         return new EncryptionKey(material);
     }
@@ -83,6 +80,12 @@ public final class EncryptionKey {
     String groupOf(String topLevel) {
         byte[] hash = mac(groupKey, topLevel.getBytes(StandardCharsets.UTF_8));
         return "ferry-" + Math.floorMod(ByteBuffer.wrap(hash).getInt(), WireFormat.GROUPS);
+    }
+
+    private static byte[] randomMaterial() {
+        byte[] material = new byte[BYTES];
+        new SecureRandom().nextBytes(material);
+        return material;
     }
 
     private static byte[] derive(SecretKeySpec root, String purpose) {

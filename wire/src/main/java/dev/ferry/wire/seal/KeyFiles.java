@@ -119,8 +119,9 @@ public final class KeyFiles {
         return (what.startsWith("encryption") ? "an " : "a ") + what;
     }
 
-    private static String hint(String label) {
-        return label.equals(PUBLIC_KEY) ? "; a key made by openssl genpkey needs its public half appended: "
+    /** How to mend a signing key OpenSSL made, which holds no public half; nothing for other keys. */
+    private static String hint(String label, String what) {
+        return label.equals(PUBLIC_KEY) && what.startsWith("signing key") ? "; a key made by openssl genpkey needs its public half appended: "
                 + "openssl pkey -in KEY -pubout >> KEY" : "";
     }
 

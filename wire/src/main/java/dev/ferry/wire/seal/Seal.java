@@ -65,11 +65,6 @@ public final class Seal {
         return cipher != null;
     }
 
-    /** Whether this side signs. */
-    public boolean signs() {
-        return signer != null;
-    }
-
     /** The JMS message that carries {@code message}, sealed as this side seals. */
     public BytesMessage write(Session session, OutgoingMessage message) throws JMSException {
         OutgoingMessage sent = message;

@@ -131,6 +131,10 @@ class KeyFilesTest {
         Files.setPosixFilePermissions(onlyPrivate, PosixFilePermissions.fromString("rw-------"));
 
         assertThatThrownBy(() -> SigningKey.read(onlyPrivate)).hasMessageContaining("openssl pkey -in KEY -pubout >> KEY");
+        Path notAKey = dir.resolve("notes.pub");
+        Files.writeString(notAKey, "hello");
+        assertThatThrownBy(() -> TrustedKey.read(notAKey)).as("no OpenSSL hint where it does not apply")
+                .hasMessageNotContaining("openssl");
     }
 
     @Test
