@@ -97,7 +97,7 @@ public final class KeyFiles {
         int from = text.indexOf(begin);
         int to = text.indexOf(end, Math.max(from, 0));
         if (from < 0 || to < 0) {
-            throw new KeyFileException(file + " is not " + article(what) + " (no '" + begin + "' block" + hint(label) + ")");
+            throw new KeyFileException(file + " is not " + article(what) + " (no '" + begin + "' block" + hint(label, what) + ")");
         }
         try {
             return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to).trim());
