@@ -2,6 +2,7 @@ package dev.ferry.producer;
 
 import dev.ferry.delta.Signature;
 import dev.ferry.delta.SignatureWriter;
+import dev.ferry.producer.watch.ClosedFiles;
 import dev.ferry.wire.ChangeEvent.Abort;
 import dev.ferry.wire.RelPath;
 import java.io.IOException;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * ({@link BodyOut}), with the SHA-256 computed while reading, through one reused buffer whatever the
  * file's size.
  *
- * <p>A file is read only once it has been left alone for the quiet period, and it is never
- * published torn: if it changed or vanished while it was read, the chunks already sent are
+ * <p>A file is read once its writer closed it ({@link ClosedFiles}: with the modification time it
+ * had then), or else once it has been left alone for the quiet period; and it is never published torn: if it changed or vanished while it was read, the chunks already sent are
  * retracted with an {@link Abort} and the caller is told to try again later.
  */
 final class FileBodySender {
@@ -52,19 +53,21 @@ final class FileBodySender {
     private final SequenceNumbers sequence;
     private final Clock clock;
     private final Duration quietPeriod;
+    private final ClosedFiles closedFiles;
     private final StopCheck stop;
     private final Signatures signatures;
     private final byte[] buffer;
 
     /** {@code signatures} is null for a sender that sends every file whole. */
-    FileBodySender(SourceTree tree, SequenceNumbers sequence, Clock clock, Duration quietPeriod, int chunkBytes,
-                   StopCheck stop, Signatures signatures) {
+    FileBodySender(SourceTree tree, SequenceNumbers sequence, Clock clock, Duration quietPeriod,
+                   ClosedFiles closedFiles, int chunkBytes, StopCheck stop, Signatures signatures) {
         this.tree = tree;
         this.signatures = signatures;
         this.files = new FileOpener(tree);
         this.sequence = sequence;
         this.clock = clock;
         this.quietPeriod = quietPeriod;
+        this.closedFiles = closedFiles;
         this.stop = stop;
         this.buffer = new byte[chunkBytes];
     }
@@ -87,7 +90,8 @@ final class FileBodySender {
             throws IOException, InterruptedException {
         Instant now = clock.instant();
         Instant settles = before.modified().plus(quietPeriod);
-        if (Duration.between(before.modified(), now).abs().compareTo(quietPeriod) < 0) {
+        if (Duration.between(before.modified(), now).abs().compareTo(quietPeriod) < 0
+                && !closedFiles.closedAt(tree.resolve(path), before.mtimeNanos())) {
             log.debug("{} was modified {} ago; waiting for it to settle", path, Duration.between(before.modified(), now));
             return new Outcome.RetryAt(settles);
         }

@@ -1,5 +1,6 @@
 package dev.ferry.producer;
 
+import dev.ferry.producer.watch.CloseWatch;
 import dev.ferry.wire.RelPath;
 import io.methvin.watcher.visitor.FileTreeVisitor;
 import java.io.IOException;
@@ -17,18 +18,23 @@ import java.nio.file.attribute.BasicFileAttributes;
  * library's own walk, but it does not descend into an ignored directory, so a tree that ignores
  * {@code node_modules/} spends no watches on it. A directory that vanishes while the walk registers
  * it is skipped; one that cannot be watched (the watch limit, permission denied) is recorded in
- * {@link UnwatchedDirectories}, to be rescanned, and the walk goes on.
+ * {@link UnwatchedDirectories}, to be rescanned, and the walk goes on. Each directory watched is
+ * watched for closed files too ({@link CloseWatch}), which gives its watches up first when the
+ * limit is reached.
  */
 final class IgnoringTreeVisitor implements FileTreeVisitor {
 
     private final SourceTree tree;
     private final SourceIgnores ignores;
     private final UnwatchedDirectories.Generation unwatched;
+    private final CloseWatch closes;
 
-    IgnoringTreeVisitor(SourceTree tree, SourceIgnores ignores, UnwatchedDirectories.Generation unwatched) {
+    IgnoringTreeVisitor(SourceTree tree, SourceIgnores ignores, UnwatchedDirectories.Generation unwatched,
+                        CloseWatch closes) {
         this.tree = tree;
         this.ignores = ignores;
         this.unwatched = unwatched;
+        this.closes = closes;
     }
 
     @Override
@@ -41,7 +47,7 @@ final class IgnoringTreeVisitor implements FileTreeVisitor {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 try {
-                    onDirectory.call(dir);
+                    watch(dir, onDirectory);
                     done[0]++;
                 } catch (NoSuchFileException | NotDirectoryException gone) {
                     // Renamed or deleted since it was listed. Thrown on, it would end the whole walk
@@ -88,6 +94,24 @@ final class IgnoringTreeVisitor implements FileTreeVisitor {
             }
         });
         unwatched.walked(done[0] + done[1], done[1] > 0);
+    }
+
+    /** Watches {@code dir} for changes, and then for closes; changes come first when watches run short. */
+    private void watch(Path dir, Callback onDirectory) throws IOException {
+        try {
+            onDirectory.call(dir);
+        } catch (IOException cannotWatch) {
+            if (!isWatchLimit(cannotWatch) || !closes.yieldWatches()) {
+                throw cannotWatch;
+            }
+            onDirectory.call(dir); // With the watches the close watch held.
+        }
+        closes.watch(dir);
+    }
+
+    /** How Java's WatchService says ENOSPC. */
+    static boolean isWatchLimit(IOException e) {
+        return e.getMessage() != null && e.getMessage().contains("inotify watches");
     }
 
     /** Within a walk the directories above are known not to be ignored; where a walk starts they are not. */

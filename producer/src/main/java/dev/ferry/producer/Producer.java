@@ -1,6 +1,8 @@
 package dev.ferry.producer;
 
 import dev.ferry.producer.repair.RepairResponder;
+import dev.ferry.producer.watch.CloseWatch;
+import dev.ferry.producer.watch.ClosedFiles;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ByteSize;
 import dev.ferry.wire.RelPath;
@@ -94,6 +96,9 @@ public final class Producer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Object watcherLock = new Object();
     private DirectoryWatcher watcher; // Guarded by watcherLock.
+    private CloseWatch closeWatch; // Guarded by watcherLock; runs while the watcher does.
+    /** The files closed after writing, which need not wait for the quiet period: filled by the close watch. */
+    private final ClosedFiles closedFiles = new ClosedFiles();
     /** Grows while the broker keeps failing, even right after reconnecting; reset once a comparison gets through. */
     private long reconnectDelayMillis = FIRST_RECONNECT_DELAY.toMillis();
 
@@ -110,8 +115,8 @@ public final class Producer implements AutoCloseable {
                 settings.observer(), clock);
         SequenceNumbers sequence = new SequenceNumbers(clock);
         StopCheck stop = this::checkNotStopped;
-        FileBodySender bodies = new FileBodySender(tree, sequence, clock, settings.quietPeriod(), settings.chunkBytes(),
-                stop, state.signatures());
+        FileBodySender bodies = new FileBodySender(tree, sequence, clock, settings.quietPeriod(), closedFiles,
+                settings.chunkBytes(), stop, state.signatures());
         this.reconciler = new Reconciler(tree, index, ignores, publisher, bodies, sequence, retries, stop,
                 settings.observer());
         Duration maxDelay = settings.quietPeriod().multipliedBy(MAX_DELAY_IN_QUIET_PERIODS);
@@ -522,12 +527,15 @@ public final class Producer implements AutoCloseable {
     private void startWatcher() throws IOException, InterruptedException {
         dirty.watchStarted();
         UnwatchedDirectories.Generation walks = unwatched.begin();
+        // Started first, so that the watcher's walk, which makes the watches, watches for closes too.
+        CloseWatch closes = CloseWatch.start(settings.source(), closedFiles, dirty::add);
         DirectoryWatcher started;
         try {
             started = DirectoryWatcher.builder().path(settings.source()).fileHashing(false)
-                    .fileTreeVisitor(new IgnoringTreeVisitor(tree, ignores, walks))
+                    .fileTreeVisitor(new IgnoringTreeVisitor(tree, ignores, walks, closes))
                     .listener(new ChangeListener()).build();
         } catch (IOException e) {
+            closes.close();
             // No inotify instance left (fs.inotify.max_user_instances), say: nothing is watched, the
             // whole tree is compared every rescan interval instead, and watching is tried again then.
             walks.record(settings.source(), e);
@@ -537,9 +545,11 @@ public final class Producer implements AutoCloseable {
         synchronized (watcherLock) {
             if (closed.get()) {
                 closeQuietly(started::close, "the watcher");
+                closes.close();
                 throw new InterruptedException("closed before watching began");
             }
             watcher = started;
+            closeWatch = closes;
         }
         started.watchAsync(WATCHER_THREAD).whenComplete((ignored, failure) -> {
             synchronized (watcherLock) {
@@ -555,6 +565,10 @@ public final class Producer implements AutoCloseable {
             if (watcher != null) {
                 closeQuietly(watcher::close, "the watcher");
                 watcher = null;
+            }
+            if (closeWatch != null) {
+                closeWatch.close();
+                closeWatch = null;
             }
         }
     }

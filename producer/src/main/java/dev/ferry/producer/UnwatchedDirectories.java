@@ -172,7 +172,7 @@ final class UnwatchedDirectories {
         static Failure of(IOException cause) {
             String reason = cause instanceof AccessDeniedException ? "permission denied"
                     : cause.getMessage() == null ? cause.toString() : cause.getMessage();
-            return new Failure(reason, reason.contains("inotify watches") ? Limit.current() : null);
+            return new Failure(reason, IgnoringTreeVisitor.isWatchLimit(cause) ? Limit.current() : null);
         }
 
         String advice(long directoriesInTree) {

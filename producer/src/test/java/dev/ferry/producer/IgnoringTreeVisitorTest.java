@@ -3,6 +3,8 @@ package dev.ferry.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.ignore.IgnoreSettings;
+import dev.ferry.producer.watch.CloseWatch;
+import dev.ferry.producer.watch.ClosedFiles;
 import dev.ferry.wire.RelPath;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -60,7 +62,7 @@ class IgnoringTreeVisitorTest {
         UnwatchedDirectories unwatched = new UnwatchedDirectories(tree.source, Duration.ofSeconds(1));
 
         new IgnoringTreeVisitor(new SourceTree(tree.source), SourceIgnores.load(tree.source, IgnoreSettings.DEFAULTS),
-                unwatched.begin()).recursiveVisitFiles(top, dir -> {
+                unwatched.begin(), CloseWatch.off(tree.source)).recursiveVisitFiles(top, dir -> {
                     if (dir.getFileName().toString().equals("b")) {
                         throw new IOException("User limit of inotify watches reached"); // the JDK's words for ENOSPC
                     }
@@ -76,9 +78,39 @@ class IgnoringTreeVisitorTest {
                 .containsExactly(Scope.tree(RelPath.of("top/b")));
     }
 
+    /**
+     * Watches for closes count against the same limit as watches for changes: when the limit is
+     * reached, the close watch gives all of its up, and the directory is watched for changes with them.
+     */
+    @Test
+    void atTheWatchLimitTheCloseWatchGivesUpItsWatchesForTheDirectoryWatcher() throws IOException {
+        SourceFixture tree = new SourceFixture(temp);
+        for (String name : List.of("a", "b", "c")) {
+            tree.write("top/" + name + "/file.txt", name);
+        }
+        Path top = tree.path("top");
+        List<Path> registered = new ArrayList<>();
+        UnwatchedDirectories unwatched = new UnwatchedDirectories(tree.source, Duration.ofSeconds(1));
+        List<Path> failedOnce = new ArrayList<>();
+        try (CloseWatch closes = CloseWatch.start(tree.source, new ClosedFiles(), file -> { })) {
+            new IgnoringTreeVisitor(new SourceTree(tree.source), SourceIgnores.load(tree.source,
+                    IgnoreSettings.DEFAULTS), unwatched.begin(), closes).recursiveVisitFiles(top, dir -> {
+                        if (dir.getFileName().toString().equals("b") && failedOnce.isEmpty()) {
+                            failedOnce.add(dir);
+                            throw new IOException("User limit of inotify watches reached");
+                        }
+                        registered.add(dir);
+                    }, file -> { });
+
+            assertThat(closes.isWatching()).as("gave its watches up").isFalse();
+        }
+        assertThat(registered).containsExactlyInAnyOrder(top, top.resolve("a"), top.resolve("b"), top.resolve("c"));
+        assertThat(unwatched.count()).isZero();
+    }
+
     private static IgnoringTreeVisitor visitor(SourceFixture tree) throws IOException {
         return new IgnoringTreeVisitor(new SourceTree(tree.source),
                 SourceIgnores.load(tree.source, IgnoreSettings.DEFAULTS),
-                new UnwatchedDirectories(tree.source, Duration.ofSeconds(1)).begin());
+                new UnwatchedDirectories(tree.source, Duration.ofSeconds(1)).begin(), CloseWatch.off(tree.source));
     }
 }

@@ -27,8 +27,18 @@ import java.util.List;
  */
 public final class Inotify implements Closeable {
 
+    /** A file was written. */
+    public static final int IN_MODIFY = 0x00000002;
     /** A file opened for writing was closed. */
     public static final int IN_CLOSE_WRITE = 0x00000008;
+    /** An entry was renamed away from the directory; its {@code cookie} pairs it with an {@link #IN_MOVED_TO}. */
+    public static final int IN_MOVED_FROM = 0x00000040;
+    /** An entry was renamed into the directory. */
+    public static final int IN_MOVED_TO = 0x00000080;
+    /** An entry was created in the directory. */
+    public static final int IN_CREATE = 0x00000100;
+    /** An entry was removed from the directory. */
+    public static final int IN_DELETE = 0x00000200;
     /** The kernel's event queue overflowed: events were lost. */
     public static final int IN_Q_OVERFLOW = 0x00004000;
     /** The watch was removed (explicitly, or its directory deleted or unmounted). */
@@ -37,12 +47,15 @@ public final class Inotify implements Closeable {
     public static final int IN_ONLYDIR = 0x01000000;
     /** Do not follow a symbolic link at the path. */
     public static final int IN_DONT_FOLLOW = 0x02000000;
+    /** No events about entries once they are unlinked (a deleted file still open by its writer). */
+    public static final int IN_EXCL_UNLINK = 0x04000000;
 
     private static final int IN_NONBLOCK = 0x800; // O_NONBLOCK
     private static final int IN_CLOEXEC = 0x80000; // O_CLOEXEC
     private static final short POLLIN = 1;
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
+    private static final int ENOSPC = 28;
     /** struct inotify_event: int wd, uint32 mask, cookie, len, then len bytes of name. */
     private static final int HEADER_BYTES = 16;
     /** Room for many events per read: each is 16 bytes and a name of at most 255 (NAME_MAX) and its NUL. */
@@ -51,12 +64,18 @@ public final class Inotify implements Closeable {
     private static final Charset NAMES = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
 
     private final int fd;
+    /** An eventfd polled beside {@link #fd}: {@link #wake} ends a wait from another thread at once. */
+    private final int wakeFd;
     private final Memory buffer = new Memory(BUFFER_BYTES);
-    private final Memory pollFd = new Memory(8); // struct pollfd: int fd, short events, short revents
-    private boolean closed;
+    private final Memory pollFds = new Memory(16); // two struct pollfd: int fd, short events, short revents
+    private final Memory counter = new Memory(8); // what an eventfd reads: one uint64
+    private final Memory one = new Memory(8); // what wake writes: a separate buffer, as another thread writes it
+    private boolean closed; // Guarded by this, as the descriptors may not be closed under a wake.
 
-    private Inotify(int fd) {
+    private Inotify(int fd, int wakeFd) {
         this.fd = fd;
+        this.wakeFd = wakeFd;
+        one.setLong(0, 1);
     }
 
     /**
@@ -66,9 +85,18 @@ public final class Inotify implements Closeable {
      *                     limit, {@code fs.inotify.max_user_instances}, say) or JNA cannot load libc
      */
     public static Inotify open() throws IOException {
+        int fd;
         try {
-            return new Inotify(C.LIBRARY.inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+            fd = C.LIBRARY.inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         } catch (LastErrorException e) {
+            throw new IOException("cannot make an inotify instance: " + errno(e), e);
+        } catch (LinkageError e) {
+            throw new IOException("cannot call inotify through JNA: " + e.getMessage(), e);
+        }
+        try {
+            return new Inotify(fd, C.LIBRARY.eventfd(0, IN_NONBLOCK | IN_CLOEXEC)); // EFD_* are O_*, as IN_* are
+        } catch (LastErrorException e) {
+            C.LIBRARY.close(fd);
             throw new IOException("cannot make an inotify instance: " + errno(e), e);
         } catch (LinkageError e) {
             throw new IOException("cannot call inotify through JNA: " + e.getMessage(), e);
@@ -79,14 +107,16 @@ public final class Inotify implements Closeable {
      * Watches {@code directory} for {@code mask}; returns the watch descriptor its events carry. The
      * same directory watched again gets the same descriptor, its mask replaced.
      *
-     * @throws IOException naming the directory and the errno (ENOSPC: the watch limit,
-     *                     {@code fs.inotify.max_user_watches}; ENOTDIR with {@link #IN_ONLYDIR})
+     * @throws WatchLimitException when the per-user watch limit ({@code fs.inotify.max_user_watches})
+     *                             is reached
+     * @throws IOException naming the directory and the errno otherwise (ENOTDIR with {@link #IN_ONLYDIR})
      */
     public int watch(Path directory, int mask) throws IOException {
         try {
             return C.LIBRARY.inotify_add_watch(fd, cString(directory), mask);
         } catch (LastErrorException e) {
-            throw new IOException("cannot watch " + directory + " with inotify: " + errno(e), e);
+            String message = "cannot watch " + directory + " with inotify: " + errno(e);
+            throw e.getErrorCode() == ENOSPC ? new WatchLimitException(message, e) : new IOException(message, e);
         }
     }
 
@@ -109,17 +139,39 @@ public final class Inotify implements Closeable {
         if (!events.isEmpty() || timeout.isZero()) {
             return events;
         }
-        pollFd.setInt(0, fd);
-        pollFd.setShort(4, POLLIN);
-        pollFd.setShort(6, (short) 0);
+        pollFds.setInt(0, fd);
+        pollFds.setShort(4, POLLIN);
+        pollFds.setShort(6, (short) 0);
+        pollFds.setInt(8, wakeFd);
+        pollFds.setShort(12, POLLIN);
+        pollFds.setShort(14, (short) 0);
         try {
-            C.LIBRARY.poll(pollFd, new NativeLong(1), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            C.LIBRARY.poll(pollFds, new NativeLong(2), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         } catch (LastErrorException e) {
             if (e.getErrorCode() != EINTR) {
                 throw new IOException("cannot wait for inotify events: " + errno(e), e);
             }
         }
+        if (pollFds.getShort(14) != 0) {
+            try {
+                C.LIBRARY.read(wakeFd, counter, new NativeLong(8)); // Resets it, so the next wait waits.
+            } catch (LastErrorException e) {
+                // EAGAIN: another read took it.
+            }
+        }
         return read();
+    }
+
+    /** Ends the wait in {@link #await} now, or the next one if none is under way; from any thread. */
+    public synchronized void wake() {
+        if (closed) {
+            return;
+        }
+        try {
+            C.LIBRARY.write(wakeFd, one, new NativeLong(8));
+        } catch (LastErrorException e) {
+            // EAGAIN: the counter is full, so a wake is pending anyway.
+        }
     }
 
     private List<Event> read() throws IOException {
@@ -159,10 +211,11 @@ public final class Inotify implements Closeable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
             C.LIBRARY.close(fd);
+            C.LIBRARY.close(wakeFd);
         }
     }
 
@@ -200,6 +253,13 @@ public final class Inotify implements Closeable {
         }
     }
 
+    /** No inotify watch is left for this user (ENOSPC). */
+    public static final class WatchLimitException extends IOException {
+        WatchLimitException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     interface C extends Library {
         C LIBRARY = Native.load("c", C.class);
 
@@ -212,6 +272,10 @@ public final class Inotify implements Closeable {
         int poll(Memory fds, NativeLong count, int timeoutMillis) throws LastErrorException;
 
         NativeLong read(int fd, Memory buffer, NativeLong count) throws LastErrorException;
+
+        int eventfd(int initialValue, int flags) throws LastErrorException;
+
+        NativeLong write(int fd, Memory buffer, NativeLong count) throws LastErrorException;
 
         int close(int fd);
     }

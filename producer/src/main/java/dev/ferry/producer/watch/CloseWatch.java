@@ -1,0 +1,257 @@
+package dev.ferry.producer.watch;
+
+import static dev.ferry.producer.watch.Inotify.IN_CLOSE_WRITE;
+import static dev.ferry.producer.watch.Inotify.IN_CREATE;
+import static dev.ferry.producer.watch.Inotify.IN_DELETE;
+import static dev.ferry.producer.watch.Inotify.IN_DONT_FOLLOW;
+import static dev.ferry.producer.watch.Inotify.IN_EXCL_UNLINK;
+import static dev.ferry.producer.watch.Inotify.IN_IGNORED;
+import static dev.ferry.producer.watch.Inotify.IN_MODIFY;
+import static dev.ferry.producer.watch.Inotify.IN_MOVED_FROM;
+import static dev.ferry.producer.watch.Inotify.IN_MOVED_TO;
+import static dev.ferry.producer.watch.Inotify.IN_ONLYDIR;
+import static dev.ferry.producer.watch.Inotify.IN_Q_OVERFLOW;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the source's directories for files closed after writing, on a thread of its own, and
+ * records them in {@link ClosedFiles} (issue 21): the producer's directory watcher (Java's
+ * {@code WatchService}) reports that a file changed, not that its writer is done.
+ *
+ * <p>Best effort, and never in the way. Its directories are those the directory watcher's walk
+ * registers ({@link #watch}), so it watches what that one does. Its watches count against the same
+ * per-user limit, so it gives them all up the moment either runs short ({@link #yieldWatches}): a
+ * directory watched for changes matters, one watched for closes only saves the quiet period. Off,
+ * lost events or stopped, it forgets every record, and files are read once left alone for the quiet
+ * period, as before.
+ *
+ * <p>A record is made from the file's modification time read just after the close event arrives. A
+ * second writer that writes between the close and that read makes it record a time that is not the
+ * first writer's last; its write's own event voids the record a moment later (microseconds). If the
+ * file is read in that moment, the read-then-check still catches a writer that goes on, and the
+ * version sent is replaced by the next, as with a writer that pauses longer than the quiet period.
+ */
+public final class CloseWatch implements AutoCloseable {
+
+    /** Told, on the watch's thread, that {@code file} was closed after writing and recorded so. */
+    public interface Listener {
+        void closed(Path file);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(CloseWatch.class);
+    /** Besides the close: every event that can make a record untrue. */
+    private static final int EVENTS = IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE;
+    private static final int MASK = EVENTS | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK;
+    /** A wait is ended by {@link Inotify#wake} when closing; longer than {@link #STOP_WAIT}, so a test sees a missed wake. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    /** Renames whose second half has not come yet: a few, as the halves come together. */
+    private static final int MAX_PENDING_MOVES = 64;
+
+    private final Path source;
+    private final ClosedFiles closes;
+    private final Listener listener;
+    private final Inotify inotify;
+    private final Thread thread;
+    private final Map<Integer, Path> directories = new ConcurrentHashMap<>();
+    /** Held while watches are added or given up, and while a batch of events is recorded. */
+    private final Object lock = new Object();
+    private boolean watching; // Guarded by lock.
+    private volatile boolean stopping;
+
+    private CloseWatch(Path source, ClosedFiles closes, Listener listener, Inotify inotify) {
+        this.source = source;
+        this.closes = closes;
+        this.listener = listener;
+        this.inotify = inotify;
+        this.watching = inotify != null;
+        this.thread = inotify == null ? null : new Thread(this::run, "ferry-close-watch");
+    }
+
+    /**
+     * Starts watching for closes under {@code source} (directories are added by {@link #watch}); a
+     * watch that is off when Linux's inotify cannot be had (another system, no instance left), which
+     * it says once.
+     */
+    public static CloseWatch start(Path source, ClosedFiles closes, Listener listener) {
+        closes.forgetAll(); // What happened while nobody watched is unknown.
+        Inotify inotify;
+        try {
+            inotify = Inotify.open();
+        } catch (IOException e) {
+            log.info("not watching {} for files closed after writing ({}): each file is read once left alone for "
+                    + "the quiet period", source, e.getMessage());
+            inotify = null;
+        }
+        CloseWatch watch = new CloseWatch(source, closes, listener, inotify);
+        if (watch.thread != null) {
+            watch.thread.setDaemon(true);
+            watch.thread.start();
+        }
+        return watch;
+    }
+
+    /** A watch that watches nothing: every file waits for the quiet period. */
+    public static CloseWatch off(Path source) {
+        return new CloseWatch(source, new ClosedFiles(), file -> { }, null);
+    }
+
+    /** Watches {@code directory} for closes too; called by the directory watcher's walk for each one it watches. */
+    public void watch(Path directory) {
+        synchronized (lock) {
+            if (!watching) {
+                return;
+            }
+            try {
+                directories.put(inotify.watch(directory, MASK), directory);
+            } catch (Inotify.WatchLimitException e) {
+                stopWatching("the inotify watch limit is reached, and watching for changes comes first");
+            } catch (IOException e) {
+                // Gone since the walk listed it, or unreadable: the directory watcher says what it makes of it.
+                log.debug("not watching {} for closes: {}", directory, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Gives up every watch, so that the directory watcher, short of watches, can have them; returns
+     * whether there were any to give.
+     */
+    public boolean yieldWatches() {
+        synchronized (lock) {
+            if (!watching) {
+                return false;
+            }
+            stopWatching("the directory watcher needs its inotify watches");
+            return true;
+        }
+    }
+
+    /** Whether closes are watched (for tests and the log). */
+    public boolean isWatching() {
+        synchronized (lock) {
+            return watching;
+        }
+    }
+
+    /** Whether its thread runs. */
+    boolean isRunning() {
+        return thread != null && thread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (thread == null) {
+            return;
+        }
+        stopping = true;
+        inotify.wake();
+        try {
+            thread.join(STOP_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("the close watch of {} did not stop within {} s", source, STOP_WAIT.toSeconds());
+        }
+    }
+
+    private void stopWatching(String why) {
+        watching = false;
+        directories.keySet().forEach(inotify::unwatch);
+        directories.clear();
+        closes.forgetAll();
+        log.info("no longer watching {} for files closed after writing ({}): each file is read once left alone for "
+                + "the quiet period", source, why);
+    }
+
+    private void run() {
+        Map<Integer, Path> moves = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Path> eldest) {
+                return size() > MAX_PENDING_MOVES;
+            }
+        };
+        try {
+            while (!stopping) {
+                var events = inotify.await(WAIT);
+                synchronized (lock) {
+                    if (!watching) {
+                        continue; // Drained and dropped: whatever they say, nothing is recorded any more.
+                    }
+                    for (Inotify.Event event : events) {
+                        handle(event, moves);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("watching {} for files closed after writing failed: {}; each file is read once left alone for "
+                    + "the quiet period", source, e.toString());
+        } finally {
+            synchronized (lock) {
+                watching = false;
+                closes.forgetAll();
+                inotify.close();
+            }
+        }
+    }
+
+    private void handle(Inotify.Event event, Map<Integer, Path> moves) {
+        if (event.is(IN_Q_OVERFLOW)) {
+            closes.forgetAll(); // A write may be among what was lost.
+            moves.clear();
+            return;
+        }
+        if (event.is(IN_IGNORED)) {
+            directories.remove(event.wd());
+            return;
+        }
+        Path directory = directories.get(event.wd());
+        if (directory == null || event.name() == null) {
+            return; // A watch given up meanwhile, or an event about the directory itself.
+        }
+        Path file = directory.resolve(event.name());
+        if (event.is(IN_MOVED_FROM)) {
+            moves.put(event.cookie(), file);
+        } else if (event.is(IN_MOVED_TO)) {
+            Path from = moves.remove(event.cookie());
+            if (from != null) {
+                closes.moved(from, file);
+            } else {
+                closes.changed(file); // Moved in from outside the tree: nothing is known of its writer.
+            }
+        } else if (event.is(IN_CLOSE_WRITE)) {
+            closed(file);
+        } else {
+            closes.changed(file);
+        }
+    }
+
+    private void closed(Path file) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException gone) {
+            closes.changed(file);
+            return;
+        }
+        if (!attributes.isRegularFile()) {
+            closes.changed(file);
+            return;
+        }
+        closes.closed(file, attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        listener.closed(file);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.ferry.producer.watch;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The files whose writer said it was done: each with the modification time it had just after it was
+ * closed after writing, as long as no later event says it was written, replaced or removed. A file
+ * found with that time still has nothing more coming from that writer, so it can be read at once
+ * instead of after the quiet period (issue 21).
+ *
+ * <p>The modification time is what makes this safe to consult late: a file written again
+ * (through {@code mmap}, say, which inotify does not report) or given another time has a time other
+ * than the one recorded, and waits for the quiet period as any file does. {@link CloseWatch} fills it
+ * on its thread; the producer consults it on its own. Bounded: the oldest records go first, and a
+ * file whose record went waits for the quiet period.
+ */
+public final class ClosedFiles {
+
+    /** More than the files of any burst the producer compares before their quiet period is over anyway. */
+    static final int MAX_FILES = 16_384;
+
+    private final Map<Path, Long> closed = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Long> eldest) {
+            return size() > MAX_FILES;
+        }
+    };
+
+    /** A writer closed {@code file}, which then had {@code mtimeNanos}. */
+    public synchronized void closed(Path file, long mtimeNanos) {
+        closed.remove(file); // Re-inserted last, so that eviction takes the oldest close first.
+        closed.put(file, mtimeNanos);
+    }
+
+    /** {@code file} was written, created, replaced or removed: whatever its writer said before is void. */
+    public synchronized void changed(Path file) {
+        closed.remove(file);
+    }
+
+    /** {@code from} was renamed to {@code to}: a closed file stays closed under its new name. */
+    public synchronized void moved(Path from, Path to) {
+        Long mtime = closed.remove(from);
+        closed.remove(to);
+        if (mtime != null) {
+            closed.put(to, mtime);
+        }
+    }
+
+    /** Events were lost, or nobody watched for a while: no record can be trusted. */
+    public synchronized void forgetAll() {
+        closed.clear();
+    }
+
+    /** Whether the file at {@code file} was closed after writing with {@code mtimeNanos}, and not touched since. */
+    public synchronized boolean closedAt(Path file, long mtimeNanos) {
+        Long mtime = closed.get(file);
+        return mtime != null && mtime == mtimeNanos;
+    }
+
+    synchronized int size() {
+        return closed.size();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.ferry.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.wire.ChangeEvent.PutFile;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 21: a file its writer closed is read at once, not after the quiet period; one still open for
+ * writing waits for it as before. The quiet period here is a minute, so that only the close can
+ * explain a file published within seconds.
+ */
+class CloseEventsTest {
+
+    private static final Duration QUIET = Duration.ofMinutes(1);
+    private static final Duration WITHIN = Duration.ofSeconds(10);
+
+    @TempDir
+    Path temp;
+
+    SourceFixture tree;
+    RecordingSink sink = new RecordingSink();
+    Producer producer;
+    CompletableFuture<Void> watching = new CompletableFuture<>();
+
+    @BeforeEach
+    void startWatching() throws Exception {
+        tree = new SourceFixture(temp);
+        tree.write("docs/readme.txt", "there before the watch"); // A directory the walk watches.
+        producer = Producer.open(tree.settings(QUIET, 256), sink, Clock.systemUTC());
+        Thread thread = new Thread(() -> {
+            try {
+                producer.watch();
+                watching.complete(null);
+            } catch (Throwable e) {
+                watching.completeExceptionally(e);
+            }
+        }, "watch");
+        thread.setDaemon(true);
+        thread.start();
+        // Written before the watch began, and older than nothing: it waits out the minute too, so it is
+        // not awaited; the watch is on once the producer answers its first comparison.
+        await().atMost(WITHIN).until(() -> sink.committedChanges().contains("dir docs"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        producer.close();
+        watching.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aFileClosedAfterWritingIsPublishedWithoutWaitingForTheQuietPeriod() {
+        tree.write("docs/new.txt", "written and closed");
+
+        await().atMost(WITHIN).until(() -> sink.committedChanges().contains("put docs/new.txt"));
+        tree.write("docs/new.txt", "written again, and closed again");
+        await().atMost(WITHIN).until(() -> sink.committed().stream().anyMatch(e -> e instanceof PutFile put
+                && put.path().text().equals("docs/new.txt") && put.size() == "written again, and closed again".length()));
+    }
+
+    @Test
+    void aFileItsWriterKeepsOpenWaitsForTheQuietPeriodAndGoesOnceClosed() throws Exception {
+        Path file = tree.path("docs/growing.log");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write("first line\n".getBytes());
+            out.flush();
+            tree.write("docs/marker.txt", "closed after the first line was written");
+            await().atMost(WITHIN).until(() -> sink.committedChanges().contains("put docs/marker.txt"));
+            // The marker went, in a batch after the log's first write: the log did not, as it is open.
+            assertThat(sink.committedChanges()).doesNotContain("put docs/growing.log");
+            out.write("second line\n".getBytes());
+        }
+
+        await().atMost(WITHIN).until(() -> sink.committed().stream().anyMatch(e -> e instanceof PutFile put
+                && put.path().text().equals("docs/growing.log") && put.size() == "first line\nsecond line\n".length()));
+    }
+}

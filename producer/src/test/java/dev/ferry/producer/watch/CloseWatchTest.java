@@ -1,0 +1,146 @@
+package dev.ferry.producer.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the close watch records, on Linux's own events: a written file once closed, and nothing it cannot vouch for. */
+class CloseWatchTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+
+    private final ClosedFiles closes = new ClosedFiles();
+    private final List<Path> told = new CopyOnWriteArrayList<>();
+    private CloseWatch watch;
+
+    @BeforeEach
+    void watch() {
+        watch = CloseWatch.start(dir, closes, told::add);
+        watch.watch(dir);
+        assertThat(watch.isWatching()).isTrue();
+    }
+
+    @AfterEach
+    void stop() {
+        watch.close();
+    }
+
+    @Test
+    void aFileClosedAfterWritingIsRecordedWithItsModificationTimeAndTold() throws IOException {
+        Path file = dir.resolve("report 📷.txt");
+        Files.writeString(file, "done");
+
+        await().atMost(WITHIN).until(() -> told.contains(file));
+        assertThat(closes.closedAt(file, mtime(file))).isTrue();
+        assertThat(closes.closedAt(file, mtime(file) - 1)).as("another time is another version").isFalse();
+    }
+
+    @Test
+    void aFileWrittenAgainAfterItsCloseIsNoLongerClosed() throws IOException {
+        Path file = dir.resolve("log.txt");
+        Files.writeString(file, "first writer");
+        await().atMost(WITHIN).until(() -> closes.closedAt(file, mtime(file)));
+
+        try (OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.APPEND)) {
+            out.write(", second writer, still writing".getBytes());
+            out.flush();
+            // The second writer's time is the file's now: a record of it would be a lie until it closes.
+            await().atMost(WITHIN).until(() -> closes.size() == 0);
+            assertThat(closes.closedAt(file, mtime(file))).isFalse();
+        }
+        await().atMost(WITHIN).until(() -> closes.closedAt(file, mtime(file)));
+    }
+
+    @Test
+    void aClosedFileRenamedStaysClosedUnderItsNewNameAndOneMovedInFromOutsideIsNot() throws IOException {
+        Path temporary = dir.resolve(".page.html.tmp");
+        Files.writeString(temporary, "<p>saved the safe way</p>");
+        await().atMost(WITHIN).until(() -> told.contains(temporary));
+        Path page = dir.resolve("page.html");
+        long mtime = mtime(temporary);
+        Files.move(temporary, page, StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(WITHIN).until(() -> closes.closedAt(page, mtime));
+        assertThat(closes.closedAt(temporary, mtime)).isFalse();
+
+        Path outside = Files.createTempDirectory(dir.getParent(), "outside").resolve("other.html");
+        Files.writeString(outside, "written where nobody watched");
+        Files.move(outside, page, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(WITHIN).until(() -> !closes.closedAt(page, mtime));
+        assertThat(closes.closedAt(page, mtime(page))).isFalse();
+    }
+
+    @Test
+    void aFileDeletedAndLinkedAgainWithoutWritingIsNotClosed() throws IOException {
+        Path file = dir.resolve("data.bin");
+        Files.writeString(file, "v1");
+        await().atMost(WITHIN).until(() -> closes.closedAt(file, mtime(file)));
+        long mtime = mtime(file);
+        // Another file with the very same time, written where nobody watches, linked in by the same name.
+        Path elsewhere = Files.createTempDirectory(dir.getParent(), "elsewhere").resolve("other.bin");
+        Files.writeString(elsewhere, "v2");
+        Files.setLastModifiedTime(elsewhere, java.nio.file.attribute.FileTime.from(mtime, TimeUnit.NANOSECONDS));
+
+        Files.delete(file);
+        Files.createLink(file, elsewhere);
+
+        await().atMost(WITHIN).until(() -> closes.size() == 0);
+        assertThat(closes.closedAt(file, mtime(file))).isFalse();
+    }
+
+    @Test
+    void givingUpItsWatchesForgetsEveryRecordAndRecordsNoMore() throws IOException {
+        Path first = dir.resolve("first.txt");
+        Files.writeString(first, "recorded");
+        await().atMost(WITHIN).until(() -> told.contains(first));
+
+        assertThat(watch.yieldWatches()).isTrue();
+        assertThat(watch.yieldWatches()).as("nothing left to give").isFalse();
+        assertThat(watch.isWatching()).isFalse();
+        assertThat(closes.closedAt(first, mtime(first))).isFalse();
+
+        watch.watch(dir); // The walk goes on: nothing is watched any more.
+        Path second = dir.resolve("second.txt");
+        Files.writeString(second, "not recorded");
+        Path marker = Files.createTempDirectory(dir.getParent(), "marker");
+        Files.writeString(marker.resolve("m"), "time passes");
+        assertThat(told).containsExactly(first);
+        assertThat(closes.size()).isZero();
+    }
+
+    @Test
+    void aWatchThatIsOffRecordsNothing() throws IOException {
+        CloseWatch off = CloseWatch.off(dir);
+        off.watch(dir);
+        assertThat(off.isWatching()).isFalse();
+        assertThat(off.yieldWatches()).isFalse();
+        off.close();
+    }
+
+    @Test
+    void closingEndsItsThreadByWakingItsWait() {
+        assertThat(watch.isRunning()).isTrue();
+        watch.close(); // Waits 5 s at most for a thread whose wait lasts 10 s: only a wake ends it in time.
+        assertThat(watch.isRunning()).isFalse();
+    }
+
+    private static long mtime(Path file) throws IOException {
+        return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
+    }
+}
