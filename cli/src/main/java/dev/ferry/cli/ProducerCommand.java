@@ -95,6 +95,13 @@ final class ProducerCommand implements Callable<Integer> {
                     + "(default: 60s). The producer says once which limit to raise; `ferry status` counts them.")
     Duration rescanInterval = ProducerSettings.DEFAULT_RESCAN_INTERVAL;
 
+    @Option(names = "--quiet-period", paramLabel = "DURATION", converter = PositiveDuration.class,
+            description = "How long a file must have been left alone before it is read when its writer was not "
+                    + "seen closing it (default: 50ms). A file closed after writing is read at once (Linux); one "
+                    + "written through mmap, kept open, or on another system waits this long after its last "
+                    + "change. Longer for writers that pause mid-file (a slow network mount).")
+    Duration quietPeriod = ProducerSettings.DEFAULT_QUIET_PERIOD;
+
     @Mixin
     IgnoreOptions ignore;
 
@@ -117,7 +124,7 @@ final class ProducerCommand implements Callable<Integer> {
             watching.watchQueue(endpoint, queue);
             ProducerSettings settings = ProducerSettings.defaults(sourceDir, stateDir, queue).withMirrors(mirrors)
                     .withBatchMessages(positive(batchEvents)).withIgnore(ignore.settings())
-                    .withRescanInterval(rescanInterval)
+                    .withRescanInterval(rescanInterval).withQuietPeriod(quietPeriod)
                     .withSeal(seal)
                     .withObserver(watching.producer(tally));
             if (once) {

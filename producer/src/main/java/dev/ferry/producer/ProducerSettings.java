@@ -25,8 +25,9 @@ import java.util.Objects;
  *                      so they receive every event from the first, even before their consumer ever
  *                      ran ({@link MirrorQueues}); a mirror not named receives what is published
  *                      once its queue exists. Validated names, without repeats.
- * @param quietPeriod   how long a file must have been left alone before it is read, and how long
- *                      the watcher waits for a burst of changes to end
+ * @param quietPeriod   how long a file must have been left alone before it is read, unless its
+ *                      writer was seen closing it (issue 21), and at most how long the watcher
+ *                      waits for a burst of changes to end
  * @param chunkBytes    the largest file body one message carries
  * @param batchMessages how many events one broker transaction holds at most (small files travel
  *                      many to a message, see {@link SmallFileBundle})
@@ -151,6 +152,12 @@ public record ProducerSettings(Path source, Path stateDir, String queue, List<St
     public ProducerSettings withRescanInterval(Duration interval) {
         return new ProducerSettings(source, stateDir, queue, mirrors, quietPeriod, chunkBytes, batchMessages, batchBytes,
                 ignore, observer, interval, seal);
+    }
+
+    /** These settings, reading a file whose writer's close was not seen once it has been left alone for {@code period}. */
+    public ProducerSettings withQuietPeriod(Duration period) {
+        return new ProducerSettings(source, stateDir, queue, mirrors, period, chunkBytes, batchMessages, batchBytes,
+                ignore, observer, rescanInterval, seal);
     }
 
     /** These settings, sealing messages with {@code how} (which must be of this stream). */
