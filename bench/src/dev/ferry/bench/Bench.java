@@ -13,7 +13,7 @@ import java.util.TreeSet;
 
 /**
  * The benchmark of issue 5: Ferry against rsync and cp on the same machine in the same run.
- * Started by {@code bench/run}, which builds Ferry, installs rsync and makes the work directory;
+ * Started by {@code bench/run}, which builds Ferry, installs rsync and lsyncd and makes the work directory;
  * see {@code bench/README.md}.
  *
  * <pre>

@@ -115,6 +115,9 @@ final class Chart {
                     ferry ? FERRY : BASELINE));
         }
         for (ScenarioResult.Reference reference : result.references) {
+            if (!reference.charted()) {
+                continue;
+            }
             bars.add(new Bar(reference.label(), reference.value(), Double.NaN, Double.NaN, REFERENCE));
         }
         return bars;

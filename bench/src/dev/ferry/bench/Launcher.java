@@ -24,6 +24,11 @@ final class Launcher implements AutoCloseable {
         this.logDir = Files.createDirectories(logDir);
     }
 
+    /** Where the logs go: also the place for a process's own files worth keeping with them (its config, say). */
+    Path logDir() {
+        return logDir;
+    }
+
     Launched start(String name, List<String> command) {
         return start(name, command, Map.of());
     }

@@ -31,6 +31,7 @@ final class Machine {
                 + " (" + System.getProperty("java.vendor") + ")");
         facts.put("rsync", tools.rsyncVersion());
         facts.put("cp", tools.cpVersion());
+        facts.put("lsyncd", tools.lsyncdVersion());
         return facts;
     }
 

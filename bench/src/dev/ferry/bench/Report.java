@@ -102,11 +102,10 @@ final class Report {
         if (result.main.isEmpty()) {
             line("| " + result.id + " | " + result.title + " | (failed before measuring) | | | | |");
         }
-        Series ferry = result.ferry();
         boolean first = true;
         for (Series series : result.main) {
             boolean isFerry = series.tool().startsWith("Ferry");
-            String ratio = isFerry ? "" : ratio(ferry.median(), series.median());
+            String ratio = isFerry ? "" : ratio(result.ferryFor(series).median(), series.median());
             String scenario = first ? result.id + " | " + result.title : " | ";
             line("| " + scenario + " | " + series.tool() + " | " + series.unit().format(series.median()) + " | "
                     + series.unit().format(series.min()) + " | " + series.unit().format(series.max()) + " | " + ratio

@@ -12,8 +12,15 @@ import java.util.List;
  */
 final class ScenarioResult implements Details {
 
-    /** A number drawn in the chart for context that no run measured (say, another tool's default delay). */
-    record Reference(String label, double value) {
+    /**
+     * A number given for context that no run measured (say, another tool's default delay), in the
+     * scenario's table and, when {@code charted}, in the chart.
+     */
+    record Reference(String label, double value, boolean charted) {
+
+        Reference(String label, double value) {
+            this(label, value, true);
+        }
     }
 
     /** A titled group of further quantities, reported as a table of its own (scenario 10: one per size). */
@@ -81,6 +88,17 @@ final class ScenarioResult implements Details {
 
     Series ferry() {
         return main.isEmpty() ? null : main.get(0);
+    }
+
+    /**
+     * The Ferry series a baseline's is compared with: when the scenario measures several quantities
+     * per tool, named "TOOL QUANTITY" ("lsyncd p99"), Ferry's of the same quantity ("Ferry p99");
+     * otherwise Ferry's one.
+     */
+    Series ferryFor(Series baseline) {
+        int space = baseline.tool().indexOf(' ');
+        Series same = space < 0 ? null : baseline("Ferry" + baseline.tool().substring(space));
+        return same != null ? same : ferry();
     }
 
     /** The main series of {@code tool}, or null when it was not run. */
