@@ -89,7 +89,7 @@ public final class Bench {
                 Machine.loadAverage(), minutes, ferry.describeOptions(), skipped);
         new Report(header, results).write(options.out().resolve("REPORT.md"), options.out().resolve("results.csv"),
                 "chart.png");
-        Chart.write(results, "Ferry vs rsync and cp: medians (" + options.mode().flag().substring(2) + " mode, "
+        Chart.write(results, "Ferry vs rsync, cp and lsyncd: medians (" + options.mode().flag().substring(2) + " mode, "
                 + machine.get("date") + ")", options.out().resolve("chart.png"));
         Progress.say("wrote " + options.out().resolve("REPORT.md") + " and chart.png");
         return results.stream().noneMatch(ScenarioResult::failed);
