@@ -528,7 +528,7 @@ public final class Producer implements AutoCloseable {
         dirty.watchStarted();
         UnwatchedDirectories.Generation walks = unwatched.begin();
         // Started first, so that the watcher's walk, which makes the watches, watches for closes too.
-        CloseWatch closes = CloseWatch.start(settings.source(), closedFiles, dirty::add);
+        CloseWatch closes = CloseWatch.start(settings.source(), closedFiles, dirty::addClosed);
         DirectoryWatcher started;
         try {
             started = DirectoryWatcher.builder().path(settings.source()).fileHashing(false)

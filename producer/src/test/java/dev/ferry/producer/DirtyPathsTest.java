@@ -37,6 +37,30 @@ class DirtyPathsTest {
     }
 
     @Test
+    void aBatchEndingInAWritersCloseIsReleasedSooner() throws Exception {
+        long[] now = {0};
+        DirtyPaths timed = new DirtyPaths(Duration.ofMillis(50), Duration.ofSeconds(1), () -> now[0]);
+        Path written = Path.of("/src/written");
+
+        timed.add(written); // The write, as the directory watcher reports it.
+        timed.addClosed(written);
+        timed.add(written); // The directory watcher's report of the same write, late: no new change.
+        now[0] = DirtyPaths.CLOSE_SETTLE.toNanos();
+        assertThat(timed.await(Duration.ZERO).paths()).containsExactly(written);
+
+        timed.addClosed(written);
+        timed.add(Path.of("/src/other")); // A change of another path may be half of a rename: it settles fully.
+        now[0] += DirtyPaths.CLOSE_SETTLE.toNanos();
+        assertThat(timed.await(Duration.ZERO)).isEqualTo(DirtyPaths.Batch.NONE);
+        now[0] += DirtyPaths.SETTLE.toNanos();
+        assertThat(timed.await(Duration.ZERO).paths()).containsExactly(written, Path.of("/src/other"));
+
+        timed.add(written);
+        now[0] += DirtyPaths.CLOSE_SETTLE.toNanos();
+        assertThat(timed.await(Duration.ZERO)).as("no close: the full settle").isEqualTo(DirtyPaths.Batch.NONE);
+    }
+
+    @Test
     void stoppingWakesAWaiterAtOnce() throws Exception {
         dirty.add(Path.of("/src/a"));
         dirty.stop();
