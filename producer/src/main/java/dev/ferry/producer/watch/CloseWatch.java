@@ -6,6 +6,7 @@ import static dev.ferry.producer.watch.Inotify.IN_DELETE;
 import static dev.ferry.producer.watch.Inotify.IN_DONT_FOLLOW;
 import static dev.ferry.producer.watch.Inotify.IN_EXCL_UNLINK;
 import static dev.ferry.producer.watch.Inotify.IN_IGNORED;
+import static dev.ferry.producer.watch.Inotify.IN_ISDIR;
 import static dev.ferry.producer.watch.Inotify.IN_MODIFY;
 import static dev.ferry.producer.watch.Inotify.IN_MOVED_FROM;
 import static dev.ferry.producer.watch.Inotify.IN_MOVED_TO;
@@ -224,6 +225,9 @@ public final class CloseWatch implements AutoCloseable {
         }
         Path file = directory.resolve(event.name());
         if (event.is(IN_MOVED_FROM)) {
+            if (event.is(IN_ISDIR)) {
+                movedAway(file);
+            }
             moves.put(event.cookie(), file);
         } else if (event.is(IN_MOVED_TO)) {
             Path from = moves.remove(event.cookie());
@@ -237,6 +241,17 @@ public final class CloseWatch implements AutoCloseable {
         } else {
             closes.changed(file);
         }
+    }
+
+    /**
+     * A watched directory was renamed, or moved out of the tree: the watches of it and below go on, and
+     * their events would name the files by the old path, which a new directory may take (a close out
+     * there recorded for a file still being written here). They are dropped until the walk watches the
+     * directories under their new names (the same descriptors); what was recorded below is forgotten.
+     */
+    private void movedAway(Path directory) {
+        directories.values().removeIf(path -> path.startsWith(directory));
+        closes.forgetBelow(directory);
     }
 
     private void closed(Path file) {

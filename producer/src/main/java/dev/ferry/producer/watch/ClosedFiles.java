@@ -48,6 +48,11 @@ public final class ClosedFiles {
         }
     }
 
+    /** {@code directory} was renamed or moved away: what was recorded below it names files no longer there. */
+    public synchronized void forgetBelow(Path directory) {
+        closed.keySet().removeIf(file -> file.startsWith(directory));
+    }
+
     /** Events were lost, or nobody watched for a while: no record can be trusted. */
     public synchronized void forgetAll() {
         closed.clear();

@@ -43,6 +43,8 @@ public final class Inotify implements Closeable {
     public static final int IN_Q_OVERFLOW = 0x00004000;
     /** The watch was removed (explicitly, or its directory deleted or unmounted). */
     public static final int IN_IGNORED = 0x00008000;
+    /** Set in an event about a directory (a subdirectory renamed, say). */
+    public static final int IN_ISDIR = 0x40000000;
     /** Watch the path only if it is a directory. */
     public static final int IN_ONLYDIR = 0x01000000;
     /** Do not follow a symbolic link at the path. */

@@ -105,6 +105,42 @@ class CloseWatchTest {
     }
 
     @Test
+    void aCloseInADirectoryMovedOutOfTheTreeIsNotTakenForTheFileNowAtItsOldPath() throws Exception {
+        Path old = Files.createDirectories(dir.resolve("build"));
+        watch.watch(old);
+        Path away = Files.createTempDirectory(dir.getParent(), "away").resolve("build");
+        Files.move(old, away);
+        Files.createDirectories(old);
+        watch.watch(old); // The walk of the new directory of that name.
+        Path log = old.resolve("out.log");
+        try (OutputStream writer = Files.newOutputStream(log)) {
+            writer.write("the first half of what the new build writes".getBytes());
+            writer.flush();
+            // The old directory's watch goes on: a close in it names out.log, which is the new one's at that path.
+            Files.writeString(away.resolve("out.log"), "written and closed where the tree no longer is");
+            Path marker = dir.resolve("marker.txt");
+            Files.writeString(marker, "after it, on the same queue");
+            await().atMost(WITHIN).until(() -> told.contains(marker));
+
+            assertThat(told).doesNotContain(log);
+            assertThat(closes.closedAt(log, mtime(log))).as("still open for writing").isFalse();
+        }
+    }
+
+    @Test
+    void aDirectoryRenamedWithinTheTreeIsWatchedUnderItsNewNameOnceTheWalkWatchesIt() throws IOException {
+        Path before = Files.createDirectories(dir.resolve("drafts"));
+        watch.watch(before);
+        Path after = dir.resolve("final");
+        Files.move(before, after);
+        watch.watch(after); // The directory watcher's walk of the directory its create event names.
+
+        Path file = Files.writeString(after.resolve("text.md"), "written after the rename");
+        await().atMost(WITHIN).until(() -> told.contains(file));
+        assertThat(closes.closedAt(file, mtime(file))).isTrue();
+    }
+
+    @Test
     void givingUpItsWatchesForgetsEveryRecordAndRecordsNoMore() throws IOException {
         Path first = dir.resolve("first.txt");
         Files.writeString(first, "recorded");
