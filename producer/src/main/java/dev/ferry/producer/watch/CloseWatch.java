@@ -221,7 +221,9 @@ public final class CloseWatch implements AutoCloseable {
         }
         Path directory = directories.get(event.wd());
         if (directory == null || event.name() == null) {
-            return; // A watch given up meanwhile, or an event about the directory itself.
+            // A watch given up meanwhile, an event about the directory itself, or a name no path can
+            // hold: the producer skips such a file anyway, and no record can be of it.
+            return;
         }
         Path file = directory.resolve(event.name());
         if (event.is(IN_MOVED_FROM)) {

@@ -9,7 +9,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -207,9 +209,23 @@ public final class Inotify implements Closeable {
             while (end < length && name[end] != 0) {
                 end++; // the name is NUL-padded to an alignment
             }
-            events.add(new Event(wd, mask, cookie, end == 0 ? null : new String(name, 0, end, NAMES)));
+            events.add(new Event(wd, mask, cookie, end == 0 ? null : decode(name, end)));
         }
         return events;
+    }
+
+    /**
+     * The name, or null when it is not valid in the file name encoding: decoded with replacements it
+     * would read as another file's name (or, in the POSIX locale, as no path Java can make at all).
+     */
+    private static String decode(byte[] name, int length) {
+        try {
+            return NAMES.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(name, 0, length)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     @Override
@@ -247,6 +263,7 @@ public final class Inotify implements Closeable {
      * @param mask   what happened ({@link #IN_CLOSE_WRITE}, ...)
      * @param cookie what relates the two halves of a rename
      * @param name   the entry of the watched directory it is about, or null when about the directory itself
+     *               or when the entry's name is not valid in the file name encoding
      */
     public record Event(int wd, int mask, int cookie, String name) {
 

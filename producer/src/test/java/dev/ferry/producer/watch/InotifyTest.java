@@ -108,4 +108,15 @@ class InotifyTest {
         assertThat(Inotify.parse(bytes)).containsExactly(new Inotify.Event(3, Inotify.IN_CLOSE_WRITE, 0, "a.txt"),
                 new Inotify.Event(3, Inotify.IN_IGNORED, 7, null));
     }
+
+    @Test
+    void aNameNotValidInTheFileNameEncodingIsNoName() {
+        // Latin-1 "caf\xe9": decoded with a replacement it would name "caf\uFFFD", another file.
+        ByteBuffer bytes = ByteBuffer.allocate(32).order(ByteOrder.nativeOrder());
+        bytes.putInt(3).putInt(Inotify.IN_CLOSE_WRITE).putInt(0).putInt(16).put(new byte[] {'c', 'a', 'f', (byte) 0xe9})
+                .put(new byte[12]);
+        bytes.flip();
+
+        assertThat(Inotify.parse(bytes)).containsExactly(new Inotify.Event(3, Inotify.IN_CLOSE_WRITE, 0, null));
+    }
 }
