@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * ({@link BodyOut}), with the SHA-256 computed while reading, through one reused buffer whatever the
  * file's size.
  *
- * <p>A file is read once its writer closed it ({@link ClosedFiles}: with the modification time it
- * had then), or else once it has been left alone for the quiet period; and it is never published torn: if it changed or vanished while it was read, the chunks already sent are
+ * <p>A file is read once its writer closed it ({@link ClosedFiles}: with the modification time and
+ * size it had then), or else once it has been left alone for the quiet period; and it is never
+ * published torn: if it changed or vanished while it was read, the chunks already sent are
  * retracted with an {@link Abort} and the caller is told to try again later.
  */
 final class FileBodySender {
@@ -91,7 +92,7 @@ final class FileBodySender {
         Instant now = clock.instant();
         Instant settles = before.modified().plus(quietPeriod);
         if (Duration.between(before.modified(), now).abs().compareTo(quietPeriod) < 0
-                && !closedFiles.closedAt(tree.resolve(path), before.mtimeNanos())) {
+                && !closedFiles.closedAt(tree.resolve(path), before.mtimeNanos(), before.size())) {
             log.debug("{} was modified {} ago; waiting for it to settle", path, Duration.between(before.modified(), now));
             return new Outcome.RetryAt(settles);
         }

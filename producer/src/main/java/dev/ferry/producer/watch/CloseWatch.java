@@ -1,5 +1,6 @@
 package dev.ferry.producer.watch;
 
+import static dev.ferry.producer.watch.Inotify.IN_CLOSE_NOWRITE;
 import static dev.ferry.producer.watch.Inotify.IN_CLOSE_WRITE;
 import static dev.ferry.producer.watch.Inotify.IN_CREATE;
 import static dev.ferry.producer.watch.Inotify.IN_DELETE;
@@ -11,6 +12,7 @@ import static dev.ferry.producer.watch.Inotify.IN_MODIFY;
 import static dev.ferry.producer.watch.Inotify.IN_MOVED_FROM;
 import static dev.ferry.producer.watch.Inotify.IN_MOVED_TO;
 import static dev.ferry.producer.watch.Inotify.IN_ONLYDIR;
+import static dev.ferry.producer.watch.Inotify.IN_OPEN;
 import static dev.ferry.producer.watch.Inotify.IN_Q_OVERFLOW;
 
 import java.io.IOException;
@@ -31,18 +33,25 @@ import org.slf4j.LoggerFactory;
  * records them in {@link ClosedFiles} (issue 21): the producer's directory watcher (Java's
  * {@code WatchService}) reports that a file changed, not that its writer is done.
  *
- * <p>Best effort, and never in the way. Its directories are those the directory watcher's walk
- * registers ({@link #watch}), so it watches what that one does. Its watches count against the same
- * per-user limit, so it gives them all up the moment either runs short ({@link #yieldWatches}): a
- * directory watched for changes matters, one watched for closes only saves the quiet period. Off,
- * lost events or stopped, it forgets every record, and files are read once left alone for the quiet
- * period, as before.
+ * <p>Best effort, and never in the way. Its directories are those the directory watcher's walks
+ * come across ({@link #watch}). Its inotify instance is made at the first of them, once the directory
+ * watcher has its own, and its watches count against the same per-user limit, so it gives them all up
+ * the moment either runs short ({@link #yieldWatches}): a directory watched for changes matters, one
+ * watched for closes only saves the quiet period. Off, lost events or stopped, it forgets every
+ * record, and files are read once left alone for the quiet period, as before.
  *
- * <p>A record is made from the file's modification time read just after the close event arrives. A
- * second writer that writes between the close and that read makes it record a time that is not the
- * first writer's last; its write's own event voids the record a moment later (microseconds). If the
- * file is read in that moment, the read-then-check still catches a writer that goes on, and the
- * version sent is replaced by the next, as with a writer that pauses longer than the quiet period.
+ * <p>A close is believed only when every open of the file it saw was closed: a writer that keeps the
+ * file open while another appends and closes is still writing. It counts opens and closes per file
+ * (its own producer's reads among them); one it did not see open (opened before the directory was
+ * watched) is not believed. What it cannot see is a writer that opened the file before the watch
+ * began and still holds it: that one's file may be read at another writer's close, and is sent again
+ * at its own next write, as with a writer that pauses longer than the quiet period.
+ *
+ * <p>A record is made from the file's modification time and size read just after the close event
+ * arrives. A second writer that writes between the close and that read makes it record a version
+ * that is not the first writer's last; its write's own event voids the record a moment later
+ * (microseconds). If the file is read in that moment, the read-then-check still catches a writer
+ * that goes on, and the version sent is replaced by the next.
  */
 public final class CloseWatch implements AutoCloseable {
 
@@ -52,67 +61,54 @@ public final class CloseWatch implements AutoCloseable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(CloseWatch.class);
-    /** Besides the close: every event that can make a record untrue. */
-    private static final int EVENTS = IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE;
+    /** Besides the close: the opens and closes that tell whether others hold the file, and every event that can make a record untrue. */
+    private static final int EVENTS = IN_CLOSE_WRITE | IN_OPEN | IN_CLOSE_NOWRITE | IN_MODIFY | IN_MOVED_FROM
+            | IN_MOVED_TO | IN_CREATE | IN_DELETE;
     private static final int MASK = EVENTS | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK;
     /** A wait is ended by {@link Inotify#wake} when closing; longer than {@link #STOP_WAIT}, so a test sees a missed wake. */
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
     /** Renames whose second half has not come yet: a few, as the halves come together. */
     private static final int MAX_PENDING_MOVES = 64;
+    /** Files open now, as far as the events tell; one forgotten beyond this is not believed at its close. */
+    private static final int MAX_OPEN_FILES = 16_384;
 
     private final Path source;
     private final ClosedFiles closes;
     private final Listener listener;
-    private final Inotify inotify;
-    private final Thread thread;
     private final Map<Integer, Path> directories = new ConcurrentHashMap<>();
     /** Held while watches are added or given up, and while a batch of events is recorded. */
     private final Object lock = new Object();
+    private Inotify inotify; // Guarded by lock; made at the first watch.
+    private Thread thread; // Guarded by lock; started with the instance.
     private boolean watching; // Guarded by lock.
     private volatile boolean stopping;
 
-    private CloseWatch(Path source, ClosedFiles closes, Listener listener, Inotify inotify) {
+    private CloseWatch(Path source, ClosedFiles closes, Listener listener, boolean on) {
         this.source = source;
         this.closes = closes;
         this.listener = listener;
-        this.inotify = inotify;
-        this.watching = inotify != null;
-        this.thread = inotify == null ? null : new Thread(this::run, "ferry-close-watch");
+        this.watching = on;
     }
 
     /**
-     * Starts watching for closes under {@code source} (directories are added by {@link #watch}); a
-     * watch that is off when Linux's inotify cannot be had (another system, no instance left), which
-     * it says once.
+     * A watch for closes under {@code source}, which watches the directories {@link #watch} is given,
+     * from the first on.
      */
     public static CloseWatch start(Path source, ClosedFiles closes, Listener listener) {
         closes.forgetAll(); // What happened while nobody watched is unknown.
-        Inotify inotify;
-        try {
-            inotify = Inotify.open();
-        } catch (IOException e) {
-            log.info("not watching {} for files closed after writing ({}): each file is read once left alone for "
-                    + "the quiet period", source, e.getMessage());
-            inotify = null;
-        }
-        CloseWatch watch = new CloseWatch(source, closes, listener, inotify);
-        if (watch.thread != null) {
-            watch.thread.setDaemon(true);
-            watch.thread.start();
-        }
-        return watch;
+        return new CloseWatch(source, closes, listener, true);
     }
 
     /** A watch that watches nothing: every file waits for the quiet period. */
     public static CloseWatch off(Path source) {
-        return new CloseWatch(source, new ClosedFiles(), file -> { }, null);
+        return new CloseWatch(source, new ClosedFiles(), file -> { }, false);
     }
 
-    /** Watches {@code directory} for closes too; called by the directory watcher's walk for each one it watches. */
+    /** Watches {@code directory} for closes too; called by the directory watcher's walks for each one they come across. */
     public void watch(Path directory) {
         synchronized (lock) {
-            if (!watching) {
+            if (!watching || inotify == null && !begin()) {
                 return;
             }
             try {
@@ -149,42 +145,67 @@ public final class CloseWatch implements AutoCloseable {
 
     /** Whether its thread runs. */
     boolean isRunning() {
-        return thread != null && thread.isAlive();
+        synchronized (lock) {
+            return thread != null && thread.isAlive();
+        }
     }
 
     @Override
     public void close() {
-        if (thread == null) {
-            return;
+        Thread running;
+        synchronized (lock) {
+            stopping = true;
+            watching = false; // No instance is made after this.
+            running = thread;
+            if (running == null) {
+                return;
+            }
+            inotify.wake(); // The thread closes the instance on its way out, never before this.
         }
-        stopping = true;
-        inotify.wake();
         try {
-            thread.join(STOP_WAIT.toMillis());
+            running.join(STOP_WAIT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
+        if (running.isAlive()) {
             log.warn("the close watch of {} did not stop within {} s", source, STOP_WAIT.toSeconds());
         }
     }
 
+    /**
+     * Makes the instance and starts the thread that reads it, holding the lock; false, and off for
+     * good, when Linux's inotify cannot be had (another system, no instance left), which it says.
+     */
+    private boolean begin() {
+        try {
+            inotify = Inotify.open();
+        } catch (IOException e) {
+            watching = false;
+            log.info("not watching {} for files closed after writing ({}): each file is read once left alone for "
+                    + "the quiet period", source, e.getMessage());
+            return false;
+        }
+        Inotify reading = inotify;
+        thread = new Thread(() -> run(reading), "ferry-close-watch");
+        thread.setDaemon(true);
+        thread.start();
+        return true;
+    }
+
     private void stopWatching(String why) {
         watching = false;
-        directories.keySet().forEach(inotify::unwatch);
+        if (inotify != null) {
+            directories.keySet().forEach(inotify::unwatch);
+        }
         directories.clear();
         closes.forgetAll();
         log.info("no longer watching {} for files closed after writing ({}): each file is read once left alone for "
                 + "the quiet period", source, why);
     }
 
-    private void run() {
-        Map<Integer, Path> moves = new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, Path> eldest) {
-                return size() > MAX_PENDING_MOVES;
-            }
-        };
+    private void run(Inotify inotify) {
+        Map<Integer, Path> moves = bounded(MAX_PENDING_MOVES);
+        Map<Path, Integer> opens = bounded(MAX_OPEN_FILES);
         try {
             while (!stopping) {
                 var events = inotify.await(WAIT);
@@ -193,7 +214,7 @@ public final class CloseWatch implements AutoCloseable {
                         continue; // Drained and dropped: whatever they say, nothing is recorded any more.
                     }
                     for (Inotify.Event event : events) {
-                        handle(event, moves);
+                        handle(event, moves, opens);
                     }
                 }
             }
@@ -209,10 +230,20 @@ public final class CloseWatch implements AutoCloseable {
         }
     }
 
-    private void handle(Inotify.Event event, Map<Integer, Path> moves) {
+    private static <K, V> Map<K, V> bounded(int most) {
+        return new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > most;
+            }
+        };
+    }
+
+    private void handle(Inotify.Event event, Map<Integer, Path> moves, Map<Path, Integer> opens) {
         if (event.is(IN_Q_OVERFLOW)) {
             closes.forgetAll(); // A write may be among what was lost.
             moves.clear();
+            opens.clear(); // Every close to come is of an open not seen: none is believed.
             return;
         }
         if (event.is(IN_IGNORED)) {
@@ -238,11 +269,35 @@ public final class CloseWatch implements AutoCloseable {
             } else {
                 closes.changed(file); // Moved in from outside the tree: nothing is known of its writer.
             }
-        } else if (event.is(IN_CLOSE_WRITE)) {
-            closed(file);
+        } else if (event.is(IN_ISDIR)) {
+            return; // A directory opened or closed (listed): no file's content.
+        } else if (event.is(IN_OPEN)) {
+            opens.merge(file, 1, Integer::sum);
+        } else if (event.is(IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)) {
+            // Still held by another, or an open not seen (the count falls below zero): not believed.
+            boolean lastOpen = stillOpen(opens, file) == 0;
+            if (event.is(IN_CLOSE_WRITE)) {
+                if (lastOpen) {
+                    closed(file);
+                } else {
+                    closes.changed(file);
+                }
+            }
         } else {
             closes.changed(file);
         }
+    }
+
+    /** One open of {@code file} closed: how many the events say are left, or -1 when more closed than were seen open. */
+    private static int stillOpen(Map<Path, Integer> opens, Path file) {
+        Integer open = opens.remove(file);
+        if (open == null || open <= 0) {
+            return -1;
+        }
+        if (open > 1) {
+            opens.put(file, open - 1);
+        }
+        return open - 1;
     }
 
     /**
@@ -268,7 +323,7 @@ public final class CloseWatch implements AutoCloseable {
             closes.changed(file);
             return;
         }
-        closes.closed(file, attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        closes.closed(file, attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS), attributes.size());
         listener.closed(file);
     }
 }

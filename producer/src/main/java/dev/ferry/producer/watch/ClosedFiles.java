@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The files whose writer said it was done: each with the modification time it had just after it was
- * closed after writing, as long as no later event says it was written, replaced or removed. A file
+ * The files whose writer said it was done: each with the modification time and size it had just
+ * after it was closed after writing, as long as no later event says it was written, replaced or removed. A file
  * found with that time still has nothing more coming from that writer, so it can be read at once
  * instead of after the quiet period (issue 21).
  *
@@ -21,17 +21,21 @@ public final class ClosedFiles {
     /** More than the files of any burst the producer compares before their quiet period is over anyway. */
     static final int MAX_FILES = 16_384;
 
-    private final Map<Path, Long> closed = new LinkedHashMap<>() {
+    /** The version of a file its writer closed: two writes within one tick of a coarse clock differ in size, mostly. */
+    private record Version(long mtimeNanos, long size) {
+    }
+
+    private final Map<Path, Version> closed = new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Path, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Path, Version> eldest) {
             return size() > MAX_FILES;
         }
     };
 
-    /** A writer closed {@code file}, which then had {@code mtimeNanos}. */
-    public synchronized void closed(Path file, long mtimeNanos) {
+    /** A writer closed {@code file}, which then had {@code mtimeNanos} and {@code size}. */
+    public synchronized void closed(Path file, long mtimeNanos, long size) {
         closed.remove(file); // Re-inserted last, so that eviction takes the oldest close first.
-        closed.put(file, mtimeNanos);
+        closed.put(file, new Version(mtimeNanos, size));
     }
 
     /** {@code file} was written, created, replaced or removed: whatever its writer said before is void. */
@@ -41,10 +45,10 @@ public final class ClosedFiles {
 
     /** {@code from} was renamed to {@code to}: a closed file stays closed under its new name. */
     public synchronized void moved(Path from, Path to) {
-        Long mtime = closed.remove(from);
+        Version version = closed.remove(from);
         closed.remove(to);
-        if (mtime != null) {
-            closed.put(to, mtime);
+        if (version != null) {
+            closed.put(to, version);
         }
     }
 
@@ -58,10 +62,9 @@ public final class ClosedFiles {
         closed.clear();
     }
 
-    /** Whether the file at {@code file} was closed after writing with {@code mtimeNanos}, and not touched since. */
-    public synchronized boolean closedAt(Path file, long mtimeNanos) {
-        Long mtime = closed.get(file);
-        return mtime != null && mtime == mtimeNanos;
+    /** Whether the file at {@code file} was closed after writing with {@code mtimeNanos} and {@code size}, and not touched since. */
+    public synchronized boolean closedAt(Path file, long mtimeNanos, long size) {
+        return new Version(mtimeNanos, size).equals(closed.get(file));
     }
 
     synchronized int size() {

@@ -33,6 +33,10 @@ public final class Inotify implements Closeable {
     public static final int IN_MODIFY = 0x00000002;
     /** A file opened for writing was closed. */
     public static final int IN_CLOSE_WRITE = 0x00000008;
+    /** A file or directory opened for reading only was closed. */
+    public static final int IN_CLOSE_NOWRITE = 0x00000010;
+    /** A file or directory was opened. */
+    public static final int IN_OPEN = 0x00000020;
     /** An entry was renamed away from the directory; its {@code cookie} pairs it with an {@link #IN_MOVED_TO}. */
     public static final int IN_MOVED_FROM = 0x00000040;
     /** An entry was renamed into the directory. */
@@ -101,9 +105,10 @@ public final class Inotify implements Closeable {
             return new Inotify(fd, C.LIBRARY.eventfd(0, IN_NONBLOCK | IN_CLOEXEC)); // EFD_* are O_*, as IN_* are
         } catch (LastErrorException e) {
             C.LIBRARY.close(fd);
-            throw new IOException("cannot make an inotify instance: " + errno(e), e);
+            throw new IOException("cannot make an eventfd for the inotify instance: " + errno(e), e);
         } catch (LinkageError e) {
-            throw new IOException("cannot call inotify through JNA: " + e.getMessage(), e);
+            C.LIBRARY.close(fd);
+            throw new IOException("cannot call eventfd through JNA: " + e.getMessage(), e);
         }
     }
 
