@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,23 +30,14 @@ class CloseEventsTest {
     SourceFixture tree;
     RecordingSink sink = new RecordingSink();
     Producer producer;
-    CompletableFuture<Void> watching = new CompletableFuture<>();
+    WatchingThread watching;
 
     @BeforeEach
     void startWatching() throws Exception {
         tree = new SourceFixture(temp);
         tree.write("docs/readme.txt", "there before the watch"); // A directory the walk watches.
         producer = Producer.open(tree.settings(QUIET, 256), sink, Clock.systemUTC());
-        Thread thread = new Thread(() -> {
-            try {
-                producer.watch();
-                watching.complete(null);
-            } catch (Throwable e) {
-                watching.completeExceptionally(e);
-            }
-        }, "watch");
-        thread.setDaemon(true);
-        thread.start();
+        watching = WatchingThread.start(producer);
         // Written before the watch began, and older than nothing: it waits out the minute too, so it is
         // not awaited; the watch is on once the producer answers its first comparison.
         await().atMost(WITHIN).until(() -> sink.committedChanges().contains("dir docs"));
@@ -57,7 +46,7 @@ class CloseEventsTest {
     @AfterEach
     void stop() throws Exception {
         producer.close();
-        watching.get(10, TimeUnit.SECONDS);
+        watching.awaitEnd(Duration.ofSeconds(10));
     }
 
     @Test

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,7 @@ class IgnoreWatchTest {
     SourceFixture tree;
     RecordingSink sink = new RecordingSink();
     Producer producer;
-    CompletableFuture<Void> watching = new CompletableFuture<>();
+    WatchingThread watching;
 
     @BeforeEach
     void startWatching() throws Exception {
@@ -40,23 +38,14 @@ class IgnoreWatchTest {
         IgnoreSettings ignore = new IgnoreSettings(true, List.of("*.log"));
         producer = Producer.open(tree.settings(Duration.ofMillis(50), 256).withIgnore(ignore), sink,
                 Clock.systemUTC());
-        Thread thread = new Thread(() -> {
-            try {
-                producer.watch();
-                watching.complete(null);
-            } catch (Throwable e) {
-                watching.completeExceptionally(e);
-            }
-        }, "watch");
-        thread.setDaemon(true);
-        thread.start();
+        watching = WatchingThread.start(producer);
         awaitChange("put published.txt");
     }
 
     @AfterEach
     void stop() throws Exception {
         producer.close();
-        watching.get(10, TimeUnit.SECONDS);
+        watching.awaitEnd(Duration.ofSeconds(10));
     }
 
     @Test

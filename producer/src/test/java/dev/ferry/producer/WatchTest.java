@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -30,30 +28,21 @@ class WatchTest {
     SourceFixture tree;
     RecordingSink sink = new RecordingSink();
     Producer producer;
-    CompletableFuture<Void> watching = new CompletableFuture<>();
+    WatchingThread watching;
 
     @BeforeEach
     void startWatching() throws Exception {
         tree = new SourceFixture(temp);
         tree.write("existing.txt", "was there before the watch");
         producer = Producer.open(tree.settings(Duration.ofMillis(50), 256), sink, Clock.systemUTC());
-        Thread thread = new Thread(() -> {
-            try {
-                producer.watch();
-                watching.complete(null);
-            } catch (Throwable e) {
-                watching.completeExceptionally(e);
-            }
-        }, "watch");
-        thread.setDaemon(true);
-        thread.start();
+        watching = WatchingThread.start(producer);
         awaitChange("put existing.txt");
     }
 
     @AfterEach
     void closeStopsTheWatchCleanly() throws Exception {
         producer.close();
-        watching.get(10, TimeUnit.SECONDS); // Returns normally: a clean stop.
+        watching.awaitEnd(Duration.ofSeconds(10)); // Returns normally: a clean stop.
         assertThat(sink.isClosed()).isTrue();
         List<Long> seqs = sink.sent().stream().map(ChangeEvent::seq).toList();
         assertThat(seqs).isSorted().doesNotHaveDuplicates();
