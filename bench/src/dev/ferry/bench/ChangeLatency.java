@@ -169,7 +169,7 @@ final class ChangeLatency implements Scenario {
             // with what it published and sends what differs. Changes published meanwhile wait for the
             // producer's slices between repair work, and the first files of a run measured up to 300 ms
             // that way. What is measured is a live mirror, so the clock starts after it.
-            consumer.awaitOutput("events applied", START_TIMEOUT);
+            consumer.awaitOutput(ScaleSize.REPAIR_APPLIED, START_TIMEOUT);
             return rig;
         } catch (Exception | Error e) {
             rig.close();

@@ -69,7 +69,8 @@ final class ScaleSize {
     private static final List<String> TROUBLE = List.of(" WARN ", " ERROR ");
     private static final int LISTED_TROUBLE = 3;
     private static final String REPAIR_PENDING = "was asked for before this start";
-    private static final String REPAIR_APPLIED = " events applied";
+    /** What a consumer says when a repair it asked for is done. */
+    static final String REPAIR_APPLIED = " events applied";
     /** One file in this many is rewritten each repetition of the 1% change. */
     private static final int CHANGE_EVERY = 100;
     private static final int FILES_PER_DIRECTORY = 100;

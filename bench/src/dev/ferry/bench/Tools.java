@@ -19,9 +19,14 @@ record Tools(String rsyncVersion, boolean rsyncFsync, String cpVersion, String l
         String rsync = launcher.run("rsync-version", List.of("rsync", "--version"), TIMEOUT).output();
         String rsyncHelp = launcher.run("rsync-help", List.of("rsync", "--help"), TIMEOUT).output();
         String cp = launcher.run("cp-version", List.of("cp", "--version"), TIMEOUT).output();
-        String lsyncd = launcher.run("lsyncd-version", List.of("lsyncd", "-version"), TIMEOUT).output();
-        return new Tools(firstLine(rsync), rsyncHelp.contains("--fsync"), firstLine(cp),
-                "lsyncd " + firstLine(lsyncd).replaceFirst("^Version: *", ""));
+        String lsyncd;
+        try {
+            lsyncd = "lsyncd " + firstLine(launcher.run("lsyncd-version", List.of("lsyncd", "-version"), TIMEOUT)
+                    .output()).replaceFirst("^Version: *", "");
+        } catch (BenchException notInstalled) {
+            lsyncd = "lsyncd (not installed: bench/run installs it only for scenario 4)";
+        }
+        return new Tools(firstLine(rsync), rsyncHelp.contains("--fsync"), firstLine(cp), lsyncd);
     }
 
     private static String firstLine(String text) {
