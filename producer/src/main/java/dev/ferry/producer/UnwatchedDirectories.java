@@ -185,7 +185,10 @@ final class UnwatchedDirectories {
             }
             // Room for the tree on top of what other programs of the user hold already: 2 to 4 times that.
             long suggested = Math.max(SUGGESTED_LIMIT, Long.highestOneBit(limit.value() + directoriesInTree) << 2);
-            return "; this tree needs one watch per directory, " + directoriesInTree + ", and " + limit.name()
+            // Two per directory read files the moment they are closed (CloseWatch), which gives its watches
+            // up first: one is what changes need, and the suggestion leaves room for both.
+            return "; this tree needs one watch per directory, " + directoriesInTree + " (and as many again to read "
+                    + "files the moment they are closed), and " + limit.name()
                     + " allows " + limit.value() + " for all programs of this user: raise it (sudo sysctl "
                     + limit.name() + "=" + suggested + ", and in a file of /etc/sysctl.d/ to keep it); the producer "
                     + "watches them once it is raised";
