@@ -43,8 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p>A close is believed only when every open of the file it saw was closed: a writer that keeps the
  * file open while another appends and closes is still writing. It counts opens and closes per file
  * (its own producer's reads among them); one it did not see open (opened before the directory was
- * watched) is not believed. What it cannot see is a writer that opened the file before the watch
- * began and still holds it: that one's file may be read at another writer's close, and is sent again
+ * watched) is not believed. What it cannot see is a writer still holding the file whose open it did
+ * not count: one that opened it before the watch began or before events were lost (IN_Q_OVERFLOW),
+ * one whose count was pushed out by {@code MAX_OPEN_FILES} others, or one that opened it while
+ * another open of it was the last event the thread had not read yet (the kernel merges identical
+ * events in a row into one). That one's file may be read at another writer's close, and is sent again
  * at its own next write, as with a writer that pauses longer than the quiet period.
  *
  * <p>A record is made from the file's modification time and size read just after the close event
