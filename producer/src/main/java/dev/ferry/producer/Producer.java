@@ -323,6 +323,11 @@ public final class Producer implements AutoCloseable {
             reconcile(List.of(Scope.WHOLE_TREE));
             settings.observer().caughtUp();
             answeringRepairs = true; // Requests that waited are answered now, from an index that is current.
+            synchronized (watcherLock) {
+                if (closeWatch != null) {
+                    closeWatch.activate();
+                }
+            }
             while (true) {
                 reconcile(awaitWork());
             }
@@ -528,7 +533,8 @@ public final class Producer implements AutoCloseable {
         dirty.watchStarted();
         UnwatchedDirectories.Generation walks = unwatched.begin();
         // Started first, so that the watcher's walk, which makes the watches, watches for closes too.
-        CloseWatch closes = CloseWatch.start(settings.source(), closedFiles, dirty::addClosed);
+        CloseWatch closes = answeringRepairs ? CloseWatch.start(settings.source(), closedFiles, dirty::addClosed)
+                : CloseWatch.deferred(settings.source(), closedFiles, dirty::addClosed); // Till the first comparison ends.
         DirectoryWatcher started;
         try {
             started = DirectoryWatcher.builder().path(settings.source()).fileHashing(false)

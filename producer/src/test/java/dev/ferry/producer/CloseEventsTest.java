@@ -38,15 +38,33 @@ class CloseEventsTest {
         tree.write("docs/readme.txt", "there before the watch"); // A directory the walk watches.
         producer = Producer.open(tree.settings(QUIET, 256), sink, Clock.systemUTC());
         watching = WatchingThread.start(producer);
-        // Written before the watch began, and older than nothing: it waits out the minute too, so it is
-        // not awaited; the watch is on once the producer answers its first comparison.
         await().atMost(WITHIN).until(() -> sink.committedChanges().contains("dir docs"));
+        // Closes are watched from the end of the first comparison on: a file closed then is published.
+        awaitClosesWatched();
     }
 
     @AfterEach
     void stop() throws Exception {
         producer.close();
         watching.awaitEnd(Duration.ofSeconds(10));
+    }
+
+    /** Rewrites a probe until its close is what publishes it (each rewrite a new size): bounded by {@link #WITHIN}. */
+    private void awaitClosesWatched() {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        for (int round = 1; System.nanoTime() < deadline; round++) {
+            String content = "probe".repeat(round);
+            tree.write("probe.txt", content);
+            try {
+                await().atMost(Duration.ofMillis(500)).until(() -> sink.committed().stream().anyMatch(e ->
+                        e instanceof PutFile put && put.path().text().equals("probe.txt")
+                                && put.size() == content.length()));
+                return;
+            } catch (org.awaitility.core.ConditionTimeoutException notYet) {
+                // Written before closes were watched: it waits out the minute.
+            }
+        }
+        throw new AssertionError("no probe closed after writing was published within " + WITHIN);
     }
 
     @Test

@@ -22,7 +22,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -85,13 +88,17 @@ public final class CloseWatch implements AutoCloseable {
     private Inotify inotify; // Guarded by lock; made at the first watch.
     private Thread thread; // Guarded by lock; started with the instance.
     private boolean watching; // Guarded by lock.
+    /** Whether directories are watched as they are given, or kept for {@link #activate}; guarded by lock. */
+    private boolean active;
+    private final Set<Path> deferred = new LinkedHashSet<>(); // Guarded by lock.
     private volatile boolean stopping;
 
-    private CloseWatch(Path source, ClosedFiles closes, Listener listener, boolean on) {
+    private CloseWatch(Path source, ClosedFiles closes, Listener listener, boolean on, boolean active) {
         this.source = source;
         this.closes = closes;
         this.listener = listener;
         this.watching = on;
+        this.active = active;
     }
 
     /**
@@ -100,18 +107,54 @@ public final class CloseWatch implements AutoCloseable {
      */
     public static CloseWatch start(Path source, ClosedFiles closes, Listener listener) {
         closes.forgetAll(); // What happened while nobody watched is unknown.
-        return new CloseWatch(source, closes, listener, true);
+        return new CloseWatch(source, closes, listener, true, true);
+    }
+
+    /**
+     * A watch for closes under {@code source} that keeps the directories {@link #watch} is given and
+     * watches them from {@link #activate} on. For a producer's first comparison, which reads every
+     * new file once: each read is an open and a close to count, about 8 us of this watch's thread
+     * per file, and nothing a file read then needs (a file closed meanwhile waits the quiet period).
+     */
+    public static CloseWatch deferred(Path source, ClosedFiles closes, Listener listener) {
+        closes.forgetAll();
+        return new CloseWatch(source, closes, listener, true, false);
     }
 
     /** A watch that watches nothing: every file waits for the quiet period. */
     public static CloseWatch off(Path source) {
-        return new CloseWatch(source, new ClosedFiles(), file -> { }, false);
+        return new CloseWatch(source, new ClosedFiles(), file -> { }, false, false);
+    }
+
+    /** Watches the directories kept so far, and each given from now on; see {@link #deferred}. */
+    public void activate() {
+        synchronized (lock) {
+            if (active) {
+                return;
+            }
+            active = true;
+            List<Path> kept = List.copyOf(deferred);
+            deferred.clear();
+            for (Path directory : kept) {
+                watch(directory); // May give up at the watch limit, which ends the rest.
+            }
+            if (watching) {
+                log.info("watching {} for files closed after writing: each is read at once", source);
+            }
+        }
     }
 
     /** Watches {@code directory} for closes too; called by the directory watcher's walks for each one they come across. */
     public void watch(Path directory) {
         synchronized (lock) {
-            if (!watching || inotify == null && !begin()) {
+            if (!watching) {
+                return;
+            }
+            if (!active) {
+                deferred.add(directory);
+                return;
+            }
+            if (inotify == null && !begin()) {
                 return;
             }
             try {
@@ -197,6 +240,7 @@ public final class CloseWatch implements AutoCloseable {
 
     private void stopWatching(String why) {
         watching = false;
+        deferred.clear();
         if (inotify != null) {
             directories.keySet().forEach(inotify::unwatch);
         }
@@ -262,13 +306,18 @@ public final class CloseWatch implements AutoCloseable {
         Path file = directory.resolve(event.name());
         if (event.is(IN_MOVED_FROM)) {
             if (event.is(IN_ISDIR)) {
-                movedAway(file);
+                movedAway(file, opens);
             }
             moves.put(event.cookie(), file);
         } else if (event.is(IN_MOVED_TO)) {
             Path from = moves.remove(event.cookie());
+            opens.remove(file); // Whatever stood at this name is gone.
             if (from != null) {
                 closes.moved(from, file);
+                Integer open = opens.remove(from); // Its writers close it under its new name.
+                if (open != null) {
+                    opens.put(file, open);
+                }
             } else {
                 closes.changed(file); // Moved in from outside the tree: nothing is known of its writer.
             }
@@ -287,6 +336,9 @@ public final class CloseWatch implements AutoCloseable {
                 }
             }
         } else {
+            if (event.is(IN_DELETE)) {
+                opens.remove(file); // Its closes, if any, are not reported (IN_EXCL_UNLINK).
+            }
             closes.changed(file);
         }
     }
@@ -309,9 +361,16 @@ public final class CloseWatch implements AutoCloseable {
      * there recorded for a file still being written here). They are dropped until the walk watches the
      * directories under their new names (the same descriptors); what was recorded below is forgotten.
      */
-    private void movedAway(Path directory) {
-        directories.values().removeIf(path -> path.startsWith(directory));
+    private void movedAway(Path directory, Map<Path, Integer> opens) {
+        List<Integer> stale = directories.entrySet().stream().filter(entry -> entry.getValue().startsWith(directory))
+                .map(Map.Entry::getKey).toList();
+        // Unwatched too, or a directory moved out of the tree would hold its watch until it is deleted.
+        stale.forEach(wd -> {
+            directories.remove(wd);
+            inotify.unwatch(wd);
+        });
         closes.forgetBelow(directory);
+        opens.keySet().removeIf(file -> file.startsWith(directory));
     }
 
     private void closed(Path file) {

@@ -218,6 +218,22 @@ class CloseWatchTest {
     }
 
     @Test
+    void aDeferredWatchWatchesTheDirectoriesItKeptFromItsActivationOn() throws IOException {
+        Path kept = Files.createDirectories(dir.resolve("kept"));
+        List<Path> heard = new CopyOnWriteArrayList<>();
+        try (CloseWatch deferred = CloseWatch.deferred(dir, new ClosedFiles(), heard::add)) {
+            deferred.watch(kept);
+            assertThat(deferred.isRunning()).as("no instance yet").isFalse();
+            Path before = Files.writeString(kept.resolve("read by the first comparison.txt"), "not heard");
+
+            deferred.activate();
+            Path after = Files.writeString(kept.resolve("closed after.txt"), "heard");
+            await().atMost(WITHIN).until(() -> heard.contains(after));
+            assertThat(heard).containsExactly(after).doesNotContain(before);
+        }
+    }
+
+    @Test
     void aWatchThatIsOffRecordsNothing() throws IOException {
         CloseWatch off = CloseWatch.off(dir);
         off.watch(dir);
