@@ -20,6 +20,8 @@ final class FerryLog {
     static final String CONSUMER_STARTED = "- consumer applying ";
     /** A producer connected to its broker, watching its source (and comparing it with its index). */
     static final String PRODUCER_WATCHING = "- watching ";
+    /** A watching producer past its first comparison, reading each file the moment its writer closes it (issue 21). */
+    static final String WATCHING_CLOSES = "- watching .* for files closed after writing: each is read at once";
     /** A producer or consumer noticing that its broker went away. */
     static final String LOST_BROKER = "- lost the broker ";
     /** A producer or consumer connected again after losing its broker. */

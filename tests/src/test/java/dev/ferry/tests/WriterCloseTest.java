@@ -39,7 +39,7 @@ class WriterCloseTest {
         FerryProcess[] running = {ferry.broker(), ferry.consumer(destination),
                 ferry.producer(source, "--quiet-period", "10m")};
         Convergence.await(source, destination, WITHIN, running);
-        running[2].waitForOutput("for files closed after writing: each is read at once", WITHIN); // From the first comparison's end.
+        running[2].waitForLog(FerryLog.WATCHING_CLOSES, 1, WITHIN); // From the end of its first comparison on.
 
         writeText(source.resolve("docs/new 📷 café.txt"), text("closed after writing", 2000));
         writeText(source.resolve("docs/second.bin"), "and another\n");
