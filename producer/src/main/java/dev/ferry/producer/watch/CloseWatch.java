@@ -177,8 +177,10 @@ public final class CloseWatch implements AutoCloseable {
             if (!watching) {
                 return false;
             }
+            // Off for good even when it holds none yet (deferred): the limit leaves none to take later.
+            boolean held = !directories.isEmpty();
             stopWatching("the directory watcher needs its inotify watches");
-            return true;
+            return held;
         }
     }
 
