@@ -539,7 +539,7 @@ public final class Consumer implements AutoCloseable {
     private void deadLetter(Batch batch, Message message, ChangeEvent event, String reason) throws JMSException {
         if (batch.deadLettered.add(message)) {
             // As it was received: an encrypted message stays encrypted on the dead-letter queue.
-            link.deadLetters().send(batch.received.getOrDefault(message, message), reason);
+            link.deadLetter(batch.received.getOrDefault(message, message), reason);
             deadLettered++;
             outcome.deadLettered(event, reason);
         }

@@ -2,6 +2,7 @@ package dev.ferry.consumer;
 
 import dev.ferry.consumer.repair.ControlChannel;
 import dev.ferry.wire.BrokerEndpoint;
+import dev.ferry.wire.ConnectionLoss;
 import dev.ferry.wire.RepairMessage;
 import dev.ferry.wire.RepairMessages;
 import dev.ferry.wire.WireFormat;
@@ -62,15 +63,16 @@ final class QueueLink implements ControlChannel, AutoCloseable {
     private final String mirrorQueue;
     private final String legacyQueue; // The queue of before mirrors: the stream's name.
     private MessageProducer control; // Made at the first repair message: a user who may not ask still applies.
-    private volatile JMSException failure;
+    private final ConnectionLoss loss;
 
     private final Seal seal; // How repair requests travel: encrypted when the stream is.
 
-    private QueueLink(Connection connection, ConsumerSettings settings, Clock clock, FirstContact contact)
-            throws JMSException {
+    private QueueLink(Connection connection, ConnectionLoss loss, ConsumerSettings settings, Clock clock,
+                      FirstContact contact) throws JMSException {
         this.connection = connection;
+        this.loss = loss;
         // The listener hears of a lost transport even while nothing is being received.
-        connection.setExceptionListener(e -> failure = e);
+        connection.setExceptionListener(loss);
         contact.look(connection);
         this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
         String mirrorQueue = settings.mirrorQueue();
@@ -97,7 +99,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
         this.mirrorQueue = null;
         this.legacyQueue = null;
         this.seal = null;
-        this.failure = failure;
+        this.loss = ConnectionLoss.of(failure);
     }
 
     /**
@@ -112,12 +114,22 @@ final class QueueLink implements ControlChannel, AutoCloseable {
     /** A link to the mirror's queue; {@code contact} looks at the broker first, before the subscriptions. */
     static QueueLink open(BrokerEndpoint endpoint, ConsumerSettings settings, int prefetch, Clock clock,
                           FirstContact contact) throws JMSException {
-        Connection connection = endpoint.connect("consumer", prefetch);
+        return open(endpoint.connect("consumer", prefetch), settings, clock, contact);
+    }
+
+    /** A link on {@code connection}, which is closed if the link cannot be made. */
+    static QueueLink open(Connection connection, ConsumerSettings settings, Clock clock, FirstContact contact)
+            throws JMSException {
+        ConnectionLoss loss = new ConnectionLoss();
         try {
-            return new QueueLink(connection, settings, clock, contact);
+            return new QueueLink(connection, loss, settings, clock, contact);
         } catch (JMSException | RuntimeException e) {
-            connection.close();
-            throw e;
+            try {
+                connection.close();
+            } catch (JMSException | RuntimeException ignored) {
+                // The original failure is the one worth reporting.
+            }
+            throw loss.explain(e);
         }
     }
 
@@ -135,7 +147,15 @@ final class QueueLink implements ControlChannel, AutoCloseable {
      * has failed. What waits on the queue of before mirrors comes first.
      */
     Message receive(long timeoutMillis) throws JMSException {
-        checkAlive();
+        try {
+            return receiveWithin(timeoutMillis);
+        } catch (RuntimeException e) {
+            throw loss.explain(e);
+        }
+    }
+
+    private Message receiveWithin(long timeoutMillis) throws JMSException {
+        loss.check();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (true) {
             Message message = legacy == null ? null : legacy.receiveNoWait();
@@ -148,7 +168,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
                 return message;
             }
             if (System.nanoTime() - deadline >= 0) {
-                checkAlive();
+                loss.check();
                 return null;
             }
         }
@@ -162,36 +182,47 @@ final class QueueLink implements ControlChannel, AutoCloseable {
      */
     @Override
     public void send(RepairMessage message) throws JMSException {
-        checkAlive();
-        BytesMessage encoded = seal.write(session, RepairMessages.compose(message)
-                .with(WireFormat.REPLY_TO_PROPERTY, mirrorQueue)); // inside, where the broker cannot change it
-        Queue replyTo = session.createQueue(mirrorQueue);
-        encoded.setJMSReplyTo(replyTo);
-        if (control == null) {
-            control = session.createProducer(session.createQueue(controlQueue));
+        loss.check();
+        try {
+            BytesMessage encoded = seal.write(session, RepairMessages.compose(message)
+                    .with(WireFormat.REPLY_TO_PROPERTY, mirrorQueue)); // inside, where the broker cannot change it
+            Queue replyTo = session.createQueue(mirrorQueue);
+            encoded.setJMSReplyTo(replyTo);
+            if (control == null) {
+                control = session.createProducer(session.createQueue(controlQueue));
+            }
+            control.send(encoded);
+        } catch (RuntimeException e) {
+            throw loss.explain(e);
         }
-        control.send(encoded);
     }
 
     @Override
     public void commit() throws JMSException {
-        checkAlive();
-        session.commit();
+        loss.check();
+        try {
+            session.commit();
+        } catch (RuntimeException e) {
+            throw loss.explain(e);
+        }
     }
 
     void rollback() throws JMSException {
-        checkAlive();
-        session.rollback();
+        loss.check();
+        try {
+            session.rollback();
+        } catch (RuntimeException e) {
+            throw loss.explain(e);
+        }
     }
 
-    DeadLetterChannel deadLetters() {
-        return deadLetters;
-    }
-
-    private void checkAlive() throws JMSException {
-        JMSException failed = failure;
-        if (failed != null) {
-            throw failed;
+    /** Moves {@code message} to the mirror's dead-letter queue in this link's transaction ({@link DeadLetterChannel}). */
+    void deadLetter(Message message, String reason) throws JMSException {
+        loss.check();
+        try {
+            deadLetters.send(message, reason);
+        } catch (RuntimeException e) {
+            throw loss.explain(e);
         }
     }
 

@@ -2,18 +2,22 @@ package dev.ferry.consumer;
 
 import static dev.ferry.consumer.Bodies.putFile;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.EventMessages;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,11 +38,7 @@ class ConsumerReconnectTest {
     @Test
     @Timeout(60)
     void aConsumerWaitsForTheBrokerAndGoesOnWhereItStopped() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String url = "tcp://127.0.0.1:" + port;
+        String url = freeTcpUrl();
         BrokerEndpoint endpoint = new BrokerEndpoint(url, null, null);
         BrokerService broker = startBroker(url);
         ExecutorService executor = Executors.newSingleThreadExecutor();
@@ -62,6 +62,48 @@ class ConsumerReconnectTest {
         } finally {
             executor.shutdownNow();
             broker.stop();
+        }
+    }
+
+    /**
+     * The broker dies while the consumer's commit is inside the client, after the session's check
+     * that it is open: the client fails there with a NullPointerException. The link reports it as
+     * the broker's loss, which the consumer waits out, reconnecting, rather than a fault that ends it.
+     */
+    @Test
+    @Timeout(60)
+    void aBrokerLostInTheMiddleOfACommitIsTheBrokersLossNotAFault() throws Exception {
+        String url = freeTcpUrl();
+        BrokerEndpoint endpoint = new BrokerEndpoint(url, null, null);
+        BrokerService broker = startBroker(url);
+        try {
+            send(endpoint, "taken.txt", 1);
+            Connection connection = endpoint.connect("consumer", 1);
+            try (QueueLink link = QueueLink.open(connection, ConsumerSettings.defaults(dir.resolve("dst"), QUEUE),
+                         Clock.systemUTC(), FirstContact.NONE);
+                 BrokerLostInCommit loss = new BrokerLostInCommit(connection, () -> stop(broker))) {
+                assertThat(link.receive(10_000)).as("the message to commit").isNotNull();
+
+                assertThatThrownBy(link::commit).isInstanceOf(JMSException.class);
+                assertThat(loss.happened()).as("the commit was held while the broker was lost").isTrue();
+            }
+        } finally {
+            stop(broker);
+        }
+    }
+
+    private static void stop(BrokerService broker) {
+        try {
+            broker.stop();
+            broker.waitUntilStopped();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String freeTcpUrl() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return "tcp://127.0.0.1:" + socket.getLocalPort();
         }
     }
 

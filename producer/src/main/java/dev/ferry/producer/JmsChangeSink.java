@@ -3,6 +3,7 @@ package dev.ferry.producer;
 import dev.ferry.producer.repair.RefusedAnswerException;
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.BrokerFailures;
+import dev.ferry.wire.ConnectionLoss;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.ChangeEvent.PutFile;
 import dev.ferry.wire.DestinationStatistics;
@@ -115,6 +116,18 @@ public final class JmsChangeSink implements ChangeSink {
         return new JmsChangeSink(endpoint, queue, kept, marks, control, first, seal);
     }
 
+    /**
+     * {@link #open(BrokerEndpoint, String, List)} with its first link on {@code connection}, which the
+     * caller made (a test holds it to time the broker's loss); later links are made to {@code endpoint}.
+     */
+    static JmsChangeSink open(Connection connection, BrokerEndpoint endpoint, String queue, List<String> mirrors)
+            throws JMSException {
+        ControlQueueReader control = new ControlQueueReader();
+        Link first = Link.open(connection, queue, mirrors, control);
+        return new JmsChangeSink(endpoint, queue, List.copyOf(mirrors), MirrorMarks.inMemory(), control, first,
+                Seal.none(queue));
+    }
+
     @Override
     public void useStream(StreamSequence sequence) {
         this.stream = sequence;
@@ -142,9 +155,9 @@ public final class JmsChangeSink implements ChangeSink {
         try {
             current.checkAlive();
             deliver(current, mirror, RepairMessages.compose(message));
-        } catch (JMSException e) {
+        } catch (JMSException | RuntimeException e) {
             throw failure("sending " + RepairMessages.kindOf(message) + " of repair " + message.id() + " to mirror "
-                    + mirror, e);
+                    + mirror, current.loss.explain(e));
         }
     }
 
@@ -165,9 +178,9 @@ public final class JmsChangeSink implements ChangeSink {
             current.checkAlive();
             EncodedBody encoded = compression.forEvent(event, body, length);
             deliver(current, mirror, EventMessages.compose(event, encoded));
-        } catch (JMSException e) {
+        } catch (JMSException | RuntimeException e) {
             throw failure("sending " + event.getClass().getSimpleName() + " of " + event.path()
-                    + (mirror == null ? "" : " to mirror " + mirror), e);
+                    + (mirror == null ? "" : " to mirror " + mirror), current.loss.explain(e));
         }
     }
 
@@ -183,8 +196,8 @@ public final class JmsChangeSink implements ChangeSink {
             deliver(current, bundleMirror, files.size() == 1
                     ? EventMessages.compose(files.get(0), encoded)
                     : EventMessages.composeBundle(files, encoded));
-        } catch (JMSException e) {
-            throw failure("sending " + files.size() + " files (" + files.get(0).path() + ", ...)", e);
+        } catch (JMSException | RuntimeException e) {
+            throw failure("sending " + files.size() + " files (" + files.get(0).path() + ", ...)", current.loss.explain(e));
         } finally {
             bundle.clear(); // sent, or lost with the transaction
         }
@@ -236,6 +249,8 @@ public final class JmsChangeSink implements ChangeSink {
                         + "that tells whether " + mirrorQueue + " exists: " + describe(e), e);
             }
             throw failure("asking whether " + mirrorQueue + " exists", e);
+        } catch (RuntimeException e) {
+            throw failure("asking whether " + mirrorQueue + " exists", current.loss.explain(e));
         } catch (IOException unanswered) {
             checkConnected(); // A broker lost while it was asked is waited for, not taken for one without the plugin.
             throw new RefusedAnswerException("cannot tell whether " + mirrorQueue + " exists: "
@@ -249,8 +264,8 @@ public final class JmsChangeSink implements ChangeSink {
         try {
             current.checkAlive();
             return current.control == null ? null : current.control.receiveNoWait();
-        } catch (JMSException e) {
-            throw failure("reading " + WireFormat.controlQueueOf(queue), e);
+        } catch (JMSException | RuntimeException e) {
+            throw failure("reading " + WireFormat.controlQueueOf(queue), current.loss.explain(e));
         }
     }
 
@@ -265,11 +280,12 @@ public final class JmsChangeSink implements ChangeSink {
 
     @Override
     public void acknowledgeControl(Message message) throws IOException {
+        Link current = link;
         try {
-            link.checkAlive();
+            current.checkAlive();
             message.acknowledge();
-        } catch (JMSException e) {
-            throw failure("acknowledging a message of " + WireFormat.controlQueueOf(queue), e);
+        } catch (JMSException | RuntimeException e) {
+            throw failure("acknowledging a message of " + WireFormat.controlQueueOf(queue), current.loss.explain(e));
         }
     }
 
@@ -303,15 +319,15 @@ public final class JmsChangeSink implements ChangeSink {
         try {
             current.checkAlive();
             current.session.commit();
-        } catch (JMSException e) {
+        } catch (JMSException | RuntimeException e) {
             // Including TransactionRolledBackException: a failover connection reconnected meanwhile.
-            throw failure("committing", e);
+            throw failure("committing", current.loss.explain(e));
         }
     }
 
     @Override
     public void checkConnected() throws BrokerUnavailableException {
-        JMSException failure = link.failure;
+        JMSException failure = link.loss.lost();
         if (failure != null) {
             throw unavailable(failure);
         }
@@ -388,12 +404,13 @@ public final class JmsChangeSink implements ChangeSink {
         final MessageProducer producer;
         final MessageConsumer control; // Also null when the broker refuses it.
         final Map<String, MessageProducer> toMirrors = new HashMap<>();
-        volatile JMSException failure;
+        final ConnectionLoss loss;
 
-        private Link(Connection connection, String queue, List<String> mirrors, ControlQueueReader reader)
-                throws JMSException {
+        private Link(Connection connection, ConnectionLoss loss, String queue, List<String> mirrors,
+                     ControlQueueReader reader) throws JMSException {
             this.connection = connection;
-            connection.setExceptionListener(e -> failure = e);
+            this.loss = loss;
+            connection.setExceptionListener(loss);
             MirrorQueues.ensure(connection, queue, mirrors);
             this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
             this.producer = session.createProducer(session.createTopic(WireFormat.changeTopicOf(queue)));
@@ -406,7 +423,7 @@ public final class JmsChangeSink implements ChangeSink {
             this.session = null;
             this.producer = null;
             this.control = null;
-            this.failure = failure;
+            this.loss = ConnectionLoss.of(failure);
         }
 
         /**
@@ -430,24 +447,27 @@ public final class JmsChangeSink implements ChangeSink {
 
         static Link open(BrokerEndpoint endpoint, String queue, List<String> mirrors, ControlQueueReader control)
                 throws JMSException {
-            Connection connection = endpoint.connect("producer", 1);
+            return open(endpoint.connect("producer", 1), queue, mirrors, control);
+        }
+
+        /** A link on {@code connection}, which is closed if the link cannot be made. */
+        static Link open(Connection connection, String queue, List<String> mirrors, ControlQueueReader control)
+                throws JMSException {
+            ConnectionLoss loss = new ConnectionLoss();
             try {
-                return new Link(connection, queue, mirrors, control);
+                return new Link(connection, loss, queue, mirrors, control);
             } catch (JMSException | RuntimeException e) {
                 try {
                     connection.close();
-                } catch (JMSException ignored) {
+                } catch (JMSException | RuntimeException ignored) {
                     // The original failure is the one worth reporting.
                 }
-                throw e;
+                throw loss.explain(e);
             }
         }
 
         void checkAlive() throws JMSException {
-            JMSException failed = failure;
-            if (failed != null) {
-                throw failed;
-            }
+            loss.check();
         }
 
         /** Closes the connection, which rolls back what it had not committed; a broken one may refuse. */

@@ -1,10 +1,12 @@
 package dev.ferry.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
 import dev.ferry.wire.EventMessages;
+import dev.ferry.wire.RelPath;
 import dev.ferry.wire.RepairMessage;
 import dev.ferry.wire.WireFormat;
 import jakarta.jms.Connection;
@@ -182,6 +184,31 @@ class BrokerRestartTest {
             }
         }
         return numbered;
+    }
+
+    /**
+     * The broker dies while a commit is inside the client, after the session's check that it is
+     * open: the client fails there with a NullPointerException, which ended a producer (seen in a
+     * standby takeover test). It is the broker's loss, to be waited out like any other.
+     */
+    @Test
+    @Timeout(60)
+    void aBrokerLostInTheMiddleOfACommitIsWaitedOutNotAFault() throws Exception {
+        BrokerService broker = startBroker(url);
+        try {
+            Connection connection = endpoint.connect("producer", 1);
+            try (JmsChangeSink sink = JmsChangeSink.open(connection, endpoint, "ferry.lost", List.of(WireFormat.DEFAULT_MIRROR));
+                 BrokerLostInCommit loss = new BrokerLostInCommit(connection, () -> stopBroker(broker))) {
+                sink.useStream(StreamSequence.start());
+                sink.send(new ChangeEvent.Delete(RelPath.of("gone.txt"), 1), null, 0);
+
+                assertThatThrownBy(sink::commit).isInstanceOf(BrokerUnavailableException.class)
+                        .hasMessageContaining(url);
+                assertThat(loss.happened()).as("the commit was held while the broker was lost").isTrue();
+            }
+        } finally {
+            stopBroker(broker);
+        }
     }
 
     private static void stopBroker(BrokerService broker) {

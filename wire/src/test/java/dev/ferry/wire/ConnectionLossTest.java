@@ -1,0 +1,44 @@
+package dev.ferry.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.jms.JMSException;
+import java.io.EOFException;
+import org.junit.jupiter.api.Test;
+
+class ConnectionLossTest {
+
+    @Test
+    void aRuntimeFailureWithNoLossHeardIsAFaultAndStaysOne() {
+        ConnectionLoss loss = new ConnectionLoss();
+        IllegalArgumentException bug = new IllegalArgumentException("a bug of ours");
+
+        assertThatThrownBy(() -> loss.explain(bug)).isSameAs(bug);
+        assertThat(loss.lost()).isNull();
+    }
+
+    @Test
+    void aRuntimeFailureAfterTheLossIsTheLossWithTheFailureKept() throws Exception {
+        ConnectionLoss loss = new ConnectionLoss();
+        JMSException heard = new JMSException("transport failed");
+        EOFException eof = new EOFException("closed by the broker");
+        heard.setLinkedException(eof);
+        loss.onException(heard);
+        NullPointerException npe = new NullPointerException("this.transactionContext is null");
+
+        JMSException explained = loss.explain(npe);
+
+        assertThat(explained).hasMessage("transport failed").hasCause(eof);
+        assertThat(explained.getLinkedException()).isSameAs(eof);
+        assertThat(explained.getSuppressed()).containsExactly(npe);
+        assertThatThrownBy(loss::check).isSameAs(heard);
+    }
+
+    @Test
+    void aJmsFailureIsItselfLossOrNot() {
+        JMSException refused = new JMSException("refused");
+        assertThat(new ConnectionLoss().explain(refused)).isSameAs(refused);
+        assertThat(ConnectionLoss.of(new JMSException("lost")).explain(refused)).isSameAs(refused);
+    }
+}
