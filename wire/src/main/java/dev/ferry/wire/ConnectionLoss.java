@@ -2,6 +2,9 @@ package dev.ferry.wire;
 
 import jakarta.jms.ExceptionListener;
 import jakarta.jms.JMSException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The exception listener of one connection: whether, and how, the broker was lost, so that a link
@@ -13,27 +16,40 @@ import jakarta.jms.JMSException;
  * open and its use of its transaction fails with a {@link NullPointerException} (seen in
  * {@code ActiveMQSession.send} and {@code commit}, client 6.1.7: a producer exited on it when its
  * broker was killed). The client tells this listener first, on the same thread that then disposes
- * of the sessions, so a runtime failure met once a loss is recorded is that loss ({@link #explain});
- * one met without is a fault to report, not an outage to wait out.
+ * of the sessions, so a runtime failure met with a loss recorded is that loss ({@link #explain}).
+ * Without one it waits a little for the listener, event-driven: the caller's thread may see the
+ * session taken apart before it sees the listener's record (nothing orders the two for it), and
+ * a fault, which is what a runtime failure without a loss is, surfaces a moment later.
  */
 public final class ConnectionLoss implements ExceptionListener {
 
+    /** How long a runtime failure waits for the listener to hear of a loss before it is taken for a fault. */
+    private static final Duration GRACE = Duration.ofSeconds(2);
+
+    private final Duration grace;
+    private final CountDownLatch heard = new CountDownLatch(1);
     private volatile JMSException lost;
 
     /** A listener that has heard nothing yet. */
     public ConnectionLoss() {
+        this(GRACE);
+    }
+
+    ConnectionLoss(Duration grace) {
+        this.grace = grace;
     }
 
     /** A loss already known: that of a link the broker broke while it was being made. */
     public static ConnectionLoss of(JMSException failure) {
         ConnectionLoss loss = new ConnectionLoss();
-        loss.lost = failure;
+        loss.onException(failure);
         return loss;
     }
 
     @Override
     public void onException(JMSException failure) {
         lost = failure;
+        heard.countDown();
     }
 
     /** The failure that lost the broker, or null while the connection stands. */
@@ -52,17 +68,18 @@ public final class ConnectionLoss implements ExceptionListener {
     /**
      * {@code failure}, thrown by a call on this connection, as a JMS failure: a {@link JMSException}
      * as it is; a {@link RuntimeException} as the loss of the broker when one was recorded (the
-     * loss's message and cause, {@code failure} kept as suppressed).
+     * loss's message and cause, {@code failure} kept as suppressed), including one the listener
+     * hears within a moment (2 s) of the failure.
      *
      * @param failure a {@link JMSException} or a {@link RuntimeException}
-     * @throws RuntimeException {@code failure} itself, when it is one and no loss was recorded
+     * @throws RuntimeException {@code failure} itself, when it is one and no loss was heard
      */
     public JMSException explain(Exception failure) {
         if (failure instanceof JMSException jms) {
             return jms;
         }
         RuntimeException runtime = (RuntimeException) failure;
-        JMSException known = lost;
+        JMSException known = heardWithinGrace();
         if (known == null) {
             throw runtime;
         }
@@ -71,5 +88,14 @@ public final class ConnectionLoss implements ExceptionListener {
         loss.initCause(loss.getLinkedException());
         loss.addSuppressed(runtime);
         return loss;
+    }
+
+    private JMSException heardWithinGrace() {
+        try {
+            heard.await(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // what was heard so far decides
+        }
+        return lost;
     }
 }

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.jms.JMSException;
 import java.io.EOFException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ConnectionLossTest {
 
     @Test
     void aRuntimeFailureWithNoLossHeardIsAFaultAndStaysOne() {
-        ConnectionLoss loss = new ConnectionLoss();
+        ConnectionLoss loss = new ConnectionLoss(Duration.ofMillis(50));
         IllegalArgumentException bug = new IllegalArgumentException("a bug of ours");
 
         assertThatThrownBy(() -> loss.explain(bug)).isSameAs(bug);
@@ -33,6 +34,27 @@ class ConnectionLossTest {
         assertThat(explained.getLinkedException()).isSameAs(eof);
         assertThat(explained.getSuppressed()).containsExactly(npe);
         assertThatThrownBy(loss::check).isSameAs(heard);
+    }
+
+    /** The client's thread may tell the listener after the caller met the session taken apart. */
+    @Test
+    void aLossHeardJustAfterTheRuntimeFailureStillExplainsIt() throws Exception {
+        ConnectionLoss loss = new ConnectionLoss(Duration.ofSeconds(30));
+        JMSException heard = new JMSException("transport failed");
+        Thread caller = Thread.currentThread();
+        Thread client = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (caller.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until the caller waits for the listener
+            }
+            loss.onException(heard);
+        });
+        client.start();
+
+        JMSException explained = loss.explain(new NullPointerException());
+
+        assertThat(explained).hasMessage("transport failed").hasCause(heard);
+        client.join(5_000);
     }
 
     @Test
