@@ -231,6 +231,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
         if (connection == null) {
             return;
         }
+        loss.closing();
         try {
             connection.close(); // rolls back an open transaction
         } catch (JMSException | RuntimeException ignored) {

@@ -29,13 +29,28 @@ final class BrokerLostInCommit implements AutoCloseable {
     private final Logger sessionLog = (Logger) LoggerFactory.getLogger(ActiveMQSession.class);
     private final Level levelBefore;
     private final boolean additiveBefore;
-    private final CountDownLatch cleanedUp = new CountDownLatch(1);
+    private final CountDownLatch cleanedUp;
     private final UnsynchronizedAppenderBase<ILoggingEvent> hold;
     private volatile boolean held;
     private volatile String trouble;
 
     /** Arms the hold for the next commit on {@code connection}, which {@code loseBroker} breaks. */
     BrokerLostInCommit(Connection connection, Runnable loseBroker) {
+        this(connection, loseBroker, 1);
+    }
+
+    /**
+     * Arms the hold for the next commit on {@code connection}, which {@code close} closes, on the
+     * committing thread: the sessions are taken apart once it returns.
+     */
+    static BrokerLostInCommit closedInCommit(Connection connection, Runnable close) {
+        return new BrokerLostInCommit(connection, close, 0);
+    }
+
+    private BrokerLostInCommit(Connection connection, Runnable loseBroker, int failuresToHear) {
+        cleanedUp = new CountDownLatch(failuresToHear);
+        // A session's id starts with its connection's: only this connection's commit is held.
+        String sessionOfConnection = ((ActiveMQConnection) connection).getConnectionInfo().getConnectionId() + ":";
         ((ActiveMQConnection) connection).addTransportListener(new TransportListener() {
             @Override
             public void onCommand(Object command) {
@@ -58,7 +73,8 @@ final class BrokerLostInCommit implements AutoCloseable {
         hold = new UnsynchronizedAppenderBase<>() {
             @Override
             protected void append(ILoggingEvent event) {
-                if (held || !event.getFormattedMessage().contains(COMMIT_LINE)) {
+                String line = event.getFormattedMessage();
+                if (held || !line.startsWith(sessionOfConnection) || !line.contains(COMMIT_LINE)) {
                     return;
                 }
                 held = true;

@@ -475,6 +475,7 @@ public final class JmsChangeSink implements ChangeSink {
             if (connection == null) {
                 return;
             }
+            loss.closing();
             try {
                 connection.close();
             } catch (JMSException | RuntimeException ignored) {

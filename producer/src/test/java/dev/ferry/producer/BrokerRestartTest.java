@@ -1,7 +1,7 @@
 package dev.ferry.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.ferry.wire.BrokerEndpoint;
 import dev.ferry.wire.ChangeEvent;
@@ -202,9 +202,39 @@ class BrokerRestartTest {
                 sink.useStream(StreamSequence.start());
                 sink.send(new ChangeEvent.Delete(RelPath.of("gone.txt"), 1), null, 0);
 
-                assertThatThrownBy(sink::commit).isInstanceOf(BrokerUnavailableException.class)
-                        .hasMessageContaining(url);
+                Throwable thrown = catchThrowable(sink::commit);
+
                 assertThat(loss.happened()).as("the commit was held while the broker was lost").isTrue();
+                assertThat(thrown).isInstanceOf(BrokerUnavailableException.class).hasMessageContaining(url);
+                assertThat(thrown.getCause().getSuppressed()).as("the client's failure, explained as the loss")
+                        .hasAtLeastOneElementOfType(NullPointerException.class);
+            }
+        } finally {
+            stopBroker(broker);
+        }
+    }
+
+    /**
+     * close() closes the sink under a commit that did not finish in time (a stop while the broker
+     * is slow): the commit fails as a closed sink's, not with the client's NullPointerException.
+     */
+    @Test
+    @Timeout(60)
+    void aSinkClosedUnderACommitFailsAsClosedNotAsAFault() throws Exception {
+        BrokerService broker = startBroker(url);
+        try {
+            Connection connection = endpoint.connect("producer", 1);
+            JmsChangeSink sink = JmsChangeSink.open(connection, endpoint, "ferry.closed",
+                    List.of(WireFormat.DEFAULT_MIRROR));
+            try (sink; BrokerLostInCommit closed = BrokerLostInCommit.closedInCommit(connection, sink::close)) {
+                sink.useStream(StreamSequence.start());
+                sink.send(new ChangeEvent.Delete(RelPath.of("gone.txt"), 1), null, 0);
+
+                Throwable thrown = catchThrowable(sink::commit);
+
+                assertThat(closed.happened()).as("the commit was held while the sink was closed").isTrue();
+                assertThat(thrown).isInstanceOf(IOException.class).isNotInstanceOf(BrokerUnavailableException.class)
+                        .hasMessageContaining("closed");
             }
         } finally {
             stopBroker(broker);

@@ -4,6 +4,7 @@ import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import java.io.IOException;
+import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
@@ -112,8 +113,10 @@ public record BrokerEndpoint(String url, String user, String password, TlsStores
     public static String answeredBy(Connection connection, String url) {
         if (connection instanceof ActiveMQConnection active) {
             FailoverTransport failover = active.getTransport().narrow(FailoverTransport.class);
-            if (failover != null && failover.getConnectedTransportURI() != null) {
-                return failover.getConnectedTransportURI().toString();
+            // Read once: the failover transport clears it on its own thread when the broker is lost.
+            URI connected = failover == null ? null : failover.getConnectedTransportURI();
+            if (connected != null) {
+                return connected.toString();
             }
         }
         return url;

@@ -52,6 +52,18 @@ public final class ConnectionLoss implements ExceptionListener {
         heard.countDown();
     }
 
+    /**
+     * Records, before this process closes the connection, that it does: its own close takes the
+     * sessions apart too, without telling the listener, and a call under way on another thread (a
+     * publish that close() stopped waiting for) then fails as the closed connection, not as a fault.
+     * A loss heard before stays the one recorded.
+     */
+    public void closing() {
+        if (lost == null) {
+            onException(new JMSException("the connection was closed by this process"));
+        }
+    }
+
     /** The failure that lost the broker, or null while the connection stands. */
     public JMSException lost() {
         return lost;

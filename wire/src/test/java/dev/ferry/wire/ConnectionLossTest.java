@@ -58,6 +58,18 @@ class ConnectionLossTest {
     }
 
     @Test
+    void aConnectionThisProcessClosesExplainsWhatTheCloseTookApartAndKeepsALossHeardBefore() {
+        ConnectionLoss closed = new ConnectionLoss(Duration.ofMillis(50));
+        closed.closing();
+        assertThat(closed.explain(new NullPointerException())).hasMessageContaining("closed by this process");
+
+        JMSException heard = new JMSException("transport failed");
+        ConnectionLoss lost = ConnectionLoss.of(heard);
+        lost.closing();
+        assertThat(lost.lost()).isSameAs(heard);
+    }
+
+    @Test
     void aJmsFailureIsItselfLossOrNot() {
         JMSException refused = new JMSException("refused");
         assertThat(new ConnectionLoss().explain(refused)).isSameAs(refused);
