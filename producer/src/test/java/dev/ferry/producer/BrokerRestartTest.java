@@ -193,7 +193,7 @@ class BrokerRestartTest {
      */
     @Test
     @Timeout(60)
-    void aBrokerLostInTheMiddleOfACommitIsWaitedOutNotAFault() throws Exception {
+    void aBrokerLostInTheMiddleOfACommitIsTheBrokersLossNotAFault() throws Exception {
         BrokerService broker = startBroker(url);
         try {
             Connection connection = endpoint.connect("producer", 1);

@@ -79,9 +79,9 @@ public final class ConnectionLoss implements ExceptionListener {
 
     /**
      * {@code failure}, thrown by a call on this connection, as a JMS failure: a {@link JMSException}
-     * as it is; a {@link RuntimeException} as the loss of the broker when one was recorded (the
-     * loss's message and cause, {@code failure} kept as suppressed), including one the listener
-     * hears within a moment (2 s) of the failure.
+     * as it is; a {@link RuntimeException} as the loss of the broker when one was recorded, or is
+     * heard within a moment (2 s): the loss itself, of its own type (a refusal stays one, see
+     * {@link BrokerFailures#isRefusal}), with {@code failure} added to it as suppressed.
      *
      * @param failure a {@link JMSException} or a {@link RuntimeException}
      * @throws RuntimeException {@code failure} itself, when it is one and no loss was heard
@@ -90,16 +90,15 @@ public final class ConnectionLoss implements ExceptionListener {
         if (failure instanceof JMSException jms) {
             return jms;
         }
-        RuntimeException runtime = (RuntimeException) failure;
+        if (!(failure instanceof RuntimeException runtime)) {
+            throw new IllegalArgumentException("not a failure of a JMS call: " + failure, failure);
+        }
         JMSException known = heardWithinGrace();
         if (known == null) {
             throw runtime;
         }
-        JMSException loss = new JMSException(known.getMessage(), known.getErrorCode());
-        loss.setLinkedException(known.getLinkedException() != null ? known.getLinkedException() : known);
-        loss.initCause(loss.getLinkedException());
-        loss.addSuppressed(runtime);
-        return loss;
+        known.addSuppressed(runtime);
+        return known;
     }
 
     private JMSException heardWithinGrace() {
