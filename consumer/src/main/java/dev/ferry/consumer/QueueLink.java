@@ -147,15 +147,10 @@ final class QueueLink implements ControlChannel, AutoCloseable {
      * has failed. What waits on the queue of before mirrors comes first.
      */
     Message receive(long timeoutMillis) throws JMSException {
-        try {
-            return receiveWithin(timeoutMillis);
-        } catch (RuntimeException e) {
-            throw loss.explain(e);
-        }
+        return loss.call(() -> receiveWithin(timeoutMillis));
     }
 
     private Message receiveWithin(long timeoutMillis) throws JMSException {
-        loss.check();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (true) {
             Message message = legacy == null ? null : legacy.receiveNoWait();
@@ -182,8 +177,7 @@ final class QueueLink implements ControlChannel, AutoCloseable {
      */
     @Override
     public void send(RepairMessage message) throws JMSException {
-        loss.check();
-        try {
+        loss.run(() -> {
             BytesMessage encoded = seal.write(session, RepairMessages.compose(message)
                     .with(WireFormat.REPLY_TO_PROPERTY, mirrorQueue)); // inside, where the broker cannot change it
             Queue replyTo = session.createQueue(mirrorQueue);
@@ -192,38 +186,21 @@ final class QueueLink implements ControlChannel, AutoCloseable {
                 control = session.createProducer(session.createQueue(controlQueue));
             }
             control.send(encoded);
-        } catch (RuntimeException e) {
-            throw loss.explain(e);
-        }
+        });
     }
 
     @Override
     public void commit() throws JMSException {
-        loss.check();
-        try {
-            session.commit();
-        } catch (RuntimeException e) {
-            throw loss.explain(e);
-        }
+        loss.run(session::commit);
     }
 
     void rollback() throws JMSException {
-        loss.check();
-        try {
-            session.rollback();
-        } catch (RuntimeException e) {
-            throw loss.explain(e);
-        }
+        loss.run(session::rollback);
     }
 
     /** Moves {@code message} to the mirror's dead-letter queue in this link's transaction ({@link DeadLetterChannel}). */
     void deadLetter(Message message, String reason) throws JMSException {
-        loss.check();
-        try {
-            deadLetters.send(message, reason);
-        } catch (RuntimeException e) {
-            throw loss.explain(e);
-        }
+        loss.run(() -> deadLetters.send(message, reason));
     }
 
     @Override

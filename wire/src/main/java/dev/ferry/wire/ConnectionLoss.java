@@ -77,6 +77,39 @@ public final class ConnectionLoss implements ExceptionListener {
         }
     }
 
+    /** A call on the connection's session. */
+    @FunctionalInterface
+    public interface Call<T> {
+        T call() throws JMSException;
+    }
+
+    /** A call on the connection's session that returns nothing. */
+    @FunctionalInterface
+    public interface Action {
+        void run() throws JMSException;
+    }
+
+    /**
+     * The result of {@code call}, made only while no loss is known, a runtime failure of it
+     * {@linkplain #explain explained}.
+     */
+    public <T> T call(Call<T> call) throws JMSException {
+        check();
+        try {
+            return call.call();
+        } catch (RuntimeException e) {
+            throw explain(e);
+        }
+    }
+
+    /** Runs {@code action} as {@link #call} makes a call. */
+    public void run(Action action) throws JMSException {
+        call(() -> {
+            action.run();
+            return null;
+        });
+    }
+
     /**
      * {@code failure}, thrown by a call on this connection, as a JMS failure: a {@link JMSException}
      * as it is; a {@link RuntimeException} as the loss of the broker when one was recorded, or is
